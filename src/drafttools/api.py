@@ -1,0 +1,100 @@
+"""Use cases: check, ids, and (in their own modules) build, diff and import.  They return results, never print.
+
+Each use case parses once (``parse.load``) and hands the one model to every stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafttools import brackets, checks, ledger, rewrite, xref
+from drafttools.diagnostics import Diagnostic, UsageError, diag, exit_code, sort_key
+from drafttools.model import Instrument
+from drafttools.parse import Loaded, load
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    diagnostics: tuple[Diagnostic, ...]
+    instrument: Instrument | None
+    open_brackets: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+    changes: tuple[rewrite.Change, ...] = ()
+
+    def exit_code(self, strict: bool = False) -> int:
+        return exit_code(self.diagnostics, strict)
+
+
+def load_code_text(path: Path) -> Loaded:
+    """Parse a code text folder; a path that is not a folder is a usage error."""
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or folder")
+    if not path.is_dir():
+        raise UsageError(f"{path}: not a folder; give the code text folder (the one holding manifest.toml)")
+    return load(path)
+
+
+def check(path: Path, fix: bool = False) -> CheckResult:
+    """Every check on a code text: structure, IDs, the ledger, cross-references and brackets.
+
+    With ``fix``, plain-text references that resolve are first linked to their targets' IDs (in place,
+    atomically), and the text is checked again as it now stands.
+    """
+    loaded = load_code_text(path)
+    changes: tuple[rewrite.Change, ...] = ()
+    if fix and loaded.instrument is not None and not _unreadable(loaded):
+        changes = tuple(rewrite.link_references(xref.find_references(loaded.instrument)))
+        if changes:
+            loaded = load_code_text(path)
+    problems = list(loaded.diagnostics)
+    instrument = loaded.instrument
+    found: list[brackets.Bracket] = []
+    if instrument is not None:
+        problems += checks.check_ids(instrument)
+        problems += checks.check_ledger(instrument, ledger.read(path))
+        problems += xref.check(instrument)
+        found, bracket_problems = brackets.scan(instrument)
+        problems += bracket_problems + brackets.report(found)
+    problems += [diag("xref.fixed", c.path, c.line, f"linked: {c.before!r} -> {c.after!r}") for c in changes]
+    return CheckResult(tuple(sorted(problems, key=sort_key)), instrument, brackets.by_article(found), changes)
+
+
+def _unreadable(loaded: Loaded) -> bool:
+    return any(d.code.startswith(("source.encoding", "myst.")) for d in loaded.diagnostics)
+
+
+@dataclass(frozen=True)
+class IdsResult:
+    changes: tuple[rewrite.Change, ...]
+    retired: tuple[str, ...]
+    recorded: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    ledger_written: bool
+
+    def exit_code(self, strict: bool = False) -> int:
+        return exit_code(self.diagnostics, strict)
+
+
+def assign_ids(path: Path, dry_run: bool = False) -> IdsResult:
+    """Give every element without an ID a new one, and bring the ID ledger up to date."""
+    loaded = load_code_text(path)
+    blocking = tuple(d for d in loaded.diagnostics if d.severity >= 2)
+    if loaded.instrument is None or blocking:
+        return IdsResult((), (), (), blocking or loaded.diagnostics, False)
+    book = ledger.read(path)
+    reused = tuple(d for d in checks.check_ledger(loaded.instrument, book) if d.code in ("id.reused", "id.kind-changed"))
+    if reused:
+        return IdsResult((), (), (), reused, False)
+    changes = rewrite.add_ids(loaded.instrument, book.used(), dry_run=dry_run)
+    if changes and not dry_run:
+        loaded = load_code_text(path)
+    assert loaded.instrument is not None
+    current: dict[str, str] = {}
+    for node in loaded.instrument.walk():
+        if node.id:
+            current.setdefault(node.id, node.kind)
+    entries = ledger.updated(book, current)
+    retired = tuple(i for i, e in entries.items() if e.status == "retired" and book.entries.get(i, e).status != "retired")
+    recorded = tuple(i for i in entries if i not in book.entries)
+    written = False if dry_run else ledger.write(book, entries)
+    return IdsResult(tuple(changes), retired, recorded, (), written)

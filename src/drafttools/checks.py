@@ -1,0 +1,55 @@
+"""Identity checks: every article, paragraph and item has one well-formed, unique, never-reused ID.
+
+Pure functions over the model and the ledger; they return diagnostics.  Standard library only.
+"""
+
+from __future__ import annotations
+
+from drafttools import ids
+from drafttools.diagnostics import Diagnostic, diag
+from drafttools.ledger import Ledger
+from drafttools.model import Instrument
+from drafttools.xref import describe
+
+
+def check_ids(instrument: Instrument) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    first: dict[str, str] = {}
+    for node in instrument.walk():
+        where, name = str(node.loc), describe(node)
+        if not node.id:
+            problems.append(diag("id.missing", node.loc.path, node.loc.line, f"{name} has no ID", "run `drafttools ids` to give it one"))
+            continue
+        if (why := ids.problem(node.id)) is not None:
+            problems.append(diag("id.malformed", node.loc.path, node.loc.line, f"ID '{node.id}' of {name} is malformed: {why}", "use lower-case words joined by single hyphens, e.g. 'data-to-secretariat'"))
+        elif ids.looks_number_derived(node.id):
+            problems.append(diag("id.number-like", node.loc.path, node.loc.line, f"ID '{node.id}' of {name} looks derived from a number, which renumbering will falsify", "choose an ID from its words, e.g. 'data-to-secretariat'"))
+        if node.id in first:
+            problems.append(diag("id.duplicate", node.loc.path, node.loc.line, f"duplicate ID '{node.id}' on {name}; first defined at {first[node.id]}", "give one of them another ID"))
+        else:
+            first[node.id] = where
+    return problems
+
+
+def check_ledger(instrument: Instrument, ledger: Ledger) -> list[Diagnostic]:
+    """Retired IDs used again, IDs that changed kind, IDs not yet recorded, recorded IDs now gone."""
+    if not ledger.exists:
+        return []
+    problems: list[Diagnostic] = []
+    shown = str(ledger.path)
+    present: set[str] = set()
+    for node in instrument.walk():
+        if not node.id or node.id in present:
+            continue
+        present.add(node.id)
+        entry = ledger.entries.get(node.id)
+        if entry is None:
+            problems.append(diag("id.unrecorded", node.loc.path, node.loc.line, f"ID '{node.id}' of {describe(node)} is not in the ledger", "run `drafttools ids` to record it"))
+        elif entry.status == "retired":
+            problems.append(diag("id.reused", node.loc.path, node.loc.line, f"ID '{node.id}' was retired (its {entry.kind} was deleted) and may not be used again", "give this element a new ID (`drafttools ids` mints one)"))
+        elif entry.kind != node.kind:
+            problems.append(diag("id.kind-changed", node.loc.path, node.loc.line, f"ID '{node.id}' was given to an {entry.kind}, and now labels an {node.kind}", "give this element a new ID"))
+    for entry in ledger.entries.values():
+        if entry.status == "active" and entry.id not in present:
+            problems.append(diag("id.gone", shown, 0, f"{entry.kind} '{entry.id}' is no longer in the text", "run `drafttools ids` to record it as retired"))
+    return problems

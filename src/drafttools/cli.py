@@ -1,0 +1,140 @@
+"""The command line: wiring only.  Each command calls one function of ``api`` (or a sibling use-case module),
+prints artifacts to stdout or files and diagnostics to stderr, and exits 0 (fine), 1 (findings or a failed
+build) or 2 (usage).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from drafttools import __version__
+from drafttools.diagnostics import Diagnostic, DraftError, Severity, UsageError, codes_markdown, is_finding, to_json
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guarded(func: F) -> F:
+    """Turn DraftError into 'Error: ...' with exit 1 (2 for usage), and never show a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except UsageError as exc:
+            click.echo(f"Error: {exc.format()}", err=True)
+            sys.exit(2)
+        except DraftError as exc:
+            click.echo(f"Error: {exc.format()}", err=True)
+            sys.exit(1)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
+            if os.environ.get("DRAFTTOOLS_DEBUG"):
+                raise
+            click.echo(f"Error: internal error: {type(exc).__name__}: {exc} (set DRAFTTOOLS_DEBUG=1 for a traceback; please report it)", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def emit(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic], strict: bool, quiet: bool = False) -> None:
+    for d in diagnostics:
+        if quiet and not is_finding(d, strict):
+            continue
+        colour = {"error": "red", "warning": "yellow"}.get(str(d.severity))
+        click.secho(d.format(), err=True, fg=colour if colour else None)
+
+
+def summary_counts(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> str:
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="drafttools")
+def main() -> None:
+    """drafttools: stable IDs, checked cross-references, tracked diffs and Board papers for a code text."""
+
+
+def default_source() -> Path:
+    from drafttools.config import settings
+
+    return settings().source
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="json: diagnostics on stdout.")
+@click.option("--strict", is_flag=True, help="Warnings are findings too (exit 1).")
+@click.option("--fix", is_flag=True, help="Link plain-text references to their targets' IDs, in place.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only (no open-bracket list).")
+@guarded
+def check(path: Path | None, fmt: str, strict: bool, fix: bool, quiet: bool) -> None:
+    """Check a code text: IDs, cross-references, brackets.  PATH defaults to the project's code_text/."""
+    from drafttools import api
+
+    result = api.check(path or default_source(), fix=fix)
+    if fmt == "json":
+        click.echo(to_json(result.diagnostics, open_brackets=result.open_brackets, exit_code=result.exit_code(strict)))
+    else:
+        emit(result.diagnostics, strict, quiet)
+        if result.instrument is not None:
+            counts = _shape(result.instrument)
+            click.echo(f"{path or default_source()}: {result.instrument.meta.version}, {counts}; {summary_counts(result.diagnostics)}", err=True)
+    sys.exit(result.exit_code(strict))
+
+
+def _shape(instrument: Any) -> str:
+    nodes = list(instrument.walk())
+    kinds = {k: sum(n.kind == k for n in nodes) for k in ("article", "paragraph", "item")}
+    return f"{kinds['article']} articles, {kinds['paragraph']} paragraphs, {kinds['item']} items"
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@guarded
+def ids(path: Path | None, dry_run: bool) -> None:
+    """Give an ID to every article, paragraph and item without one, and update the ID ledger."""
+    from drafttools import api
+
+    result = api.assign_ids(path or default_source(), dry_run=dry_run)
+    emit(result.diagnostics, False)
+    verb = "would give" if dry_run else "gave"
+    for change in result.changes:
+        click.echo(f"{change.path}:{change.line}: {verb} ID: {change.after.split()[-1]}", err=True)
+    for retired in result.retired:
+        click.echo(f"retired: {retired} (never to be used again)", err=True)
+    click.echo(f"{len(result.changes)} ID(s) {verb.split()[-1] if dry_run else 'given'}; {len(result.recorded)} newly recorded; ledger {'unchanged' if not result.ledger_written else 'updated'}", err=True)
+    sys.exit(result.exit_code())
+
+
+@main.command()
+def codes() -> None:
+    """Print the table of diagnostic codes (Markdown)."""
+    click.echo(codes_markdown(), nl=False)
+
+
+def _register_optional() -> None:
+    """Commands that live in their own modules register themselves here."""
+    import importlib
+
+    for name in ("drafttools.cli_build", "drafttools.cli_diff", "drafttools.cli_import"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(main)
+
+
+_register_optional()

@@ -1,0 +1,56 @@
+"""Project settings, read once from ``[tool.drafttools]`` in pyproject.toml and shared by the CLI and conf.py.
+
+Paths are relative to the project root (the folder holding pyproject.toml, searched upward from the working
+folder); without a pyproject the defaults apply relative to the working folder.  Standard library only.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    root: Path
+    source: Path
+    versions: Path
+    build: Path
+    author: str
+
+
+def find_root(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / "pyproject.toml").is_file():
+            return folder
+    return None
+
+
+@lru_cache(maxsize=4)
+def settings(start: Path | None = None) -> Settings:
+    here = (start or Path.cwd()).resolve()
+    root = find_root(here)
+    table: dict[str, object] = {}
+    if root is not None:
+        try:
+            table = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8")).get("tool", {}).get("drafttools", {})
+        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+            table = {}
+    base = root or here
+
+    def path(key: str, default: str) -> Path:
+        value = table.get(key, default)
+        return _relative(base / str(value))
+
+    author = str(table.get("author", os.environ.get("DRAFTTOOLS_AUTHOR", "drafttools")))
+    return Settings(base, path("source", "code_text"), path("versions", "versions"), path("build", "build"), author)
+
+
+def _relative(path: Path) -> Path:
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path

@@ -1,0 +1,176 @@
+"""Coded diagnostics: the one way drafttools reports a problem in its input.
+
+Every code is documented once, here, in ``CODES``; ``docs/diagnostics.md`` is generated from this table and
+a test keeps the two in step.  A diagnostic points at ``file:line`` and, where we know it, says how to fix it.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+
+
+class Severity(enum.IntEnum):
+    """How bad a diagnostic is; the worst one decides the exit status."""
+
+    INFO = 0  # a report, never a finding (open brackets, what --fix changed)
+    WARNING = 1  # a finding only under --strict
+    ERROR = 2  # always a finding
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    name: str
+    severity: Severity
+    doc: str
+
+
+def _table(*rows: tuple[str, Severity, str]) -> dict[str, Code]:
+    return {name: Code(name, sev, doc) for name, sev, doc in rows}
+
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+CODES: dict[str, Code] = _table(
+    # reading the files
+    ("source.missing", E, "the path given is neither a code text folder nor a file"),
+    ("source.not-code-text", E, "the folder has no manifest.toml, so it is not a code text"),
+    ("source.encoding", E, "a file is not valid UTF-8"),
+    ("source.bom", W, "a file starts with a UTF-8 byte-order mark; save it without one"),
+    ("source.crlf", W, "a file uses CRLF (Windows) line endings; drafttools keeps them but prefers LF"),
+    ("source.control-char", E, "text holds a control character that XML (and so Word) cannot hold"),
+    ("manifest.syntax", E, "manifest.toml is not valid TOML"),
+    ("manifest.field", E, "a manifest field is missing or has the wrong type"),
+    ("manifest.missing-file", E, "the manifest names a file that does not exist"),
+    ("manifest.duplicate-file", E, "the manifest names the same file twice"),
+    ("manifest.unlisted", E, "a Markdown file in the code text is not named in the manifest, so it would be silently left out"),
+    # MyST structure
+    ("myst.syntax", E, "the Markdown could not be read as MyST (an unknown directive or role, a bad option, ...)"),
+    ("myst.unclosed", E, "a ':::' directive is never closed; everything after it would be swallowed"),
+    ("structure.no-article", E, "an article file holds no {article} directive"),
+    ("structure.extra-article", E, "an article file holds more than one {article} directive"),
+    ("structure.empty", E, "an article holds no paragraphs"),
+    ("structure.no-title", E, "an article has no :title:"),
+    ("structure.stray", E, "text or a block stands where the structure does not allow it (outside a paragraph, after the items, ...)"),
+    ("structure.misplaced", E, "a directive is nested where it does not belong (an item outside a paragraph, an article inside an article, ...)"),
+    # identities
+    ("id.missing", E, "an article, paragraph or item has no stable ID; `drafttools ids` gives it one"),
+    ("id.duplicate", E, "two elements carry the same ID; the message names the first definition"),
+    ("id.malformed", E, "an ID breaks the ID rules (lower-case letters, digits and single hyphens, starting with a letter, at most 64 characters)"),
+    ("id.number-like", W, "an ID looks derived from a printed number, which will change; choose a word-based ID"),
+    ("id.orphan", E, "an ID is attached to nothing: an element with no text, or a MyST target that labels no element"),
+    ("id.reused", E, "an ID that was retired (its element deleted) is used again; IDs are never reused"),
+    ("id.kind-changed", E, "an ID recorded in the ledger for one kind of element (article, paragraph, item) now labels another kind"),
+    ("id.unrecorded", W, "an ID is not yet in the ID ledger; run `drafttools ids` to record it"),
+    ("id.gone", I, "an ID recorded as in use is no longer in the text; `drafttools ids` will record it as retired"),
+    # cross-references
+    ("xref.unknown-id", E, "a reference links to an ID that no element carries"),
+    ("xref.unresolved", E, "a reference typed as plain text names no article, paragraph or item that exists"),
+    ("xref.direction", E, "a reference says 'above' of something below it, or 'below' of something above it"),
+    ("xref.label-stale", E, "a reference's written label is not its target's current number"),
+    ("xref.kind", W, "a reference calls its target by the wrong kind ('paragraph' for an article, 'Article' for an item)"),
+    ("xref.untagged", W, "a reference typed as plain text resolves, but is not linked to its target's ID; `check --fix` links it"),
+    ("xref.fixed", I, "`check --fix` linked a plain-text reference to its target's ID"),
+    # square brackets
+    ("bracket.unbalanced", E, "a '[' without its ']' or a ']' without its '['"),
+    ("bracket.nested", E, "square brackets nested inside square brackets"),
+    ("bracket.open", I, "text in square brackets, not yet agreed"),
+)
+
+del E, W, I
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem, located in the source."""
+
+    code: str
+    path: str
+    line: int
+    message: str
+    fix: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code].severity
+
+    def format(self) -> str:
+        """The one human format: ``path:line: severity: message [code]`` (plus a fix hint)."""
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.severity}: {self.message} [{self.code}]"
+        if self.fix:
+            text += f"\n    fix: {self.fix}"
+        return text
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["severity"] = str(self.severity)
+        return data
+
+
+def diag(code: str, path: str, line: int, message: str, fix: str | None = None) -> Diagnostic:
+    """Make a diagnostic, refusing an undocumented code."""
+    if code not in CODES:
+        raise KeyError(f"undocumented diagnostic code {code!r}")
+    return Diagnostic(code, path, line, message, fix)
+
+
+def is_finding(d: Diagnostic, strict: bool) -> bool:
+    return d.severity is Severity.ERROR or (strict and d.severity is Severity.WARNING)
+
+
+def exit_code(diagnostics: Iterable[Diagnostic], strict: bool = False) -> int:
+    """0 when clean, 1 when there is a finding (errors; warnings too under ``strict``)."""
+    return 1 if any(is_finding(d, strict) for d in diagnostics) else 0
+
+
+def sort_key(d: Diagnostic) -> tuple[str, int, str]:
+    return (d.path, d.line, d.code)
+
+
+def to_json(diagnostics: Sequence[Diagnostic], **extra: object) -> str:
+    payload: dict[str, object] = {"diagnostics": [d.to_json() for d in diagnostics]}
+    payload.update(extra)
+    return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+def codes_markdown() -> str:
+    """The reference table of every code, as Markdown (docs/diagnostics.md)."""
+    lines = [
+        "# Diagnostic codes",
+        "",
+        "Generated from `src/drafttools/diagnostics.py` (`drafttools codes`); do not edit by hand.",
+        "Errors are always findings (exit 1); warnings are findings under `--strict`; infos are reports.",
+        "",
+        "| code | severity | meaning |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{c.name}` | {c.severity} | {c.doc} |" for c in CODES.values()]
+    return "\n".join(lines) + "\n"
+
+
+class DraftError(Exception):
+    """Input that stops the work; carries a diagnostic-like location."""
+
+    def __init__(self, message: str, path: str = "", line: int = 0) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}: " if self.line else (f"{self.path}: " if self.path else "")
+        return f"{where}{self}"
+
+
+class UsageError(DraftError):
+    """The command line asks for something impossible (exit 2)."""
+
+
+class SourceError(DraftError):
+    """A source cannot be read at all (exit 1)."""

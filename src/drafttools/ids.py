@@ -1,0 +1,80 @@
+"""Stable-ID rules: what a well-formed ID is, what looks number-derived, and how new IDs are minted.
+
+An ID is written once, never derived from a printed number, never changed and never reused.  Minted IDs are
+built from the element's own words (an article's title, a paragraph's first words), so a reader can tell what
+they name.  Standard library only; tested from a corpus of cases in tests/test_ids.py.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Container
+
+MAX_LENGTH = 64
+ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+# "art-8", "p8-3", "para-8-2-c", "8.2", "a8p2": IDs that restate a number, which renumbering will falsify.
+NUMBER_LIKE = re.compile(
+    r"(?:(?:art|article|para|paragraph|p|item|i|sec|section|a)-?)?\d+(?:[-.]?(?:\d+|[a-z]))*", re.IGNORECASE
+)
+STOP_WORDS = frozenset(
+    "a an the of to in on for and or by with as at be is are should shall this that these those its their "
+    "each all any from into such which who may".split()
+)
+# Words too common in this kind of instrument to tell one paragraph from another.
+COMMON_WORDS = frozenset("member members states state health personnel code international recruitment".split())
+PREFIX = {"article": "art", "paragraph": "", "item": ""}
+
+
+def is_valid(candidate: str) -> bool:
+    return len(candidate) <= MAX_LENGTH and ID_PATTERN.fullmatch(candidate) is not None
+
+
+def problem(candidate: str) -> str | None:
+    """Why ``candidate`` is malformed, or None when it is well formed."""
+    if not candidate:
+        return "it is empty"
+    if len(candidate) > MAX_LENGTH:
+        return f"it is {len(candidate)} characters long (at most {MAX_LENGTH})"
+    if candidate != candidate.lower():
+        return "it has upper-case letters"
+    if not candidate[0].isalpha():
+        return "it does not start with a letter"
+    if "--" in candidate or candidate.endswith("-"):
+        return "it has a doubled or trailing hyphen"
+    if ID_PATTERN.fullmatch(candidate) is None:
+        bad = sorted({ch for ch in candidate if not (ch.isascii() and (ch.isalnum() or ch == "-"))})
+        return f"it has characters other than a-z, 0-9 and '-': {''.join(bad)!r}"
+    return None
+
+
+def looks_number_derived(candidate: str) -> bool:
+    return NUMBER_LIKE.fullmatch(candidate) is not None
+
+
+def slug_words(text: str, limit: int = 4) -> list[str]:
+    """The first significant words of ``text``, ASCII-folded, for a readable ID."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    words = [w for w in re.findall(r"[a-z][a-z0-9]*", folded) if w not in STOP_WORDS]
+    distinctive = [w for w in words if w not in COMMON_WORDS]
+    return (distinctive if len(distinctive) >= 2 else words)[:limit]
+
+
+def mint(kind: str, text: str, taken: Container[str]) -> str:
+    """A new ID for an element of ``kind`` with ``text``, colliding with nothing in ``taken``.
+
+    ``taken`` holds every ID in use and every ID ever retired, so a minted ID is never a reused one.
+    """
+    words = slug_words(text) or [kind]
+    prefix = PREFIX.get(kind, "")
+    base = "-".join(([prefix] if prefix else []) + words)[:MAX_LENGTH].strip("-")
+    if not base[0].isalpha():
+        base = f"{kind}-{base}"
+    if looks_number_derived(base):
+        base = f"{kind}-{base}"
+    candidate, n = base, 2
+    while candidate in taken:
+        suffix = f"-{n}"
+        candidate = base[: MAX_LENGTH - len(suffix)] + suffix
+        n += 1
+    return candidate

@@ -1,0 +1,209 @@
+"""The document model: one instrument, its articles, paragraphs, items and references.
+
+Every later stage (checks, diff, renderers, import) reads this model and nothing else; it is built once by
+``drafttools.parse``.  Nodes are frozen and located (file and line).  Printed numbers are computed from order by
+``number_instrument`` when the model is built: they are never stored in the source.  Standard library only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Union
+
+from drafttools import conventions
+
+
+@dataclass(frozen=True, slots=True)
+class Loc:
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A reference written as a link to a stable ID; its printed label is computed from the target."""
+
+    target: str
+    loc: Loc
+    written: str | None = None  # a label typed by hand in the link, checked against the target's
+
+
+Inline = Union[Text, Ref]
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A lettered item: (a), (b), ... under a paragraph."""
+
+    id: str | None
+    inlines: tuple[Inline, ...]
+    loc: Loc
+    text_line: int = 0
+    number: str = ""  # "(a)"
+    label: str = ""  # "8.2(a)"; "1(a)" under an unnumbered lead-in
+
+    kind = "item"
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A numbered paragraph ("8.2") or an unnumbered lead-in or preamble paragraph, with its items."""
+
+    id: str | None
+    inlines: tuple[Inline, ...]
+    loc: Loc
+    items: tuple[Item, ...] = ()
+    numbered: bool = True
+    text_line: int = 0
+    number: str = ""  # "8.2"; "" when unnumbered
+    label: str = ""  # "8.2"; "Article 1" for a lead-in; "preamble" for a preamble paragraph
+
+    kind = "paragraph"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    id: str | None
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    loc: Loc
+    number: str = ""  # "8"
+    label: str = ""  # "8"
+
+    kind = "article"
+
+    @property
+    def heading(self) -> str:
+        return conventions.article_heading(self.number, self.title)
+
+
+Node = Union[Article, Paragraph, Item]
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """The instrument's metadata, from the manifest."""
+
+    title: str
+    version: str
+    date: str
+    status: str
+    language: str = "en"
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Instrument:
+    meta: Meta
+    articles: tuple[Article, ...]
+    preamble: tuple[Paragraph, ...] = ()
+    root: str = ""  # the folder it was read from
+    files: tuple[str, ...] = ()  # source files in manifest order
+    _index: dict[str, Node] = field(default_factory=dict, compare=False, repr=False)
+    _order: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
+    _parent: dict[int, Node] = field(default_factory=dict, compare=False, repr=False)
+
+    def walk(self) -> Iterator[Node]:
+        """Every article, paragraph and item in document order (preamble first)."""
+        yield from _walk_paragraphs(self.preamble)
+        for article in self.articles:
+            yield article
+            yield from _walk_paragraphs(article.paragraphs)
+
+    def get(self, node_id: str) -> Node | None:
+        """The element carrying ``node_id`` (the first one, if the ID is duplicated)."""
+        return self._index.get(node_id)
+
+    def position(self, node: Node) -> int:
+        """The element's place in document order, for 'above' and 'below'."""
+        return self._order[id(node)]
+
+    def parent_of(self, node: Node) -> Node | None:
+        return self._parent.get(id(node))
+
+    def article_of(self, node: Node) -> Article | None:
+        current: Node | None = node
+        while current is not None and not isinstance(current, Article):
+            current = self.parent_of(current)
+        return current
+
+
+def _walk_paragraphs(paragraphs: tuple[Paragraph, ...]) -> Iterator[Node]:
+    for paragraph in paragraphs:
+        yield paragraph
+        yield from paragraph.items
+
+
+def number_instrument(instrument: Instrument) -> Instrument:
+    """Compute every printed number from order and index the nodes by ID.  The only place numbers are made."""
+    articles = tuple(_number_article(a, str(n)) for n, a in enumerate(instrument.articles, start=1))
+    preamble = tuple(_number_paragraph(p, "", "preamble") for p in instrument.preamble)
+    numbered = replace(instrument, articles=articles, preamble=preamble, _index={}, _order={}, _parent={})
+    for position, node in enumerate(numbered.walk()):
+        numbered._order[id(node)] = position
+        if node.id and node.id not in numbered._index:
+            numbered._index[node.id] = node
+        children: tuple[Node, ...] = node.paragraphs if isinstance(node, Article) else (
+            node.items if isinstance(node, Paragraph) else ())
+        for child in children:
+            numbered._parent[id(child)] = node
+    return numbered
+
+
+def _number_article(article: Article, number: str) -> Article:
+    paragraphs = []
+    count = 0
+    for paragraph in article.paragraphs:
+        if paragraph.numbered:
+            count += 1
+            paragraphs.append(_number_paragraph(paragraph, f"{number}.{count}", f"{number}.{count}"))
+        else:
+            paragraphs.append(_number_paragraph(paragraph, "", f"Article {number}", item_prefix=number))
+    return replace(article, paragraphs=tuple(paragraphs), number=number, label=number)
+
+
+def _number_paragraph(paragraph: Paragraph, number: str, label: str, item_prefix: str | None = None) -> Paragraph:
+    prefix = number if item_prefix is None else item_prefix
+    items = tuple(
+        replace(item, number=conventions.item_number(i), label=f"{prefix}{conventions.item_number(i)}")
+        for i, item in enumerate(paragraph.items)
+    )
+    return replace(paragraph, items=items, number=number, label=label)
+
+
+def plain_text(inlines: tuple[Inline, ...], instrument: Instrument, context: Node | None = None) -> str:
+    """The text a reader sees: references rendered as their target's current label."""
+    return "".join(
+        piece.text if isinstance(piece, Text) else ref_label(piece, instrument, context) for piece in inlines
+    )
+
+
+def ref_label(ref: Ref, instrument: Instrument, context: Node | None = None) -> str:
+    """The printed label of a reference: the target's number, shortened to '(a)' between sibling items."""
+    target = instrument.get(ref.target)
+    if target is None:
+        return ref.written or f"[?{ref.target}]"
+    if isinstance(target, Item) and context is not None:
+        siblings = _siblings(instrument, context)
+        if any(s is target for s in siblings):
+            return target.number
+    return target.label
+
+
+def _siblings(instrument: Instrument, context: Node) -> tuple[Item, ...]:
+    if isinstance(context, Paragraph):
+        return context.items
+    if isinstance(context, Item):
+        parent = instrument.parent_of(context)
+        if isinstance(parent, Paragraph):
+            return parent.items
+    return ()

@@ -1,0 +1,144 @@
+"""Rewriting sources in place: the only module that changes a code text's files.
+
+Two jobs, each behind a command whose job is to rewrite: ``drafttools ids`` (give an ID to every element
+that lacks one) and ``drafttools check --fix`` (link plain-text references to their targets' IDs).  Edits are
+made on the file's own bytes, line by line, so every byte not edited stays as it was (CRLF and BOM included);
+each file is replaced atomically.  Standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from drafttools import ids
+from drafttools.fsutil import write_atomic
+from drafttools.model import Article, Instrument, Node, plain_text
+from drafttools.xref import HOLE, Reference
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    path: str
+    line: int
+    before: str
+    after: str
+
+
+class _File:
+    """A file's lines with their own line endings, edited in place and written back atomically."""
+
+    def __init__(self, path: Path) -> None:
+        data = path.read_bytes()
+        self.path = path
+        self.bom = data.startswith(b"\xef\xbb\xbf")
+        self.lines = data[3 if self.bom else 0 :].decode("utf-8").splitlines(keepends=True)
+
+    def body(self, index: int) -> str:
+        return self.lines[index].rstrip("\r\n")
+
+    def set(self, index: int, body: str) -> None:
+        line = self.lines[index]
+        self.lines[index] = body + line[len(line.rstrip("\r\n")) :]
+
+    def save(self) -> None:
+        data = "".join(self.lines).encode("utf-8")
+        write_atomic(self.path, (b"\xef\xbb\xbf" if self.bom else b"") + data)
+
+
+def _files(paths: Iterable[str]) -> dict[str, _File]:
+    return {p: _File(Path(p)) for p in sorted(set(paths))}
+
+
+# ------------------------------------------------------------------------------------------------ drafttools ids
+
+_DIRECTIVE = re.compile(r"^(?P<fence>\s*:{3,}\{(?P<kind>article|paragraph|item)\})(?P<rest>\s*)$")
+
+
+def mint_text(node: Node, instrument: Instrument) -> str:
+    return node.title if isinstance(node, Article) else plain_text(node.inlines, instrument, node)
+
+
+def add_ids(instrument: Instrument, used: set[str], dry_run: bool = False) -> list[Change]:
+    """Give every ID-less article, paragraph and item a new ID minted from its words, never one in ``used``."""
+    missing = [n for n in instrument.walk() if not n.id]
+    files = _files(n.loc.path for n in missing)
+    taken = set(used) | {n.id for n in instrument.walk() if n.id}
+    changes: list[Change] = []
+    for node in missing:
+        handle = files[node.loc.path]
+        before = handle.body(node.loc.line - 1)
+        match = _DIRECTIVE.match(before)
+        if match is None or match["kind"] != node.kind:
+            continue  # not the plain directive line we expect: leave it for a human
+        new_id = ids.mint(node.kind, mint_text(node, instrument), taken)
+        taken.add(new_id)
+        after = f"{match['fence']} {new_id}"
+        handle.set(node.loc.line - 1, after)
+        changes.append(Change(node.loc.path, node.loc.line, before, after))
+    if not dry_run:
+        for path in {c.path for c in changes}:
+            files[path].save()
+    return changes
+
+
+# ------------------------------------------------------------------------------------------ drafttools check --fix
+
+
+def _pattern(reference: Reference, fixable: list[int]) -> re.Pattern[str]:
+    """A regex matching the phrase in the raw source, with a group round each member to be linked."""
+    parts: list[str] = []
+    cursor = 0
+    spans = {i: m.span for i, m in enumerate(reference.members) if i in fixable}
+    edges = sorted((span, i) for i, span in spans.items())
+    for (start, end), index in edges + [((len(reference.raw), len(reference.raw)), -1)]:
+        parts.append(_literal(reference.raw[cursor:start]))
+        if index >= 0:
+            parts.append(f"(?P<m{index}>{_literal(reference.raw[start:end])})")
+        cursor = end
+    return re.compile("".join(parts))
+
+
+def _literal(text: str) -> str:
+    out: list[str] = []
+    for token in re.split(rf"(\s+|{HOLE.pattern})", text):
+        if not token:
+            continue
+        if token.isspace():
+            out.append(r"\s+")
+        elif HOLE.fullmatch(token):
+            out.append(r"\{xref\}`[^`]*`")
+        else:
+            out.append(re.escape(token))
+    return "".join(out)
+
+
+def link_references(references: list[Reference], dry_run: bool = False) -> list[Change]:
+    """Rewrite every resolved plain-text reference member as ``{xref}`ID```."""
+    todo = [(r, [i for i, m in enumerate(r.members) if m.ref is None and not m.in_range and m.target is not None and m.target.id]) for r in references]
+    todo = [(r, fixable) for r, fixable in todo if fixable]
+    files = _files(r.loc.path for r, _ in todo)
+    changes: list[Change] = []
+    for reference, fixable in todo:
+        handle = files[reference.loc.path]
+        text = "".join(handle.lines)
+        start = sum(len(line) for line in handle.lines[: reference.loc.line - 1])
+        match = _pattern(reference, fixable).search(text, start)
+        if match is None:
+            continue
+        new = text[: match.start()]
+        cursor = match.start()
+        for index in sorted(fixable, key=lambda i: match.start(f"m{i}")):
+            target = reference.members[index].target
+            assert target is not None
+            new += text[cursor : match.start(f"m{index}")] + f"{{xref}}`{target.id}`"
+            cursor = match.end(f"m{index}")
+        new += text[cursor:]
+        handle.lines = new.splitlines(keepends=True)
+        changes.append(Change(reference.loc.path, reference.loc.line, " ".join(match.group(0).split()), " ".join(new[match.start(): match.start() + len(match.group(0)) + (len(new) - len(text))].split())))
+    if not dry_run:
+        for path in {c.path for c in changes}:
+            files[path].save()
+    return changes

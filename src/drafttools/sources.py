@@ -1,0 +1,142 @@
+"""Reading a code text from disk: the manifest, the files it names, and their bytes.
+
+A code text is a folder with ``manifest.toml`` (the instrument's metadata and the article files in order) and
+one MyST Markdown file per article.  This module owns decoding (UTF-8 only; a BOM and CRLF are reported and
+tolerated) and the manifest's rules; it knows nothing of MyST.  Standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from drafttools.diagnostics import Diagnostic, diag
+from drafttools.model import Meta
+
+MANIFEST = "manifest.toml"
+LEDGER = "id-ledger.tsv"
+REQUIRED_META = ("title", "version", "date", "status")
+# Characters XML 1.0 cannot hold (so neither DOCX nor XHTML can): C0 controls other than tab and newline.
+_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: str  # as shown in diagnostics (relative to the working folder when possible)
+    text: str  # decoded, BOM removed, line endings normalised to LF
+    crlf: bool = False
+    bom: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    path: str
+    meta: Meta
+    preamble: str | None
+    articles: tuple[str, ...]
+
+
+def display(path: Path) -> str:
+    """A path as a diagnostic shows it: relative to the working folder when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_source(path: Path, problems: list[Diagnostic]) -> SourceFile | None:
+    """Decode one file, reporting (not raising on) bad encoding, BOMs, CRLF and XML-forbidden characters."""
+    shown = display(path)
+    data = path.read_bytes()
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
+        problems.append(diag("source.bom", shown, 1, "file starts with a UTF-8 byte-order mark", "save it as UTF-8 without BOM"))
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(diag("source.encoding", shown, line, f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}", "save the file as UTF-8"))
+        return None
+    crlf = "\r\n" in text
+    if crlf:
+        line = text[: text.index("\r\n")].count("\n") + 1
+        problems.append(diag("source.crlf", shown, line, "file uses CRLF line endings", "convert it to LF line endings"))
+        text = text.replace("\r\n", "\n")
+    for match in _XML_FORBIDDEN.finditer(text):
+        line = text[: match.start()].count("\n") + 1
+        problems.append(diag("source.control-char", shown, line, f"control character U+{ord(match.group()):04X} cannot appear in a document", "delete it"))
+    return SourceFile(shown, text, crlf=crlf, bom=bom)
+
+
+def _line_of(text: str, needle: str) -> int:
+    index = text.find(needle)
+    return text[:index].count("\n") + 1 if index >= 0 else 1
+
+
+def read_manifest(root: Path, problems: list[Diagnostic]) -> Manifest | None:
+    """Read and validate ``root/manifest.toml``; None (with diagnostics) when it cannot be used."""
+    path = root / MANIFEST
+    shown = display(path)
+    if not path.is_file():
+        problems.append(diag("source.not-code-text", display(root), 0, f"{display(root)} is not a code text: it has no {MANIFEST}", f"create {MANIFEST} naming the article files, or point at a code text folder"))
+        return None
+    source = read_source(path, problems)
+    if source is None:
+        return None
+    try:
+        data = tomllib.loads(source.text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        problems.append(diag("manifest.syntax", shown, int(found.group(1)) if found else 1, f"not valid TOML: {exc}"))
+        return None
+    return _validate_manifest(data, source, root, problems)
+
+
+def _field_error(problems: list[Diagnostic], source: SourceFile, message: str, needle: str) -> None:
+    problems.append(diag("manifest.field", source.path, _line_of(source.text, needle), message))
+
+
+def _validate_manifest(data: dict[str, object], source: SourceFile, root: Path, problems: list[Diagnostic]) -> Manifest | None:
+    before = len(problems)
+    instrument = data.get("instrument")
+    if not isinstance(instrument, dict):
+        _field_error(problems, source, "missing table [instrument] (title, version, date, status, articles)", "[instrument]")
+        return None
+    for key in REQUIRED_META:
+        if not isinstance(instrument.get(key), str) or not instrument.get(key):
+            _field_error(problems, source, f"[instrument] needs {key} = \"...\" (a non-empty string)", key)
+    articles = instrument.get("articles")
+    if not isinstance(articles, list) or not articles or not all(isinstance(a, str) for a in articles):
+        _field_error(problems, source, "[instrument] needs articles = [\"article-01.md\", ...] (a non-empty list of file names)", "articles")
+        articles = []
+    preamble = instrument.get("preamble")
+    if preamble is not None and not isinstance(preamble, str):
+        _field_error(problems, source, "preamble must be a file name", "preamble")
+        preamble = None
+    if len(problems) > before:
+        return None
+    listed = ([preamble] if preamble else []) + list(articles)
+    _check_files(listed, source, root, problems)
+    meta = Meta(
+        title=str(instrument["title"]), version=str(instrument["version"]), date=str(instrument["date"]),
+        status=str(instrument["status"]), language=str(instrument.get("language", "en")),
+        note=str(instrument.get("note", "")),
+    )
+    return Manifest(source.path, meta, preamble, tuple(articles))
+
+
+def _check_files(listed: list[str], source: SourceFile, root: Path, problems: list[Diagnostic]) -> None:
+    seen: set[str] = set()
+    for name in listed:
+        line = _line_of(source.text, f'"{name}"')
+        if name in seen:
+            problems.append(diag("manifest.duplicate-file", source.path, line, f"{name} is listed twice"))
+        seen.add(name)
+        if not (root / name).is_file():
+            problems.append(diag("manifest.missing-file", source.path, line, f"the manifest names {name}, which does not exist in {display(root)}", f"create {name} or remove it from the manifest"))
+    for extra in sorted(p.name for p in root.glob("*.md")):
+        if extra not in seen and extra.lower() != "readme.md":
+            problems.append(diag("manifest.unlisted", display(root / extra), 1, f"{extra} is not named in {MANIFEST}, so it is not part of the code", f"add \"{extra}\" to articles in {MANIFEST}, or move it out of the folder"))
