@@ -1,0 +1,29 @@
+"""Shared fixtures: the project root, the shipped code text, and a scratch copy of it to break."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CODE_TEXT = ROOT / "code_text"
+SEED = ROOT / "tests" / "data" / "seed-sea-rc62-working-paper.txt"  # copy of shared/seeds/000_d1f7137f79506c07.txt
+
+
+@pytest.fixture
+def code_copy(tmp_path: Path) -> Path:
+    """A private copy of the shipped code text, safe to edit."""
+    target = tmp_path / "code_text"
+    shutil.copytree(CODE_TEXT, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def shipped():
+    from drafttools.parse import load
+
+    loaded = load(CODE_TEXT)
+    assert loaded.instrument is not None
+    return loaded.instrument
