@@ -39,7 +39,6 @@ E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 CODES: dict[str, Code] = _table(
     # reading the files
-    ("source.missing", E, "the path given is neither a code text folder nor a file"),
     ("source.not-code-text", E, "the folder has no manifest.toml, so it is not a code text"),
     ("source.encoding", E, "a file is not valid UTF-8"),
     ("source.bom", W, "a file starts with a UTF-8 byte-order mark; save it without one"),
@@ -75,7 +74,7 @@ CODES: dict[str, Code] = _table(
     ("xref.direction", E, "a reference says 'above' of something below it, or 'below' of something above it"),
     ("xref.label-stale", E, "a reference's written label is not its target's current number"),
     ("xref.kind", W, "a reference calls its target by the wrong kind ('paragraph' for an article, 'Article' for an item)"),
-    ("xref.untagged", W, "a reference typed as plain text resolves, but is not linked to its target's ID; `check --fix` links it"),
+    ("xref.untagged", E, "a reference typed as plain text resolves, but is not linked to its target's ID, so it will not follow a renumbering; `check --fix` links it"),
     ("xref.fixed", I, "`check --fix` linked a plain-text reference to its target's ID"),
     # square brackets
     ("bracket.unbalanced", E, "a '[' without its ']' or a ']' without its '['"),

@@ -1,0 +1,107 @@
+"""Bad input: every diagnostic has its own small fixture, asserting the code, the location and the exit status."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drafttools.cli import main
+from drafttools.diagnostics import CODES
+
+from .builders import MANIFEST, article, code_text
+
+ONE = ["a.md"]
+
+
+def _art(**kw: str) -> dict[str, str]:
+    return {"a.md": article(**kw)}
+
+
+CASES: list[tuple[str, dict[str, str | bytes], list[str] | None, str | None, str, str, int, int]] = [
+    # name, files, listed, manifest, code, file, line, exit
+    ("unclosed directive", {"a.md": ":::::{article} art-one\n:title: One\n\n:::{paragraph} first\nText.\n"}, ONE, None, "myst.unclosed", "a.md", 1, 1),
+    ("unclosed inner directive", {"a.md": ":::::{article} art-one\n:title: One\n\n:::{paragraph} first\nText.\n:::::\n"}, ONE, None, "myst.unclosed", "a.md", 4, 1),
+    ("unknown directive", {"a.md": ":::::{article} art-one\n:title: One\n\n:::{paragraf} first\nText.\n:::\n:::::\n"}, ONE, None, "myst.syntax", "a.md", 4, 1),
+    ("non-UTF-8 file", {"a.md": article(text="Caf\xe9 line one.").encode("latin-1")}, ONE, None, "source.encoding", "a.md", 5, 1),
+    ("byte-order mark", {"a.md": b"\xef\xbb\xbf" + article().encode()}, ONE, None, "source.bom", "a.md", 1, 0),
+    ("CRLF line endings", {"a.md": article().replace("\n", "\r\n").encode()}, ONE, None, "source.crlf", "a.md", 1, 0),
+    ("control character", _art(text="Bad \x0b char."), ONE, None, "source.control-char", "a.md", 5, 1),
+    ("empty article", {"a.md": ":::::{article} art-one\n:title: One\n:::::\n"}, ONE, None, "structure.empty", "a.md", 1, 1),
+    ("article without title", {"a.md": ":::::{article} art-one\n\n:::{paragraph} first\nText.\n:::\n:::::\n"}, ONE, None, "structure.no-title", "a.md", 1, 1),
+    ("file with no article", {"a.md": "Just some prose.\n"}, ONE, None, "structure.no-article", "a.md", 1, 1),
+    ("two articles in one file", {"a.md": article() + "\n" + article(aid="art-two", pid="second")}, ONE, None, "structure.extra-article", "a.md", 9, 1),
+    ("text outside a paragraph", {"a.md": ":::::{article} art-one\n:title: One\n\nStray words.\n\n:::{paragraph} first\nText.\n:::\n:::::\n"}, ONE, None, "structure.stray", "a.md", 4, 1),
+    ("item outside a paragraph", {"a.md": ":::::{article} art-one\n:title: One\n\n:::{item} lone-item\nText.\n:::\n:::::\n"}, ONE, None, "structure.misplaced", "a.md", 4, 1),
+    ("manifest names a missing file", _art(), ["a.md", "b.md"], None, "manifest.missing-file", "manifest.toml", 6, 1),
+    ("file missing from the manifest", {**_art(), "b.md": article(aid="art-two", pid="second")}, ONE, None, "manifest.unlisted", "b.md", 1, 1),
+    ("same file listed twice", _art(), ["a.md", "a.md"], None, "manifest.duplicate-file", "manifest.toml", 6, 1),
+    ("malformed manifest", _art(), None, '[instrument]\ntitle = "x\n', "manifest.syntax", "manifest.toml", 2, 1),
+    ("manifest field missing", _art(), None, MANIFEST.format(articles='"a.md"').replace('version = "test-1"\n', ""), "manifest.field", "manifest.toml", 1, 1),
+    ("manifest field of the wrong type", _art(), None, MANIFEST.format(articles='"a.md"').replace('date = "2009-09-07"', "date = 2009-09-07"), "manifest.field", "manifest.toml", 4, 1),
+    ("missing ID", {"a.md": ":::::{article} art-one\n:title: One\n\n:::{paragraph}\nText.\n:::\n:::::\n"}, ONE, None, "id.missing", "a.md", 4, 1),
+    ("duplicate ID", {"a.md": ":::::{article} art-one\n:title: One\n\n:::{paragraph} same\nOne.\n:::\n\n:::{paragraph} same\nTwo.\n:::\n:::::\n"}, ONE, None, "id.duplicate", "a.md", 8, 1),
+    ("malformed ID", _art(pid="First_Paragraph"), ONE, None, "id.malformed", "a.md", 4, 1),
+    ("number-like ID", _art(pid="para-1-1"), ONE, None, "id.number-like", "a.md", 4, 0),
+    ("ID attached to nothing", {"a.md": ":::::{article} art-one\n:title: One\n\n:::{paragraph} first\nText.\n:::\n\n:::{paragraph} empty\n:::\n:::::\n"}, ONE, None, "id.orphan", "a.md", 8, 1),
+    ("MyST target labelling nothing", {"a.md": "(lost-label)=\n\n" + article()}, ONE, None, "id.orphan", "a.md", 1, 1),
+    ("reference to an unknown ID", _art(text="See paragraph {xref}`nowhere` above."), ONE, None, "xref.unknown-id", "a.md", 5, 1),
+    ("plain-text reference to nothing", _art(text="See paragraph 4.2 above."), ONE, None, "xref.unresolved", "a.md", 5, 1),
+    ("plain-text reference, untagged", _art(text="Within Article 1 itself."), ONE, None, "xref.untagged", "a.md", 5, 1),
+    ("false 'below'", {"a.md": ":::::{article} art-one\n:title: One\n\n:::{paragraph} first\nText.\n:::\n\n:::{paragraph} second\nSee paragraph {xref}`first` below.\n:::\n:::::\n"}, ONE, None, "xref.direction", "a.md", 9, 1),
+    ("stale written label", {"a.md": ":::::{article} art-one\n:title: One\n\n:::{paragraph} first\nText.\n:::\n\n:::{paragraph} second\nSee paragraph {xref}`1.3 <first>` above.\n:::\n:::::\n"}, ONE, None, "xref.label-stale", "a.md", 9, 1),
+    ("wrong kind of target", {"a.md": ":::::{article} art-one\n:title: One\n\n:::{paragraph} first\nSee paragraph {xref}`art-one`.\n:::\n:::::\n"}, ONE, None, "xref.kind", "a.md", 5, 0),
+    ("unbalanced closing bracket", _art(text="Agreed text] here."), ONE, None, "bracket.unbalanced", "a.md", 5, 1),
+    ("nested brackets", _art(text="[Outer [inner] text]."), ONE, None, "bracket.nested", "a.md", 5, 1),
+]
+
+
+@pytest.mark.parametrize(("files", "listed", "manifest", "code", "where", "line", "status"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input(tmp_path: Path, files, listed, manifest, code: str, where: str, line: int, status: int) -> None:
+    root = code_text(tmp_path / "ct", files, listed, manifest)
+    result = CliRunner().invoke(main, ["check", str(root), "--format", "json"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == status, result.stdout
+    diagnostics = json.loads(result.stdout)["diagnostics"]
+    matching = [d for d in diagnostics if d["code"] == code]
+    assert matching, [(d["code"], d["message"]) for d in diagnostics]
+    assert (Path(matching[0]["path"]).name, matching[0]["line"]) == (where, line), matching[0]
+    assert matching[0]["message"]
+
+
+def test_every_code_has_a_case_or_its_own_test() -> None:
+    covered = {c[4] for c in CASES} | {
+        "source.not-code-text", "id.reused", "id.kind-changed", "id.unrecorded", "id.gone",
+        "xref.fixed", "bracket.open",  # tested below, in test_ids_command.py, test_fix.py and test_code_text.py
+    }
+    check_families = ("source.", "manifest.", "myst.", "structure.", "id.", "xref.", "bracket.")
+    assert {c for c in CODES if c.startswith(check_families)} - covered == set()
+
+
+def test_a_folder_that_is_not_a_code_text(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("# Notes\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{tmp_path}: error: {tmp_path} is not a code text: it has no manifest.toml [source.not-code-text]" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["check", "no/such/folder"], ["check", "--format", "xml"], ["check", "--bogus"]])
+def test_usage_errors_exit_2(tmp_path: Path, args: list[str]) -> None:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert "Error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_file_instead_of_a_folder_is_a_usage_error(tmp_path: Path) -> None:
+    root = code_text(tmp_path / "ct", _art(), ONE)
+    result = CliRunner().invoke(main, ["check", str(root / "a.md")])
+    assert result.exit_code == 2 and "not a folder" in result.stderr
+
+
+def test_crlf_and_bom_files_are_still_read(tmp_path: Path) -> None:
+    root = code_text(tmp_path / "ct", {"a.md": b"\xef\xbb\xbf" + article(text="See Article 9.").replace("\n", "\r\n").encode()}, ONE)
+    result = CliRunner().invoke(main, ["check", str(root), "--format", "json"])
+    codes = {d["code"] for d in json.loads(result.stdout)["diagnostics"]}
+    assert {"source.bom", "source.crlf", "xref.unresolved"} <= codes
