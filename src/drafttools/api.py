@@ -8,38 +8,74 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafttools import brackets, checks, ledger, rewrite, xref
+from typing import TYPE_CHECKING, Any
+
 from drafttools.diagnostics import Diagnostic, UsageError, diag, exit_code, sort_key
-from drafttools.model import Instrument
-from drafttools.parse import Loaded, load
+
+if TYPE_CHECKING:  # the parse stack (docutils, myst-parser) is imported only when a parse is needed
+    from drafttools import rewrite
+    from drafttools.model import Instrument
+    from drafttools.parse import Loaded
 
 
 @dataclass(frozen=True)
 class CheckResult:
     diagnostics: tuple[Diagnostic, ...]
-    instrument: Instrument | None
+    instrument: Instrument | None  # None when the text could not be read, or the result came from the cache
     open_brackets: dict[str, list[dict[str, object]]] = field(default_factory=dict)
     changes: tuple[rewrite.Change, ...] = ()
+    summary: dict[str, Any] = field(default_factory=dict)  # version and element counts
+    cached: bool = False
 
     def exit_code(self, strict: bool = False) -> int:
         return exit_code(self.diagnostics, strict)
 
+    def to_cache(self) -> dict[str, Any]:
+        return {"diagnostics": [d.to_json() for d in self.diagnostics], "open_brackets": self.open_brackets, "summary": self.summary}
 
-def load_code_text(path: Path) -> Loaded:
-    """Parse a code text folder; a path that is not a folder is a usage error."""
+    @classmethod
+    def from_cache(cls, data: dict[str, Any]) -> CheckResult:
+        found = tuple(Diagnostic(d["code"], d["path"], d["line"], d["message"], d.get("fix")) for d in data["diagnostics"])
+        return cls(found, None, data["open_brackets"], (), data["summary"], cached=True)
+
+
+def _require_folder(path: Path) -> None:
     if not path.exists():
         raise UsageError(f"{path}: no such file or folder")
     if not path.is_dir():
         raise UsageError(f"{path}: not a folder; give the code text folder (the one holding manifest.toml)")
+
+
+def load_code_text(path: Path) -> Loaded:
+    """Parse a code text folder; a path that is not a folder is a usage error."""
+    from drafttools.parse import load
+
+    _require_folder(path)
     return load(path)
 
 
-def check(path: Path, fix: bool = False) -> CheckResult:
+def check(path: Path, fix: bool = False, cache_dir: Path | None = None) -> CheckResult:
     """Every check on a code text: structure, IDs, the ledger, cross-references and brackets.
 
     With ``fix``, plain-text references that resolve are first linked to their targets' IDs (in place,
-    atomically), and the text is checked again as it now stands.
+    atomically), and the text is checked again as it now stands.  With ``cache_dir``, an unchanged text's
+    result is served from the cache (see ``checkcache`` for why it cannot be stale).
     """
+    from drafttools import checkcache
+
+    _require_folder(path)
+    key = checkcache.key(path) if cache_dir is not None and not fix else None
+    if cache_dir is not None and (hit := checkcache.load(cache_dir, path, key)) is not None:
+        return CheckResult.from_cache(hit)
+    result = _check(path, fix)
+    if cache_dir is not None and key is not None:
+        checkcache.store(cache_dir, path, key, result.to_cache())
+    return result
+
+
+def _check(path: Path, fix: bool) -> CheckResult:
+    from drafttools import brackets, checks, ledger, rewrite, xref
+
     loaded = load_code_text(path)
     changes: tuple[rewrite.Change, ...] = ()
     if fix and loaded.instrument is not None and not _unreadable(loaded):
@@ -56,7 +92,16 @@ def check(path: Path, fix: bool = False) -> CheckResult:
         found, bracket_problems = brackets.scan(instrument)
         problems += bracket_problems + brackets.report(found)
     problems += [diag("xref.fixed", c.path, c.line, f"linked: {c.before!r} -> {c.after!r}") for c in changes]
-    return CheckResult(tuple(sorted(problems, key=sort_key)), instrument, brackets.by_article(found), changes)
+    return CheckResult(tuple(sorted(problems, key=sort_key)), instrument, brackets.by_article(found), changes, _summary(instrument))
+
+
+def _summary(instrument: Instrument | None) -> dict[str, Any]:
+    if instrument is None:
+        return {}
+    counts = {"article": 0, "paragraph": 0, "item": 0}
+    for node in instrument.walk():
+        counts[node.kind] += 1
+    return {"version": instrument.meta.version, "articles": counts["article"], "paragraphs": counts["paragraph"], "items": counts["item"]}
 
 
 def _unreadable(loaded: Loaded) -> bool:
@@ -77,6 +122,8 @@ class IdsResult:
 
 def assign_ids(path: Path, dry_run: bool = False) -> IdsResult:
     """Give every element without an ID a new one, and bring the ID ledger up to date."""
+    from drafttools import checks, ledger, rewrite
+
     loaded = load_code_text(path)
     blocking = tuple(d for d in loaded.diagnostics if d.severity >= 2)
     if loaded.instrument is None or blocking:

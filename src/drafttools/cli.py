@@ -76,26 +76,23 @@ def default_source() -> Path:
 @click.option("--strict", is_flag=True, help="Warnings are findings too (exit 1).")
 @click.option("--fix", is_flag=True, help="Link plain-text references to their targets' IDs, in place.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only (no open-bracket list).")
+@click.option("--no-cache", is_flag=True, help="Parse and check afresh even if the text has not changed.")
 @guarded
-def check(path: Path | None, fmt: str, strict: bool, fix: bool, quiet: bool) -> None:
+def check(path: Path | None, fmt: str, strict: bool, fix: bool, quiet: bool, no_cache: bool) -> None:
     """Check a code text: IDs, cross-references, brackets.  PATH defaults to the project's code_text/."""
     from drafttools import api
+    from drafttools.config import settings
 
-    result = api.check(path or default_source(), fix=fix)
+    source = path or default_source()
+    result = api.check(source, fix=fix, cache_dir=None if no_cache else settings().build / ".cache")
     if fmt == "json":
         click.echo(to_json(result.diagnostics, open_brackets=result.open_brackets, exit_code=result.exit_code(strict)))
     else:
         emit(result.diagnostics, strict, quiet)
-        if result.instrument is not None:
-            counts = _shape(result.instrument)
-            click.echo(f"{path or default_source()}: {result.instrument.meta.version}, {counts}; {summary_counts(result.diagnostics)}", err=True)
+        if s := result.summary:
+            shape = f"{s['articles']} articles, {s['paragraphs']} paragraphs, {s['items']} items"
+            click.echo(f"{source}: {s['version']}, {shape}; {summary_counts(result.diagnostics)}", err=True)
     sys.exit(result.exit_code(strict))
-
-
-def _shape(instrument: Any) -> str:
-    nodes = list(instrument.walk())
-    kinds = {k: sum(n.kind == k for n in nodes) for k in ("article", "paragraph", "item")}
-    return f"{kinds['article']} articles, {kinds['paragraph']} paragraphs, {kinds['item']} items"
 
 
 @main.command()
