@@ -1,0 +1,294 @@
+"""Sphinx glue: the code text as a Sphinx site, built from the one model.
+
+In ``conf.py``::
+
+    extensions = ["myst_parser", "drafttools.sphinx_ext"]
+    myst_enable_extensions = ["colon_fence"]
+    drafttools_source = "code_text"          # default: [tool.drafttools] source
+
+The extension registers ``drafttools.parse``'s own ``{article}``, ``{paragraph}``, ``{item}`` directives and
+``{xref}`` role, then, once per build, runs ``drafttools.api.check`` on the code text: its model supplies every
+printed number and label (nothing is numbered here), and its findings become Sphinx warnings typed
+``drafttools.<code>`` at their file and line, so ``sphinx-build -W`` fails on a broken reference.  Articles
+become sections headed "Article 8 – Title"; paragraphs and items carry their number, an HTML id equal to their
+stable ID, and a permalink; references become links to ``page#ID`` showing the target's current number.  The
+root document's ``{drafttools-contents}`` block is filled in from the manifest.  Only this module imports
+Sphinx.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.errors import ConfigError
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+from sphinx.writers.html5 import HTML5Translator
+
+from drafttools import api, parse
+from drafttools.config import settings
+from drafttools.diagnostics import DraftError, Severity
+from drafttools.model import Article, Instrument, Item, Node, Paragraph, Ref, ref_label
+
+logger = logging.getLogger(__name__)
+
+CSS_FILE = "drafttools.css"
+CSS = """\
+div.dt-paragraph, div.dt-item { position: relative; margin: 0 0 0.8em 0; }
+div.dt-item { margin-left: 2.5em; }
+span.dt-number { display: inline-block; min-width: 2.5em; font-weight: bold; }
+a.dt-permalink { position: absolute; left: -1.2em; top: 0; text-decoration: none; visibility: hidden; }
+div.dt-paragraph:hover > a.dt-permalink, div.dt-item:hover > a.dt-permalink { visibility: visible; }
+span.dt-xref-broken { color: #b00; }
+"""
+_CONTENTS = re.compile(r"^(?P<fence>:{3,}|`{3,})\{drafttools-contents\}[ \t]*\n(?P=fence)[ \t]*$", re.MULTILINE)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~$%])")
+
+
+# ------------------------------------------------------------------------------------------- the model
+
+
+@dataclass
+class Site:
+    """One build's view of the code text: the model, and where each of its elements stands in Sphinx."""
+
+    source: Path  # the code text folder, absolute
+    instrument: Instrument | None
+    docnames: list[str] = field(default_factory=list)  # the code text's documents, in manifest order
+    by_place: dict[tuple[str, int], Node] = field(default_factory=dict)  # (absolute path, line) -> element
+
+    def node_for(self, element: parse.code_element, path: str) -> Node | None:
+        """The model's element for a doctree element: by stable ID, else (no ID) by file and line."""
+        if self.instrument is None:
+            return None
+        found = self.instrument.get(element["eid"]) if element["eid"] else None
+        if found is not None and found.kind == element["kind"]:
+            return found
+        return self.by_place.get((path, element.line or 0))
+
+    def docname_of(self, node: Node, env: BuildEnvironment) -> str | None:
+        return env.path2doc(str(Path(node.loc.path).resolve()))
+
+
+# One Site per build environment (not stored on it: the environment is pickled between builds).
+_SITES: weakref.WeakKeyDictionary[BuildEnvironment, Site] = weakref.WeakKeyDictionary()
+
+
+def _source_folder(app: Sphinx) -> Path:
+    configured = app.config.drafttools_source or str(settings(Path(app.confdir)).source.resolve())
+    return (Path(app.confdir) / configured).resolve()
+
+
+def _load(app: Sphinx) -> None:
+    """builder-inited: check the code text once, keep its model, and report its findings as warnings."""
+    source = _source_folder(app)
+    try:
+        result = api.check(source)
+    except DraftError as exc:
+        raise ConfigError(f"drafttools_source: {exc.format()}") from exc
+    site = Site(source, result.instrument)
+    if site.instrument is not None:
+        for node in site.instrument.walk():
+            site.by_place.setdefault((str(Path(node.loc.path).resolve()), node.loc.line), node)
+        site.docnames = [d for f in site.instrument.files if (d := app.env.path2doc(str(Path(f).resolve())))]
+    _SITES[app.env] = site
+    for finding in result.diagnostics:
+        if finding.severity >= Severity.WARNING:
+            message = f"{finding.severity}: {finding.message}" + (f" (fix: {finding.fix})" if finding.fix else "")
+            location = _location(app.env, finding.path, finding.line)
+            if location is None:  # a folder, or a file as a whole: Sphinx would read a bare path as a docname
+                message = f"{Path(finding.path).resolve()}: {message}"
+            logger.warning(message, location=location, type="drafttools", subtype=finding.code)
+
+
+def _location(env: BuildEnvironment, path: str, line: int) -> tuple[str, int | None] | str | None:
+    """A Sphinx location: (docname, line) for a document, 'path:line' for another file (the manifest)."""
+    absolute = Path(path).resolve()
+    docname = env.path2doc(str(absolute))
+    if docname is not None:
+        return (docname, line or None)
+    return f"{absolute}:{line}" if line else None
+
+
+def _reread_all(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """env-get-outdated: numbers depend on every file and the manifest, so every document is read again."""
+    return sorted(env.found_docs - added - changed)
+
+
+# -------------------------------------------------------------------------------------------- the front page
+
+
+def _front_page(app: Sphinx, docname: str, source: list[str]) -> None:
+    """source-read: replace the root document's ``{drafttools-contents}`` block with the manifest's contents."""
+    if docname != app.config.root_doc or not _CONTENTS.search(source[0]):
+        return
+    source[0] = _CONTENTS.sub(lambda _: _contents_markdown(_SITES[app.env]), source[0], count=1)
+
+
+def _contents_markdown(site: Site) -> str:
+    if site.instrument is None:
+        return f"# Code text\n\nThe code text in `{site.source.name}` could not be read; see the build's warnings.\n"
+    meta = site.instrument.meta
+    lines = [f"# {_escape(meta.title)}", ""]
+    lines += [f"- **{name}:** {_escape(value)}" for name, value in (("Version", meta.version), ("Date", meta.date), ("Status", meta.status))]
+    lines.append("")
+    if meta.note:
+        lines += [_escape(meta.note), ""]
+    lines += ["```{toctree}", ":maxdepth: 1", ""] + [f"/{d}" for d in site.docnames] + ["```", ""]
+    return "\n".join(lines)
+
+
+def _escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+# ------------------------------------------------------------------------------- doctree: numbers and labels
+
+
+class NumberElements(SphinxTransform):
+    """Give each element the model's number: articles become titled sections, paragraphs and items get ids."""
+
+    default_priority = 200
+
+    def apply(self, **kwargs: Any) -> None:
+        site = _SITES.get(self.env)
+        if site is None:
+            return
+        path = str(Path(self.env.doc2path(self.env.docname)).resolve())
+        for ref in list(self.document.findall(parse.xref)):
+            owner = _owner(ref)
+            self.label_xref(site, ref, site.node_for(owner, path) if owner is not None else None)
+        for element in list(self.document.findall(parse.code_element)):
+            node = site.node_for(element, path)
+            element["ids"] = [element["eid"]] if element["eid"] else []
+            if element["kind"] == "article":
+                self.article(element, node)
+            else:
+                self.number(element, node)
+
+    def article(self, element: parse.code_element, node: Node | None) -> None:
+        heading = node.heading if isinstance(node, Article) else (element["title"] or "Article")
+        section = nodes.section("", nodes.title(heading, heading), classes=["dt-article"])
+        section["ids"] = list(element["ids"])
+        section.extend(element.children)
+        section.line, section.source = element.line, element.source
+        element.replace_self(section)
+        if not section["ids"]:
+            self.document.set_id(section)
+
+    def number(self, element: parse.code_element, node: Node | None) -> None:
+        """Put the printed number ("8.2", "(c)") before the element's text; unnumbered lead-ins get none."""
+        number = node.number if isinstance(node, (Paragraph, Item)) else ""
+        element["number"] = number
+        if not number:
+            return
+        first = element.children[0] if element.children and isinstance(element.children[0], nodes.paragraph) else None
+        if first is None:  # a paragraph made only of items
+            first = nodes.paragraph()
+            element.insert(0, first)
+        first.insert(0, nodes.inline(number, number, classes=["dt-number"]))
+        first.insert(1, nodes.Text(" "))
+
+    def label_xref(self, site: Site, ref: parse.xref, context: Node | None) -> None:
+        """Note the target's document and current label (the model's) for the link made at write time."""
+        target = site.instrument.get(ref["target"]) if site.instrument is not None else None
+        if site.instrument is None or target is None:
+            ref["dt_label"], ref["dt_doc"] = ref["written"] or ref["target"], None
+            return
+        ref["dt_label"] = ref_label(Ref(ref["target"], target.loc, ref["written"]), site.instrument, context)
+        ref["dt_doc"] = site.docname_of(target, self.env)
+
+
+def _owner(node: nodes.Node) -> parse.code_element | None:
+    parent = node.parent
+    while parent is not None and not isinstance(parent, parse.code_element):
+        parent = parent.parent
+    return parent
+
+
+def _link_xrefs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """doctree-resolved: each ``{xref}`` becomes a link to ``page#ID`` (plain text when its target is unknown)."""
+    for ref in list(doctree.findall(parse.xref)):
+        label = ref.get("dt_label") or ref.astext()
+        todoc = ref.get("dt_doc")
+        if todoc is None:
+            ref.replace_self(nodes.inline(label, label, classes=["dt-xref-broken"]))
+            continue
+        link = nodes.reference(label, label, internal=True, classes=["dt-xref"], reftitle=ref["target"])
+        uri = "" if todoc == docname else app.builder.get_relative_uri(docname, todoc)
+        link["refuri"] = f"{uri}#{ref['target']}"
+        ref.replace_self(link)
+
+
+# ------------------------------------------------------------------------------------------------ HTML
+
+
+def visit_element_html(self: HTML5Translator, node: parse.code_element) -> None:
+    kind = node["kind"]
+    if kind not in ("paragraph", "item"):
+        raise NotImplementedError(f"drafttools: no HTML for a {kind!r} element left in the doctree")
+    self.body.append(self.starttag(node, "div", CLASS=f"dt-{kind}"))
+    if node["ids"]:
+        anchor = html.escape(node["ids"][0])
+        self.body.append(f'<a class="dt-permalink" href="#{anchor}" title="Link to this {kind}">\u00b6</a>')
+
+
+def depart_element_html(self: HTML5Translator, node: parse.code_element) -> None:
+    self.body.append("</div>\n")
+
+
+def _visit_plain(self: Any, node: nodes.Node) -> None:
+    """Other builders (text, LaTeX, ...) render an element's children as they stand."""
+
+
+def _depart_plain(self: Any, node: nodes.Node) -> None:
+    pass
+
+
+def _write_css(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and app.builder.format == "html":
+        static = Path(app.outdir) / "_static"
+        static.mkdir(parents=True, exist_ok=True)
+        (static / CSS_FILE).write_text(CSS, encoding="utf-8")
+
+
+def _name_site(app: Sphinx, config: Config) -> None:
+    """config-inited: a conf.py that names no project gets the instrument's title from the manifest."""
+    if config.project != config.config_values["project"].default:
+        return
+    from drafttools import sources
+
+    manifest = sources.read_manifest(_source_folder(app), [])
+    if manifest is not None:
+        config.project = manifest.meta.title
+        config.html_title = manifest.meta.title
+        config.version = config.release = manifest.meta.version
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("drafttools_source", "", "env", types=frozenset({str}))
+    for kind in ("article", "paragraph", "item"):
+        app.add_directive(kind, parse.ElementDirective, override=True)
+    app.add_role("xref", parse.xref_role, override=True)
+    plain = (_visit_plain, _depart_plain)
+    app.add_node(parse.code_element, override=True, html=(visit_element_html, depart_element_html),
+                 text=plain, latex=plain, man=plain, texinfo=plain)
+    app.add_node(parse.xref, override=True)
+    app.add_transform(NumberElements)
+    app.add_css_file(CSS_FILE)
+    app.connect("config-inited", _name_site)
+    app.connect("builder-inited", _load)
+    app.connect("env-get-outdated", _reread_all)
+    app.connect("source-read", _front_page)
+    app.connect("doctree-resolved", _link_xrefs)
+    app.connect("build-finished", _write_css)
+    return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -1,0 +1,156 @@
+"""The Sphinx site of the code text (drafttools.sphinx_ext): ids, links, numbers, warnings, a real browser.
+
+The shipped site is built once with the README's command plus -W; the small projects under tests/roots are
+built with sphinx.testing or, where the exit status is the point, with sphinx-build itself.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from drafttools.model import Instrument, Ref
+
+from ..clients import chromium_dom
+from ..conftest import ROOT
+from .conftest import ROOTS
+
+
+def sphinx_build(srcdir: Path, outdir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """``sphinx-build -b html`` run from ``srcdir``, as a user runs it."""
+    argv = [sys.executable, "-m", "sphinx", "-b", "html", *extra, ".", str(outdir)]
+    return subprocess.run(argv, cwd=srcdir, capture_output=True, text=True, timeout=120, check=False)
+
+
+class _Page(HTMLParser):
+    """Every HTML id on a page, and every drafttools cross-reference link as (href, text)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.xrefs: list[tuple[str, str]] = []
+        self._open: dict[str, str] | None = None
+        self._text: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {k: v or "" for k, v in attrs}
+        if "id" in found:
+            self.ids.add(found["id"])
+        if tag == "a" and "dt-xref" in found.get("class", "").split():
+            self._open, self._text = found, []
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._open is not None:
+            self.xrefs.append((self._open["href"], "".join(self._text)))
+            self._open = None
+
+
+def page(outdir: Path, name: str) -> _Page:
+    return _Page((outdir / name).read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------------------- the shipped site
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    outdir = tmp_path_factory.mktemp("site")
+    done = sphinx_build(ROOT, outdir, "-W")
+    assert done.returncode == 0, f"sphinx-build -W failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    assert "WARNING" not in done.stderr, done.stderr
+    return outdir
+
+
+def _html_of(source: str) -> str:
+    return str(Path(source).resolve().relative_to(ROOT).with_suffix(".html"))
+
+
+def test_every_article_paragraph_and_item_id_is_an_html_id(site: Path, shipped: Instrument) -> None:
+    for article in shipped.articles:
+        shown = page(site, _html_of(article.loc.path))
+        expected = {article.id} | {p.id for p in article.paragraphs} | {i.id for p in article.paragraphs for i in p.items}
+        assert expected - shown.ids == set(), article.heading
+
+
+def test_references_link_to_the_page_and_id_and_show_the_current_number(site: Path, shipped: Instrument) -> None:
+    eight = page(site, "code_text/article-08.html")
+    assert ("#data-to-secretariat", "8.2(c)") in eight.xrefs  # 8.3's reference
+    assert ("article-07.html#national-data-gathering", "7.2") in eight.xrefs  # 8.2(b), across pages
+    assert ("#database-of-laws", "(a)") in eight.xrefs  # between sibling items
+    refs = [piece for node in shipped.walk() for piece in getattr(node, "inlines", ()) if isinstance(piece, Ref)]
+    links = [link for article in shipped.articles for link in page(site, _html_of(article.loc.path)).xrefs]
+    assert len(links) == len(refs)
+    for href, _ in links:
+        target_page, _, anchor = href.rpartition("#")
+        assert anchor in page(site, f"code_text/{target_page or 'article-08.html'}").ids or target_page == ""
+
+
+def test_numbers_and_headings_come_from_the_model(site: Path, shipped: Instrument) -> None:
+    text = (site / "code_text/article-08.html").read_text(encoding="utf-8")
+    assert "Article 8 \u2013 Information exchange" in text
+    for paragraph in shipped.articles[7].paragraphs:
+        assert f'id="{paragraph.id}"' in text and f'<span class="dt-number">{paragraph.number}</span>' in text
+    lead_in = (site / "code_text/article-01.html").read_text(encoding="utf-8")
+    assert re.search(r'id="objectives-lead-in">\s*<a class="dt-permalink"[^>]*>\u00b6</a><p>The objectives', lead_in)
+
+
+def test_front_page_is_the_manifest(site: Path, shipped: Instrument) -> None:
+    text = (site / "index.html").read_text(encoding="utf-8")
+    assert shipped.meta.title in text and shipped.meta.version in text and shipped.meta.date in text
+    contents = text.split('<div class="toctree-wrapper compound">')[1].split("</div>")[0]
+    order = [int(n) for n in re.findall(r'href="code_text/article-(\d+)\.html"', contents)]
+    assert order == list(range(1, len(shipped.articles) + 1))
+
+
+def test_chromium_renders_the_front_page_and_an_article(site: Path) -> None:
+    front = chromium_dom(site / "index.html")
+    assert "Article 11 \u2013 Partnerships" in front and "2009-09-SEARO-RC62" in front
+    article = chromium_dom(site / "code_text" / "article-08.html")
+    assert 'id="data-to-secretariat"' in article
+    assert re.search(r'<a class="dt-xref reference internal" href="#data-to-secretariat"[^>]*>8\.2\(c\)</a>', article)
+
+
+# ------------------------------------------------------------------------------------ small test projects
+
+
+@pytest.mark.sphinx("html", testroot="small", srcdir="small-renumber")
+def test_moving_an_article_renumbers_references_in_files_left_unchanged(app, make_app) -> None:
+    app.build()
+    assert app.warning.getvalue() == ""
+    assert ("second.html#duties-report", "2.2") in page(app.outdir, "code_text/first.html").xrefs
+    manifest = app.srcdir / "code_text" / "manifest.toml"
+    manifest.write_text(manifest.read_text().replace('["first.md", "second.md"]', '["second.md", "first.md"]'))
+    again = make_app("html", srcdir=app.srcdir)  # an incremental build: first.md itself is unchanged
+    again.build()
+    first = page(again.outdir, "code_text/first.html")
+    assert ("second.html#duties-report", "1.2") in first.xrefs
+    assert "Article 2 \u2013 Scope" in (again.outdir / "code_text/first.html").read_text()
+
+
+@pytest.mark.sphinx("html", testroot="broken-xref", srcdir="broken-xref-warnings")
+def test_check_findings_are_typed_sphinx_warnings_at_file_and_line(app) -> None:
+    app.build()
+    warnings = app.warning.getvalue()
+    assert re.search(r"code_text/second\.md:16: WARNING: error: .*'no-such-paragraph'.*\[drafttools\.xref\.unknown-id\]", warnings)
+    text = (app.outdir / "code_text/second.html").read_text()
+    assert '<span class="dt-xref-broken">no-such-paragraph</span>' in text
+
+
+def test_a_broken_reference_fails_sphinx_build_w_naming_file_and_line(tmp_path: Path) -> None:
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-broken-xref", srcdir)
+    done = sphinx_build(srcdir, tmp_path / "out", "-W")
+    assert done.returncode != 0
+    assert f"{srcdir / 'code_text' / 'second.md'}:16:" in done.stderr
+    assert "[drafttools.xref.unknown-id]" in done.stderr
