@@ -41,6 +41,7 @@ from drafttools.model import Article, Instrument, Item, Node, Paragraph, Ref, re
 
 logger = logging.getLogger(__name__)
 
+PREAMBLE_HEADING = "Preamble"
 CSS_FILE = "drafttools.css"
 CSS = """\
 div.dt-paragraph, div.dt-item { position: relative; margin: 0 0 0.8em 0; }
@@ -64,6 +65,7 @@ class Site:
     source: Path  # the code text folder, absolute
     instrument: Instrument | None
     docnames: list[str] = field(default_factory=list)  # the code text's documents, in manifest order
+    preamble_path: str | None = None  # the preamble's file, absolute, when the code has one
     by_place: dict[tuple[str, int], Node] = field(default_factory=dict)  # (absolute path, line) -> element
 
     def node_for(self, element: parse.code_element, path: str) -> Node | None:
@@ -100,6 +102,8 @@ def _load(app: Sphinx) -> None:
         for node in site.instrument.walk():
             site.by_place.setdefault((str(Path(node.loc.path).resolve()), node.loc.line), node)
         site.docnames = [d for f in site.instrument.files if (d := app.env.path2doc(str(Path(f).resolve())))]
+        if site.instrument.preamble:
+            site.preamble_path = str(Path(site.instrument.preamble[0].loc.path).resolve())
     _SITES[app.env] = site
     for finding in result.diagnostics:
         if finding.severity >= Severity.WARNING:
@@ -174,6 +178,8 @@ class NumberElements(SphinxTransform):
                 self.article(element, node)
             else:
                 self.number(element, node)
+        if path == site.preamble_path:
+            self.preamble()
 
     def article(self, element: parse.code_element, node: Node | None) -> None:
         heading = node.heading if isinstance(node, Article) else (element["title"] or "Article")
@@ -184,6 +190,14 @@ class NumberElements(SphinxTransform):
         element.replace_self(section)
         if not section["ids"]:
             self.document.set_id(section)
+
+    def preamble(self) -> None:
+        """The preamble's paragraphs stand in no article: give them a titled section of their own."""
+        section = nodes.section("", nodes.title(PREAMBLE_HEADING, PREAMBLE_HEADING), classes=["dt-preamble"], ids=["preamble"])
+        children = list(self.document.children)
+        self.document.clear()
+        section.extend(children)
+        self.document.append(section)
 
     def number(self, element: parse.code_element, node: Node | None) -> None:
         """Put the printed number ("8.2", "(c)") before the element's text; unnumbered lead-ins get none."""

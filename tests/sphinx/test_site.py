@@ -124,6 +124,22 @@ def test_chromium_renders_the_front_page_and_an_article(site: Path) -> None:
 # ------------------------------------------------------------------------------------ small test projects
 
 
+@pytest.mark.sphinx("html", testroot="small", srcdir="small")
+def test_small_project_ids_numbers_and_contents(app) -> None:
+    app.build()
+    assert app.warning.getvalue() == ""
+    first, second = page(app.outdir, "code_text/first.html"), page(app.outdir, "code_text/second.html")
+    assert {"art-scope", "scope-lead-in", "scope-states", "scope-others", "scope-voluntary"} <= first.ids
+    assert first.xrefs == [("second.html#duties-report", "2.2"), ("#scope-states", "(a)")]
+    assert second.xrefs == [("first.html#art-scope", "1"), ("#report-laws", "(a)"), ("#duties-cooperate", "2.1")]
+    preamble = page(app.outdir, "code_text/preamble.html")
+    assert {"preamble", "preamble-recalling", "preamble-agreeing"} <= preamble.ids
+    front = (app.outdir / "index.html").read_text()
+    contents = front.split('<div class="toctree-wrapper compound">')[1].split("</div>")[0]
+    assert re.findall(r'href="code_text/(\w+)\.html">([^<]+)<', contents) == [
+        ("preamble", "Preamble"), ("first", "Article 1 \u2013 Scope"), ("second", "Article 2 \u2013 Duties")]
+
+
 @pytest.mark.sphinx("html", testroot="small", srcdir="small-renumber")
 def test_moving_an_article_renumbers_references_in_files_left_unchanged(app, make_app) -> None:
     app.build()
@@ -136,6 +152,9 @@ def test_moving_an_article_renumbers_references_in_files_left_unchanged(app, mak
     first = page(again.outdir, "code_text/first.html")
     assert ("second.html#duties-report", "1.2") in first.xrefs
     assert "Article 2 \u2013 Scope" in (again.outdir / "code_text/first.html").read_text()
+    # "{xref}`2.1 <duties-cooperate>`" now names 1.1: the link shows the current number, check says it is stale
+    assert ("#duties-cooperate", "1.1") in page(again.outdir, "code_text/second.html").xrefs
+    assert re.search(r"second\.md:\d+: WARNING: error: .*\[drafttools\.xref\.label-stale\]", again.warning.getvalue())
 
 
 @pytest.mark.sphinx("html", testroot="broken-xref", srcdir="broken-xref-warnings")
