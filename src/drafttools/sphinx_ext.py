@@ -34,7 +34,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
-from drafttools import api, parse
+from drafttools import __version__, api, parse
 from drafttools.config import settings
 from drafttools.diagnostics import DraftError, Severity
 from drafttools.model import Article, Instrument, Item, Node, Paragraph, Ref, ref_label
@@ -305,4 +305,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("source-read", _front_page)
     app.connect("doctree-resolved", _link_xrefs)
     app.connect("build-finished", _write_css)
-    return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
