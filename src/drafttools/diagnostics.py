@@ -80,6 +80,17 @@ CODES: dict[str, Code] = _table(
     ("bracket.unbalanced", E, "a '[' without its ']' or a ']' without its '['"),
     ("bracket.nested", E, "square brackets nested inside square brackets"),
     ("bracket.open", I, "text in square brackets, not yet agreed"),
+    # papers and their build (drafttools build)
+    ("paper.missing", E, "a paper named on the command line does not exist"),
+    ("paper.front-matter", E, "a paper's YAML front matter is missing, is not valid YAML, or a field is missing or has the wrong type"),
+    ("paper.doctype", E, "a paper's document_type names no folder in annex_templates/"),
+    ("paper.structure", E, "a paper holds markup a paper cannot hold (a list, a table, an unknown block)"),
+    ("paper.footnote", E, "a footnote is referenced but never defined, or defined but never referenced"),
+    ("template.missing", E, "a document type's folder lacks a file it needs (paper.html.j2, reference.docx)"),
+    ("template.syntax", E, "a template (Jinja2 HTML, template.toml, or a placeholder in reference.docx) cannot be read"),
+    ("template.field", E, "a template uses a front-matter field that the paper does not give"),
+    ("build.version", E, "the version of the code a paper annexes names no code text (neither code_text nor versions/NAME)"),
+    ("build.output", E, "an output file or folder cannot be written"),
 )
 
 del E, W, I

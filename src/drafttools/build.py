@@ -1,0 +1,239 @@
+"""The build use case: papers → DOCX and HTML, with the code annexed at the version each paper names.
+
+Stages, each callable alone and composed here: read the paper (``papers.load_paper``), find its document type
+(``templates.load``), load and ``check`` the version of the code it annexes (``api.check``, once per version),
+check the paper's own references into the code, render every output in memory, and only when nothing failed
+write them, each atomically.  A broken reference, a bad field or template, an unknown version or an unwritable
+folder gives a diagnostic and no output file at all.  Returns results; never prints.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafttools import api, papers, templates
+from drafttools.config import settings
+from drafttools.diagnostics import Diagnostic, DraftError, Severity, UsageError, diag, exit_code, sort_key
+from drafttools.model import Instrument
+from drafttools.papers import Paper
+from drafttools.sources import MANIFEST, display
+
+FORMATS = ("docx", "html")
+CURRENT = ("code_text", "current")  # version names that mean the working text
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Where a build reads from: the code text, frozen versions, the templates and the papers."""
+
+    root: Path
+    source: Path
+    versions: Path
+    templates: Path
+    papers: Path
+
+    @classmethod
+    def here(cls, start: Path | None = None) -> Project:
+        s = settings((start or Path.cwd()).resolve())
+        return cls(s.root, s.source, s.versions, s.root / templates.TEMPLATES, s.root / "papers")
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    paper: str
+    format: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    diagnostics: tuple[Diagnostic, ...]
+    outputs: tuple[Output, ...] = ()
+
+    def exit_code(self, strict: bool = False) -> int:
+        return exit_code(self.diagnostics, strict)
+
+
+@dataclass
+class _Job:
+    paper: Paper
+    doctype: templates.DocType
+    instrument: Instrument
+    context: dict[str, dict[str, str]]
+
+
+@dataclass
+class _Versions:
+    """Each version of the code loaded and checked once per build."""
+
+    project: Project
+    problems: list[Diagnostic]
+    loaded: dict[Path, Instrument | None] = field(default_factory=dict)
+
+    def resolve(self, name: str) -> Path | None:
+        if name in CURRENT:
+            return self.project.source
+        frozen = self.project.versions / name
+        if (frozen / MANIFEST).is_file():
+            return frozen
+        if _version_name(self.project.source) == name:
+            return self.project.source
+        return None
+
+    def known(self) -> list[str]:
+        names = list(CURRENT)
+        if (current := _version_name(self.project.source)) is not None:
+            names.append(current)
+        if self.project.versions.is_dir():
+            names += sorted(p.name for p in self.project.versions.iterdir() if (p / MANIFEST).is_file())
+        return names
+
+    def instrument(self, folder: Path) -> Instrument | None:
+        if folder not in self.loaded:
+            result = api.check(folder)
+            self.problems.extend(result.diagnostics)
+            failed = any(d.severity is Severity.ERROR for d in result.diagnostics)
+            self.loaded[folder] = None if failed else result.instrument
+        return self.loaded[folder]
+
+
+def _version_name(folder: Path) -> str | None:
+    try:
+        data = tomllib.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    version = data.get("instrument", {}).get("version")
+    return version if isinstance(version, str) else None
+
+
+def annex_fields(instrument: Instrument) -> dict[str, str]:
+    """What templates know of the annexed code: {{ annex.title }}, version, date, status, and a version line."""
+    meta = instrument.meta
+    date = papers.print_date(meta.date)
+    return {
+        "title": meta.title, "version": meta.version, "date": date, "status": meta.status,
+        "line": f"Text of version {meta.version} ({meta.status}, {date})",
+    }
+
+
+def default_papers(project: Project) -> list[Path]:
+    return sorted(project.papers.glob("*.md")) if project.papers.is_dir() else []
+
+
+def _formats(requested: Sequence[str]) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in requested if f.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise UsageError(f"unknown output format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
+    return chosen
+
+
+def _prepare(path: Path, project: Project, versions: _Versions, problems: list[Diagnostic]) -> _Job | None:
+    loaded = papers.load_paper(path)
+    problems.extend(loaded.diagnostics)
+    paper = loaded.paper
+    if paper is None:
+        return None
+    front = paper.front
+    known = templates.known(project.templates)
+    if front.document_type not in known:
+        problems.append(diag("paper.doctype", paper.path, front.line("document_type"), f"unknown document type '{front.document_type}'; annex_templates/ has {', '.join(known) or 'none'}", f"use one of those, or add the folder {display(project.templates / front.document_type)}"))
+        return None
+    try:
+        doctype = templates.load(project.templates, front.document_type)
+    except templates.TemplateError as exc:
+        problems.append(exc.diagnostic)
+        return None
+    fields = front.fields()
+    for name in doctype.required:
+        if name not in fields:
+            problems.append(diag("paper.front-matter", paper.path, front.line("document_type"), f"a {doctype.label} needs '{name}' in its front matter ({papers.FIELDS.get(name, 'a field its template uses')})", f"add '{name}: ...' to the front matter"))
+    folder = versions.resolve(front.annex)
+    if folder is None:
+        problems.append(diag("build.version", paper.path, front.line("annex"), f"annex: '{front.annex}' names no version of the code; known: {', '.join(versions.known())}", "name code_text, or a version under versions/"))
+        return None
+    instrument = versions.instrument(folder)
+    if instrument is None:
+        return None
+    for ref in paper.refs():
+        if instrument.get(ref.target) is None:
+            problems.append(diag("xref.unknown-id", ref.loc.path, ref.loc.line, f"reference in {paper.path} links to ID '{ref.target}', which no article, paragraph or item of version {instrument.meta.version} carries", "correct the ID, or restore the element it named"))
+    return _Job(paper, doctype, instrument, {"paper": fields, "annex": annex_fields(instrument)})
+
+
+def _render(job: _Job, fmt: str) -> bytes:
+    if fmt == "docx":
+        from drafttools.render import docx
+
+        return docx.render(job.paper, job.instrument, job.doctype, job.context)
+    from drafttools.render import html
+
+    return html.render(job.paper, job.instrument, job.doctype, job.context).encode("utf-8")
+
+
+def _writable(folder: Path) -> str | None:
+    """Why ``folder`` cannot take output files (None when it can)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
+def build(paths: Sequence[Path] | None, formats: Sequence[str] = FORMATS, outdir: Path | None = None,
+          project: Project | None = None) -> BuildResult:
+    """Build papers (all of ``papers/`` when none is named) to ``outdir``; all outputs or none."""
+    project = project or Project.here()
+    chosen = _formats(formats)
+    targets = list(paths) if paths else default_papers(project)
+    if not targets:
+        raise UsageError(f"no papers to build: name one, or add .md files to {display(project.papers)}")
+    outdir = outdir if outdir is not None else settings(project.root).build
+    problems: list[Diagnostic] = []
+    versions = _Versions(project, problems)
+    jobs = [job for path in targets if (job := _prepare(path, project, versions, problems)) is not None]
+    if _failed(problems):
+        return BuildResult(_sorted(problems))
+    if (why := _writable(outdir)) is not None:
+        problems.append(diag("build.output", display(outdir), 0, f"cannot write to the output folder {display(outdir)}: {why}", "choose another folder with -o, or fix its permissions"))
+        return BuildResult(_sorted(problems))
+    rendered: list[tuple[Output, bytes]] = []
+    for job in jobs:
+        for fmt in chosen:
+            try:
+                data = _render(job, fmt)
+            except templates.TemplateError as exc:
+                problems.append(exc.diagnostic)
+                continue
+            rendered.append((Output(job.paper.path, fmt, outdir / f"{job.paper.name}.{fmt}"), data))
+    if _failed(problems):
+        return BuildResult(_sorted(problems))
+    return BuildResult(_sorted(problems), tuple(_write(rendered, problems)))
+
+
+def _write(rendered: list[tuple[Output, bytes]], problems: list[Diagnostic]) -> list[Output]:
+    from drafttools.fsutil import write_atomic
+
+    written: list[Output] = []
+    for output, data in rendered:
+        try:
+            write_atomic(output.path, data)
+        except DraftError as exc:
+            problems.append(diag("build.output", display(output.path), 0, str(exc)))
+            continue
+        written.append(output)
+    return written
+
+
+def _failed(problems: list[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in problems)
+
+
+def _sorted(problems: list[Diagnostic]) -> tuple[Diagnostic, ...]:
+    return tuple(sorted(problems, key=sort_key))

@@ -1,0 +1,38 @@
+"""``drafttools build``: wiring only; the work is ``drafttools.build.build``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from drafttools.cli import emit, guarded, summary_counts
+
+
+@click.command()
+@click.argument("papers", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--to", "formats", default="docx,html", show_default=True, metavar="FORMATS",
+              help="Comma-separated output formats: docx, html.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Output folder (default: the project's build/).")
+@click.option("--strict", is_flag=True, help="Warnings are findings too: nothing is built.")
+@guarded
+def build(papers: tuple[Path, ...], formats: str, output: Path | None, strict: bool) -> None:
+    """Build papers to DOCX and HTML with the code annexed; with no PAPER, every paper in papers/.
+
+    The annexed version of the code is checked first: a broken reference (or any error) builds nothing.
+    """
+    from drafttools import build as use_case
+
+    result = use_case.build(list(papers) or None, formats.split(","), output)
+    emit(result.diagnostics, strict, quiet=True)
+    for out in result.outputs:
+        click.echo(str(out.path))
+    built = f"built {len(result.outputs)} file{'s' * (len(result.outputs) != 1)}"
+    click.echo(f"{built}; {summary_counts(result.diagnostics)}", err=True)
+    sys.exit(result.exit_code(strict))
+
+
+def register(main: click.Group) -> None:
+    main.add_command(build)

@@ -1,0 +1,183 @@
+"""Raw WordprocessingML: the only module that builds XML elements by hand (python-docx proxies everywhere else).
+
+What python-docx has no proxy for lives here: paragraphs appended to a large body in constant time, bookmarks,
+internal hyperlinks, footnotes (the footnotes part, its separators, references), simple fields (PAGE), paragraph
+borders in a style, and the document's default language.  camelCase XML names stay inside this module.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+_FOOTNOTES_XML = (
+    f"<w:footnotes {nsdecls('w', 'r')}>"
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/>'
+    "</w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>"
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
+    'w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
+    "</w:footnotes>"
+)
+
+
+def _run(text: str | None = None, rstyle: str | None = None) -> Any:
+    run = OxmlElement("w:r")
+    if rstyle:
+        rpr = OxmlElement("w:rPr")
+        style = OxmlElement("w:rStyle")
+        style.set(qn("w:val"), rstyle)
+        rpr.append(style)
+        run.append(rpr)
+    if text is not None:
+        t = OxmlElement("w:t")
+        t.text = text
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        run.append(t)
+    return run
+
+
+# ------------------------------------------------------------------------------------------------- the body
+
+
+def body_anchor(body: Any) -> Any:
+    """The element new body content goes before: the body's final sectPr (None: append at the end)."""
+    last = body[-1] if len(body) else None
+    return last if last is not None and last.tag == qn("w:sectPr") else None
+
+
+def new_paragraph(body: Any, anchor: Any) -> Any:
+    """A new empty w:p placed before ``anchor`` in O(1) (python-docx's add_paragraph searches the whole body)."""
+    p = OxmlElement("w:p")
+    if anchor is not None:
+        anchor.addprevious(p)
+    else:
+        body.append(p)
+    return p
+
+
+def add_bookmark(p: Any, name: str, bookmark_id: int) -> None:
+    """Wrap the paragraph's content in a bookmark called ``name``."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(bookmark_id))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(bookmark_id))
+    ppr = p.find(qn("w:pPr"))
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        p.insert(0, start)
+    p.append(end)
+
+
+def add_internal_link(p: Any, anchor: str, text: str, rstyle: str | None) -> None:
+    """A hyperlink to the bookmark ``anchor`` in the same document, showing ``text``."""
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), anchor)
+    link.set(qn("w:history"), "1")
+    link.append(_run(text, rstyle))
+    p.append(link)
+
+
+def add_tab(p: Any) -> None:
+    run = OxmlElement("w:r")
+    run.append(OxmlElement("w:tab"))
+    p.append(run)
+
+
+# ------------------------------------------------------------------------------------------------ footnotes
+
+
+def footnotes_part(document_part: Any) -> Any:
+    """The document's footnotes part, created (with Word's two separator notes) when it has none."""
+    for rel in document_part.rels.values():
+        if rel.reltype == RT.FOOTNOTES and not rel.is_external:
+            part = rel.target_part
+            if isinstance(part, XmlPart):
+                return part
+            document_part.drop_rel(rel.rId)
+            break
+    part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, parse_xml(_FOOTNOTES_XML), document_part.package)
+    document_part.relate_to(part, RT.FOOTNOTES)
+    return part
+
+
+def add_footnote_reference(p: Any, note_id: int, rstyle: str | None) -> None:
+    run = _run(None, rstyle)
+    ref = OxmlElement("w:footnoteReference")
+    ref.set(qn("w:id"), str(note_id))
+    run.append(ref)
+    p.append(run)
+
+
+def add_footnote(part: Any, note_id: int, rstyle: str | None) -> Any:
+    """A new footnote ``note_id`` holding one paragraph that starts with the note's own mark; returns the w:p."""
+    note = OxmlElement("w:footnote")
+    note.set(qn("w:id"), str(note_id))
+    p = OxmlElement("w:p")
+    mark = _run(None, rstyle)
+    mark.append(OxmlElement("w:footnoteRef"))
+    p.append(mark)
+    p.append(_run(" "))
+    note.append(p)
+    part.element.append(note)
+    return p
+
+
+# ----------------------------------------------------------------------------- fields, borders, language
+
+
+def add_simple_field(p: Any, instruction: str, placeholder: str = "1") -> None:
+    """A field such as PAGE, computed by Word and LibreOffice when the page is laid out."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), f" {instruction} ")
+    field.append(_run(placeholder))
+    p.append(field)
+
+
+def set_paragraph_border(ppr: Any, size_eighths: int = 6, space: int = 4,
+                         sides: tuple[str, ...] = ("top", "left", "bottom", "right")) -> None:
+    """A single-line border (a box by default) around a paragraph; adjacent boxed paragraphs share one box."""
+    border = OxmlElement("w:pBdr")
+    for side in sides:
+        edge = OxmlElement(f"w:{side}")
+        for key, value in (("val", "single"), ("sz", str(size_eighths)), ("space", str(space)), ("color", "auto")):
+            edge.set(qn(f"w:{key}"), value)
+        border.append(edge)
+    ppr.insert_element_before(border, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc",
+                              "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def reset_style(style_element: Any) -> None:
+    """Drop a style's inherited run and paragraph properties (theme fonts, colours, borders) to start clean."""
+    for tag in ("w:rPr", "w:pPr"):
+        found = style_element.find(qn(tag))
+        if found is not None:
+            style_element.remove(found)
+
+
+def set_default_language(styles_element: Any, language: str) -> None:
+    """The language every run inherits (docDefaults), so spelling and hyphenation follow the paper's language."""
+    defaults = styles_element.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles_element.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), language)

@@ -1,0 +1,249 @@
+"""A paper and its annexed code as a Word document, built on the document type's reference .docx.
+
+The reference .docx brings the styles, A4 page setup, the first-page block, the running header (symbol) and the
+footer (page number); their ``{{ paper.field }}`` placeholders are filled here.  The body is appended after the
+first-page block: the title, the paper's blocks (real Word styles, printed numbers written out so every reader
+sees the same number), Word footnotes, then the annex: every article, paragraph and item carries a bookmark named
+by its stable ID, and every cross-reference is an internal hyperlink to that bookmark showing the target's current
+number.  Paragraphs are appended in constant time (``_oxml.new_paragraph``) so that 10,000-paragraph texts build
+in linear time.  Raw XML lives in ``_oxml``; this module uses python-docx proxies.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from drafttools.diagnostics import diag
+from drafttools.model import Article, Instrument, Item, Node, Paragraph, Ref, Text, ref_label
+from drafttools.papers import Block, Box, Heading, NoteRef, Para, Paper, PaperInline, Styled
+from drafttools.render import _oxml
+from drafttools.sources import display
+from drafttools.templates import DocType, TemplateError, fill
+
+# The styles a reference .docx must hold, by role (scripts/make_reference_docx.py makes them).
+PARAGRAPH_STYLES: dict[str, str] = {
+    "title": "Title",
+    "subtitle": "Subtitle",
+    "heading1": "Heading 1",
+    "heading2": "Heading 2",
+    "para": "Paper Paragraph",
+    "summary": "Summary Box",
+    "annex-heading": "Annex Heading",
+    "annex-title": "Annex Title",
+    "annex-version": "Annex Version",
+    "article": "Article Heading",
+    "code-para": "Code Paragraph",
+    "lead-in": "Code Lead-in",
+    "item": "Code Item",
+    "note": "Footnote Text",
+}
+CHARACTER_STYLES: dict[str, str] = {
+    "noteref": "Footnote Reference",
+    "xref": "Cross Reference",
+    "emphasis": "Emphasis",
+    "strong": "Strong",
+}
+
+
+class _Writer:
+    """One document being built: style lookups, the insertion point, bookmark and footnote counters."""
+
+    def __init__(self, doctype: DocType, paper: Paper, instrument: Instrument) -> None:
+        self.document = docx.Document(str(doctype.reference))
+        self.paper, self.instrument = paper, instrument
+        self.body = self.document.element.body
+        self.anchor = _oxml.body_anchor(self.body)
+        self.container = self.document._body
+        self.styles = self._styles(doctype)
+        self.bookmarks = 0
+        self.notes_part: Any = None
+        self.notes = {n.number: n for n in paper.footnotes}
+
+    def _styles(self, doctype: DocType) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        wanted = [(r, n, WD_STYLE_TYPE.PARAGRAPH) for r, n in PARAGRAPH_STYLES.items()]
+        wanted += [(r, n, WD_STYLE_TYPE.CHARACTER) for r, n in CHARACTER_STYLES.items()]
+        by_name = {(s.name, s.type): s for s in self.document.styles}
+        for role, name, kind in wanted:
+            if (name, kind) not in by_name:
+                raise TemplateError(diag("template.missing", display(doctype.reference), 0, f"{doctype.reference.name} of '{doctype.name}' has no style '{name}'", "regenerate it: .venv/bin/python scripts/make_reference_docx.py"))
+            found[role] = by_name[(name, kind)]
+        return found
+
+    # ------------------------------------------------------------------------------------------ primitives
+
+    def paragraph(self, role: str) -> DocxParagraph:
+        p = _oxml.new_paragraph(self.body, self.anchor)
+        paragraph = DocxParagraph(p, self.container)
+        paragraph.style = self.styles[role]
+        return paragraph
+
+    def text(self, paragraph: DocxParagraph, text: str, role: str | None = None) -> None:
+        run = paragraph.add_run(text)
+        if role:
+            run.style = self.styles[role]
+
+    def bookmark(self, paragraph: DocxParagraph, node: Node) -> None:
+        if node.id:
+            self.bookmarks += 1
+            _oxml.add_bookmark(paragraph._p, node.id, self.bookmarks)
+
+    def inlines(self, paragraph: DocxParagraph, inlines: tuple[Any, ...], context: Node | None = None) -> None:
+        for piece in inlines:
+            _INLINES.get(type(piece), _unknown)(self, paragraph, piece, context)
+
+    def footnote(self, paragraph: DocxParagraph, ref: NoteRef) -> None:
+        if self.notes_part is None:
+            self.notes_part = _oxml.footnotes_part(self.document.part)
+        _oxml.add_footnote_reference(paragraph._p, ref.number, self.styles["noteref"].style_id)
+        note = self.notes.pop(ref.number, None)
+        if note is not None:  # the first reference creates the note
+            p = _oxml.add_footnote(self.notes_part, ref.number, self.styles["noteref"].style_id)
+            body = DocxParagraph(p, self.container)
+            body.style = self.styles["note"]
+            self.inlines(body, note.inlines)
+
+
+# ------------------------------------------------------------------------------------------------- inlines
+
+
+def _text(w: _Writer, p: DocxParagraph, piece: Text, context: Node | None) -> None:
+    w.text(p, piece.text.replace("\n", " "))  # a line break in the source is a space in the text
+
+
+def _styled(w: _Writer, p: DocxParagraph, piece: Styled, context: Node | None) -> None:
+    w.text(p, piece.text, "strong" if piece.strong else "emphasis")
+
+
+def _ref(w: _Writer, p: DocxParagraph, piece: Ref, context: Node | None) -> None:
+    _oxml.add_internal_link(p._p, piece.target, ref_label(piece, w.instrument, context), w.styles["xref"].style_id)
+
+
+def _noteref(w: _Writer, p: DocxParagraph, piece: NoteRef, context: Node | None) -> None:
+    w.footnote(p, piece)
+
+
+def _unknown(w: _Writer, p: DocxParagraph, piece: object, context: Node | None) -> None:
+    raise TypeError(f"docx renderer does not know the inline {type(piece).__name__}")
+
+
+_INLINES: dict[type, Callable[..., None]] = {Text: _text, Styled: _styled, Ref: _ref, NoteRef: _noteref}
+
+
+# -------------------------------------------------------------------------------------------------- blocks
+
+
+def _heading(w: _Writer, block: Heading) -> None:
+    w.text(w.paragraph("heading1" if block.level <= 1 else "heading2"), block.text)
+
+
+def _para(w: _Writer, block: Para, role: str = "para") -> None:
+    paragraph = w.paragraph(role)
+    if block.number:
+        w.text(paragraph, f"{block.number}.")
+        _oxml.add_tab(paragraph._p)
+    w.inlines(paragraph, block.inlines)
+
+
+def _box(w: _Writer, block: Box) -> None:
+    for para in block.paragraphs:
+        _para(w, para, "summary")
+
+
+_BLOCKS: dict[type, Callable[..., None]] = {Heading: _heading, Para: _para, Box: _box}
+
+
+def _block(w: _Writer, block: Block) -> None:
+    render = _BLOCKS.get(type(block))
+    if render is None:
+        raise TypeError(f"docx renderer does not know the block {type(block).__name__}")
+    render(w, block)
+
+
+# --------------------------------------------------------------------------------------------------- annex
+
+
+def _article(w: _Writer, article: Article) -> None:
+    heading = w.paragraph("article")
+    w.text(heading, article.heading)
+    w.bookmark(heading, article)
+    for paragraph in article.paragraphs:
+        _code_paragraph(w, paragraph)
+
+
+def _code_paragraph(w: _Writer, node: Paragraph) -> None:
+    paragraph = w.paragraph("code-para" if node.numbered else "lead-in")
+    if node.numbered and node.number:
+        w.text(paragraph, node.number)
+        _oxml.add_tab(paragraph._p)
+    w.inlines(paragraph, node.inlines, node)
+    w.bookmark(paragraph, node)
+    for item in node.items:
+        _item(w, item)
+
+
+def _item(w: _Writer, node: Item) -> None:
+    paragraph = w.paragraph("item")
+    w.text(paragraph, node.number)
+    _oxml.add_tab(paragraph._p)
+    w.inlines(paragraph, node.inlines, node)
+    w.bookmark(paragraph, node)
+
+
+def _annex(w: _Writer, doctype: DocType, annex: dict[str, str]) -> None:
+    if doctype.annex_heading:
+        w.text(w.paragraph("annex-heading"), doctype.annex_heading)
+    w.text(w.paragraph("annex-title"), annex["title"])
+    w.text(w.paragraph("annex-version"), annex["line"])
+    for paragraph in w.instrument.preamble:
+        _code_paragraph(w, paragraph)
+    for article in w.instrument.articles:
+        _article(w, article)
+
+
+# ------------------------------------------------------------------------------------------------ the whole
+
+
+def _fill_placeholders(document: Any, context: dict[str, dict[str, str]], doctype: DocType, paper: str) -> None:
+    """Fill {{ paper.x }} placeholders in the first-page block, headers and footers (each one run)."""
+    where = display(doctype.reference)
+    paragraphs = list(document.paragraphs)
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                paragraphs += cell.paragraphs
+    for section in document.sections:
+        for part in (section.header, section.first_page_header, section.footer, section.first_page_footer):
+            if not part.is_linked_to_previous:
+                paragraphs += part.paragraphs
+    for paragraph in paragraphs:
+        for run in paragraph.runs:
+            if "{{" in run.text:
+                run.text = fill(run.text, context, where, paper)
+
+
+def render(paper: Paper, instrument: Instrument, doctype: DocType, context: dict[str, dict[str, str]]) -> bytes:
+    """The paper as .docx bytes (raises TemplateError when the reference .docx or a field is missing)."""
+    w = _Writer(doctype, paper, instrument)
+    _fill_placeholders(w.document, context, doctype, paper.path)
+    _oxml.set_default_language(w.document.styles.element, paper.front.language)
+    fields = context["paper"]
+    if "title" in fields:
+        w.text(w.paragraph("title"), fields["title"])
+    if "subtitle" in fields:
+        w.text(w.paragraph("subtitle"), fields["subtitle"])
+    for block in paper.blocks:
+        _block(w, block)
+    _annex(w, doctype, context["annex"])
+    w.document.core_properties.title = fields.get("title", context["annex"]["title"])
+    w.document.core_properties.language = paper.front.language
+    w.document.core_properties.subject = fields.get("symbol", "")
+    out = io.BytesIO()
+    w.document.save(out)
+    return out.getvalue()

@@ -1,0 +1,118 @@
+"""Document types: one folder of ``annex_templates/`` per type, read as data.
+
+``annex_templates/<type>/`` holds ``template.toml`` (what the type is called, which front-matter fields it
+requires, the annex heading, and the layout of the reference .docx's first-page block and running header),
+``paper.html.j2`` (the Jinja2 HTML template) and ``reference.docx`` (styles and page setup, generated from
+template.toml by ``scripts/make_reference_docx.py``).  Folders whose name starts with '_' hold shared parts
+(``_base/page.html.j2``) and are not document types.  Adding a type is adding a folder: no Python changes.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from drafttools.diagnostics import Diagnostic, DraftError, diag
+from drafttools.sources import display
+
+TEMPLATES = "annex_templates"
+SPEC = "template.toml"
+HTML = "paper.html.j2"
+REFERENCE = "reference.docx"
+
+
+@dataclass(frozen=True, slots=True)
+class DocType:
+    """A document type, as its folder declares it."""
+
+    name: str
+    folder: Path
+    label: str
+    required: tuple[str, ...]
+    annex_heading: str  # "ANNEX"; "" when the code is the whole document
+    header: str  # running header of page 2 onwards, with placeholders
+    first_page: tuple[tuple[str, ...], ...]  # rows of the first-page block, with placeholders
+
+    @property
+    def html(self) -> Path:
+        return self.folder / HTML
+
+    @property
+    def reference(self) -> Path:
+        return self.folder / REFERENCE
+
+
+class TemplateError(DraftError):
+    """A template cannot be used; carries the diagnostic that says why."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message, diagnostic.path, diagnostic.line)
+        self.diagnostic = diagnostic
+
+
+def known(root: Path) -> list[str]:
+    """The document types shipped in ``root`` (annex_templates/)."""
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+
+
+def load(root: Path, name: str) -> DocType:
+    """Read one document type's folder; raises TemplateError (template.missing, template.syntax)."""
+    folder = root / name
+    spec = folder / SPEC
+    for needed in (spec, folder / HTML, folder / REFERENCE):
+        if not needed.is_file():
+            raise TemplateError(diag("template.missing", display(folder), 0, f"document type '{name}' has no {needed.name} in {display(folder)}", f"add {needed.name} (see docs/building.md)"))
+    return read_spec(folder)
+
+
+def read_spec(folder: Path) -> DocType:
+    """A document type from its folder's template.toml alone (the reference .docx is made from it)."""
+    spec = folder / SPEC
+    text = spec.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        raise TemplateError(diag("template.syntax", display(spec), int(found.group(1)) if found else 1, f"not valid TOML: {exc}")) from None
+    return _doctype(folder.name, folder, data, spec)
+
+
+def _doctype(name: str, folder: Path, data: dict[str, object], spec: Path) -> DocType:
+    def bad(message: str) -> TemplateError:
+        return TemplateError(diag("template.syntax", display(spec), 1, message))
+
+    required = data.get("required", [])
+    if not isinstance(required, list) or not all(isinstance(r, str) for r in required):
+        raise bad("required must be a list of front-matter field names")
+    docx = data.get("docx", {})
+    if not isinstance(docx, dict):
+        raise bad("[docx] must be a table")
+    rows = docx.get("first_page", [])
+    if not isinstance(rows, list) or not all(isinstance(r, list) and all(isinstance(c, str) for c in r) for r in rows):
+        raise bad("[docx] first_page must be a list of rows, each a list of texts")
+    return DocType(
+        name=name, folder=folder, label=str(data.get("label", name)), required=tuple(required),
+        annex_heading=str(data.get("annex_heading", "ANNEX")), header=str(docx.get("header", "")),
+        first_page=tuple(tuple(r) for r in rows),
+    )
+
+
+# Placeholders in the reference .docx (and in template.toml's [docx] texts): {{ paper.symbol }}, {{ annex.version }}.
+PLACEHOLDER = re.compile(r"\{\{\s*(?P<scope>paper|annex)\.(?P<name>\w+)\s*\}\}")
+
+
+def fill(text: str, context: dict[str, dict[str, str]], where: str, paper: str) -> str:
+    """Replace every placeholder; a field the paper does not give is a template.field error naming both."""
+
+    def value(match: re.Match[str]) -> str:
+        scope, name = match["scope"], match["name"]
+        if name not in context[scope]:
+            raise TemplateError(diag("template.field", paper, 1, f"{where} uses {scope}.{name}, but {paper} does not give '{name}'", f"add '{name}: ...' to the front matter of {paper}"))
+        return context[scope][name]
+
+    return PLACEHOLDER.sub(value, text)
