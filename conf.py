@@ -20,5 +20,6 @@ root_doc = "index"
 # Sphinx does not walk .venv, build/ or generated benchmarks looking for sources.
 include_patterns = [root_doc + ".md", f"{drafttools_source}/*.md"]
 exclude_patterns = sorted(p.name for p in _here.iterdir() if p.is_dir() and p.name != drafttools_source.split("/")[0])
+exclude_patterns.append(f"{drafttools_source}/README.md")  # a note beside the code, not part of it
 html_theme = "alabaster"
 html_show_sourcelink = False

@@ -37,7 +37,7 @@ from sphinx.writers.html5 import HTML5Translator
 from drafttools import __version__, api, parse
 from drafttools.config import settings
 from drafttools.diagnostics import DraftError, Severity
-from drafttools.model import Article, Instrument, Item, Node, Paragraph, Ref, ref_label
+from drafttools.model import Article, Instrument, Item, Loc, Node, Paragraph, Ref, ref_label
 
 logger = logging.getLogger(__name__)
 
@@ -170,7 +170,7 @@ class NumberElements(SphinxTransform):
         path = str(Path(self.env.doc2path(self.env.docname)).resolve())
         for ref in list(self.document.findall(parse.xref)):
             owner = _owner(ref)
-            self.label_xref(site, ref, site.node_for(owner, path) if owner is not None else None)
+            self.label_xref(site, ref, site.node_for(owner, path) if owner is not None else None, path)
         for element in list(self.document.findall(parse.code_element)):
             node = site.node_for(element, path)
             element["ids"] = [element["eid"]] if element["eid"] else []
@@ -212,14 +212,15 @@ class NumberElements(SphinxTransform):
         first.insert(0, nodes.inline(number, number, classes=["dt-number"]))
         first.insert(1, nodes.Text(" "))
 
-    def label_xref(self, site: Site, ref: parse.xref, context: Node | None) -> None:
+    def label_xref(self, site: Site, ref: parse.xref, context: Node | None, path: str) -> None:
         """Note the target's document and current label (the model's) for the link made at write time."""
-        target = site.instrument.get(ref["target"]) if site.instrument is not None else None
-        if site.instrument is None or target is None:
+        if site.instrument is None:
             ref["dt_label"], ref["dt_doc"] = ref["written"] or ref["target"], None
             return
-        ref["dt_label"] = ref_label(Ref(ref["target"], target.loc, ref["written"]), site.instrument, context)
-        ref["dt_doc"] = site.docname_of(target, self.env)
+        written = Ref(ref["target"], Loc(path, ref.line or 0), ref["written"])
+        ref["dt_label"] = ref_label(written, site.instrument, context)  # "[?id]" when the ID is unknown
+        target = site.instrument.get(ref["target"])
+        ref["dt_doc"] = site.docname_of(target, self.env) if target is not None else None
 
 
 def _owner(node: nodes.Node) -> parse.code_element | None:
