@@ -69,13 +69,15 @@ class Site:
     by_place: dict[tuple[str, int], Node] = field(default_factory=dict)  # (absolute path, line) -> element
 
     def node_for(self, element: parse.code_element, path: str) -> Node | None:
-        """The model's element for a doctree element: by stable ID, else (no ID) by file and line."""
+        """The model's element for a doctree element: the one parsed at the same file and line (both parses are
+        myst-parser's, so they agree; this also tells apart a duplicated ID), else the one with its stable ID."""
         if self.instrument is None:
             return None
+        placed = self.by_place.get((path, element.line or 0))
+        if placed is not None and placed.kind == element["kind"]:
+            return placed
         found = self.instrument.get(element["eid"]) if element["eid"] else None
-        if found is not None and found.kind == element["kind"]:
-            return found
-        return self.by_place.get((path, element.line or 0))
+        return found if found is not None and found.kind == element["kind"] else None
 
     def docname_of(self, node: Node, env: BuildEnvironment) -> str | None:
         return env.path2doc(str(Path(node.loc.path).resolve()))
@@ -143,7 +145,8 @@ def _contents_markdown(site: Site) -> str:
         return f"# Code text\n\nThe code text in `{site.source.name}` could not be read; see the build's warnings.\n"
     meta = site.instrument.meta
     lines = [f"# {_escape(meta.title)}", ""]
-    lines += [f"- **{name}:** {_escape(value)}" for name, value in (("Version", meta.version), ("Date", meta.date), ("Status", meta.status))]
+    for name, value in (("Version", meta.version), ("Date", meta.date), ("Status", meta.status)):
+        lines.append(f"- **{name}:** {_escape(value)}")
     lines.append("")
     if meta.note:
         lines += [_escape(meta.note), ""]
@@ -193,7 +196,8 @@ class NumberElements(SphinxTransform):
 
     def preamble(self) -> None:
         """The preamble's paragraphs stand in no article: give them a titled section of their own."""
-        section = nodes.section("", nodes.title(PREAMBLE_HEADING, PREAMBLE_HEADING), classes=["dt-preamble"], ids=["preamble"])
+        title = nodes.title(PREAMBLE_HEADING, PREAMBLE_HEADING)
+        section = nodes.section("", title, classes=["dt-preamble"], ids=["preamble"])
         children = list(self.document.children)
         self.document.clear()
         section.extend(children)
