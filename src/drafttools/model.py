@@ -191,7 +191,7 @@ def ref_label(ref: Ref, instrument: Instrument, context: Node | None = None) -> 
     """The printed label of a reference: the target's number, shortened to '(a)' between sibling items."""
     target = instrument.get(ref.target)
     if target is None:
-        return ref.written or f"[?{ref.target}]"
+        return ref.written or f"??{ref.target}??"  # like LaTeX: visibly wrong, and no bracket to miscount
     if isinstance(target, Item) and context is not None:
         siblings = _siblings(instrument, context)
         if any(s is target for s in siblings):

@@ -222,7 +222,7 @@ class NumberElements(SphinxTransform):
             ref["dt_label"], ref["dt_doc"] = ref["written"] or ref["target"], None
             return
         written = Ref(ref["target"], Loc(path, ref.line or 0), ref["written"])
-        ref["dt_label"] = ref_label(written, site.instrument, context)  # "[?id]" when the ID is unknown
+        ref["dt_label"] = ref_label(written, site.instrument, context)  # "??id??" when the ID is unknown
         target = site.instrument.get(ref["target"])
         ref["dt_doc"] = site.docname_of(target, self.env) if target is not None else None
 
