@@ -1,0 +1,82 @@
+"""``drafttools import FILE --as NAME``: wiring only.  The work is ``drafttools.importer.import_draft``.
+
+The report (what kept its ID and how, what is new, what is gone) goes to stdout; diagnostics to stderr.
+Exit 0 when written, 1 when refused or when there are findings, 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from drafttools.cli import emit, guarded, summary_counts
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--as", "name", required=True, metavar="NAME", help="Version name (written to versions/NAME), or code_text for the source itself.")
+@click.option("--ids-from", "ids_from", metavar="VERSION", help="Keep the IDs of matching elements of this version (a name under versions/, a folder, or code_text).")
+@click.option("--track-changes", type=click.Choice(["accept", "reject", "refuse"]), default="refuse", show_default=True, help="What to do with tracked changes in a Word file.")
+@click.option("--force", is_flag=True, help="Overwrite the target even if it holds uncommitted work.")
+@click.option("--dry-run", is_flag=True, help="Read, match and report; write nothing.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="json: the report on stdout as JSON.")
+@click.option("--strict", is_flag=True, help="Warnings are findings too (exit 1).")
+@guarded
+def import_cmd(file: Path, name: str, ids_from: str | None, track_changes: str, force: bool, dry_run: bool, fmt: str, strict: bool) -> None:
+    """Import a draft from Word (.docx), plain text (.txt) or Markdown (.md) as a code text version."""
+    from drafttools.importer import import_draft
+
+    result = import_draft(file, name, ids_from, track_changes=track_changes, force=force, dry_run=dry_run)
+    emit(result.diagnostics, strict)
+    if fmt == "json":
+        click.echo(json.dumps(_as_json(result, strict), indent=2, ensure_ascii=False))
+    else:
+        for line in report_lines(result):
+            click.echo(line)
+    click.echo(f"{result.file}: {summary_counts(result.diagnostics)}", err=True)
+    sys.exit(result.exit_code(strict))
+
+
+def report_lines(result: Any) -> list[str]:
+    """The import report as text lines: matched (how, score), new, gone, then a summary."""
+    if result.instrument is None or not (result.written or result.matched or result.new):
+        return [f"{result.file}: nothing written"]
+    lines = [f"matched  {p.kind:<9} {_label(p.kind, p.label):<16} {p.id:<44} {p.how} {p.score:.2f}"
+             + (f" (was {_label(p.kind, p.old_label)})" if p.old_label and p.old_label != p.label else "")
+             for p in result.matched]
+    lines += [f"new      {n.kind:<9} {_label(n.kind, n.label):<16} {n.id:<44} {n.text[:60]!r}" for n in result.new]
+    lines += [f"gone     {g.kind:<9} {_label(g.kind, g.label):<16} {g.id:<44} {g.text[:60]!r}" for g in result.gone]
+    nodes = list(result.instrument.walk())
+    shape = ", ".join(f"{sum(n.kind == k for n in nodes)} {k}s" for k in ("article", "paragraph", "item"))
+    verb = "imported" if result.written else "would import (dry run)"
+    origin = f"; IDs from {result.ids_from}" if result.ids_from else ""
+    lines.append(f"{verb} {result.file} as {result.target}: {shape}{origin}; "
+                 f"{len(result.matched)} kept their ID, {len(result.new)} new, {len(result.gone)} gone, {len(result.linked)} reference(s) linked")
+    return lines
+
+
+def _label(kind: str, label: str) -> str:
+    if not label:
+        return "(unnumbered)"
+    return f"Article {label}" if kind == "article" and not label.startswith("Article") else label
+
+
+def _as_json(result: Any, strict: bool) -> dict[str, object]:
+    return {
+        "file": result.file, "as": result.name, "target": str(result.target), "written": result.written,
+        "ids_from": str(result.ids_from) if result.ids_from else None,
+        "matched": [{"kind": p.kind, "id": p.id, "label": p.label, "old_label": p.old_label, "how": p.how, "score": p.score} for p in result.matched],
+        "new": [{"kind": n.kind, "id": n.id, "label": n.label, "text": n.text} for n in result.new],
+        "gone": [{"kind": g.kind, "id": g.id, "label": g.label, "text": g.text} for g in result.gone],
+        "linked": [{"path": c.path, "line": c.line, "before": c.before, "after": c.after} for c in result.linked],
+        "diagnostics": [d.to_json() for d in result.diagnostics],
+        "exit_code": result.exit_code(strict),
+    }
+
+
+def register(main: click.Group) -> None:
+    main.add_command(import_cmd, name="import")

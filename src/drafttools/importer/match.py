@@ -1,0 +1,160 @@
+"""Giving imported elements their IDs back: match each one to an element of an earlier version, or mint one.
+
+In this order, kind by kind (article, paragraph, item):
+
+1. a bookmark in the Word file naming an ID (our DOCX builder writes one on every element) keeps that ID
+   — ``how="bookmark"`` — unless the ledger records it as retired or as another kind, or it is taken already;
+2. the rest are paired by content: a word-level ``difflib.SequenceMatcher`` ratio, best pairs first.  A pair is
+   taken at ``CONTENT_THRESHOLD`` or above (``how="content"``), or at ``NUMBER_THRESHOLD`` or above when both
+   carry the same number (``how="number+content"``).  The same number adds ``NUMBER_BONUS`` to the ranking
+   only, so content wins when numbers moved; an article is compared by its title and its text together;
+3. everything left gets a new ID from ``drafttools.ids.mint``, never one in ``taken`` (every ID any ledger or
+   version knows), so a retired ID is never given again.
+
+The diff engine (``drafttools.diff``) aligns versions by ID first; this module exists because an import has no
+IDs yet, and typed numbers are a clue the diff engine does not use.  Standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from drafttools import ids
+from drafttools.diagnostics import Diagnostic, diag
+from drafttools.ledger import Entry
+from drafttools.model import Article, Instrument, Node, plain_text
+
+CONTENT_THRESHOLD = 0.6
+NUMBER_THRESHOLD = 0.5
+NUMBER_BONUS = 0.1
+_WORD = re.compile(r"\w+(?:['\u2019\-]\w+)*|[^\w\s]")
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """One imported element that kept an ID."""
+
+    kind: str
+    id: str
+    label: str  # its number in the imported file ("8.3"; "" when none)
+    old_label: str  # its number in the earlier version ("" when the ID came from a bookmark alone)
+    how: str  # "bookmark" | "number+content" | "content"
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Lone:
+    """An element only on one side: new in the import (with its minted ID), or gone from it."""
+
+    kind: str
+    id: str
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Matching:
+    ids: tuple[str, ...]  # the ID of each imported element, in walk order
+    matched: tuple[Pair, ...]
+    new: tuple[Lone, ...]
+    gone: tuple[Lone, ...]
+    problems: tuple[Diagnostic, ...]
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def similarity(a: list[str], b: list[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def node_text(node: Node, instrument: Instrument) -> str:
+    if isinstance(node, Article):
+        return node.title
+    return " ".join(plain_text(node.inlines, instrument, node).split())
+
+
+def _content(node: Node, instrument: Instrument) -> list[str]:
+    """What content matching compares: an article's title and all its text; an element's own text."""
+    if isinstance(node, Article):
+        body = [node_text(n, instrument) for p in node.paragraphs for n in (p, *p.items)]
+        return words(node.title) + words(" ".join(body))
+    return words(node_text(node, instrument))
+
+
+def match(new: Instrument, typed: tuple[str, ...], old: Instrument | None, taken: Iterable[str],
+          ledger: dict[str, Entry], path: str) -> Matching:
+    """The ID of every element of ``new``; ``typed`` holds each one's typed number (walk order)."""
+    nodes = list(new.walk())
+    labels = [t or n.label for t, n in zip(typed, nodes)]
+    old_nodes = list(old.walk()) if old is not None else []
+    assigned: dict[int, str] = {}
+    pairs: dict[int, Pair] = {}
+    problems: list[Diagnostic] = []
+    claimed: set[str] = set()
+    old_by_id = {n.id: i for i, n in enumerate(old_nodes) if n.id}
+    used_old: set[int] = set()
+    for index, node in enumerate(nodes):  # 1. bookmarks
+        if not node.id:
+            continue
+        entry = ledger.get(node.id)
+        at = old_by_id.get(node.id)
+        fits_old = at is not None and old_nodes[at].kind == node.kind and at not in used_old
+        fits_ledger = entry is None or (entry.kind == node.kind and entry.status == "active")
+        if node.id in claimed or not (fits_old or (at is None and fits_ledger)):
+            why = "is used twice in the file" if node.id in claimed else "is retired or names another kind of element in the ID ledger"
+            problems.append(diag("import.bookmark", path, node.loc.line, f"bookmark '{node.id}' on {node.kind} {labels[index] or '(unnumbered)'} {why}; it gets a new ID"))
+            continue
+        claimed.add(node.id)
+        assigned[index] = node.id
+        if fits_old and at is not None:
+            used_old.add(at)
+        pairs[index] = Pair(node.kind, node.id, labels[index], old_nodes[at].label if fits_old and at is not None else "", "bookmark", 1.0)
+    if old is not None:  # 2. content
+        for kind in ("article", "paragraph", "item"):
+            _by_content(kind, nodes, labels, new, old_nodes, old, assigned, used_old, pairs, claimed)
+    busy = set(taken) | claimed | {n.id for n in old_nodes if n.id}
+    new_lone: list[Lone] = []
+    for index, node in enumerate(nodes):  # 3. mint
+        if index in assigned:
+            continue
+        minted = ids.mint(node.kind, node_text(node, new), busy)
+        busy.add(minted)
+        assigned[index] = minted
+        new_lone.append(Lone(node.kind, minted, labels[index], node_text(node, new)))
+    gone = tuple(Lone(n.kind, n.id or "", n.label, node_text(n, old)) for i, n in enumerate(old_nodes) if i not in used_old and old is not None)
+    return Matching(tuple(assigned[i] for i in range(len(nodes))), tuple(pairs[i] for i in sorted(pairs)),
+                    tuple(new_lone), gone, tuple(problems))
+
+
+def _by_content(kind: str, nodes: list[Node], labels: list[str], new: Instrument, old_nodes: list[Node], old: Instrument,
+                assigned: dict[int, str], used_old: set[int], pairs: dict[int, Pair], claimed: set[str]) -> None:
+    left = [(i, _content(n, new)) for i, n in enumerate(nodes) if n.kind == kind and i not in assigned]
+    right = [(j, _content(n, old)) for j, n in enumerate(old_nodes) if n.kind == kind and j not in used_old and n.id and n.id not in claimed]
+    candidates: list[tuple[float, int, int, float, bool]] = []
+    for i, a in left:
+        for j, b in right:
+            same_number = bool(labels[i]) and labels[i] == old_nodes[j].label
+            floor = NUMBER_THRESHOLD if same_number else CONTENT_THRESHOLD
+            matcher = SequenceMatcher(None, a, b, autojunk=False)
+            if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+                continue
+            score = similarity(a, b)
+            if score >= floor:
+                candidates.append((score + (NUMBER_BONUS if same_number else 0.0), i, j, score, same_number))
+    candidates.sort(key=lambda c: (-c[0], abs(c[1] - c[2]), c[1]))
+    for _, i, j, score, same_number in candidates:
+        if i in assigned or j in used_old:
+            continue
+        node_id = old_nodes[j].id
+        assert node_id is not None
+        assigned[i] = node_id
+        used_old.add(j)
+        claimed.add(node_id)
+        pairs[i] = Pair(kind, node_id, labels[i], old_nodes[j].label, "number+content" if same_number else "content", round(score, 3))

@@ -1,0 +1,133 @@
+"""Reading a draft typed as plain text (.txt) or Markdown (.md) into blocks.
+
+Blocks are separated by blank lines, or begin on a line that starts an article, a numbered paragraph or an item
+after a line that ends a sentence.  Lines of one block are joined with a space, except a word broken with a
+hyphen at the end of a line ("data-" / "gathering" → "data-gathering").  Lone page numbers are dropped;
+footnote markers glued to a word ("acknowledged.1") are dropped with a warning.  For Markdown, headings,
+emphasis, escapes, links and quote or bullet markers are read as the text they show.  Standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from drafttools.diagnostics import Diagnostic, diag
+from drafttools.importer.blocks import MAX_BLOCKS, MAX_FILE_BYTES, Block, Read, Refused
+from drafttools.importer.structure import ARTICLE, ITEM, PARAGRAPH
+
+PAGE_NUMBER = re.compile(r"^\s*(?:-\s*\d{1,4}\s*-|\d{1,4}|page\s+\d+(?:\s+of\s+\d+)?)\s*$", re.IGNORECASE)
+FOOTNOTE_MARKER = re.compile(r"(?<=[a-z][.,;:)])(\d{1,2})(?=\s|$)")
+MAX_QUOTE_DEPTH = 8
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_MD_SETEXT = re.compile(r"^(?:=+|-+)\s*$")
+_MD_BULLET = re.compile(r"^[-*+]\s+")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])|(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def decode(path: Path, shown: str) -> str:
+    data = path.read_bytes()
+    if len(data) > MAX_FILE_BYTES:
+        raise Refused(diag("import.too-large", shown, 0, f"{len(data):,} bytes; the importer reads at most {MAX_FILE_BYTES:,}", "split the file, or import the part that holds the code"))
+    if data.startswith((_OLE, b"PK\x03\x04")):
+        raise Refused(diag("import.format", shown, 0, "this is a Word or other binary file, not text", "give it its real extension (.docx), or save it as plain text"))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data:
+        raise Refused(diag("import.format", shown, data[: data.index(b"\x00")].count(b"\n") + 1, "this file holds NUL bytes: it is binary, not text", "save it as plain text (UTF-8)"))
+    try:
+        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise Refused(diag("import.unreadable", shown, line, f"not valid UTF-8: byte 0x{data[exc.start]:02x} on line {line}", "save the file as UTF-8")) from None
+
+
+def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
+    lines = decode(path, shown).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    problems: list[Diagnostic] = []
+    blocks: list[Block] = []
+    current: list[str] = []
+    start, heading = 0, 0
+
+    def flush() -> None:
+        nonlocal current, heading
+        if current:
+            blocks.append(Block(_join(current), start, heading=heading))
+            if len(blocks) > MAX_BLOCKS:
+                raise Refused(diag("import.too-large", shown, start, f"more than {MAX_BLOCKS:,} paragraphs", "split the file, or import the part that holds the code"))
+        current, heading = [], 0
+
+    for number, raw in enumerate(_skip_front_matter(lines) if markdown else lines, start=1):
+        line, level = (_markdown_line(raw, shown, number) if markdown else (raw.strip(), 0))
+        if markdown and _MD_SETEXT.match(raw.strip()) and current:
+            heading = 1 if raw.strip()[0] == "=" else 2
+            flush()
+            continue
+        if not line or PAGE_NUMBER.match(line):
+            flush()
+            continue
+        line = _drop_footnote_markers(line, shown, number, problems)
+        if current and (level or _starts_block(line, current[-1])):
+            flush()
+        if not current:
+            start, heading = number, level
+        current.append(line)
+        if level:
+            flush()
+    flush()
+    return Read(tuple(blocks), "line", tuple(problems))
+
+
+def _starts_block(line: str, previous: str) -> bool:
+    if ARTICLE.match(line) and len(line) < 200:
+        return True
+    ends_sentence = previous.endswith((".", ";", ":")) or previous.endswith((" and", " or"))
+    return ends_sentence and (PARAGRAPH.match(line) is not None or ITEM.match(line) is not None)
+
+
+def _join(lines: list[str]) -> str:
+    text = lines[0]
+    for line in lines[1:]:
+        if re.search(r"[A-Za-z]-$", text) and line[:1].islower():
+            text += line  # a word broken at the end of a line keeps its hyphen: "data-" + "gathering"
+        else:
+            text += " " + line
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def _drop_footnote_markers(line: str, shown: str, number: int, problems: list[Diagnostic]) -> str:
+    for match in FOOTNOTE_MARKER.finditer(line):
+        before = line[max(0, match.start() - 20) : match.start()]
+        problems.append(diag("import.footnote", shown, number, f"footnote marker {match.group(1)} after '...{before}' dropped; footnotes are not part of the code text"))
+    return FOOTNOTE_MARKER.sub("", line)
+
+
+def _skip_front_matter(lines: list[str]) -> list[str]:
+    """YAML front matter (--- ... ---) becomes blank lines, so line numbers stay true."""
+    if lines and lines[0].strip() == "---" and "---" in (l.strip() for l in lines[1:]):
+        end = next(i for i, l in enumerate(lines[1:], start=1) if l.strip() == "---")
+        return [""] * (end + 1) + lines[end + 1 :]
+    return lines
+
+
+def _markdown_line(raw: str, shown: str, number: int) -> tuple[str, int]:
+    """A Markdown line as the text it shows, and its heading level (0 for body text)."""
+    line = raw.strip()
+    depth = 0
+    while line.startswith(">"):
+        line, depth = line[1:].lstrip(), depth + 1
+    if depth > MAX_QUOTE_DEPTH:
+        raise Refused(diag("import.too-deep", shown, number, f"quotes nested {depth} deep (at most {MAX_QUOTE_DEPTH})", "remove the '>' quote markers"))
+    if _MD_SETEXT.match(line) or line.startswith(("```", "~~~", "<!--")):
+        return "", 0
+    level = 0
+    if (heading := _MD_HEADING.match(line)) is not None:
+        level, line = len(heading.group(1)), heading.group(2)
+    line = _MD_BULLET.sub("", line)
+    line = _MD_LINK.sub(r"\1", line)
+    line = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or m.group(4), line)
+    line = _MD_ESCAPE.sub(r"\1", line)
+    return line.rstrip("\\").strip(), level

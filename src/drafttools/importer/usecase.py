@@ -1,0 +1,304 @@
+"""The import use case: a file in, a code text folder out (written atomically), and a report.  Never prints.
+
+``import_draft`` reads the file (``text`` or ``docx``), recognises the structure, gives every element its ID
+(``match``), writes the MyST source (``drafttools.render.myst``) into a temporary folder beside the target,
+links plain-text references there (``drafttools.xref`` + ``drafttools.rewrite``, resolving the numbers as the
+file typed them), records the IDs in the folder's ledger, and only then renames the folder into place.
+Any error before that leaves the target as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from drafttools import ledger, parse, rewrite, sources, xref
+from drafttools.diagnostics import Diagnostic, Severity, UsageError, diag, exit_code
+from drafttools.importer import match as matching
+from drafttools.importer.blocks import Read, Refused
+from drafttools.importer.structure import Draft, recognise
+from drafttools.model import Article, Instrument, Item, Meta, Paragraph, Text, number_instrument
+from drafttools.render import myst
+
+TEXT_SUFFIXES = {".txt": False, ".text": False, ".md": True, ".markdown": True}
+TRACK_CHANGES = ("accept", "reject", "refuse")
+SOURCE_NAME = "code_text"
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    file: str
+    name: str
+    target: Path | None  # the folder written (or that would be written)
+    ids_from: Path | None
+    instrument: Instrument | None  # as written (IDs given, references linked)
+    matched: tuple[matching.Pair, ...] = ()
+    new: tuple[matching.Lone, ...] = ()
+    gone: tuple[matching.Lone, ...] = ()
+    linked: tuple[rewrite.Change, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    written: bool = False
+
+    def exit_code(self, strict: bool = False) -> int:
+        return exit_code(self.diagnostics, strict)
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where things are: the project's code text and versions folders (from ``drafttools.config`` by default)."""
+
+    source: Path
+    versions: Path
+
+    @classmethod
+    def from_settings(cls) -> Places:
+        from drafttools.config import settings
+
+        found = settings()
+        return cls(found.source, found.versions)
+
+    def folder(self, name: str) -> Path:
+        return self.source if name == SOURCE_NAME else self.versions / name
+
+
+def import_draft(file: Path, name: str, ids_from: str | None = None, *, track_changes: str = "refuse",
+                 force: bool = False, dry_run: bool = False, places: Places | None = None) -> ImportResult:
+    """Import ``file`` as the version ``name`` (``code_text`` for the source itself)."""
+    places = places or Places.from_settings()
+    shown = sources.display(file)
+    _check_arguments(file, name, track_changes)
+    target = places.folder(name)
+    base_root = resolve_version(ids_from, places) if ids_from else None
+    result = ImportResult(shown, name, target, base_root, None)
+    try:
+        read = read_file(file, shown, track_changes)
+    except Refused as refused:
+        return replace(result, diagnostics=(refused.diagnostic,))
+    draft = recognise(read, shown)
+    problems = list(draft.problems)
+    base = _load_base(base_root, problems) if base_root else None
+    if _blocking(problems):
+        return replace(result, instrument=draft.instrument, diagnostics=tuple(problems))
+    if not force and not dry_run and (refusal := _uncommitted(target)) is not None:
+        return replace(result, instrument=draft.instrument, diagnostics=(*problems, refusal))
+    book = _ledger_entries(places, base_root, target)
+    taken = set(book) | _all_ids(places)
+    found = matching.match(draft.instrument, draft.typed, base, taken, book, shown)
+    problems += found.problems
+    instrument = _with_ids(draft.instrument, found.ids, _meta(draft, base, name, file, target))
+    written, linked = _write(instrument, draft, target, file, book, dry_run)
+    return replace(result, instrument=written, matched=found.matched, new=found.new, gone=found.gone,
+                   linked=linked, diagnostics=tuple(problems), written=not dry_run)
+
+
+def _check_arguments(file: Path, name: str, track_changes: str) -> None:
+    if not file.is_file():
+        raise UsageError(f"{file}: no such file")
+    if not _NAME.fullmatch(name):
+        raise UsageError(f"--as {name!r}: a version name is letters, digits, '.', '-' and '_' (e.g. 2009-01-EB124), or {SOURCE_NAME}")
+    if track_changes not in TRACK_CHANGES:
+        raise UsageError(f"--track-changes {track_changes!r}: choose one of {', '.join(TRACK_CHANGES)}")
+
+
+def resolve_version(spec: str, places: Places) -> Path:
+    """``code_text``, a folder holding manifest.toml, or the name of a folder under versions/."""
+    for candidate in (places.source if spec == SOURCE_NAME else None, Path(spec), places.versions / spec):
+        if candidate is not None and (candidate / sources.MANIFEST).is_file():
+            return candidate
+    raise UsageError(f"--ids-from {spec}: no such version (looked for {SOURCE_NAME}, a folder with {sources.MANIFEST}, and {places.versions / spec})")
+
+
+def read_file(file: Path, shown: str, track_changes: str) -> Read:
+    suffix = file.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        from drafttools.importer.text import read_text
+
+        return read_text(file, shown, markdown=TEXT_SUFFIXES[suffix])
+    from drafttools.importer.docx import read_docx  # python-docx only when a Word file is read
+
+    return read_docx(file, shown, track_changes)
+
+
+def _load_base(root: Path, problems: list[Diagnostic]) -> Instrument | None:
+    loaded = parse.load(root)
+    if loaded.instrument is None:
+        problems += loaded.diagnostics
+    return loaded.instrument
+
+
+def _blocking(problems: list[Diagnostic]) -> bool:
+    return any(p.severity is Severity.ERROR for p in problems)
+
+
+def _uncommitted(target: Path) -> Diagnostic | None:
+    """A diagnostic when ``target`` holds work git has not recorded (or git cannot tell)."""
+    if not target.exists():
+        return None
+    shown = sources.display(target)
+    try:
+        done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--", "."], cwd=target,
+                              capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return diag("import.uncommitted", shown, 0, f"cannot ask git whether {shown} holds uncommitted work ({exc})", "pass --force to overwrite it anyway")
+    if done.returncode != 0:
+        return diag("import.uncommitted", shown, 0, f"{shown} is not in a git work tree, so its work may be unsaved: {done.stderr.strip()[:200]}", "pass --force to overwrite it anyway")
+    changed = [line[3:] for line in done.stdout.splitlines() if line.strip()]
+    if changed:
+        listed = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+        return diag("import.uncommitted", shown, 0, f"{shown} holds uncommitted work ({listed}); importing would overwrite it", "commit or stash it first, or pass --force")
+    return None
+
+
+def _ledger_entries(places: Places, base: Path | None, target: Path) -> dict[str, ledger.Entry]:
+    """Every ledger entry we know of: the source's, then the base's and the target's."""
+    entries: dict[str, ledger.Entry] = {}
+    for root in (target, base, places.source):
+        if root is not None:
+            entries.update(ledger.read(root).entries)
+    return entries
+
+
+def _all_ids(places: Places) -> set[str]:
+    """Every ID any version's ledger has recorded: a minted ID must be new to all of them."""
+    found: set[str] = set()
+    if places.versions.is_dir():
+        for folder in places.versions.iterdir():
+            if folder.is_dir():
+                found |= ledger.read(folder).used()
+    return found
+
+
+def _meta(draft: Draft, base: Instrument | None, name: str, file: Path, target: Path) -> Meta:
+    """The new version's metadata; importing into the source keeps its manifest but for the title."""
+    found = draft.instrument.meta.title
+    if name == SOURCE_NAME and (current := sources.read_manifest(target, [])) is not None:
+        return replace(current.meta, title=found or current.meta.title)
+    previous = base.meta if base is not None else None
+    today = _dt.datetime.now(_dt.timezone.utc).date().isoformat()
+    return Meta(title=found or (previous.title if previous else file.stem), version=name, date=today,
+                status=previous.status if previous else "draft", language=previous.language if previous else "en",
+                note=f"Imported from {file.name} on {today}.")
+
+
+def _with_ids(instrument: Instrument, given: tuple[str, ...], meta: Meta) -> Instrument:
+    feed: Iterator[str] = iter(given)
+
+    def paragraph(p: Paragraph) -> Paragraph:
+        own = next(feed)
+        return replace(p, id=own, items=tuple(replace(i, id=next(feed)) for i in p.items))
+
+    preamble = tuple(paragraph(p) for p in instrument.preamble)
+    articles = []
+    for article in instrument.articles:
+        own = next(feed)
+        articles.append(replace(article, id=own, paragraphs=tuple(paragraph(p) for p in article.paragraphs)))
+    return number_instrument(Instrument(meta, tuple(articles), preamble))
+
+
+# --------------------------------------------------------------------------------------------------- writing
+
+
+def _write(instrument: Instrument, draft: Draft, target: Path, file: Path, book: dict[str, ledger.Entry],
+           dry_run: bool) -> tuple[Instrument, tuple[rewrite.Change, ...]]:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=f".{target.name}.import-", dir=target.parent))
+    try:
+        for name, text in myst.serialize(instrument, comment=f"Imported by `drafttools import` from {file.name}.").items():
+            (build / name).write_text(text, encoding="utf-8")
+        linked = _link_references(build, draft)
+        _keep_unchanged_files(build, target)
+        loaded = parse.load(build)
+        assert loaded.instrument is not None, loaded.diagnostics
+        written = loaded.instrument
+        if [(n.kind, n.id) for n in written.walk()] != [(n.kind, n.id) for n in instrument.walk()]:
+            raise AssertionError("the MyST writer lost an element or an ID")  # guarded: never expected
+        current = {n.id: n.kind for n in written.walk() if n.id}
+        old = ledger.read(target) if (target / sources.LEDGER).is_file() else ledger.Ledger(build / sources.LEDGER, {}, False)
+        entries = ledger.updated(ledger.Ledger(build / sources.LEDGER, {**book, **old.entries}, True), current)
+        ledger.write(ledger.Ledger(build / sources.LEDGER, {}, False), entries)
+        if not dry_run:
+            _keep_foreign_files(target, build)
+            _swap(build, target)
+        return written, tuple(replace(c, path=sources.display(target / Path(c.path).name)) for c in linked)
+    finally:
+        if build.exists():
+            shutil.rmtree(build, ignore_errors=True)
+
+
+def _link_references(folder: Path, draft: Draft) -> tuple[rewrite.Change, ...]:
+    """Link plain-text references, resolving each number as the file typed it (not as renumbered)."""
+    loaded = parse.load(folder)
+    if loaded.instrument is None:
+        return ()
+    resolver = xref.Resolver(loaded.instrument)
+    nodes = list(loaded.instrument.walk())
+    typed = {label: node for label, node in zip(draft.typed, nodes) if label}
+    if typed:
+        for label, node in zip(draft.typed, nodes):
+            if not label and node.label and not (isinstance(node, Paragraph) and not node.numbered):
+                typed.setdefault(node.label, node)
+        resolver.by_label = typed
+    return tuple(rewrite.link_references(xref.find_references(loaded.instrument, resolver)))
+
+
+def _keep_unchanged_files(build: Path, target: Path) -> None:
+    """Where an article (or the manifest) reads exactly as the target's file already has it, keep that file's
+    bytes, so that importing into a code text changes only what the draft changed (and not line wrapping)."""
+    if not (target / sources.MANIFEST).is_file():
+        return
+    before, after = parse.load(target), parse.load(build)
+    if before.instrument is None or after.instrument is None:
+        return
+    old = {_signature(a): a.loc.path for a in before.instrument.articles}
+    for article in after.instrument.articles:
+        if (path := old.get(_signature(article))) is not None:
+            Path(article.loc.path).write_bytes(Path(path).read_bytes())
+    kept, made = sources.read_manifest(target, []), sources.read_manifest(build, [])
+    if kept is not None and made is not None and (kept.meta, kept.preamble, kept.articles) == (made.meta, made.preamble, made.articles):
+        shutil.copyfile(target / sources.MANIFEST, build / sources.MANIFEST)
+
+
+def _signature(article: Article) -> tuple[object, ...]:
+    """What an article file says, whatever its line wrapping: IDs, kinds, titles, text and references."""
+    def inlines(node: Paragraph | Item) -> tuple[object, ...]:
+        return tuple(" ".join(p.text.split()) if isinstance(p, Text) else (p.target, p.written) for p in node.inlines)
+
+    return (article.id, article.title, tuple(
+        (p.id, p.numbered, inlines(p), tuple((i.id, inlines(i)) for i in p.items)) for p in article.paragraphs))
+
+
+def _keep_foreign_files(target: Path, build: Path) -> None:
+    """Files in the target that are not code text (a README, .gitattributes) move into the new folder."""
+    if not target.is_dir():
+        return
+    manifest = sources.read_manifest(target, [])
+    ours = {sources.MANIFEST, sources.LEDGER, myst.PREAMBLE_FILE}
+    if manifest is not None:
+        ours |= set(manifest.articles) | ({manifest.preamble} if manifest.preamble else set())
+    for entry in target.iterdir():
+        if entry.name not in ours and not (build / entry.name).exists() and not re.fullmatch(r"article-\d+\.md", entry.name):
+            (shutil.copytree if entry.is_dir() else shutil.copy2)(entry, build / entry.name)
+
+
+def _swap(build: Path, target: Path) -> None:
+    """Put ``build`` where ``target`` is, by renames only: the target is whole before and whole after."""
+    os.chmod(build, 0o755)
+    if not target.exists():
+        os.replace(build, target)
+        return
+    retired = target.parent / f".{target.name}.replaced-{os.getpid()}"
+    os.replace(target, retired)
+    try:
+        os.replace(build, target)
+    except OSError:
+        os.replace(retired, target)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,303 @@
+"""drafttools import of plain text and Markdown: structure, IDs kept, the report, bad input, the CLI."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drafttools import ledger
+from drafttools.cli import main
+from drafttools.config import settings
+from drafttools.importer import import_draft
+from drafttools.importer.usecase import Places
+from drafttools.model import Instrument
+from drafttools.parse import load
+from drafttools.render import plain
+
+from .importing import annex_text, git, make_project, snapshot
+
+
+@pytest.fixture
+def places(tmp_path: Path) -> Places:
+    return make_project(tmp_path / "project")
+
+
+def _write(tmp_path: Path, text: str, name: str = "draft.txt") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _codes(result: object) -> list[str]:
+    return [d.code for d in result.diagnostics]  # type: ignore[attr-defined]
+
+
+def _numbers(instrument: Instrument) -> list[str]:
+    return [n.label for n in instrument.walk()]
+
+
+# ----------------------------------------------------------------------------------------- the seed's Annex
+
+
+def test_seed_annex_has_the_structure_and_words_of_the_code_text(places: Places, tmp_path: Path, shipped: Instrument) -> None:
+    result = import_draft(_write(tmp_path, annex_text()), "seed-annex", places=places)
+    assert result.exit_code() == 0, [d.format() for d in result.diagnostics]
+    written = load(places.versions / "seed-annex").instrument
+    assert written is not None
+    assert len(written.articles) == 11
+    assert _numbers(written) == _numbers(shipped)
+    assert [a.title for a in written.articles] == [a.title for a in shipped.articles]
+    assert written.meta.title == shipped.meta.title
+    assert plain.words(plain.render(written)) == plain.words(plain.render(shipped))
+    assert [n.numbered for n in written.walk() if n.kind == "paragraph"] == [n.numbered for n in shipped.walk() if n.kind == "paragraph"]
+    assert len(result.new) == 71 and not result.matched  # no --ids-from: every ID minted
+
+
+def test_seed_annex_with_ids_from_code_text_gives_back_the_source(places: Places, tmp_path: Path) -> None:
+    result = import_draft(_write(tmp_path, annex_text()), "seed-annex", "code_text", places=places)
+    assert result.exit_code() == 0
+    assert (len(result.matched), len(result.new), len(result.gone)) == (71, 0, 0)
+    assert {p.how for p in result.matched} == {"number+content"}
+    assert len(result.linked) == 8  # every plain-text reference of the 2009 draft linked to its target's ID
+    for source in sorted(places.source.glob("article-*.md")):
+        imported = (places.versions / "seed-annex" / source.name).read_text(encoding="utf-8")
+        assert imported.split() == source.read_text(encoding="utf-8").split(), source.name
+
+
+# ---------------------------------------------------------------------------------------------- variants
+
+HEADING_VARIANTS = {
+    "hyphen": "Article 2 - Nature and scope",
+    "colon": "Article 2: Nature and scope",
+    "em dash": "Article 2 \u2014 Nature and scope",
+    "en dash, no spaces": "Article 2\u2013Nature and scope",
+    "full stop": "Article 2. Nature and scope",
+    "spaces only": "Article 2   Nature and scope",
+    "capitals": "ARTICLE 2 \u2013 Nature and scope",
+    "title on its own line": "Article 2\n\nNature and scope",
+}
+
+
+@pytest.mark.parametrize("heading", list(HEADING_VARIANTS.values()), ids=list(HEADING_VARIANTS))
+def test_article_heading_variants(heading: str, places: Places, tmp_path: Path) -> None:
+    text = annex_text().replace("Article 2 \u2013 Nature and scope", heading)
+    result = import_draft(_write(tmp_path, text), "variant", places=places)
+    assert result.exit_code() == 0, [d.format() for d in result.diagnostics]
+    assert result.instrument is not None
+    assert [a.title for a in result.instrument.articles][:3] == ["Objectives", "Nature and scope", "Guiding principles"]
+    assert len(result.instrument.articles[1].paragraphs) == 4
+
+
+SMALL = """Draft code of something
+
+Recalling the earlier draft;
+
+Article 1 \u2013 Purposes
+
+The purposes are:
+
+(a) first purpose;
+
+(b) second purpose [to be agreed].
+
+Article 2 \u2013 Measures
+
+2.1 Member States should act.1
+
+2.2 WHO shall:
+(i) report; and
+(ii) review.
+
+2.3 Each State should:
+
+(a) collect data as set out in paragraph 2.1 above:
+(i) on migration; and
+(ii) on workforce; and
+
+(b) share them.
+"""
+
+
+def test_title_preamble_lead_in_items_roman_brackets_footnotes(places: Places, tmp_path: Path) -> None:
+    result = import_draft(_write(tmp_path, SMALL), "small", places=places)
+    assert result.exit_code() == 0
+    instrument = result.instrument
+    assert instrument is not None
+    assert instrument.meta.title == "Draft code of something"
+    assert [plain.block_text(p, instrument) for p in instrument.preamble] == ["Recalling the earlier draft;"]
+    lines = [plain.block_text(n, instrument) for n in instrument.walk()][1:]
+    assert lines == [
+        "Article 1 \u2013 Purposes", "The purposes are:", "(a)  first purpose;", "(b)  second purpose [to be agreed].",
+        "Article 2 \u2013 Measures", "2.1  Member States should act.", "2.2  WHO shall:", "(a)  report; and", "(b)  review.",
+        "2.3  Each State should:", "(a)  collect data as set out in paragraph 2.1 above: (i) on migration; and (ii) on workforce; and",
+        "(b)  share them.",
+    ]
+    assert not instrument.articles[0].paragraphs[0].numbered
+    codes = _codes(result)
+    assert codes.count("import.footnote") == 1 and codes.count("import.roman-items") == 1 and codes.count("import.nested-item") == 2
+    assert [c.after for c in result.linked] == ["paragraph {xref}`member-states-act` above"]
+
+
+MARKDOWN = """---
+title: ignored front matter
+---
+
+# Draft code of something
+
+## Article 1 \u2013 Purposes
+
+**1.1** The purposes are *clear*.
+
+1\\.2 Second, with an escaped number and a [link](http://example.org).
+
+## Article 2: Measures
+
+- 2.1 Member States should act.
+"""
+
+
+def test_markdown(places: Places, tmp_path: Path) -> None:
+    result = import_draft(_write(tmp_path, MARKDOWN, "draft.md"), "md", places=places)
+    assert result.exit_code() == 0, [d.format() for d in result.diagnostics]
+    instrument = result.instrument
+    assert instrument is not None
+    assert instrument.meta.title == "Draft code of something"
+    assert [plain.block_text(n, instrument) for n in instrument.walk()] == [
+        "Article 1 \u2013 Purposes", "1.1  The purposes are clear.", "1.2  Second, with an escaped number and a link.",
+        "Article 2 \u2013 Measures", "2.1  Member States should act.",
+    ]
+
+
+# ------------------------------------------------------------------------------------------------ IDs kept
+
+
+def _without_article_5(text: str, renumber: bool) -> str:
+    start, end = text.index("Article 5 \u2013"), text.index("Article 6 \u2013")
+    text = text[:start] + text[end:]
+    if renumber:
+        for old in range(6, 12):
+            text = re.sub(rf"\bArticle {old}\b", f"Article {old - 1}", text)
+            text = re.sub(rf"(?<![\d.]){old}\.(\d+)", rf"{old - 1}.\1", text)
+    return text
+
+
+@pytest.mark.parametrize("renumber", [False, True], ids=["numbers left", "renumbered"])
+def test_ids_kept_after_an_edit_and_a_deletion(renumber: bool, places: Places, tmp_path: Path) -> None:
+    text = _without_article_5(annex_text(), renumber)
+    text = text.replace("The code is voluntary.", "The code is voluntary and universal.")
+    result = import_draft(_write(tmp_path, text), "edited", "code_text", places=places)
+    assert result.exit_code() == 0 or (not renumber and set(_codes(result)) == {"import.numbering-gap"})
+    assert [g.id for g in result.gone] == ["art-mutuality-benefits", "accordance-principle-mutuality-benefits", "urged-enter-bilateral-multilateral", "recognize-value-both-systems"]
+    assert result.new == ()
+    edited = next(p for p in result.matched if p.id == "voluntary-nature")
+    assert edited.how == "number+content" and 0.6 < edited.score < 1
+    moved = next(p for p in result.matched if p.id == "designated-national-authority")
+    assert (moved.how, moved.old_label) == ("content" if renumber else "number+content", "8.3")
+    floor = 0.9 if renumber else 1.0  # renumbered: the references typed in the text changed with the numbers
+    assert all(p.score >= floor for p in result.matched if p.id not in ("voluntary-nature", "art-nature-scope"))
+    if not renumber:
+        gap = next(d for d in result.diagnostics if d.code == "import.numbering-gap")
+        assert "Article 6" in gap.message and gap.line > 1
+    assert len(result.linked) == 8  # references typed against the file's own numbers still find their targets
+
+
+def test_new_ids_are_never_ones_the_ledger_has_seen(places: Places, tmp_path: Path) -> None:
+    book = ledger.read(places.source)
+    retired = "gather-data-support-policy"
+    (places.source / "id-ledger.tsv").write_text((places.source / "id-ledger.tsv").read_text() + f"{retired}\tparagraph\tretired\n")
+    text = annex_text().replace("7.4  Member States", "7.5  Gather data to support policy.\n\n7.4  Member States")
+    text = text.replace("7.5  Gather", "7.4  Gather").replace("7.4  Member States should ensure", "7.5  Member States should ensure")
+    result = import_draft(_write(tmp_path, text), "added", "code_text", places=places, force=True)
+    assert [(n.kind, n.label) for n in result.new] == [("paragraph", "7.4")]
+    minted = result.new[0].id
+    assert minted.startswith(retired) and minted != retired and minted not in book.used()
+
+
+# --------------------------------------------------------------------------------------------- bad input
+
+BAD = [
+    ("no article", "Just a letter.\n\nDear colleagues, here is my view.\n", "import.no-article", 1),
+    ("repeat", SMALL.replace("2.2 WHO", "2.1 WHO"), "import.numbering-repeat", 17),
+    ("backwards", SMALL.replace("Article 2 \u2013", "Article 1 \u2013"), "import.numbering-repeat", 13),
+    ("item repeat", SMALL.replace("(b) second", "(a) second"), "import.numbering-repeat", 11),
+    ("N.M.K", SMALL.replace("2.3 Each", "2.2.1 Each"), "import.too-deep", 21),
+    ("binary", "PK\x03\x04 not text", "import.format", 0),
+    ("NUL bytes", "Article 1 \u2013 x\n\nbad\x00byte", "import.format", 3),
+]
+
+
+@pytest.mark.parametrize(("text", "code", "line"), [c[1:] for c in BAD], ids=[c[0] for c in BAD])
+def test_bad_text_gives_one_located_diagnostic_and_changes_nothing(text: str, code: str, line: int, places: Places, tmp_path: Path) -> None:
+    root = places.source.parent
+    before = snapshot(root)
+    result = import_draft(_write(tmp_path, text), "bad", places=places)
+    assert result.exit_code() == 1 and not result.written
+    found = [d for d in result.diagnostics if d.code == code]
+    assert found and found[0].line == line and found[0].path.endswith("draft.txt"), [d.format() for d in result.diagnostics]
+    assert snapshot(root) == before
+
+
+def test_not_utf8_and_too_large(places: Places, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = tmp_path / "latin.txt"
+    bad.write_bytes("Article 1 - x\n\nCaf\xe9\n".encode("latin-1"))
+    result = import_draft(bad, "bad", places=places)
+    assert [(d.code, d.line) for d in result.diagnostics] == [("import.unreadable", 3)]
+    from drafttools.importer import text as text_reader
+
+    monkeypatch.setattr(text_reader, "MAX_FILE_BYTES", 1000)
+    result = import_draft(_write(tmp_path, annex_text()), "big", places=places)
+    assert [d.code for d in result.diagnostics] == ["import.too-large"]
+    monkeypatch.setattr(text_reader, "MAX_FILE_BYTES", 10**9)
+    monkeypatch.setattr(text_reader, "MAX_BLOCKS", 50)
+    result = import_draft(_write(tmp_path, annex_text()), "big", places=places)
+    assert [d.code for d in result.diagnostics] == ["import.too-large"] and "50" in result.diagnostics[0].message
+    deep = _write(tmp_path, "Article 1 \u2013 x\n\n" + ">" * 40 + " nested\n", "deep.md")
+    result = import_draft(deep, "deep", places=places)
+    assert [(d.code, d.line) for d in result.diagnostics] == [("import.too-deep", 3)]
+    assert not (places.versions / "big").exists() and not (places.versions / "deep").exists()
+
+
+# ------------------------------------------------------------------------------------------ into code_text
+
+
+def test_into_code_text_refuses_uncommitted_work_unless_forced(places: Places, tmp_path: Path) -> None:
+    draft = _write(tmp_path, annex_text().replace("The code is voluntary.", "The code is voluntary and universal."))
+    article = places.source / "article-03.md"
+    article.write_text(article.read_text() + "\n", encoding="utf-8")
+    before = snapshot(places.source)
+    refused = import_draft(draft, "code_text", "code_text", places=places)
+    assert [d.code for d in refused.diagnostics] == ["import.uncommitted"] and "article-03.md" in refused.diagnostics[0].message
+    assert snapshot(places.source) == before
+    done = import_draft(draft, "code_text", "code_text", places=places, force=True)
+    assert done.exit_code() == 0 and done.written
+    changed = git(places.source.parent, "status", "--porcelain").split("\n")
+    assert sorted(line[3:] for line in changed if line) == ["code_text/article-02.md", "code_text/article-03.md"]  # article-03: the uncommitted edit, kept
+    assert "voluntary and universal" in (places.source / "article-02.md").read_text()
+
+
+# ------------------------------------------------------------------------------------------------------ CLI
+
+
+def test_cli_prints_the_report(places: Places, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    draft = _write(tmp_path, _without_article_5(annex_text(), renumber=True))
+    monkeypatch.chdir(places.source.parent)
+    settings.cache_clear()
+    try:
+        runner = CliRunner()
+        done = runner.invoke(main, ["import", str(draft), "--as", "2009-10-edited", "--ids-from", "code_text"])
+        missing = runner.invoke(main, ["import", "nowhere.txt", "--as", "x"])
+        bad_name = runner.invoke(main, ["import", str(draft), "--as", "../escape"])
+        as_json = runner.invoke(main, ["import", str(draft), "--as", "2009-10-edited", "--ids-from", "code_text", "--dry-run", "--format", "json"])
+    finally:
+        settings.cache_clear()
+    assert done.exit_code == 0, done.output
+    assert re.search(r"(?m)^matched +paragraph +7\.3 +designated-national-authority +content 0\.9\d \(was 8\.3\)$", done.stdout)
+    assert re.search(r"(?m)^gone +article +Article 5 +art-mutuality-benefits +'Mutuality of benefits'$", done.stdout)
+    assert done.stdout.strip().splitlines()[-1].startswith("imported")
+    assert (places.versions / "2009-10-edited" / "article-10.md").is_file() and not (places.versions / "2009-10-edited" / "article-11.md").exists()
+    assert missing.exit_code == 2 and "no such file" in missing.stderr
+    assert bad_name.exit_code == 2 and "version name" in bad_name.stderr
+    assert as_json.exit_code == 0 and '"how": "content"' in as_json.stdout
