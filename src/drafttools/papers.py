@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Union
 
@@ -258,6 +258,7 @@ class _Builder:
     problems: list[Diagnostic]
     count: int = 0
     notes: dict[str, int] = field(default_factory=dict)  # footnote label -> printed number
+    note_lines: dict[str, int] = field(default_factory=dict)  # footnote label -> line of its first reference
     defined: dict[str, nodes.footnote] = field(default_factory=dict)
 
     def error(self, line: int | None, message: str, fix: str | None = None, code: str = "paper.structure") -> None:
@@ -306,6 +307,7 @@ class _Builder:
             elif isinstance(child, nodes.footnote_reference):
                 label = child.get("refname") or child.astext()
                 number = self.notes.setdefault(label, len(self.notes) + 1)
+                self.note_lines.setdefault(label, line)
                 pieces.append(NoteRef(number, label))
             elif isinstance(child, (nodes.emphasis, nodes.strong)):
                 pieces.append(Styled(child.astext(), isinstance(child, nodes.strong)))
@@ -329,7 +331,7 @@ class _Builder:
             notes.append(Footnote(self.notes[label], label, inlines, Loc(self.path, node.line or 1)))
         for label, number in self.notes.items():
             if label not in self.defined:
-                self.error(1, f"footnote [^{label}] is referenced but never defined", f"add '[^{label}]: ...' at the end of the paper", "paper.footnote")
+                self.error(self.note_lines.get(label, 1), f"footnote [^{label}] is referenced but never defined", f"add '[^{label}]: ...' at the end of the paper", "paper.footnote")
         return tuple(sorted(notes, key=lambda n: n.number))
 
 
@@ -352,6 +354,9 @@ def parse_paper(source: sources.SourceFile, problems: list[Diagnostic]) -> Paper
     """Front matter and body of one paper; None when the front matter cannot be used."""
     register()
     front = _front_matter(source, problems)
+    match = _FRONT.match(source.text)
+    if match is not None:  # myst would read the front matter again; blank it, keeping the body's line numbers
+        source = replace(source, text="\n" * match.group(0).count("\n") + source.text[match.end():])
     document = parse.doctree(source, problems)
     builder = _Builder(source.path, problems)
     blocks = builder.blocks(document)

@@ -1,0 +1,87 @@
+"""The shipped papers as models: the Regional Committee paper is the seed's working paper, word for word."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from drafttools.model import Loc, Text
+from drafttools.papers import Box, Heading, Para, Paper, load_paper
+from drafttools.parse import load
+from drafttools.render import paper_text
+from tests.conftest import CODE_TEXT, ROOT, SEED
+
+HEADINGS = [
+    "Introduction", "Features of the WHO code of practice", "The WHO code of practice",
+    "Objective(s) and guiding principles", "International recruitment practices", "Mutuality of benefits",
+    "National health workforce sustainability", "Data gathering, research and information exchange",
+    "Implementation mechanisms: reporting and monitoring", "Need for further consultations",
+]
+
+
+def paper(name: str) -> Paper:
+    loaded = load_paper(ROOT / "papers" / f"{name}.md")
+    assert loaded.diagnostics == () and loaded.paper is not None
+    return loaded.paper
+
+
+@pytest.fixture(scope="module")
+def instrument():
+    return load(CODE_TEXT).instrument
+
+
+def test_rc_paper_is_the_seed_working_paper(instrument) -> None:
+    """Summary, headings, paragraphs 1-35 and note markers equal the seed before 'Annex' (spacing aside)."""
+    seed = SEED.read_text(encoding="utf-8")
+    seed = seed[: seed.index("\n Annex")]
+    seed_body = seed.split("\n", 2)[2]  # the title's two lines are the paper's title
+    ours = "\n".join(paper_text.body_lines(paper("sea-rc62-working-paper"), instrument, note_format="{n}"))
+    squash = lambda text: re.sub(r"\s+", "", text.replace("-\n", "-"))  # noqa: E731
+    assert squash(ours) == squash(seed_body)
+
+
+def test_rc_paper_structure() -> None:
+    rc = paper("sea-rc62-working-paper")
+    assert isinstance(rc.blocks[0], Box) and len(rc.blocks[0].paragraphs) == 6
+    assert all(p.number == "" for p in rc.blocks[0].paragraphs), "the summary is not numbered"
+    assert [b.text for b in rc.blocks if isinstance(b, Heading)] == HEADINGS
+    assert [p.number for p in rc.paragraphs() if p.number] == [str(n) for n in range(1, 36)]
+    assert [n.number for n in rc.footnotes] == list(range(1, 10))
+    assert all("does not give its text" in n.inlines[0].text for n in rc.footnotes)
+    front = rc.front.fields()
+    assert (front["symbol"], front["session"], front["place_dates"]) == ("SEA/RC62/xx", "Sixty-second Session", "Kathmandu, Nepal, 7–10 September 2009")
+    assert rc.front.annex == "code_text" and rc.front.document_type == "regional-committee"
+
+
+def test_eb_paper_structure() -> None:
+    eb = paper("eb124-13")
+    fields = eb.front.fields()
+    assert (fields["symbol"], fields["session"], fields["date"], fields["agenda_item"]) == ("EB124/13", "124th session", "4 December 2008", "Provisional agenda item 4.7")
+    assert fields["subtitle"] == "Report by the Secretariat"
+    headings = [b for b in eb.blocks if isinstance(b, Heading)]
+    assert headings[-1].text == "ACTION BY THE EXECUTIVE BOARD"
+    last = eb.blocks[-1]
+    assert isinstance(last, Para) and last.number == str(len(eb.paragraphs()))
+    assert {r.target for r in eb.refs()} >= {"art-objectives", "art-information-exchange"}
+
+
+def test_code_paper_is_the_code_alone() -> None:
+    code = paper("code")
+    assert code.blocks == () and code.front.document_type == "code"
+
+
+def test_renderers_refuse_an_unknown_block(instrument) -> None:
+    from drafttools.render import docx as docx_renderer
+    from drafttools.render import html
+
+    class Table:  # a block no renderer knows
+        loc = Loc("x.md", 1)
+
+    odd = Paper("x.md", paper("code").front, (Table(),))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="does not know the block Table"):
+        html.body(odd, instrument)
+    with pytest.raises(TypeError, match="does not know the block Table"):
+        docx_renderer._block(None, Table())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="does not know the inline int"):
+        paper_text.inline_text((Text("a"), 3), instrument)  # type: ignore[arg-type]
