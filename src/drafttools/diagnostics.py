@@ -68,6 +68,11 @@ CODES: dict[str, Code] = _table(
     ("id.kind-changed", E, "an ID recorded in the ledger for one kind of element (article, paragraph, item) now labels another kind"),
     ("id.unrecorded", W, "an ID is not yet in the ID ledger; run `drafttools ids` to record it"),
     ("id.gone", I, "an ID recorded as in use is no longer in the text; `drafttools ids` will record it as retired"),
+    # versions and diffs (drafttools snapshot, versions, diff)
+    ("version.no-code-text", E, "a git revision named as REV:PATH holds no code text (no manifest.toml) at that path"),
+    ("version.unreadable", E, "a version compared by `diff` has errors of its own; run `drafttools check` on it"),
+    ("diff.id-collision", E, "the same ID labels different kinds of element (an article in one version, a paragraph in the other)"),
+    ("diff.id-unrelated", W, "the same ID labels unrelated texts in the two versions; an ID is never reused for another element"),
     # cross-references
     ("xref.unknown-id", E, "a reference links to an ID that no element carries"),
     ("xref.unresolved", E, "a reference typed as plain text names no article, paragraph or item that exists"),

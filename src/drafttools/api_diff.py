@@ -1,0 +1,73 @@
+"""Use cases for versions and diffs: snapshot, versions, compare.  They return results, never print.
+
+``compare`` resolves both sides (version names, folders or git revisions), refuses a side that does not parse
+or carries duplicate IDs (its alignment would be meaningless), and runs the engine once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from drafttools import checks, versions
+from drafttools.config import settings
+from drafttools.diagnostics import Diagnostic, Severity, diag, exit_code, sort_key
+from drafttools.diff import Diff, diff
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    old: versions.Resolved
+    new: versions.Resolved
+    diff: Diff | None
+    diagnostics: tuple[Diagnostic, ...]
+
+    def exit_code(self, strict: bool = False) -> int:
+        return exit_code(self.diagnostics, strict)
+
+
+def _usable(side: versions.Resolved) -> list[Diagnostic]:
+    problems = [d for d in side.diagnostics if d.severity is Severity.ERROR]
+    if side.instrument is not None:
+        problems += [d for d in checks.check_ids(side.instrument) if d.code == "id.duplicate"]
+    if problems and not any(d.code == "version.no-code-text" for d in problems):
+        problems.append(diag("version.unreadable", side.where, 0, f"{side.spec} has {len(problems)} error(s) and cannot be compared", f"run: drafttools check {side.where}"))
+    return problems
+
+
+def compare(old_spec: str, new_spec: str, root: Path | None = None) -> DiffResult:
+    """Diff two versions given as names, folders or ``REV:PATH``."""
+    config = settings(root)
+    old = versions.resolve(old_spec, config.versions, config.root)
+    new = versions.resolve(new_spec, config.versions, config.root)
+    problems = _usable(old) + _usable(new)
+    if problems or old.instrument is None or new.instrument is None:
+        return DiffResult(old, new, None, tuple(problems))
+    result = diff(old.instrument, new.instrument)
+    return DiffResult(old, new, result, tuple(sorted(result.problems, key=sort_key)))
+
+
+@dataclass(frozen=True)
+class SnapshotResult:
+    path: Path | None  # the new version folder; None when the text had errors and nothing was written
+    diagnostics: tuple[Diagnostic, ...]
+
+    def exit_code(self, strict: bool = False) -> int:
+        return 1 if self.path is None else exit_code(self.diagnostics, strict)
+
+
+def snapshot(name: str, source: Path | None = None, root: Path | None = None) -> SnapshotResult:
+    """Freeze the code text as ``versions/NAME``; a text with errors is not frozen."""
+    from drafttools import api
+
+    config = settings(root)
+    folder = source or config.source
+    checked = api.check(folder)
+    errors = tuple(d for d in checked.diagnostics if d.severity is Severity.ERROR)
+    if errors:
+        return SnapshotResult(None, errors)
+    return SnapshotResult(versions.snapshot(folder, config.versions, name), ())
+
+
+def list_versions(root: Path | None = None) -> list[versions.VersionInfo]:
+    return versions.list_versions(settings(root).versions)

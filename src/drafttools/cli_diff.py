@@ -1,0 +1,141 @@
+"""The command line for versions and diffs: ``snapshot``, ``versions`` and ``diff``.  Wiring only.
+
+``register(main)`` adds the commands to the ``drafttools`` group (``cli`` calls it when this module exists).
+Artifacts go to stdout or ``-o PATH`` (written atomically); diagnostics to stderr; exit 0 fine, 1 findings or
+failure, 2 usage.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from drafttools.cli import emit, guarded
+from drafttools.diagnostics import UsageError
+from drafttools.fsutil import write_atomic
+
+FORMATS = ("text", "json", "html", "synoptic", "docx")
+
+
+@click.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text: summary and word diff; json: the change tree; html: redline page; synoptic: old | new | "
+                   "what changed (HTML, or DOCX with -o x.docx); docx: Word tracked changes (needs -o).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
+@click.option("--author", help="Author of the tracked changes (default: [tool.drafttools] author).")
+@click.option("--date", "when", help="Date of the tracked changes, YYYY-MM-DD (default: the new version's date).")
+@click.option("--color/--no-color", "colour", default=None, help="Colour the text diff (default: when stdout is a terminal).")
+@click.option("--strict", is_flag=True, help="Warnings are findings too (exit 1).")
+@guarded
+def diff_command(old: str, new: str, fmt: str, output: Path | None, author: str | None, when: str | None, colour: bool | None, strict: bool) -> None:
+    """Compare two versions of the code text: OLD and NEW are version names, folders or git revisions REV:PATH."""
+    from drafttools import api_diff
+    from drafttools.config import settings
+
+    result = api_diff.compare(old, new)
+    emit(result.diagnostics, strict)
+    if result.diff is None:
+        click.echo(f"Error: cannot compare {old} with {new}; see above", err=True)
+        sys.exit(1)
+    suffix = output.suffix.lower() if output else ""
+    if fmt == "docx" and output is None:
+        raise UsageError("--format docx writes a Word file: give -o FILE.docx")
+    if fmt == "synoptic" and suffix not in ("", ".html", ".htm", ".docx"):
+        raise UsageError(f"--format synoptic writes .html or .docx, not {suffix}")
+    payload = _render(result, fmt, suffix, author or settings().author, _iso_date(when or result.diff.new_meta.date), colour)
+    if output is not None:
+        write_atomic(output, payload)
+        click.echo(f"wrote {output}", err=True)
+    elif isinstance(payload, bytes):
+        raise UsageError(f"--format {fmt} is binary: give -o FILE")
+    else:
+        click.echo(payload, nl=False)
+    sys.exit(result.exit_code(strict))
+
+
+def _render(result: Any, fmt: str, suffix: str, author: str, when: str, colour: bool | None) -> str | bytes:
+    diff, names = result.diff, (result.old.spec, result.new.spec)
+    if fmt == "json":
+        from drafttools.render import diff_json
+
+        return diff_json.render(diff, *names)
+    if fmt == "html":
+        from drafttools.render import diff_html
+
+        return diff_html.redline(diff, *names)
+    if fmt == "synoptic":
+        if suffix == ".docx":
+            from drafttools.render import diff_docx
+
+            return diff_docx.synoptic_bytes(diff)
+        from drafttools.render import diff_html
+
+        return diff_html.synoptic(diff, *names)
+    if fmt == "docx":
+        from drafttools.render import diff_docx
+
+        return diff_docx.redline_bytes(diff, author, when)
+    from drafttools.render import diff_text
+
+    tty = sys.stdout.isatty()
+    return diff_text.render(diff, colour=tty if colour is None else colour, old_name=names[0], new_name=names[1])
+
+
+def _iso_date(text: str) -> str:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return f"{text}T00:00:00Z"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z?", text):
+        return text if text.endswith("Z") else text + "Z"
+    raise UsageError(f"--date {text!r}: give a date as YYYY-MM-DD")
+
+
+@click.command("snapshot")
+@click.argument("name")
+@click.option("--from", "source", type=click.Path(path_type=Path), help="The code text to freeze (default: the project's code_text/).")
+@guarded
+def snapshot_command(name: str, source: Path | None) -> None:
+    """Freeze the current code text as versions/NAME/ (refuses an existing name or a text with errors)."""
+    from drafttools import api_diff
+
+    result = api_diff.snapshot(name, source)
+    emit(result.diagnostics, False)
+    if result.path is None:
+        click.echo(f"Error: the code text has errors; version '{name}' was not written", err=True)
+    else:
+        click.echo(f"froze {source or 'code_text'} as {result.path}", err=True)
+    sys.exit(result.exit_code())
+
+
+@click.command("versions")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@guarded
+def versions_command(fmt: str) -> None:
+    """List the frozen versions (versions/NAME/): name, date, status, article count, note."""
+    from dataclasses import asdict
+
+    from drafttools import api_diff
+
+    found = api_diff.list_versions()
+    if fmt == "json":
+        click.echo(json.dumps([asdict(v) for v in found], indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo("no versions yet: `drafttools snapshot NAME` freezes the current code text", err=True)
+        return
+    width = max(len(v.name) for v in found)
+    for v in found:
+        note = v.note if len(v.note) <= 70 else v.note[:69] + "\u2026"
+        click.echo(f"{v.name:<{width}}  {v.date:<10}  {v.status:<12}  {v.articles:>2} articles  {note}")
+
+
+def register(main: click.Group) -> None:
+    main.add_command(diff_command)
+    main.add_command(snapshot_command)
+    main.add_command(versions_command)

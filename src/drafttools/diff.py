@@ -1,0 +1,710 @@
+"""The diff engine: two models in, one change tree out.  Pure logic: no I/O, no printing.
+
+Alignment, in this order:
+
+1. by stable ID (same ID, same kind) — ``Match("id", similarity)``;
+2. for what is left, by content, kind by kind: identical text first (``"exact"``, score 1.0), then word-level
+   similarity at or above ``SIMILARITY_THRESHOLD`` (``"similar"``, ``difflib.SequenceMatcher`` ratio over
+   word and punctuation tokens), best pairs first;
+3. articles left over pair by title (exact) or by how many of their paragraphs went to the same article.
+
+Classification of every aligned pair (and of every element left alone):
+
+- ``inserted`` / ``deleted``: only on one side;
+- ``split``: a new element whose text came out of an old one (the old one is tagged ``split`` too);
+  ``merged``: an old element whose text went into a new one; an article whose paragraphs all went into
+  another article is ``merged`` into it (and one made of another's paragraphs is ``split`` from it);
+- ``moved``: its parent changed (another article or paragraph), or it left the longest order-preserving
+  chain of aligned elements (another place); it is shown once, at its new place;
+- ``modified``: its text changed (references compared by target ID, so a renumbered target is not a change);
+- ``retitled``: an article whose title changed;
+- ``renumbered``: its number changed only because others moved;
+- ``unchanged``.
+
+A change carries every tag that applies; ``status`` is the first of ``STATUS_ORDER`` among them.  The word
+diff keeps whole words and punctuation tokens, and folds equal runs of ``FOLD_EQUAL_RUN`` tokens or fewer
+between two edits into the edit, so a reworded clause reads as one deletion and one insertion.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from drafttools import conventions
+from drafttools.diagnostics import Diagnostic, diag
+from drafttools.model import Article, Instrument, Item, Meta, Node, Paragraph, Ref, Text, plain_text, ref_label
+from drafttools.xref import find_references
+
+SIMILARITY_THRESHOLD = 0.6  # content alignment: word-token SequenceMatcher ratio at or above this
+CONTAINMENT_THRESHOLD = 0.6  # split/merge: share of the piece's tokens found in its source, at or above this
+ARTICLE_OVERLAP_THRESHOLD = 0.5  # articles without IDs: share of paragraphs that went to the same article
+UNRELATED_BELOW = 0.2  # the same ID on texts this dissimilar (both of 8 words or more) is reported
+SIMILARITY_WINDOW = 200  # content alignment of texts without IDs: above this many elements, compare by rank
+FOLD_EQUAL_RUN = 2  # equal runs of this many tokens or fewer between two edits are folded into the edit
+
+STATUS_ORDER = ("inserted", "deleted", "split", "merged", "moved", "modified", "retitled", "renumbered", "unchanged")
+INVERSE_STATUS = {"inserted": "deleted", "deleted": "inserted", "split": "merged", "merged": "split"}
+
+_TOKEN = re.compile(r"\s*(?:\d+(?:\.\d+)*(?:\([a-z]{1,3}\))?|\([a-z]{1,3}\)|\w+(?:['\u2019\-]\w+)*|[^\w\s])")
+
+
+# ------------------------------------------------------------------------------------------------ the tree
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of the word diff: ``equal``, ``insert`` or ``delete``; ``text`` keeps its leading space."""
+
+    op: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    how: str  # "id" | "exact" | "similar"
+    score: float  # word-token similarity of the two texts, 0..1
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One side of an aligned pair: the element as it stands in that version."""
+
+    id: str | None
+    kind: str  # "article" | "paragraph" | "item"
+    label: str  # "8", "8.3", "8.2(c)", "Article 1" (a lead-in), "preamble"
+    article: str  # label of the article holding it ("" in the preamble)
+    text: str  # what a reader sees: the title of an article, the text of a paragraph or item
+    position: int  # place in document order
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    kind: str
+    status: str
+    tags: tuple[str, ...]
+    old: Side | None
+    new: Side | None
+    match: Match | None
+    segments: tuple[Segment, ...] = ()  # word diff of the text (the title for an article)
+    related: tuple[str, ...] = ()  # split/merged: the labels of the other parts, as "new 5.3" / "old 6"
+    note: str = ""
+    children: tuple[Change, ...] = ()
+
+    @property
+    def id(self) -> str | None:
+        return (self.new or self.old).id if (self.new or self.old) else None  # type: ignore[union-attr]
+
+    def walk(self) -> Iterator[Change]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class RefChange:
+    """A reference whose printed label changed: its target was renumbered, or plain text now names another."""
+
+    source_id: str | None
+    old_source: str  # label of the citing element in the old version
+    new_source: str
+    target_id: str | None
+    old_label: str
+    new_label: str
+    reason: str  # "renumbered" (same target, new number) | "retargeted" (plain text now names another element)
+
+    def describe(self) -> str:
+        if self.reason == "retargeted":
+            return f"{self.new_source}: \"{self.new_label}\" typed as plain text now names another element than it did"
+        return f"{self.new_source} now cites {self.new_label} where it cited {self.old_label}"
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One line of the redline, old and new interleaved so that keeping one side gives that version."""
+
+    op: str  # "equal" | "modified" | "insert" | "delete"
+    kind: str  # "title" | "article" | "paragraph" | "item"
+    old_text: str  # the whole printed line ("8.3  text", "Article 8 – Title"), "" when inserted
+    new_text: str
+    segments: tuple[Segment, ...]
+    number_old: str = ""
+    number_new: str = ""
+    body_segments: tuple[Segment, ...] = ()
+    change: Change | None = None
+    moved: str = ""  # "from 3.9" on a moved element's insertion, "to 4.3" on its deletion
+
+
+@dataclass(frozen=True)
+class Diff:
+    old_meta: Meta
+    new_meta: Meta
+    title: tuple[Segment, ...]
+    preamble: tuple[Change, ...]
+    articles: tuple[Change, ...]
+    references: tuple[RefChange, ...]
+    blocks: tuple[Block, ...]
+    problems: tuple[Diagnostic, ...] = ()
+
+    def changes(self) -> Iterator[Change]:
+        """Every change of the tree in order: preamble paragraphs, then articles with their contents."""
+        for change in (*self.preamble, *self.articles):
+            yield from change.walk()
+
+    @property
+    def has_changes(self) -> bool:
+        return any(c.status != "unchanged" for c in self.changes()) or any(s.op != "equal" for s in self.title)
+
+    def counts(self) -> dict[str, int]:
+        totals = {status: 0 for status in STATUS_ORDER}
+        for change in self.changes():
+            totals[change.status] += 1
+        return totals
+
+
+# ------------------------------------------------------------------------------------------------- tokens
+
+
+def tokens(text: str) -> list[str]:
+    """Word, number-label and punctuation tokens, each with the whitespace before it."""
+    return _TOKEN.findall(" ".join(text.split()))
+
+
+def similarity(a: str, b: str) -> float:
+    ta, tb = [t.strip() for t in tokens(a)], [t.strip() for t in tokens(b)]
+    if not ta and not tb:
+        return 1.0
+    return max(SequenceMatcher(None, ta, tb, autojunk=False).ratio(), SequenceMatcher(None, tb, ta, autojunk=False).ratio())
+
+
+def word_diff(old: str, new: str) -> tuple[Segment, ...]:
+    """Word-level diff that reads well: whole tokens, small equal runs between edits folded into the edit."""
+    a, b = tokens(old), tokens(new)
+    ka, kb = [t.strip() for t in a], [t.strip() for t in b]
+    ops = SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes()
+    spans: list[list[object]] = []
+    for index, (tag, i1, i2, j1, j2) in enumerate(ops):
+        interior = 0 < index < len(ops) - 1
+        if tag == "equal" and not (interior and i2 - i1 <= FOLD_EQUAL_RUN):
+            spans.append(["equal", i1, i2, j1, j2])
+        elif spans and spans[-1][0] == "edit":
+            spans[-1][2], spans[-1][4] = i2, j2
+        else:
+            spans.append(["edit", i1, i2, j1, j2])
+    segments: list[Segment] = []
+    for tag, i1, i2, j1, j2 in spans:  # type: ignore[misc]
+        if tag == "equal":
+            text = "".join((" " if a[i][:1].isspace() or b[j][:1].isspace() else "") + ka[i] for i, j in zip(range(i1, i2), range(j1, j2)))
+            segments.append(Segment("equal", text))
+            continue
+        if i2 > i1:
+            segments.append(Segment("delete", "".join(a[i1:i2])))
+        if j2 > j1:
+            segments.append(Segment("insert", "".join(b[j1:j2])))
+    return tuple(segments)
+
+
+def side_text(segments: Sequence[Segment], side: str) -> str:
+    """The text of one side ("old" or "new") of a word diff."""
+    skip = "insert" if side == "old" else "delete"
+    return "".join(s.text for s in segments if s.op != skip)
+
+
+# ------------------------------------------------------------------------------------------ flat elements
+
+
+@dataclass(frozen=True, slots=True)
+class _Flat:
+    index: int
+    node: Node | None  # None: the instrument's title
+    kind: str
+    id: str | None
+    key: str  # text with references as target IDs: what "modified" compares
+    body: str  # text as printed
+    number: str  # printed number ("8.3", "(c)", "Article 8 – "), "" when none
+    label: str
+    parent: int | None
+    article: str
+
+
+def _key(node: Node) -> str:
+    if isinstance(node, Article):
+        return " ".join(node.title.split())
+    return " ".join("".join(p.text if isinstance(p, Text) else f"\u27e6{p.target}\u27e7" for p in node.inlines).split())
+
+
+def _flatten(instrument: Instrument) -> list[_Flat]:
+    flat = [_Flat(0, None, "title", "title", " ".join(instrument.meta.title.split()), " ".join(instrument.meta.title.split()), "", "title", None, "")]
+    where: dict[int, int] = {}
+    for node in instrument.walk():
+        parent = instrument.parent_of(node)
+        article = instrument.article_of(node)
+        if isinstance(node, Article):
+            body, number = " ".join(node.title.split()), conventions.article_heading(node.number, "").rstrip() + f" {conventions.EN_DASH} "
+            if not node.title:
+                number = conventions.article_heading(node.number, "")
+        else:
+            body = " ".join(plain_text(node.inlines, instrument, node).split())
+            number = f"{node.number}\t" if node.number and (isinstance(node, Item) or node.numbered) else ""
+        index = len(flat)
+        where[id(node)] = index
+        flat.append(_Flat(index, node, node.kind, node.id, _key(node), body, number, node.label,
+                          where.get(id(parent)) if parent is not None else None, article.label if article else ""))
+    return flat
+
+
+def _line(f: _Flat) -> str:
+    return f.number + f.body
+
+
+# --------------------------------------------------------------------------------------------- alignment
+
+
+def _align(old: list[_Flat], new: list[_Flat], problems: list[Diagnostic]) -> dict[int, tuple[int, Match]]:
+    pairs: dict[int, tuple[int, Match]] = {0: (0, Match("id", similarity(old[0].body, new[0].body)))}
+    by_id = {f.id: f for f in new[1:] if f.id}
+    for f in old[1:]:
+        other = by_id.get(f.id) if f.id else None
+        if other is None:
+            continue
+        if other.kind != f.kind:
+            problems.append(diag("diff.id-collision", _where(f), _line_no(f), f"ID '{f.id}' labels {f.kind} {f.label} in the old version but {other.kind} {other.label} in the new", "IDs are never reused for another element: give one of them a new ID"))
+            continue
+        score = similarity(f.key, other.key)
+        if score < UNRELATED_BELOW and min(len(tokens(f.key)), len(tokens(other.key))) >= 8:
+            problems.append(diag("diff.id-unrelated", _where(other), _line_no(other), f"ID '{f.id}' labels unrelated texts ({f.kind} {f.label} in the old version, {other.label} in the new; similarity {score:.2f})", "if this is another element, give it a new ID; IDs are never reused"))
+        pairs[f.index] = (other.index, Match("id", score))
+    for kind in ("paragraph", "item"):
+        _align_content(old, new, pairs, kind)
+    _align_articles(old, new, pairs)
+    return pairs
+
+
+def _where(f: _Flat) -> str:
+    return f.node.loc.path if f.node is not None else ""
+
+
+def _line_no(f: _Flat) -> int:
+    return f.node.loc.line if f.node is not None else 0
+
+
+def _free(old: list[_Flat], new: list[_Flat], pairs: dict[int, tuple[int, Match]], kind: str) -> tuple[list[_Flat], list[_Flat]]:
+    taken = {j for j, _ in pairs.values()}
+    return [f for f in old if f.kind == kind and f.index not in pairs], [f for f in new if f.kind == kind and f.index not in taken]
+
+
+def _tie(i: int, j: int) -> tuple[int, int, int]:
+    """A tie-break that orders candidate pairs the same way whichever version is called old."""
+    return (i + j, min(i, j), max(i, j))
+
+
+def _align_content(old: list[_Flat], new: list[_Flat], pairs: dict[int, tuple[int, Match]], kind: str) -> None:
+    left, right = _free(old, new, pairs, kind)
+    candidates: list[tuple[float, tuple[int, int, int], int, int, str]] = []
+    by_key: dict[str, list[_Flat]] = {}
+    for b in right:
+        by_key.setdefault(b.key, []).append(b)
+    for a in left:
+        candidates += [(1.0, _tie(a.index, b.index), a.index, b.index, "exact") for b in by_key.get(a.key, [])]
+    # Beyond SIMILARITY_WINDOW² pairs, compare each element only with those of about the same rank.
+    wide = len(left) * len(right) > SIMILARITY_WINDOW**2
+    old_keys = {f.index: [t.strip() for t in tokens(f.key)] for f in left}
+    new_keys = {f.index: [t.strip() for t in tokens(f.key)] for f in right}
+    for rank, a in enumerate(left):
+        centre = rank * len(right) // max(len(left), 1)
+        pool = right[max(0, centre - SIMILARITY_WINDOW // 2): centre + SIMILARITY_WINDOW // 2] if wide else right
+        matcher = SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(old_keys[a.index])
+        for b in pool:
+            if a.key == b.key:
+                continue
+            matcher.set_seq1(new_keys[b.index])  # quick_ratio bounds the ratio from above, whichever way round
+            if matcher.real_quick_ratio() >= SIMILARITY_THRESHOLD and matcher.quick_ratio() >= SIMILARITY_THRESHOLD:
+                score = similarity(a.key, b.key)
+                if score >= SIMILARITY_THRESHOLD:
+                    candidates.append((score, _tie(a.index, b.index), a.index, b.index, "similar"))
+    _greedy(candidates, pairs)
+
+
+def _greedy(candidates: list[tuple[float, tuple[int, int, int], int, int, str]], pairs: dict[int, tuple[int, Match]]) -> None:
+    candidates.sort(key=lambda c: (c[4] != "exact", -c[0], c[1]))
+    taken = {j for j, _ in pairs.values()}
+    for score, _, i, j, how in candidates:
+        if i not in pairs and j not in taken:
+            pairs[i] = (j, Match(how, round(score, 4)))
+            taken.add(j)
+
+
+def _align_articles(old: list[_Flat], new: list[_Flat], pairs: dict[int, tuple[int, Match]]) -> None:
+    left, right = _free(old, new, pairs, "article")
+    counterpart = {i: j for i, (j, _) in pairs.items()}
+    kids_old, kids_new = _kids(old), _kids(new)
+    children_old = {a.index: [f.index for f in kids_old.get(a.index, [])] for a in left}
+    children_new = {b.index: {f.index for f in kids_new.get(b.index, [])} for b in right}
+    candidates: list[tuple[float, tuple[int, int, int], int, int, str]] = []
+    for a in left:
+        for b in right:
+            if a.key == b.key and a.key:
+                candidates.append((1.0, _tie(a.index, b.index), a.index, b.index, "exact"))
+                continue
+            shared = sum(counterpart.get(c) in children_new[b.index] for c in children_old[a.index])
+            total = len(children_old[a.index]) + len(children_new[b.index])
+            overlap = 2 * shared / total if total else 0.0
+            if overlap >= ARTICLE_OVERLAP_THRESHOLD:
+                candidates.append((overlap, _tie(a.index, b.index), a.index, b.index, "similar"))
+    _greedy(candidates, pairs)
+
+
+def _anchors(old: list[_Flat], new: list[_Flat], pairs: dict[int, tuple[int, Match]]) -> list[tuple[int, int]]:
+    """The heaviest chain of aligned pairs in the same order on both sides; the rest have moved.
+
+    Weight: one per pair (fewest moves first), then longer text (a short paragraph moves rather than a long
+    one), then a checksum of the pair's IDs, so the chain is the same whichever version is called old.
+    """
+    chain = sorted((j, i) for i, (j, _) in pairs.items())
+    if not chain:
+        return []
+    size = len(old) + 1
+    tree: list[tuple[int, int]] = [(0, -1)] * (size + 1)  # prefix maxima of (best chain weight, chain index)
+    best: list[int] = []
+    back: list[int] = []
+    for k, (j, i) in enumerate(chain):
+        weight = 10**15 + len(old[i].body) * 10**6 + zlib.crc32(f"{old[i].id}|{new[j].id}|{old[i].key}".encode()) % 10**6
+        top, position = (0, -1), i  # the best chain ending at an old index below i
+        while position > 0:
+            top = max(top, tree[position])
+            position -= position & -position
+        best.append(top[0] + weight)
+        back.append(top[1])
+        position = i + 1
+        while position <= size:
+            tree[position] = max(tree[position], (best[k], k))
+            position += position & -position
+    k = max(range(len(chain)), key=lambda m: best[m])
+    result: list[tuple[int, int]] = []
+    while k >= 0:
+        result.append((chain[k][1], chain[k][0]))
+        k = back[k]
+    return sorted(result)
+
+
+# ---------------------------------------------------------------------------------------- classification
+
+
+def _kids(flat: list[_Flat]) -> dict[int | None, list[_Flat]]:
+    kids: dict[int | None, list[_Flat]] = {}
+    for f in flat[1:]:
+        kids.setdefault(f.parent, []).append(f)
+    return kids
+
+
+@dataclass
+class _State:
+    old: list[_Flat]
+    new: list[_Flat]
+    pairs: dict[int, tuple[int, Match]]
+    reverse: dict[int, int] = field(default_factory=dict)
+    forward: dict[int, int] = field(default_factory=dict)
+    anchored: set[int] = field(default_factory=set)
+    split_from: dict[int, int] = field(default_factory=dict)  # new index -> old index it came out of
+    merged_into: dict[int, int] = field(default_factory=dict)  # old index -> new index it went into
+    kids_old: dict[int | None, list[_Flat]] = field(default_factory=dict)
+    kids_new: dict[int | None, list[_Flat]] = field(default_factory=dict)
+    split_sources: set[int] = field(default_factory=set)
+    merge_targets: set[int] = field(default_factory=set)
+    split_parts: dict[int, list[int]] = field(default_factory=dict)  # old index -> new pieces split off it
+    merge_parts: dict[int, list[int]] = field(default_factory=dict)  # new index -> old pieces merged into it
+
+    def __post_init__(self) -> None:
+        self.forward = {i: j for i, (j, _) in self.pairs.items()}
+        self.reverse = {j: i for i, j in self.forward.items()}
+        self.kids_old, self.kids_new = _kids(self.old), _kids(self.new)
+
+
+def _contained(piece: str, whole: str) -> float:
+    tp, tw = [t.strip() for t in tokens(piece)], [t.strip() for t in tokens(whole)]
+    if not tp:
+        return 0.0
+    blocks = SequenceMatcher(None, tp, tw, autojunk=False).get_matching_blocks()
+    return sum(b.size for b in blocks) / len(tp)
+
+
+def _neighbours(kids: dict[int | None, list[_Flat]], f: _Flat) -> list[_Flat]:
+    siblings = [g for g in kids.get(f.parent, []) if g.kind == f.kind]
+    at = next(k for k, g in enumerate(siblings) if g.index == f.index)
+    return [siblings[k] for k in (at - 1, at + 1) if 0 <= k < len(siblings)]
+
+
+def _find_splits(state: _State) -> None:
+    """A new paragraph (item) beside an aligned one whose old text holds it was split off; and the mirror."""
+    for f in state.new:
+        if f.kind in ("paragraph", "item") and f.index not in state.reverse:
+            for other in _neighbours(state.kids_new, f):
+                source = state.reverse.get(other.index)
+                if source is not None and _contained(f.key, state.old[source].key) >= CONTAINMENT_THRESHOLD and _contained(f.key, other.key) < CONTAINMENT_THRESHOLD:
+                    state.split_from[f.index] = source
+                    break
+    for f in state.old:
+        if f.kind in ("paragraph", "item") and f.index not in state.forward:
+            for other in _neighbours(state.kids_old, f):
+                target = state.forward.get(other.index)
+                if target is not None and _contained(f.key, state.new[target].key) >= CONTAINMENT_THRESHOLD and _contained(f.key, other.key) < CONTAINMENT_THRESHOLD:
+                    state.merged_into[f.index] = target
+                    break
+
+
+def _article_fate(f: _Flat, kids: dict[int | None, list[_Flat]], mapping: dict[int, int], other: list[_Flat]) -> _Flat | None:
+    """The one article that every child of an unaligned article went to, if there is one."""
+    children = kids.get(f.index, [])
+    parents = {other[mapping[c.index]].parent for c in children if c.index in mapping}
+    if len(parents) == 1 and all(c.index in mapping for c in children) and None not in parents:
+        return other[parents.pop()]  # type: ignore[index]
+    return None
+
+
+def _left_over(whole: str, kept: str) -> str:
+    """The part of ``whole`` that ``kept`` does not account for: the half that was split off (or merged in)."""
+    segments = word_diff(whole, kept)
+    return "".join(
+        s.text for k, s in enumerate(segments)
+        if s.op == "delete" and not (k + 1 < len(segments) and segments[k + 1].op == "insert")
+    )
+
+
+def _fate_of_old(state: _State, f: _Flat) -> _Flat | None:
+    return _article_fate(f, state.kids_old, state.forward, state.new) if f.kind == "article" else None
+
+
+def _fate_of_new(state: _State, f: _Flat) -> _Flat | None:
+    return _article_fate(f, state.kids_new, state.reverse, state.old) if f.kind == "article" else None
+
+
+def _tags(state: _State, i: int | None, j: int | None) -> list[str]:
+    old, new = state.old, state.new
+    if i is None and j is not None:
+        return ["split"] if j in state.split_from or _fate_of_new(state, new[j]) else ["inserted"]
+    if j is None and i is not None:
+        return ["merged"] if i in state.merged_into or _fate_of_old(state, old[i]) else ["deleted"]
+    assert i is not None and j is not None
+    a, b = old[i], new[j]
+    tags: list[str] = []
+    if i in state.split_sources:
+        tags.append("split")
+    if j in state.merge_targets:
+        tags.append("merged")
+    parent_moved = (a.parent is None) != (b.parent is None) or (a.parent is not None and state.forward.get(a.parent) != b.parent)
+    if i not in state.anchored or (a.kind != "article" and parent_moved):
+        tags.append("moved")
+    if a.key != b.key:
+        tags.append("retitled" if a.kind == "article" else "modified")
+    if a.number != b.number and "moved" not in tags:
+        tags.append("renumbered")
+    return tags or ["unchanged"]
+
+
+def _status(tags: list[str]) -> str:
+    return next(s for s in STATUS_ORDER if s in tags)
+
+
+def _side(f: _Flat) -> Side:
+    return Side(f.id, f.kind, f.label, f.article, f.body, f.index)
+
+
+def _named(f: _Flat) -> str:
+    if f.kind == "article":
+        return f"Article {f.label}"
+    return f.label if f.label != "preamble" else "the preamble"
+
+
+def _change(state: _State, i: int | None, j: int | None, children: tuple[Change, ...] = ()) -> Change:
+    tags = _tags(state, i, j)
+    a = state.old[i] if i is not None else None
+    b = state.new[j] if j is not None else None
+    match = state.pairs[i][1] if i is not None and j is not None else None
+    segments = word_diff(a.body if a else "", b.body if b else "")
+    related: tuple[str, ...] = ()
+    note = ""
+    if b is not None and a is None and j in state.split_from:
+        source = state.old[state.split_from[j]]
+        related, note = (f"old {source.label}",), f"split from {_named(source)}"
+        segments = word_diff(_left_over(source.body, state.new[state.forward[source.index]].body), b.body)
+    elif a is not None and b is None and i in state.merged_into:
+        target = state.new[state.merged_into[i]]
+        related, note = (f"new {target.label}",), f"merged into {_named(target)}"
+        segments = word_diff(a.body, _left_over(target.body, state.old[state.reverse[target.index]].body))
+    elif a is not None and b is None and "merged" in tags:
+        fate = _fate_of_old(state, a)
+        assert fate is not None
+        related, note = (f"new {fate.label}",), f"merged into Article {fate.label}"
+    elif b is not None and a is None and "split" in tags:
+        fate = _fate_of_new(state, b)
+        assert fate is not None
+        related, note = (f"old {fate.label}",), f"split from Article {fate.label}"
+    elif a is not None and b is not None:
+        parts = [f"new {state.new[k].label}" for k in state.split_parts.get(a.index, ())]
+        parts += [f"old {state.old[k].label}" for k in state.merge_parts.get(b.index, ())]
+        related = tuple(parts)
+        if "moved" in tags:
+            note = f"moved from {_named(a)}" if a.kind == "article" or a.article != b.article else f"moved within Article {b.article} (was {a.label})"
+        elif "renumbered" in tags:
+            note = f"renumbered {a.label} \u2192 {b.label}"
+        if parts:
+            note = (note + "; " if note else "") + ("split into " if any(p.startswith("new") for p in parts) else "merged with ") + ", ".join(p.split()[1] for p in parts)
+    return Change(a.kind if a else b.kind, _status(tags), tuple(tags), _side(a) if a else None, _side(b) if b else None,  # type: ignore[union-attr]
+                  match, segments, related, note, children)
+
+
+_CHILD_KINDS = {"article": ("paragraph",), "paragraph": ("item",)}
+
+
+def _with_children(state: _State, i: int | None, j: int | None) -> Change:
+    kind = (state.old[i] if i is not None else state.new[j]).kind  # type: ignore[index]
+    children = _level(state, i, j, _CHILD_KINDS[kind]) if kind in _CHILD_KINDS else ()
+    return _change(state, i, j, children)
+
+
+def _level(state: _State, i: int | None, j: int | None, kinds: tuple[str, ...], top: bool = False) -> tuple[Change, ...]:
+    """The changes under one parent (old ``i``, new ``j``; the top level when ``top``): its new children in
+    order, and the old ones that are gone (not moved elsewhere) slotted in after their old predecessor."""
+    new_children = [f for f in state.kids_new.get(None if top else j, []) if f.kind in kinds] if top or j is not None else []
+    old_children = [f for f in state.kids_old.get(None if top else i, []) if f.kind in kinds] if top or i is not None else []
+    entries: list[tuple[float, Change]] = [(f.index, _with_children(state, state.reverse.get(f.index), f.index)) for f in new_children]
+    placed = sorted((state.reverse[f.index], f.index) for f in new_children if f.index in state.reverse)
+    olds = [o for o, _ in placed]
+    running_max: list[int] = []
+    for _, n in placed:
+        running_max.append(max(running_max[-1], n) if running_max else n)
+    first = min((f.index for f in new_children), default=0) - 1
+    for f in old_children:
+        if f.index in state.forward:
+            continue
+        at = bisect_left(olds, f.index)
+        base = running_max[at - 1] if at else first
+        entries.append((base + 0.5 + f.index / 1e7, _with_children(state, f.index, None)))
+    return tuple(change for _, change in sorted(entries, key=lambda e: e[0]))
+
+
+# --------------------------------------------------------------------------------------------- redline
+
+
+def _blocks(state: _State, anchors: list[tuple[int, int]], changes: dict[tuple[int | None, int | None], Change]) -> tuple[Block, ...]:
+    old, new = state.old, state.new
+    out: list[Block] = []
+    oi = nj = 0
+    for i, j in [*anchors, (len(old), len(new))]:
+        for k in range(oi, i):
+            out.append(_removed(state, old[k], changes))
+        for k in range(nj, j):
+            out.append(_added(state, new[k], changes))
+        if i < len(old):
+            out.append(_kept(state, old[i], new[j], changes))
+        oi, nj = i + 1, j + 1
+    return tuple(out)
+
+
+def _removed(state: _State, f: _Flat, changes: dict[tuple[int | None, int | None], Change]) -> Block:
+    j = state.pairs.get(f.index, (None,))[0]
+    moved = f"to {_named(state.new[j])}" if j is not None else ""
+    change = changes.get((f.index, j))
+    return Block("delete", f.kind, _line(f), "", (Segment("delete", _line(f)),), f.number, "", (Segment("delete", f.body),), change, moved)
+
+
+def _added(state: _State, f: _Flat, changes: dict[tuple[int | None, int | None], Change]) -> Block:
+    i = state.reverse.get(f.index)
+    moved = f"from {_named(state.old[i])}" if i is not None else ""
+    change = changes.get((i, f.index))
+    return Block("insert", f.kind, "", _line(f), (Segment("insert", _line(f)),), "", f.number, (Segment("insert", f.body),), change, moved)
+
+
+def _kept(state: _State, a: _Flat, b: _Flat, changes: dict[tuple[int | None, int | None], Change]) -> Block:
+    body = word_diff(a.body, b.body)
+    number: tuple[Segment, ...]
+    if a.number == b.number:
+        number = (Segment("equal", a.number),) if a.number else ()
+    else:
+        number = tuple(s for s in (Segment("delete", a.number), Segment("insert", b.number)) if s.text)
+    segments = number + body
+    op = "equal" if all(s.op == "equal" for s in segments) else "modified"
+    return Block(op, a.kind, _line(a), _line(b), segments, a.number, b.number, body, changes.get((a.index, b.index)))
+
+
+# ------------------------------------------------------------------------------------------- references
+
+
+def _reference_labels(instrument: Instrument) -> dict[str | None, list[tuple[str | None, str, str, str]]]:
+    """Per citing element ID: (target ID, printed label, how it was written, citing label), in order."""
+    found: dict[str | None, list[tuple[str | None, str, str, str]]] = {}
+    for reference in find_references(instrument):
+        for member in reference.members:
+            if member.in_range:
+                continue
+            if member.ref is not None:
+                label = ref_label(member.ref, instrument, reference.source)
+                written = "id"
+            else:
+                label = member.text.strip()
+                written = "plain"
+            target = member.target.id if member.target is not None else (member.ref.target if member.ref else None)
+            found.setdefault(reference.source.id, []).append((target, label, written, reference.source.label))
+    return found
+
+
+def reference_changes(old: Instrument, new: Instrument) -> tuple[RefChange, ...]:
+    """References whose printed label changed although the citing text did not mention it."""
+    before, after = _reference_labels(old), _reference_labels(new)
+    out: list[RefChange] = []
+    for source, refs in after.items():
+        if source is None or source not in before:
+            continue
+        old_by_target = {(t, w): (label, src) for t, label, w, src in before[source]}
+        old_plain = {label: (t, src) for t, label, w, src in before[source] if w == "plain"}
+        for target, label, written, src in refs:
+            if written == "id" and (target, "id") in old_by_target:
+                was, old_src = old_by_target[(target, "id")]
+                if was != label:
+                    out.append(RefChange(source, old_src, src, target, was, label, "renumbered"))
+            elif written == "plain" and label in old_plain and old_plain[label][0] != target:
+                out.append(RefChange(source, old_plain[label][1], src, target, label, label, "retargeted"))
+    return tuple(out)
+
+
+# ----------------------------------------------------------------------------------------------- entry
+
+
+def diff(old: Instrument, new: Instrument) -> Diff:
+    """Align and classify two versions of the code text, and interleave them into a redline."""
+    problems: list[Diagnostic] = []
+    flat_old, flat_new = _flatten(old), _flatten(new)
+    pairs = _align(flat_old, flat_new, problems)
+    state = _State(flat_old, flat_new, pairs)
+    anchors = _anchors(flat_old, flat_new, pairs)
+    state.anchored = {i for i, _ in anchors}
+    _find_splits(state)
+    state.split_sources = set(state.split_from.values())
+    state.merge_targets = set(state.merged_into.values())
+    for new_index, old_index in state.split_from.items():
+        state.split_parts.setdefault(old_index, []).append(new_index)
+    for old_index, new_index in state.merged_into.items():
+        state.merge_parts.setdefault(new_index, []).append(old_index)
+    preamble = _level(state, None, None, ("paragraph",), top=True)
+    articles = _level(state, None, None, ("article",), top=True)
+    changes: dict[tuple[int | None, int | None], Change] = {}
+    for change in (c for top in (*preamble, *articles) for c in top.walk()):
+        i = change.old.position if change.old else None
+        j = change.new.position if change.new else None
+        changes[(i, j)] = change
+    blocks = _blocks(state, anchors, changes)
+    title = word_diff(flat_old[0].body, flat_new[0].body)
+    return Diff(old.meta, new.meta, title, preamble, articles, reference_changes(old, new), blocks, tuple(problems))
+
+
+def invert(change: Change) -> Change:
+    """The change as seen from the other side: what diff(new, old) reports for the same pair."""
+    tags = tuple(INVERSE_STATUS.get(t, t) for t in change.tags)
+    segments = tuple(Segment({"insert": "delete", "delete": "insert"}.get(s.op, s.op), s.text) for s in change.segments)
+    return Change(change.kind, INVERSE_STATUS.get(change.status, change.status), tags, change.new, change.old, change.match,
+                  segments, change.related, change.note, tuple(invert(c) for c in change.children))

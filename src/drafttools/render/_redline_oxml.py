@@ -1,0 +1,117 @@
+"""Raw WordprocessingML for tracked changes: the only module that writes w:ins, w:del and w:delText.
+
+Word's rules, as this module applies them:
+
+- inserted text is ``<w:ins w:id w:author w:date><w:r><w:t>…</w:t></w:r></w:ins>``;
+- deleted text is ``<w:del …><w:r><w:delText>…</w:delText></w:r></w:del>`` (``w:t`` inside ``w:del`` is invalid);
+- a whole paragraph inserted or deleted also marks its paragraph mark, ``w:pPr/w:rPr/w:ins`` or ``…/w:del``, so
+  that rejecting (accepting) the change removes the paragraph itself and leaves no empty paragraph behind;
+- every revision carries a unique ``w:id``, the author and an ISO 8601 date;
+- ``w:trackRevisions`` in the settings keeps Word tracking the reviewer's own edits.
+
+Moves are written as a deletion plus an insertion (with a comment made by the caller), not ``w:moveFrom`` /
+``w:moveTo``, whose rendering in LibreOffice and pandoc is not proven.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+
+@dataclass
+class Revisions:
+    """Author, date and the running revision id shared by every mark in one document."""
+
+    author: str
+    date: str  # ISO 8601, e.g. 2010-05-21T00:00:00Z
+    _ids: Any = field(default_factory=lambda: count(1))
+
+    def mark(self, tag: str) -> Any:
+        element = OxmlElement(tag)
+        element.set(qn("w:id"), str(next(self._ids)))
+        element.set(qn("w:author"), self.author)
+        element.set(qn("w:date"), self.date)
+        return element
+
+
+def _run(text: str, deleted: bool, rpr: Any | None = None) -> Any:
+    run = OxmlElement("w:r")
+    if rpr is not None:
+        run.append(rpr)
+    parts = text.split("\t")
+    for index, part in enumerate(parts):
+        if index:
+            run.append(OxmlElement("w:tab"))
+        if part:
+            t = OxmlElement("w:delText" if deleted else "w:t")
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            t.text = part
+            run.append(t)
+    return run
+
+
+def _rpr(bold: bool = False) -> Any | None:
+    if not bold:
+        return None
+    rpr = OxmlElement("w:rPr")
+    rpr.append(OxmlElement("w:b"))
+    return rpr
+
+
+def append_text(paragraph: Any, text: str, op: str, revisions: Revisions, bold: bool = False) -> None:
+    """Append ``text`` to a ``w:p`` as plain (``equal``), inserted or deleted runs."""
+    if not text:
+        return
+    if op == "equal":
+        paragraph.append(_run(text, False, _rpr(bold)))
+        return
+    if op not in ("insert", "delete"):
+        raise ValueError(f"unknown redline operation {op!r}")
+    wrapper = revisions.mark("w:ins" if op == "insert" else "w:del")
+    wrapper.append(_run(text, op == "delete", _rpr(bold)))
+    paragraph.append(wrapper)
+
+
+def mark_paragraph(paragraph: Any, op: str, revisions: Revisions) -> None:
+    """Mark a ``w:p``'s paragraph mark as inserted or deleted (the paragraph itself comes or goes)."""
+    if op not in ("insert", "delete"):
+        raise ValueError(f"unknown paragraph-mark operation {op!r}")
+    ppr = paragraph.get_or_add_pPr()
+    rpr = ppr.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        ppr.append(rpr)  # w:rPr is the last child of w:pPr but for w:sectPr/w:pPrChange, which we never write
+    rpr.append(revisions.mark("w:ins" if op == "insert" else "w:del"))
+
+
+def track_revisions(settings: Any) -> None:
+    """Turn on 'Track Changes' in ``word/settings.xml`` (its ``w:settings`` element)."""
+    if settings.find(qn("w:trackRevisions")) is not None:
+        return
+    element = OxmlElement("w:trackRevisions")
+    later = {qn(f"w:{name}") for name in _AFTER_TRACK_REVISIONS}
+    for child in settings:
+        if child.tag in later:
+            child.addprevious(element)
+            return
+    settings.append(element)
+
+
+def repeat_header_row(row: Any) -> None:
+    """Make a table row (``w:tr``) repeat at the top of every page."""
+    trpr = row.get_or_add_trPr()
+    if trpr.find(qn("w:tblHeader")) is None:
+        trpr.append(OxmlElement("w:tblHeader"))
+
+
+# CT_Settings children that must follow w:trackRevisions (schema order), the first ones python-docx writes.
+_AFTER_TRACK_REVISIONS = (
+    "doNotTrackMoves", "doNotTrackFormatting", "documentProtection", "autoFormatOverride", "styleLockTheme",
+    "styleLockQFSet", "defaultTabStop", "autoHyphenation", "characterSpacingControl", "compat", "rsids",
+    "mathPr", "themeFontLang", "clrSchemeMapping", "shapeDefaults", "decimalSymbol", "listSeparator",
+)

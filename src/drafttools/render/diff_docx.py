@@ -1,0 +1,187 @@
+"""A diff as Word documents: the redline (native tracked changes) and the synoptic table.
+
+The redline is the new version with every difference from the old one as a Word revision (author, date):
+accept all and it is the new text, reject all and it is the old.  A moved element is a deletion at its old place
+and an insertion at its new one, each with a comment saying where it went or came from.  Raw tracked-change XML
+lives in ``_redline_oxml``; everything else here is python-docx.
+
+The document carries its own small set of styles, named as the house template names them ("Article Heading",
+"Code Paragraph", "Code Lead-in", "Code Item"), so that a reference .docx can replace them.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.shared import Cm, Pt, RGBColor
+
+from drafttools.diff import Block, Change, Diff, Segment
+from drafttools.render import _redline_oxml
+
+STYLES = {
+    "title": "Code Title",
+    "article": "Article Heading",
+    "paragraph": "Code Paragraph",
+    "lead-in": "Code Lead-in",
+    "item": "Code Item",
+}
+INSERT_COLOUR = RGBColor(0x1A, 0x5F, 0xB4)
+DELETE_COLOUR = RGBColor(0xB0, 0x1C, 0x1C)
+
+
+def _document() -> Any:
+    document = docx.Document()
+    styles = document.styles
+    normal = styles["Normal"]
+    normal.font.name = "Times New Roman"
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(6)
+
+    def add(name: str, bold: bool = False, size: int = 11, left: float = 0.0, hanging: float = 0.0, centre: bool = False, before: int = 0) -> None:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.font.bold = bold
+        style.font.size = Pt(size)
+        fmt = style.paragraph_format
+        fmt.left_indent = Cm(left)
+        fmt.first_line_indent = Cm(-hanging) if hanging else None
+        fmt.space_before = Pt(before)
+        if hanging:
+            fmt.tab_stops.add_tab_stop(Cm(left))
+        if centre:
+            fmt.alignment = 1
+        fmt.keep_with_next = bold
+
+    add(STYLES["title"], bold=True, size=14, centre=True, before=6)
+    add(STYLES["article"], bold=True, size=11, before=12)
+    add(STYLES["paragraph"], left=1.0, hanging=1.0)
+    add(STYLES["lead-in"])
+    add(STYLES["item"], left=2.0, hanging=1.0)
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.2)
+    return document
+
+
+def _style(block: Block) -> str:
+    if block.kind == "paragraph":
+        numbered = bool(block.number_new or block.number_old)
+        return STYLES["paragraph" if numbered else "lead-in"]
+    return STYLES[block.kind]
+
+
+def _header(document: Any, text: str) -> None:
+    header = document.sections[0].header
+    paragraph = header.paragraphs[0]
+    paragraph.text = text
+    paragraph.runs[0].font.size = Pt(8)
+
+
+def redline(diff: Diff, author: str, date: str, document: Any | None = None) -> Any:
+    """The redline as a python-docx Document (pass ``document`` to append to an existing one)."""
+    document = document if document is not None else _document()
+    if not document.sections[0].header.paragraphs[0].text:
+        _header(document, f"Tracked changes: {diff.old_meta.version} \u2192 {diff.new_meta.version}")
+    revisions = _redline_oxml.Revisions(author, date)
+    _redline_oxml.track_revisions(document.settings.element)
+    for block in diff.blocks:
+        paragraph = document.add_paragraph(style=_style(block))
+        if block.moved:
+            _move_note(document, paragraph, block, author)
+        for segment in block.segments:
+            _redline_oxml.append_text(paragraph._p, segment.text, segment.op, revisions)
+        if block.op in ("insert", "delete"):
+            _redline_oxml.mark_paragraph(paragraph._p, block.op, revisions)
+    return document
+
+
+def _move_note(document: Any, paragraph: Any, block: Block, author: str) -> None:
+    anchor = paragraph.add_run("")
+    where = block.moved
+    text = f"Moved {where}: " + ("its old place is shown deleted" if block.op == "insert" else "shown inserted there")
+    document.add_comment(anchor, text=text, author=author, initials="".join(w[0] for w in author.split()[:2]).upper() or "D")
+
+
+def redline_bytes(diff: Diff, author: str, date: str) -> bytes:
+    out = io.BytesIO()
+    redline(diff, author, date).save(out)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------------------------------------- synoptic
+
+
+def _formatted(paragraph: Any, segments: tuple[Segment, ...], side: str) -> None:
+    hidden = "insert" if side == "old" else "delete"
+    for segment in segments:
+        if segment.op == hidden or not segment.text:
+            continue
+        run = paragraph.add_run(segment.text)
+        if segment.op == "delete":
+            run.font.strike = True
+            run.font.color.rgb = DELETE_COLOUR
+        elif segment.op == "insert":
+            run.font.underline = True
+            run.font.color.rgb = INSERT_COLOUR
+
+
+def _label(change: Change, side: str) -> str:
+    part = change.old if side == "old" else change.new
+    if part is None:
+        return ""
+    if part.kind == "article":
+        return f"Article {part.label} \u2013 "
+    if part.label in ("preamble",) or part.label.startswith("Article"):
+        return ""
+    return f"{part.label}  "
+
+
+def synoptic(diff: Diff) -> Any:
+    """The synoptic table: old | new | what changed, one row per aligned pair, in the new version's order."""
+    document = _document()
+    section = document.sections[0]
+    section.orientation = 1
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(1.5)
+    _header(document, f"Synoptic table: {diff.old_meta.version} | {diff.new_meta.version}")
+    document.add_paragraph(f"{diff.new_meta.title}", style=STYLES["title"])
+    document.add_paragraph(f"Old: {diff.old_meta.version} ({diff.old_meta.date})   New: {diff.new_meta.version} ({diff.new_meta.date})")
+    table = document.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, (diff.old_meta.version, diff.new_meta.version, "What changed")):
+        cell.paragraphs[0].add_run(text).bold = True
+    _redline_oxml.repeat_header_row(table.rows[0]._tr)
+    for change in diff.changes():
+        row = table.add_row().cells
+        bold = change.kind == "article"
+        for cell, side in ((row[0], "old"), (row[1], "new")):
+            part = change.old if side == "old" else change.new
+            if part is None:
+                continue
+            paragraph = cell.paragraphs[0]
+            paragraph.add_run(_label(change, side)).bold = True
+            _formatted(paragraph, change.segments, side)
+            if bold:
+                for run in paragraph.runs:
+                    run.bold = True
+        row[2].paragraphs[0].add_run(_what(change))
+    widths = (Cm(11.5), Cm(11.5), Cm(3.7))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+    return document
+
+
+def _what(change: Change) -> str:
+    words = ", ".join(t for t in change.tags if t != "unchanged") or "unchanged"
+    return words + (f" ({change.note})" if change.note else "")
+
+
+def synoptic_bytes(diff: Diff) -> bytes:
+    out = io.BytesIO()
+    synoptic(diff).save(out)
+    return out.getvalue()
+

@@ -1,0 +1,83 @@
+"""A diff as JSON: the stable change tree documented in docs/diff-json.md (schema ``drafttools.diff/1``).
+
+One entry per aligned pair (and per element found on one side only), in the order of the tree: the preamble,
+then each article followed by its paragraphs and their items.  Keys are only ever added within a schema
+version.  Standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from drafttools import diff as engine
+from drafttools.diff import Change, Diff, Segment, Side
+
+SCHEMA = "drafttools.diff/1"
+
+
+def _side(side: Side | None) -> dict[str, Any] | None:
+    if side is None:
+        return None
+    return {"id": side.id, "label": side.label, "article": side.article, "text": side.text}
+
+
+def _segments(segments: tuple[Segment, ...]) -> list[dict[str, str]]:
+    return [{"op": s.op, "text": s.text} for s in segments]
+
+
+def _entry(change: Change, parent: Change | None) -> dict[str, Any]:
+    changed = any(s.op != "equal" for s in change.segments)
+    return {
+        "kind": change.kind,
+        "status": change.status,
+        "tags": list(change.tags),
+        "old": _side(change.old),
+        "new": _side(change.new),
+        "parent": None if parent is None else parent.id,
+        "match": None if change.match is None else {"how": change.match.how, "score": round(change.match.score, 4)},
+        "note": change.note,
+        "related": list(change.related),
+        "words": _segments(change.segments) if changed and change.old and change.new or change.status in ("split", "merged") else [],
+    }
+
+
+def _entries(change: Change, parent: Change | None = None) -> list[dict[str, Any]]:
+    out = [_entry(change, parent)]
+    for child in change.children:
+        out += _entries(child, change)
+    return out
+
+
+def _meta(meta: Any, spec: str) -> dict[str, str]:
+    return {"spec": spec, "version": meta.version, "title": meta.title, "date": meta.date, "status": meta.status}
+
+
+def to_data(diff: Diff, old_spec: str = "", new_spec: str = "") -> dict[str, Any]:
+    changes: list[dict[str, Any]] = []
+    for top in (*diff.preamble, *diff.articles):
+        changes += _entries(top)
+    return {
+        "schema": SCHEMA,
+        "old": _meta(diff.old_meta, old_spec or diff.old_meta.version),
+        "new": _meta(diff.new_meta, new_spec or diff.new_meta.version),
+        "thresholds": {
+            "similarity": engine.SIMILARITY_THRESHOLD,
+            "containment": engine.CONTAINMENT_THRESHOLD,
+            "article_overlap": engine.ARTICLE_OVERLAP_THRESHOLD,
+            "fold_equal_run": engine.FOLD_EQUAL_RUN,
+        },
+        "summary": diff.counts(),
+        "title": _segments(diff.title) if any(s.op != "equal" for s in diff.title) else [],
+        "changes": changes,
+        "references": [
+            {"source": r.source_id, "old_source": r.old_source, "new_source": r.new_source, "target": r.target_id,
+             "old_label": r.old_label, "new_label": r.new_label, "reason": r.reason, "text": r.describe()}
+            for r in diff.references
+        ],
+        "diagnostics": [d.to_json() for d in diff.problems],
+    }
+
+
+def render(diff: Diff, old_spec: str = "", new_spec: str = "") -> str:
+    return json.dumps(to_data(diff, old_spec, new_spec), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,137 @@
+"""Versions of the code text: frozen folders under ``versions/NAME/`` and git revisions ``REV:code_text``.
+
+A version is a folder with the layout of ``code_text/`` (``manifest.toml``, the article files, the ID
+ledger).  ``snapshot`` freezes the current text into a new version folder (written to a temporary folder
+beside it, then renamed, so a version appears whole or not at all, and never over an existing one).
+``resolve`` turns what a user typed (a version name, a folder, or ``REV:PATH``) into a parsed model; a git
+revision is read with ``git archive`` into a temporary folder.  This module owns the subprocess calls to git.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from drafttools import sources
+from drafttools.diagnostics import Diagnostic, DraftError, SourceError, UsageError, diag
+from drafttools.model import Instrument
+from drafttools.parse import load
+
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+@dataclass(frozen=True, slots=True)
+class VersionInfo:
+    """One row of ``drafttools versions``."""
+
+    name: str
+    path: str
+    date: str
+    status: str
+    note: str
+    articles: int
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A version read and parsed: what the user called it, where it came from, the model and the problems."""
+
+    spec: str
+    origin: str  # "version", "folder" or "git"
+    where: str  # the folder, or "REV:PATH"
+    instrument: Instrument | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def list_versions(folder: Path) -> list[VersionInfo]:
+    """Every version folder under ``folder`` (sorted by name), read from its manifest."""
+    found: list[VersionInfo] = []
+    if not folder.is_dir():
+        return found
+    for path in sorted(p for p in folder.iterdir() if p.is_dir() and (p / sources.MANIFEST).is_file()):
+        problems: list[Diagnostic] = []
+        manifest = sources.read_manifest(path, problems)
+        if manifest is None:
+            found.append(VersionInfo(path.name, sources.display(path), "?", "unreadable", problems[0].message if problems else "", 0))
+            continue
+        found.append(VersionInfo(path.name, sources.display(path), manifest.meta.date, manifest.meta.status, manifest.meta.note, len(manifest.articles)))
+    return found
+
+
+def snapshot(source: Path, versions: Path, name: str) -> Path:
+    """Freeze the code text in ``source`` as ``versions/NAME/``; refuses an existing name.  Returns the folder."""
+    if not NAME.match(name):
+        raise UsageError(f"'{name}' is not a version name: use letters, digits, '.', '_' and '-' (e.g. 2009-01-EB124)")
+    target = versions / name
+    if target.exists():
+        raise DraftError(f"version '{name}' already exists at {sources.display(target)}; versions are frozen, choose another name", str(target))
+    problems: list[Diagnostic] = []
+    manifest = sources.read_manifest(source, problems)
+    if manifest is None:
+        raise SourceError(problems[0].message if problems else f"{source} is not a code text", str(source))
+    files = [sources.MANIFEST, *([manifest.preamble] if manifest.preamble else []), *manifest.articles]
+    if (source / sources.LEDGER).is_file():
+        files.append(sources.LEDGER)
+    try:
+        versions.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=versions))
+    except OSError as exc:
+        raise DraftError(f"cannot write {sources.display(versions)}: {exc.strerror or exc}", str(versions)) from None
+    try:
+        for file in files:
+            shutil.copy2(source / file, staging / file)
+        manifest_path = staging / sources.MANIFEST
+        text = manifest_path.read_text(encoding="utf-8")
+        manifest_path.write_text(re.sub(r'(?m)^(version\s*=\s*)"[^"]*"', lambda m: f'{m.group(1)}"{name}"', text, count=1), encoding="utf-8")
+        staging.rename(target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise DraftError(f"cannot write version '{name}': {exc.strerror or exc}", str(target)) from None
+    return target
+
+
+def resolve(spec: str, versions: Path, repo: Path) -> Resolved:
+    """A version name, a folder, or a git revision ``REV:PATH`` → the parsed model (or a clear error)."""
+    path = Path(spec)
+    if path.is_dir():
+        loaded = load(path)
+        return Resolved(spec, "folder", sources.display(path), loaded.instrument, loaded.diagnostics)
+    if NAME.match(spec) and (versions / spec).is_dir():
+        loaded = load(versions / spec)
+        return Resolved(spec, "version", sources.display(versions / spec), loaded.instrument, loaded.diagnostics)
+    if ":" in spec and not path.exists():
+        return _from_git(spec, repo)
+    known = ", ".join(v.name for v in list_versions(versions)) or "none"
+    raise UsageError(f"'{spec}' is neither a version, a code text folder nor a git revision REV:PATH (versions in {sources.display(versions)}: {known})")
+
+
+def _git(repo: Path, *argv: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", "-C", str(repo), *argv], capture_output=True, timeout=120, check=False)
+    except FileNotFoundError:
+        raise UsageError("git is not installed, so a git revision cannot be read") from None
+
+
+def _from_git(spec: str, repo: Path) -> Resolved:
+    revision, _, inside = spec.partition(":")
+    inside = inside.strip("/") or "code_text"
+    if _git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").returncode != 0:
+        raise UsageError(f"'{revision}' is not a revision of the git repository at {sources.display(repo)} (in '{spec}')")
+    listing = _git(repo, "ls-tree", "--name-only", f"{revision}:{inside}") if inside else None
+    if listing is None or listing.returncode != 0 or sources.MANIFEST not in listing.stdout.decode("utf-8", "replace").split("\n"):
+        problem = diag("version.no-code-text", spec, 0, f"revision {revision} holds no code text at {inside}/ (no {inside}/{sources.MANIFEST})", "name the folder that held the code text at that revision: REV:PATH")
+        return Resolved(spec, "git", spec, None, (problem,))
+    archive = _git(repo, "archive", "--format=tar", revision, "--", inside)
+    if archive.returncode != 0:
+        raise SourceError(f"git archive {revision} {inside} failed: {archive.stderr.decode('utf-8', 'replace').strip()}", spec)
+    with tempfile.TemporaryDirectory(prefix="drafttools-rev-") as scratch:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(scratch, filter="data")
+        loaded = load(Path(scratch) / inside)
+    return Resolved(spec, "git", spec, loaded.instrument, loaded.diagnostics)
