@@ -31,6 +31,7 @@ from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Directive, directives, roles
 from docutils.utils import new_document
 from myst_parser.config.main import MdParserConfig
+from myst_parser.mdit_to_docutils import base as _myst_base
 from myst_parser.mdit_to_docutils.base import DocutilsRenderer
 from myst_parser.parsers.docutils_ import Parser as MystParser
 from myst_parser.parsers.mdit import create_md_parser
@@ -96,6 +97,20 @@ def register() -> None:
 class _Renderer(DocutilsRenderer):
     """myst-parser's renderer, plus the one check markdown-it cannot report: a ':::' fence never closed."""
 
+    def setup_render(self, options: dict[str, Any], env: Any) -> None:
+        # myst evaluates ``options.get("document", make_document())`` eagerly: a throw-away document with fresh
+        # docutils settings, a fifth of a 10,000-paragraph check.  ``doctree`` always passes the document, so
+        # the default is never used; stand a no-op in for its maker while myst sets up.
+        if "document" not in options:
+            super().setup_render(options, env)
+            return
+        maker = _myst_base.make_document
+        _myst_base.make_document = _no_document
+        try:
+            super().setup_render(options, env)
+        finally:
+            _myst_base.make_document = maker
+
     def render_colon_fence(self, token: Any) -> None:
         lines: list[str] = self.md_options.get("drafttools_lines", [])
         start, end = token.map or (0, 0)
@@ -106,6 +121,10 @@ class _Renderer(DocutilsRenderer):
                 line=start, dt_code="myst.unclosed",
             )
         super().render_colon_fence(token)
+
+
+def _no_document(*args: Any, **kwargs: Any) -> None:
+    return None
 
 
 @lru_cache(maxsize=1)
