@@ -80,14 +80,13 @@ class _Writer:
 
     def paragraph(self, role: str) -> DocxParagraph:
         p = _oxml.new_paragraph(self.body, self.anchor)
-        paragraph = DocxParagraph(p, self.container)
-        paragraph.style = self.styles[role]
-        return paragraph
+        _oxml.set_paragraph_style(p, self.styles[role].style_id)
+        return DocxParagraph(p, self.container)
 
     def text(self, paragraph: DocxParagraph, text: str, role: str | None = None) -> None:
         run = paragraph.add_run(text)
         if role:
-            run.style = self.styles[role]
+            _oxml.set_run_style(run._r, self.styles[role].style_id)
 
     def bookmark(self, paragraph: DocxParagraph, node: Node) -> None:
         if node.id:
@@ -105,9 +104,8 @@ class _Writer:
         note = self.notes.pop(ref.number, None)
         if note is not None:  # the first reference creates the note
             p = _oxml.add_footnote(self.notes_part, ref.number, self.styles["noteref"].style_id)
-            body = DocxParagraph(p, self.container)
-            body.style = self.styles["note"]
-            self.inlines(body, note.inlines)
+            _oxml.set_paragraph_style(p, self.styles["note"].style_id)
+            self.inlines(DocxParagraph(p, self.container), note.inlines)
 
 
 # ------------------------------------------------------------------------------------------------- inlines
