@@ -32,6 +32,11 @@ INSERT_COLOUR = RGBColor(0x1A, 0x5F, 0xB4)
 DELETE_COLOUR = RGBColor(0xB0, 0x1C, 0x1C)
 
 
+def new_document() -> Any:
+    """An empty document with the styles the redline and the synoptic table use."""
+    return _document()
+
+
 def _document() -> Any:
     document = docx.Document()
     styles = document.styles
@@ -80,12 +85,13 @@ def _header(document: Any, text: str) -> None:
     paragraph.runs[0].font.size = Pt(8)
 
 
-def redline(diff: Diff, author: str, date: str, document: Any | None = None) -> Any:
-    """The redline as a python-docx Document (pass ``document`` to append to an existing one)."""
+def redline(diff: Diff, author: str, date: str, document: Any | None = None, revisions: _redline_oxml.Revisions | None = None) -> Any:
+    """The redline as a python-docx Document.  Pass ``document`` (and its ``revisions``, whose ids must stay
+    unique) to append to an existing one."""
     document = document if document is not None else _document()
     if not document.sections[0].header.paragraphs[0].text:
         _header(document, f"Tracked changes: {diff.old_meta.version} \u2192 {diff.new_meta.version}")
-    revisions = _redline_oxml.Revisions(author, date)
+    revisions = revisions or _redline_oxml.Revisions(author, date)
     _redline_oxml.track_revisions(document.settings.element)
     for block in diff.blocks:
         paragraph = document.add_paragraph(style=_style(block))
