@@ -122,14 +122,14 @@ def _styles(document: docx.document.Document) -> None:
     note.font.size = Pt(9)
     note.paragraph_format.space_after = Pt(0)
 
-    for name in ("Header", "Footer", "Block Left", "Block Right", "Block Symbol"):
+    for name in ("Header", "Footer", "Block Body", "Block Left", "Block Right", "Block Symbol"):
         block = _paragraph_style(document, name)
         block.paragraph_format.space_after = Pt(0)
     document.styles["Block Right"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     symbol = document.styles["Block Symbol"]
     symbol.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     symbol.font.bold, symbol.font.size = True, Pt(14)
-    document.styles["Block Left"].font.bold = True
+    document.styles["Block Body"].font.bold = True
 
     c = CHARACTER_STYLES
     for role in ("noteref", "xref", "emphasis", "strong"):
@@ -183,7 +183,7 @@ def _first_page(document: docx.document.Document, doctype: templates.DocType) ->
             cell.width = Cm(8)
             paragraph = cell.paragraphs[0]
             right = column == width - 1 and width > 1
-            name = "Block Symbol" if right and number == 0 else "Block Right" if right else "Block Left"
+            name = ("Block Symbol" if right else "Block Body") if number == 0 else "Block Right" if right else "Block Left"
             paragraph.style = document.styles[name]
             if text:
                 paragraph.add_run(text)

@@ -234,3 +234,38 @@ def test_build_is_repeatable_and_atomic(built: Path, tmp_path: Path) -> None:
 def test_paper_text_of_code_paragraphs(instrument) -> None:
     node = instrument.get("register-of-authorities")
     assert "8.3" in plain_text(node.inlines, instrument, node)
+
+
+def _synthetic(instrument, articles: int, per_article: int):
+    from drafttools.model import Article, Instrument, Loc, Paragraph, Text, number_instrument
+
+    loc, count, built_articles = Loc("synthetic.md", 1), 0, []
+    for a in range(articles):
+        paragraphs = []
+        for _ in range(per_article):
+            count += 1
+            inlines = (Text("Words of a paragraph long enough to count, as drafted. " * 2), Ref(f"p{max(1, count - 1)}", loc))
+            paragraphs.append(Paragraph(f"p{count}", inlines, loc))
+        built_articles.append(Article(f"a{a}", f"Title {a}", tuple(paragraphs), loc))
+    return number_instrument(Instrument(instrument.meta, tuple(built_articles)))
+
+
+def test_docx_body_builds_in_linear_time(instrument) -> None:
+    """Paragraphs are appended in constant time: four times the paragraphs, well under sixteen times the time."""
+    import time
+
+    from drafttools.render import docx
+
+    paper = load_paper(ROOT / "papers" / "code.md").paper
+    doctype = templates.load(ROOT / templates.TEMPLATES, "code")
+
+    def seconds(n: int) -> float:
+        big = _synthetic(instrument, 10, n // 10)
+        context = {"paper": paper.front.fields(), "annex": use_case.annex_fields(big)}
+        start = time.perf_counter()
+        data = docx.render(paper, big, doctype, context)
+        assert data.count(b"PK") > 0
+        return time.perf_counter() - start
+
+    small, large = seconds(500), seconds(2000)
+    assert large < 8 * max(small, 0.05), (small, large)
