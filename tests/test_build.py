@@ -47,6 +47,17 @@ def instrument():
     return loaded.instrument
 
 
+def annexed(name: str):
+    """The model of the version of the code the paper annexes."""
+    paper = load_paper(ROOT / "papers" / f"{name}.md").paper
+    assert paper is not None
+    folder = use_case.resolve_version(paper.front.annex, use_case.Project.here(ROOT))
+    assert folder is not None
+    loaded = load(folder)
+    assert loaded.instrument is not None
+    return loaded.instrument
+
+
 @pytest.fixture(scope="module")
 def pdfs(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every built DOCX converted to PDF by one headless LibreOffice call."""
@@ -69,8 +80,9 @@ def expected(name: str, instrument) -> tuple[list[str], dict[str, str]]:
 
 
 @pytest.mark.parametrize("name", PAPERS)
-def test_pandoc_reads_the_model_text(built: Path, instrument, name: str) -> None:
+def test_pandoc_reads_the_model_text(built: Path, name: str) -> None:
     """After the first-page block, pandoc reads exactly the paper's words, the code's and the notes'."""
+    instrument = annexed(name)
     want, fields = expected(name, instrument)
     got = plain.words(re.sub(r"^\s*-{3,}[- ]*$", "", pandoc_text(built / f"{name}.docx"), flags=re.M))
     start = next(i for i in range(len(got)) if got[i:i + len(want)] == want) if want else 0
@@ -79,15 +91,16 @@ def test_pandoc_reads_the_model_text(built: Path, instrument, name: str) -> None
     assert got[:start] and set(got[:start]) <= block_words, got[:start]
 
 
-def test_annex_equals_code_text(built: Path, instrument) -> None:
-    code = plain.words(plain.render(instrument, title=False))
+def test_annex_equals_code_text(built: Path) -> None:
     for name in PAPERS:
+        code = plain.words(plain.render(annexed(name), title=False))
         got = plain.words(pandoc_text(built / f"{name}.docx"))
         joined, want = " ".join(got), " ".join(code)
         assert want in joined, name
 
 
-def test_libreoffice_converts_every_docx(pdfs: Path, instrument) -> None:
+def test_libreoffice_converts_every_docx(pdfs: Path) -> None:
+    instrument = annexed("code")
     for name, symbol in (("code", instrument.meta.version), ("eb124-13", "EB124/13"), ("sea-rc62-working-paper", "SEA/RC62/xx")):
         pdf = pdfs / f"{name}.pdf"
         assert pdf.is_file(), name
@@ -108,7 +121,8 @@ def _xml(docx: Path, member: str) -> etree._Element:
 
 
 @pytest.mark.parametrize("name", PAPERS)
-def test_bookmarks_and_internal_links(built: Path, instrument, name: str) -> None:
+def test_bookmarks_and_internal_links(built: Path, name: str) -> None:
+    instrument = annexed(name)
     document = _xml(built / f"{name}.docx", "word/document.xml")
     bookmarks = [b.get(f"{W}name") for b in document.iter(f"{W}bookmarkStart")]
     ids = [n.id for n in instrument.walk()]
@@ -190,9 +204,10 @@ class _Annex(HTMLParser):
             self.text.append(data)
 
 
-def test_chromium_renders_every_page(built: Path, instrument) -> None:
-    code = plain.words(plain.render(instrument, title=False))
+def test_chromium_renders_every_page(built: Path) -> None:
     for name in PAPERS:
+        instrument = annexed(name)
+        code = plain.words(plain.render(instrument, title=False))
         page = (built / f"{name}.html").read_text(encoding="utf-8")
         assert "@media print" in page and "<link" not in page and "src=" not in page, "self-contained, with print styles"
         dom = chromium_dom(built / f"{name}.html")

@@ -51,7 +51,7 @@ def test_rc_paper_structure() -> None:
     assert all("does not give its text" in n.inlines[0].text for n in rc.footnotes)
     front = rc.front.fields()
     assert (front["symbol"], front["session"], front["place_dates"]) == ("SEA/RC62/xx", "Sixty-second Session", "Kathmandu, Nepal, 7–10 September 2009")
-    assert rc.front.annex == "code_text" and rc.front.document_type == "regional-committee"
+    assert rc.front.annex == "2009-09-SEARO-RC62" and rc.front.document_type == "regional-committee"
 
 
 def test_eb_paper_structure() -> None:

@@ -75,14 +75,7 @@ class _Versions:
     loaded: dict[Path, Instrument | None] = field(default_factory=dict)
 
     def resolve(self, name: str) -> Path | None:
-        if name in CURRENT:
-            return self.project.source
-        frozen = self.project.versions / name
-        if (frozen / MANIFEST).is_file():
-            return frozen
-        if _version_name(self.project.source) == name:
-            return self.project.source
-        return None
+        return resolve_version(name, self.project)
 
     def known(self) -> list[str]:
         names = list(CURRENT)
@@ -99,6 +92,18 @@ class _Versions:
             failed = any(d.severity is Severity.ERROR for d in result.diagnostics)
             self.loaded[folder] = None if failed else result.instrument
         return self.loaded[folder]
+
+
+def resolve_version(name: str, project: Project) -> Path | None:
+    """The code text folder a paper's ``annex:`` names: code_text, versions/NAME, or the current text's version."""
+    if name in CURRENT:
+        return project.source
+    frozen = project.versions / name
+    if (frozen / MANIFEST).is_file():
+        return frozen
+    if _version_name(project.source) == name:
+        return project.source
+    return None
 
 
 def _version_name(folder: Path) -> str | None:
