@@ -236,3 +236,20 @@ def test_missing_paper(project: Path) -> None:
 def test_unknown_format_is_a_usage_error(project: Path) -> None:
     result = build(project, "papers/p.md", "--to", "pdf")
     assert result.exit_code == 2 and "Error: unknown output format pdf" in result.stderr
+
+
+def test_stale_written_label_in_paper(project: Path) -> None:
+    line = edit_paper(project, "{xref}`art-information-exchange`", "{xref}`9 <art-information-exchange>`")
+    assert_fails(build(project), project, f"papers/p.md:{line}", "xref.label-stale", "written '9'", "now 8")
+
+
+def test_warnings_fail_only_a_strict_build(project: Path) -> None:
+    article = project / "code_text" / "article-02.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace(":::::\n", ":::{paragraph} a-brand-new-paragraph\nNew text.\n:::\n:::::\n", 1), encoding="utf-8")
+    relaxed = build(project)
+    assert relaxed.exit_code == 0 and "[id.unrecorded]" in relaxed.stderr, relaxed.output
+    shutil.rmtree(project / "out")
+    strict = build(project, "papers/p.md", "--strict")
+    assert strict.exit_code == 1 and "[id.unrecorded]" in strict.stderr
+    assert not (project / "out").exists() or not any((project / "out").iterdir())

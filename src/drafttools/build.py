@@ -17,8 +17,8 @@ from pathlib import Path
 
 from drafttools import api, papers, templates
 from drafttools.config import settings
-from drafttools.diagnostics import Diagnostic, DraftError, Severity, UsageError, diag, exit_code, sort_key
-from drafttools.model import Instrument
+from drafttools.diagnostics import Diagnostic, DraftError, Severity, UsageError, diag, exit_code, is_finding, sort_key
+from drafttools.model import Instrument, ref_label
 from drafttools.papers import Paper
 from drafttools.sources import MANIFEST, display
 
@@ -164,10 +164,21 @@ def _prepare(path: Path, project: Project, versions: _Versions, problems: list[D
     instrument = versions.instrument(folder)
     if instrument is None:
         return None
-    for ref in paper.refs():
-        if instrument.get(ref.target) is None:
-            problems.append(diag("xref.unknown-id", ref.loc.path, ref.loc.line, f"reference in {paper.path} links to ID '{ref.target}', which no article, paragraph or item of version {instrument.meta.version} carries", "correct the ID, or restore the element it named"))
+    problems.extend(check_references(paper, instrument))
     return _Job(paper, doctype, instrument, {"paper": fields, "annex": annex_fields(instrument)})
+
+
+def check_references(paper: Paper, instrument: Instrument) -> list[Diagnostic]:
+    """The paper's references into the annexed code: each names an element of that version, and a label written
+    by hand ({xref}`8.3 <ID>`) is still the target's number."""
+    found: list[Diagnostic] = []
+    for ref in paper.refs():
+        target = instrument.get(ref.target)
+        if target is None:
+            found.append(diag("xref.unknown-id", ref.loc.path, ref.loc.line, f"reference in {paper.path} links to ID '{ref.target}', which no article, paragraph or item of version {instrument.meta.version} carries", "correct the ID, or restore the element it named"))
+        elif ref.written and ref.written != ref_label(ref, instrument):
+            found.append(diag("xref.label-stale", ref.loc.path, ref.loc.line, f"reference in {paper.path} is written '{ref.written}' but its target '{ref.target}' is now {ref_label(ref, instrument)}", f"write {{xref}}`{ref.target}` and let the number print itself"))
+    return found
 
 
 def _render(job: _Job, fmt: str) -> bytes:
@@ -192,8 +203,10 @@ def _writable(folder: Path) -> str | None:
 
 
 def build(paths: Sequence[Path] | None, formats: Sequence[str] = FORMATS, outdir: Path | None = None,
-          project: Project | None = None) -> BuildResult:
-    """Build papers (all of ``papers/`` when none is named) to ``outdir``; all outputs or none."""
+          project: Project | None = None, strict: bool = False) -> BuildResult:
+    """Build papers (all of ``papers/`` when none is named) to ``outdir``; all outputs or none.
+
+    Any error stops the build before a file is written; with ``strict``, so does any warning."""
     project = project or Project.here()
     chosen = _formats(formats)
     targets = list(paths) if paths else default_papers(project)
@@ -203,7 +216,7 @@ def build(paths: Sequence[Path] | None, formats: Sequence[str] = FORMATS, outdir
     problems: list[Diagnostic] = []
     versions = _Versions(project, problems)
     jobs = [job for path in targets if (job := _prepare(path, project, versions, problems)) is not None]
-    if _failed(problems):
+    if _failed(problems, strict):
         return BuildResult(_sorted(problems))
     if (why := _writable(outdir)) is not None:
         problems.append(diag("build.output", display(outdir), 0, f"cannot write to the output folder {display(outdir)}: {why}", "choose another folder with -o, or fix its permissions"))
@@ -217,7 +230,7 @@ def build(paths: Sequence[Path] | None, formats: Sequence[str] = FORMATS, outdir
                 problems.append(exc.diagnostic)
                 continue
             rendered.append((Output(job.paper.path, fmt, outdir / f"{job.paper.name}.{fmt}"), data))
-    if _failed(problems):
+    if _failed(problems, strict):
         return BuildResult(_sorted(problems))
     return BuildResult(_sorted(problems), tuple(_write(rendered, problems)))
 
@@ -236,8 +249,8 @@ def _write(rendered: list[tuple[Output, bytes]], problems: list[Diagnostic]) -> 
     return written
 
 
-def _failed(problems: list[Diagnostic]) -> bool:
-    return any(d.severity is Severity.ERROR for d in problems)
+def _failed(problems: list[Diagnostic], strict: bool = False) -> bool:
+    return any(is_finding(d, strict) for d in problems)
 
 
 def _sorted(problems: list[Diagnostic]) -> tuple[Diagnostic, ...]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from drafttools.cli import emit, guarded, summary_counts
+from drafttools.diagnostics import Severity
 
 
 @click.command()
@@ -25,8 +26,8 @@ def build(papers: tuple[Path, ...], formats: str, output: Path | None, strict: b
     """
     from drafttools import build as use_case
 
-    result = use_case.build(list(papers) or None, formats.split(","), output)
-    emit(result.diagnostics, strict, quiet=True)
+    result = use_case.build(list(papers) or None, formats.split(","), output, strict=strict)
+    emit([d for d in result.diagnostics if d.severity >= Severity.WARNING], strict)
     for out in result.outputs:
         click.echo(str(out.path))
     built = f"built {len(result.outputs)} file{'s' * (len(result.outputs) != 1)}"
