@@ -228,7 +228,7 @@ def test_chromium_renders_every_page(built: Path) -> None:
 def test_html_paper_paragraphs_and_notes(built: Path) -> None:
     page = (built / "sea-rc62-working-paper.html").read_text(encoding="utf-8")
     for n in range(1, 36):
-        assert f'<p id="para-{n}"><span class="num">{n}.</span> ' in page
+        assert f'<p id="para-{n}"><span class="num">{n}. </span>' in page
         assert f'href="#para-{n}"' in page
     assert page.count('role="doc-footnote"') == 9
     assert '<aside class="summary"' in page

@@ -65,7 +65,7 @@ def _inlines(pieces: tuple[object, ...], instrument: Instrument, context: Node |
 
 def _para(block: Para, instrument: Instrument) -> str:
     anchor = escape(block.anchor)
-    number = f'<span class="num">{escape(block.number)}.</span> ' if block.number else ""
+    number = f'<span class="num">{escape(block.number)}. </span>' if block.number else ""
     return f'<p id="{anchor}">{number}{_inlines(block.inlines, instrument)}{_permalink(block.anchor)}</p>'
 
 
@@ -121,11 +121,11 @@ def _node_id(node: Node) -> str:
 def _item(node: Item, instrument: Instrument) -> str:
     text = _inlines(node.inlines, instrument, node)
     link = _permalink(node.id) if node.id else ""
-    return f'<li{_node_id(node)}><span class="num">{escape(node.number)}</span> {text}{link}</li>'
+    return f'<li{_node_id(node)}><span class="num">{escape(node.number)} </span>{text}{link}</li>'
 
 
 def _code_paragraph(node: Paragraph, instrument: Instrument) -> str:
-    number = f'<span class="num">{escape(node.number)}</span> ' if node.numbered and node.number else ""
+    number = f'<span class="num">{escape(node.number)} </span>' if node.numbered and node.number else ""
     css = "para" if node.numbered else "para lead-in"
     link = _permalink(node.id) if node.id else ""
     html = f'<p class="{css}"{_node_id(node)}>{number}{_inlines(node.inlines, instrument, node)}{link}</p>'
