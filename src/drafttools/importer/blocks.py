@@ -27,6 +27,8 @@ class Block:
     title_style: bool = False  # Word's "Title" style
     bookmarks: tuple[str, ...] = ()  # bookmark names on the paragraph (the IDs our DOCX builder writes)
     generated: str = ""  # the label Word's automatic numbering generated ("8.2", "(a)"), already in ``text``
+    style: str = ""  # the Word paragraph style's name
+    in_table: bool = False  # inside a table (a first-page block, not the instrument, when before Article 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,10 @@
 
 In this order, kind by kind (article, paragraph, item):
 
-1. a bookmark in the Word file naming an ID (our DOCX builder writes one on every element) keeps that ID
-   — ``how="bookmark"`` — unless the ledger records it as retired or as another kind, or it is taken already;
+1. a bookmark in the Word file naming an ID we know (our DOCX builder writes one on every element; known means
+   in the earlier version or in a ledger) keeps that ID — ``how="bookmark"`` — unless the ledger records it as
+   retired or as another kind, or it is taken already.  Other bookmarks (pandoc's heading IDs, Word's ``_Toc``)
+   are not IDs and are ignored;
 2. the rest are paired by content: a word-level ``difflib.SequenceMatcher`` ratio, best pairs first.  A pair is
    taken at ``CONTENT_THRESHOLD`` or above (``how="content"``), or at ``NUMBER_THRESHOLD`` or above when both
    carry the same number (``how="number+content"``).  The same number adds ``NUMBER_BONUS`` to the ranking
@@ -27,6 +29,7 @@ from drafttools.diagnostics import Diagnostic, diag
 from drafttools.ledger import Entry
 from drafttools.model import Article, Instrument, Node, plain_text
 
+BOOKMARK_LIMIT = 40  # Word and LibreOffice cut bookmark names to 40 characters
 CONTENT_THRESHOLD = 0.6
 NUMBER_THRESHOLD = 0.5
 NUMBER_BONUS = 0.1
@@ -100,22 +103,29 @@ def match(new: Instrument, typed: tuple[str, ...], old: Instrument | None, taken
     claimed: set[str] = set()
     old_by_id = {n.id: i for i, n in enumerate(old_nodes) if n.id}
     used_old: set[int] = set()
-    for index, node in enumerate(nodes):  # 1. bookmarks
+    known = {n.id: n.kind for n in old_nodes if n.id} | {i: e.kind for i, e in ledger.items()}
+    for index, node in enumerate(nodes):  # 1. bookmarks naming IDs we know
         if not node.id:
             continue
-        entry = ledger.get(node.id)
-        at = old_by_id.get(node.id)
+        node_id = _known(node.id, node.kind, known)
+        entry = ledger.get(node_id)
+        at = old_by_id.get(node_id)
         fits_old = at is not None and old_nodes[at].kind == node.kind and at not in used_old
-        fits_ledger = entry is None or (entry.kind == node.kind and entry.status == "active")
-        if node.id in claimed or not (fits_old or (at is None and fits_ledger)):
-            why = "is used twice in the file" if node.id in claimed else "is retired or names another kind of element in the ID ledger"
-            problems.append(diag("import.bookmark", path, node.loc.line, f"bookmark '{node.id}' on {node.kind} {labels[index] or '(unnumbered)'} {why}; it gets a new ID"))
+        fits_ledger = entry is not None and entry.kind == node.kind and entry.status == "active"
+        if at is None and entry is None:
+            continue  # a bookmark of another tool's (pandoc's heading IDs, Word's _Toc): not one of our IDs
+        if node_id in claimed or not (fits_old or (at is None and fits_ledger)):
+            why = "is used twice in the file" if node_id in claimed else f"is {'retired' if entry is not None and entry.status == 'retired' else 'the ID of another kind of element'} in the ID ledger"
+            problems.append(diag("import.bookmark", path, node.loc.line, f"bookmark '{node.id}' on {node.kind} {labels[index] or '(unnumbered)'} {why}; it gets another ID"))
             continue
-        claimed.add(node.id)
-        assigned[index] = node.id
+        claimed.add(node_id)
+        assigned[index] = node_id
+        score = 1.0
         if fits_old and at is not None:
             used_old.add(at)
-        pairs[index] = Pair(node.kind, node.id, labels[index], old_nodes[at].label if fits_old and at is not None else "", "bookmark", 1.0)
+            score = round(similarity(_content(node, new), _content(old_nodes[at], old)), 3) if old is not None else 1.0
+        how = "bookmark" if node_id == node.id else "bookmark (cut)"
+        pairs[index] = Pair(node.kind, node_id, labels[index], old_nodes[at].label if fits_old and at is not None else "", how, score)
     if old is not None:  # 2. content
         for kind in ("article", "paragraph", "item"):
             _by_content(kind, nodes, labels, new, old_nodes, old, assigned, used_old, pairs, claimed)
@@ -131,6 +141,14 @@ def match(new: Instrument, typed: tuple[str, ...], old: Instrument | None, taken
     gone = tuple(Lone(n.kind, n.id or "", n.label, node_text(n, old)) for i, n in enumerate(old_nodes) if i not in used_old and old is not None)
     return Matching(tuple(assigned[i] for i in range(len(nodes))), tuple(pairs[i] for i in sorted(pairs)),
                     tuple(new_lone), gone, tuple(problems))
+
+
+def _known(name: str, kind: str, known: dict[str, str]) -> str:
+    """The known ID a bookmark names: itself, or the one ID of that kind it is the first 40 characters of."""
+    if name in known or len(name) < BOOKMARK_LIMIT:
+        return name
+    longer = [i for i, k in known.items() if k == kind and i.startswith(name)]
+    return longer[0] if len(longer) == 1 else name
 
 
 def _by_content(kind: str, nodes: list[Node], labels: list[str], new: Instrument, old_nodes: list[Node], old: Instrument,

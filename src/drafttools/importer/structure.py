@@ -29,6 +29,8 @@ ITEM = re.compile(r"^(?:\((?P<paren>[a-z]{1,4})\)|(?P<half>[a-z]{1,2})\))(?:\s+|
 ROMAN = re.compile(r"^(?=[ivxl])m{0,3}(?:c[md]|d?c{0,3})(?:x[cl]|l?x{0,3})(?:i[xv]|v?i{0,3})$")
 # A label above the title ("Annex", "ANNEX 2"): the paper's, not the instrument's.
 FRONT_LABEL = re.compile(r"^(?:annex|appendix|attachment|enclosure)(?:\s+[\w.]+)?$", re.IGNORECASE)
+# Word styles of a paper's front matter, never the instrument's title or preamble (our builder's "Annex Version").
+FRONT_STYLE = re.compile(r"subtitle|version|^block|annex heading|header|footer|toc", re.IGNORECASE)
 MAX_HEADING = 200  # characters: a longer block is prose that happens to start with "Article"
 
 
@@ -149,7 +151,10 @@ class _Recogniser:
                 and not ARTICLE.match(text) and (block.heading > 0 or not text.endswith((".", ";", ":", ","))))
 
     def front(self, block: Block, text: str) -> None:
-        if not self.title and FRONT_LABEL.match(text):
+        if block.in_table or FRONT_STYLE.search(block.style) or (not self.title and FRONT_LABEL.match(text)):
+            return
+        if block.title_style:  # what came before a title-styled block is the paper around the instrument
+            self.title, self.title_bookmarks, self.preamble = text, block.bookmarks, []
             return
         if not self.title:
             self.title, self.title_bookmarks = text, block.bookmarks
@@ -253,8 +258,10 @@ def _inlines(text: str) -> tuple[Text, ...]:
 
 
 def _bookmark(names: tuple[str, ...]) -> str | None:
-    """The first bookmark that is a well-formed ID (Word's own '_Toc…', '_GoBack' are not)."""
-    return next((name for name in names if ids.is_valid(name)), None)
+    """The first bookmark that can be an ID ('_' read as '-', as tools that forbid hyphens write them);
+    Word's own bookmarks ('_Toc…', '_GoBack') cannot."""
+    candidates = (name.replace("_", "-").lower() for name in names if name and not name.startswith("_"))
+    return next((name for name in candidates if ids.is_valid(name)), None)
 
 
 def recognise(read: Read, path: str) -> Draft:

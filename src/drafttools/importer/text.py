@@ -55,7 +55,7 @@ def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
     def flush() -> None:
         nonlocal current, heading
         if current:
-            blocks.append(Block(_join(current), start, heading=heading))
+            blocks.append(Block(join_lines(current), start, heading=heading))
             if len(blocks) > MAX_BLOCKS:
                 raise Refused(diag("import.too-large", shown, start, f"more than {MAX_BLOCKS:,} paragraphs", "split the file, or import the part that holds the code"))
         current, heading = [], 0
@@ -70,7 +70,7 @@ def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
             flush()
             continue
         line = _drop_footnote_markers(line, shown, number, problems)
-        if current and (level or _starts_block(line, current[-1])):
+        if current and (level or starts_block(line, current[-1])):
             flush()
         if not current:
             start, heading = number, level
@@ -81,14 +81,14 @@ def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
     return Read(tuple(blocks), "line", tuple(problems))
 
 
-def _starts_block(line: str, previous: str) -> bool:
+def starts_block(line: str, previous: str) -> bool:
     if ARTICLE.match(line) and len(line) < 200:
         return True
     ends_sentence = previous.endswith((".", ";", ":")) or previous.endswith((" and", " or"))
     return ends_sentence and (PARAGRAPH.match(line) is not None or ITEM.match(line) is not None)
 
 
-def _join(lines: list[str]) -> str:
+def join_lines(lines: list[str]) -> str:
     text = lines[0]
     for line in lines[1:]:
         if re.search(r"[A-Za-z]-$", text) and line[:1].islower():

@@ -1,0 +1,445 @@
+"""Reading a Word (.docx) draft into blocks: the one module of the importer that touches WordprocessingML.
+
+python-docx opens the package and gives the styles and numbering parts; the body is then walked as raw XML,
+because the text a reader sees is not ``Paragraph.text``:
+
+- runs split anywhere (Word splits on every edit) are joined; ``w:tab`` and ``w:br`` read as a space;
+- fields: ``w:fldSimple`` and complex fields (``w:fldChar`` begin/separate/end with ``w:instrText``) give their
+  result text, never their instruction; hyperlinks, smart tags, content controls give their text;
+- tracked changes (``w:ins``/``w:del``/``w:moveTo``/``w:moveFrom``, and deleted or inserted paragraph marks)
+  are accepted or rejected as asked, and refused (with their count) unless asked;
+- automatic numbering (``w:numPr`` on the paragraph or its style → ``numbering.xml``: ``w:lvlText`` such as
+  "%1.%2" or "(%3)", ``w:numFmt`` decimal, lowerLetter, lowerRoman ...) is computed and put in front of the
+  text, so "8.2" reads the same whether typed or generated;
+- bookmarks (``w:bookmarkStart w:name``) travel with their paragraph: our builder names them by stable ID;
+- footnote references are dropped with a warning (the code text has no footnotes).
+
+Headings are known by style ("Heading 1", outline level); "Title" marks the instrument's title.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from drafttools.diagnostics import Diagnostic, diag
+from drafttools.importer.blocks import (MAX_BLOCKS, MAX_FILE_BYTES, MAX_TABLE_DEPTH, MAX_UNPACKED_BYTES, MAX_XML_DEPTH,
+                                        Block, Read, Refused)
+from drafttools.importer.text import join_lines, starts_block
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _val(element: Any, attribute: str = "val") -> str | None:
+    return None if element is None else element.get(_w(attribute))
+
+
+_P, _R, _T, _TBL, _TR, _TC = _w("p"), _w("r"), _w("t"), _w("tbl"), _w("tr"), _w("tc")
+_INSERTED = {_w("ins"), _w("moveTo")}
+_DELETED = {_w("del"), _w("moveFrom")}
+_TRANSPARENT = {_w(t) for t in ("hyperlink", "smartTag", "customXml", "fldSimple", "sdt", "sdtContent", "dir", "bdo")}
+_SKIPPED = {_w(t) for t in ("pPr", "rPr", "proofErr", "permStart", "permEnd", "commentRangeStart", "commentRangeEnd")}
+
+
+# ------------------------------------------------------------------------------------------------- sniffing
+
+
+def _sniff(path: Path, shown: str) -> None:
+    """Refuse what is not a readable .docx before python-docx sees it: size, legacy .doc, encryption, zip bombs."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise Refused(diag("import.too-large", shown, 0, f"{size:,} bytes; the importer reads at most {MAX_FILE_BYTES:,}", "split the file, or import the part that holds the code"))
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head == _OLE:
+        data = path.read_bytes()
+        if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
+            raise Refused(diag("import.encrypted", shown, 0, "the Word file is password-protected (encrypted), so its text cannot be read", "open it in Word or LibreOffice, remove the password, save it as .docx and import that copy"))
+        if "WordDocument".encode("utf-16-le") in data:
+            raise Refused(diag("import.legacy-doc", shown, 0, "this is a legacy Word 97-2003 document (.doc), not .docx", f"save it as .docx in Word, or run: soffice --headless --convert-to docx {path.name}"))
+        raise Refused(diag("import.format", shown, 0, "this is an OLE compound file (an old Office format), not a Word .docx"))
+    if not zipfile.is_zipfile(path):
+        kind = "an RTF file" if head.startswith(b"{\\rtf") else "not a zip package"
+        raise Refused(diag("import.format", shown, 0, f"not a Word .docx file: {kind}", "save it from Word or LibreOffice as .docx, or import the text as .txt"))
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = package.namelist()
+            unpacked = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise Refused(diag("import.unreadable", shown, 0, f"the Word package is damaged: {exc}")) from None
+    if "word/document.xml" not in names:
+        raise Refused(diag("import.format", shown, 0, "a zip package without word/document.xml: not a Word document (an .odt, .xlsx or .pptx?)", "save it as .docx"))
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise Refused(diag("import.too-large", shown, 0, f"the package unpacks to {unpacked:,} bytes (at most {MAX_UNPACKED_BYTES:,})", "this is not a draft; check where the file came from"))
+
+
+def _open(path: Path, shown: str) -> Any:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        return docx.Document(str(path))
+    except etree.XMLSyntaxError as exc:
+        deep = "depth" in str(exc).lower()
+        code = "import.too-deep" if deep else "import.unreadable"
+        where = f" (line {exc.lineno} of its XML)" if getattr(exc, "lineno", 0) else ""
+        raise Refused(diag(code, shown, 0, f"the Word XML cannot be read{where}: {exc.msg}", "this is not a draft as Word writes one; check where it came from" if deep else "open and save it again in Word or LibreOffice")) from None
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
+        raise Refused(diag("import.unreadable", shown, 0, f"the Word package cannot be read: {exc}")) from None
+
+
+# ------------------------------------------------------------------------------------------------ numbering
+
+
+@dataclass(frozen=True, slots=True)
+class _Level:
+    start: int
+    fmt: str
+    text: str
+    legal: bool
+
+
+def format_number(value: int, fmt: str) -> str:
+    """A counter as Word prints it in ``w:numFmt`` ``fmt``."""
+    if fmt in ("lowerLetter", "upperLetter"):
+        letters = string.ascii_lowercase[(value - 1) % 26] * ((value - 1) // 26 + 1)
+        return letters if fmt == "lowerLetter" else letters.upper()
+    if fmt in ("lowerRoman", "upperRoman"):
+        roman = _roman(value)
+        return roman if fmt == "lowerRoman" else roman.upper()
+    if fmt == "decimalZero":
+        return f"{value:02d}"
+    if fmt in ("none", "bullet"):
+        return ""
+    return str(value)
+
+
+def _roman(value: int) -> str:
+    out = ""
+    for number, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                            (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while value >= number:
+            out, value = out + letters, value - number
+    return out
+
+
+@dataclass
+class _Numbering:
+    """Word's list numbering, replayed paragraph by paragraph to recover the labels it generates."""
+
+    abstract: dict[str, dict[int, _Level]] = field(default_factory=dict)
+    nums: dict[str, tuple[str, dict[int, int]]] = field(default_factory=dict)
+    counters: dict[str, dict[int, int]] = field(default_factory=dict)
+    started: set[str] = field(default_factory=set)
+
+    @classmethod
+    def read(cls, document: Any) -> _Numbering:
+        found = cls()
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return found
+        for abstract in root.findall(_w("abstractNum")):
+            levels: dict[int, _Level] = {}
+            for level in abstract.findall(_w("lvl")):
+                levels[int(_val(level, "ilvl") or 0)] = _Level(
+                    int(_val(level.find(_w("start"))) or 1), _val(level.find(_w("numFmt"))) or "decimal",
+                    _val(level.find(_w("lvlText"))) or "", level.find(_w("isLgl")) is not None)
+            found.abstract[_val(abstract, "abstractNumId") or ""] = levels
+        for num in root.findall(_w("num")):
+            overrides = {int(_val(o, "ilvl") or 0): int(_val(o.find(_w("startOverride"))) or 1)
+                         for o in num.findall(_w("lvlOverride")) if o.find(_w("startOverride")) is not None}
+            found.nums[_val(num, "numId") or ""] = (_val(num.find(_w("abstractNumId"))) or "", overrides)
+        return found
+
+    def label(self, num_id: str, ilvl: int) -> str:
+        """The label Word prints for the next paragraph of list ``num_id`` at level ``ilvl``."""
+        if num_id in ("", "0") or num_id not in self.nums:
+            return ""
+        abstract_id, overrides = self.nums[num_id]
+        levels = self.abstract.get(abstract_id, {})
+        level = levels.get(ilvl)
+        if level is None or level.fmt in ("bullet", "none"):
+            return ""
+        counts = self.counters.setdefault(abstract_id, {})
+        if num_id not in self.started:  # a w:num with a start override restarts its list
+            self.started.add(num_id)
+            for at, start in overrides.items():
+                counts[at] = start - 1
+                for deeper in [k for k in counts if k > at]:
+                    del counts[deeper]
+        counts[ilvl] = counts.get(ilvl, level.start - 1) + 1
+        for deeper in [k for k in counts if k > ilvl]:
+            del counts[deeper]
+
+        def one(match: re.Match[str]) -> str:
+            at = int(match.group(1)) - 1
+            source = levels.get(at, level)
+            value = counts.get(at, source.start)
+            return format_number(value, "decimal" if level.legal and at < ilvl else source.fmt)
+
+        return re.sub(r"%(\d)", one, level.text).strip()
+
+
+# ---------------------------------------------------------------------------------------------------- styles
+
+
+@dataclass(frozen=True, slots=True)
+class _Style:
+    name: str
+    based_on: str | None
+    num: tuple[str, int] | None
+    outline: int | None
+
+
+def _styles(document: Any) -> dict[str, _Style]:
+    found: dict[str, _Style] = {}
+    for style in document.styles.element.findall(_w("style")):
+        ppr = style.find(_w("pPr"))
+        num = ppr.find(_w("numPr")) if ppr is not None else None
+        outline = ppr.find(_w("outlineLvl")) if ppr is not None else None
+        found[_val(style, "styleId") or ""] = _Style(
+            _val(style.find(_w("name"))) or "", _val(style.find(_w("basedOn"))),
+            _num_pr(num) if num is not None else None,
+            int(_val(outline) or 9) if outline is not None else None)
+    return found
+
+
+def _num_pr(num: Any) -> tuple[str, int]:
+    return _val(num.find(_w("numId"))) or "", int(_val(num.find(_w("ilvl"))) or 0)
+
+
+def _inherited(styles: dict[str, _Style], style_id: str | None, attribute: str) -> Any:
+    seen: set[str] = set()
+    while style_id and style_id in styles and style_id not in seen:
+        seen.add(style_id)
+        value = getattr(styles[style_id], attribute)
+        if value is not None:
+            return value
+        style_id = styles[style_id].based_on
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- the reader
+
+
+@dataclass
+class _Reader:
+    shown: str
+    mode: str  # "accept" | "reject" | "refuse"
+    styles: dict[str, _Style]
+    numbering: _Numbering
+    problems: list[Diagnostic] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)  # complex-field stack: "instr" or "result" per level
+    footnotes: int = 0
+    count: int = 0  # Word paragraphs seen, for locations
+
+    def paragraphs(self, container: Any, depth: int = 0) -> Iterator[tuple[Any, bool, tuple[str, ...]]]:
+        """Every w:p in reading order (tables cell by cell), with bookmarks standing just before it."""
+        waiting: list[str] = []
+        for child in container:
+            tag = child.tag
+            if tag == _P:
+                yield child, depth > 0, tuple(waiting)
+                waiting = []
+            elif tag == _w("bookmarkStart"):
+                waiting.append(child.get(_w("name")) or "")
+            elif tag == _TBL:
+                if depth + 1 > MAX_TABLE_DEPTH:
+                    raise Refused(diag("import.too-deep", self.shown, self.count + 1, f"paragraph {self.count + 1}: tables nested {depth + 1} deep (at most {MAX_TABLE_DEPTH})", "take the text out of the nested tables"))
+                for row in child.iter(_TR):
+                    if _ancestor_tables(row, child) == 0:
+                        for cell in row.findall(_TC):
+                            yield from self.paragraphs(cell, depth + 1)
+            elif tag in (_w("sdt"), _w("sdtContent"), _w("customXml")) or tag in _INSERTED or (tag in _DELETED and self.mode == "reject"):
+                yield from self.paragraphs(child, depth)
+
+    def text(self, paragraph: Any) -> tuple[str, list[str]]:
+        parts: list[str] = []
+        bookmarks: list[str] = []
+        self._walk(paragraph, parts, bookmarks)
+        return "".join(parts), bookmarks
+
+    def _walk(self, element: Any, parts: list[str], bookmarks: list[str]) -> None:
+        for child in element:
+            tag = child.tag
+            if tag == _R:
+                self._run(child, parts)
+            elif tag in _INSERTED:
+                if self.mode != "reject":
+                    self._walk(child, parts, bookmarks)
+            elif tag in _DELETED:
+                if self.mode == "reject":
+                    self._walk(child, parts, bookmarks)
+            elif tag == _w("bookmarkStart"):
+                bookmarks.append(child.get(_w("name")) or "")
+            elif tag in _TRANSPARENT:
+                self._walk(child, parts, bookmarks)
+
+    def _run(self, run: Any, parts: list[str]) -> None:
+        for child in run:
+            tag = child.tag
+            if tag == _w("fldChar"):
+                kind = child.get(_w("fldCharType"))
+                if kind == "begin":
+                    self.fields.append("instr")
+                elif kind == "separate" and self.fields:
+                    self.fields[-1] = "result"
+                elif kind == "end" and self.fields:
+                    self.fields.pop()
+                continue
+            if any(state == "instr" for state in self.fields):
+                continue  # a field's instruction (w:instrText, and anything else before 'separate')
+            if tag == _T or (tag == _w("delText") and self.mode == "reject"):
+                parts.append(child.text or "")
+            elif tag in (_w("tab"), _w("ptab"), _w("br"), _w("cr")):
+                parts.append(" ")
+            elif tag == _w("noBreakHyphen"):
+                parts.append("-")
+            elif tag in (_w("footnoteReference"), _w("endnoteReference")):
+                self.footnotes += 1
+                kind = "footnote" if tag == _w("footnoteReference") else "endnote"
+                self.problems.append(diag("import.footnote", self.shown, self.count, f"paragraph {self.count}: {kind} reference {self.footnotes} dropped; footnotes are not part of the code text"))
+
+    def paragraph_info(self, paragraph: Any) -> tuple[str, int, bool, str]:
+        """Style name, heading level, title style, and the label automatic numbering gives this paragraph."""
+        ppr = paragraph.find(_w("pPr"))
+        style_id = _val(ppr.find(_w("pStyle"))) if ppr is not None else None
+        style_id = style_id or "Normal"
+        name = self.styles[style_id].name if style_id in self.styles else style_id
+        num_el = ppr.find(_w("numPr")) if ppr is not None else None
+        num = _num_pr(num_el) if num_el is not None else _inherited(self.styles, style_id, "num")
+        if num_el is not None and num_el.find(_w("ilvl")) is None and (inherited := _inherited(self.styles, style_id, "num")):
+            num = (num[0], inherited[1])
+        outline_el = ppr.find(_w("outlineLvl")) if ppr is not None else None
+        outline = int(_val(outline_el) or 9) if outline_el is not None else _inherited(self.styles, style_id, "outline")
+        heading = re.fullmatch(r"heading\s*(\d)", name, re.IGNORECASE)
+        level = int(heading.group(1)) if heading else (outline + 1 if outline is not None and outline < 9 else 0)
+        title = re.fullmatch(r"(?:annex\s+)?title", name, re.IGNORECASE) is not None
+        label = self.numbering.label(*num) if num else ""
+        return name, level, title, label
+
+    def mark_changed(self, paragraph: Any) -> bool:
+        """Whether this paragraph's mark goes away (so its text joins the next paragraph's)."""
+        rpr = paragraph.find(f"{_w('pPr')}/{_w('rPr')}")
+        if rpr is None:
+            return False
+        if self.mode == "accept":
+            return rpr.find(_w("del")) is not None or rpr.find(_w("moveFrom")) is not None
+        if self.mode == "reject":
+            return rpr.find(_w("ins")) is not None or rpr.find(_w("moveTo")) is not None
+        return False
+
+
+def _ancestor_tables(row: Any, table: Any) -> int:
+    """How many tables stand between ``row`` and ``table`` (0: the row belongs to ``table`` itself)."""
+    count = 0
+    for ancestor in row.iterancestors(_TBL):
+        if ancestor is table:
+            return count
+        count += 1
+    return count
+
+
+def _tracked_changes(body: Any) -> tuple[int, int, Any]:
+    """How many insertions and deletions the body holds, and the first of them."""
+    insertions = deletions = 0
+    first = None
+    for element in body.iter(*_INSERTED, *_DELETED):
+        if element.tag in _INSERTED:
+            insertions += 1
+        else:
+            deletions += 1
+        first = first if first is not None else element
+    return insertions, deletions, first
+
+
+def _paragraph_number(body: Any, element: Any) -> int:
+    paragraph = element if element.tag == _P else next(element.iterancestors(_P), None)
+    if paragraph is None:
+        return 0
+    for index, candidate in enumerate(body.iter(_P), start=1):
+        if candidate is paragraph:
+            return index
+    return 0
+
+
+def _depth(body: Any) -> int:
+    deepest = 0
+    for paragraph in body.iter(_P):
+        deepest = max(deepest, sum(1 for _ in paragraph.iterancestors()))
+    return deepest
+
+
+def read_docx(path: Path, shown: str, track_changes: str = "refuse") -> Read:
+    """The blocks of a Word file; ``Refused`` (one located diagnostic) when it cannot or must not be read."""
+    _sniff(path, shown)
+    document = _open(path, shown)
+    body = document.element.body
+    if (deepest := _depth(body)) > MAX_XML_DEPTH:
+        raise Refused(diag("import.too-deep", shown, 0, f"the Word XML nests {deepest} deep (at most {MAX_XML_DEPTH})", "this is not a draft as Word writes one; check where it came from"))
+    insertions, deletions, first = _tracked_changes(body)
+    if (insertions or deletions) and track_changes == "refuse":
+        where = _paragraph_number(body, first)
+        raise Refused(diag("import.tracked-changes", shown, where, f"the file holds tracked changes: {insertions} insertion(s) and {deletions} deletion(s), the first in paragraph {where}", "choose: --track-changes accept (the text as it reads with every change accepted) or --track-changes reject (the text as it was before the changes)"))
+    reader = _Reader(shown, track_changes, _styles(document), _Numbering.read(document))
+    found = list(_blocks(reader, body))
+    return Read(tuple(_unwrap(found, reader.count)), "paragraph", tuple(reader.problems))
+
+
+SENTENCE_END = (".", ";", ":", "!", "?", "\u201d", '"', ")")
+
+
+def _unwrap(blocks: list[Block], paragraphs: int) -> list[Block]:
+    """Text pasted or converted line by line (LibreOffice opening a .txt) has one Word paragraph per line and
+    empty paragraphs between real ones: join such lines back into paragraphs, as the text reader does."""
+    empty = paragraphs - len(blocks)
+    adjacent = [(a, b) for a, b in zip(blocks, blocks[1:]) if b.where == a.where + 1 and not (a.heading or b.heading)]
+    wrapped = sum(not a.text.endswith(SENTENCE_END) and not starts_block(b.text, a.text + ".") for a, b in adjacent)
+    if empty < 0.2 * paragraphs or wrapped < 3:
+        return blocks
+    joined: list[Block] = []
+    for block in blocks:
+        last = joined[-1] if joined else None
+        if (last is None or block.where != last.where + last.text.count("\n") + 1 or block.heading or last.heading
+                or starts_block(block.text, last.text.replace("\n", " ").split("\n")[-1]) or block.generated):
+            joined.append(block)
+            continue
+        joined[-1] = replace(last, text=last.text + "\n" + block.text, bookmarks=last.bookmarks + block.bookmarks)
+    return [replace(b, text=join_lines(b.text.split("\n"))) for b in joined]
+
+
+def _blocks(reader: _Reader, body: Any) -> Iterator[Block]:
+    carried, carried_marks = "", ()
+    made = 0
+    for paragraph, in_table, before in reader.paragraphs(body):
+        reader.count += 1
+        text, marks = reader.text(paragraph)
+        style, level, title, label = reader.paragraph_info(paragraph)
+        if reader.mark_changed(paragraph):  # its mark is gone: its text runs on into the next paragraph
+            carried, carried_marks = carried + text, carried_marks + before + tuple(marks)
+            continue
+        text = re.sub(r"[ \t\r\n]+", " ", (carried + text).replace("\u00ad", "")).strip()
+        names = carried_marks + before + tuple(marks)
+        carried, carried_marks = "", ()
+        if label and not text.startswith(label):
+            text = f"{label} {text}".strip()
+        if not text:
+            continue
+        made += 1
+        if made > MAX_BLOCKS:
+            raise Refused(diag("import.too-large", reader.shown, reader.count, f"more than {MAX_BLOCKS:,} paragraphs", "split the file, or import the part that holds the code"))
+        yield Block(text, reader.count, heading=level, title_style=title, bookmarks=names, generated=label,
+                    style=style, in_table=in_table)
