@@ -125,14 +125,14 @@ def test_bookmarks_and_internal_links(built: Path, name: str) -> None:
     instrument = annexed(name)
     document = _xml(built / f"{name}.docx", "word/document.xml")
     bookmarks = [b.get(f"{W}name") for b in document.iter(f"{W}bookmarkStart")]
-    ids = [n.id for n in instrument.walk()]
-    assert bookmarks == ids, "one bookmark per article, paragraph and item, named by its stable ID, in order"
+    paper = load_paper(ROOT / "papers" / f"{name}.md").paper
+    assert paper is not None
+    ids = [p.anchor for p in paper.paragraphs()] + [n.id for n in instrument.walk()]
+    assert bookmarks == ids, "one bookmark per paragraph of the paper, and per article, paragraph and item of the code, named by its ID"
     starts = {b.get(f"{W}id") for b in document.iter(f"{W}bookmarkStart")}
     assert starts == {b.get(f"{W}id") for b in document.iter(f"{W}bookmarkEnd")}
     links = [(h.get(f"{W}anchor"), "".join(h.itertext())) for h in document.iter(f"{W}hyperlink")]
     refs = [(r.target, ref_label(r, instrument, n)) for n in instrument.walk() if hasattr(n, "inlines") for r in n.inlines if isinstance(r, Ref)]
-    paper = load_paper(ROOT / "papers" / f"{name}.md").paper
-    assert paper is not None
     refs = [(r.target, ref_label(r, instrument)) for r in paper.refs()] + refs
     assert links == refs, "every cross-reference is an internal link to its target's bookmark, showing its number"
     assert all(anchor in bookmarks for anchor, _ in links)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -253,3 +254,22 @@ def test_warnings_fail_only_a_strict_build(project: Path) -> None:
     strict = build(project, "papers/p.md", "--strict")
     assert strict.exit_code == 1 and "[id.unrecorded]" in strict.stderr
     assert not (project / "out").exists() or not any((project / "out").iterdir())
+
+
+def test_paper_paragraph_ids(project: Path) -> None:
+    """A MyST target gives a paper paragraph a stable ID: its HTML id and its DOCX bookmark."""
+    edit_paper(project, "The first paragraph", "(first-paragraph-of-report)=\nThe first paragraph")
+    assert build(project).exit_code == 0
+    assert '<p id="first-paragraph-of-report"><span class="num">1. </span>' in (project / "out" / "p.html").read_text(encoding="utf-8")
+    with zipfile.ZipFile(project / "out" / "p.docx") as package:
+        assert 'w:name="first-paragraph-of-report"' in package.read("word/document.xml").decode()
+
+
+def test_paper_paragraph_id_malformed(project: Path) -> None:
+    line = edit_paper(project, "The first paragraph", "(1st)=\nThe first paragraph")
+    assert_fails(build(project), project, f"papers/p.md:{line}", "id.malformed", "'1st'")
+
+
+def test_paper_paragraph_id_taken_by_the_code(project: Path) -> None:
+    line = edit_paper(project, "The first paragraph", "(register-of-authorities)=\nThe first paragraph")
+    assert_fails(build(project), project, f"papers/p.md:{line + 1}", "id.duplicate", "'register-of-authorities'")

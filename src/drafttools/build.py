@@ -169,9 +169,12 @@ def _prepare(path: Path, project: Project, versions: _Versions, problems: list[D
 
 
 def check_references(paper: Paper, instrument: Instrument) -> list[Diagnostic]:
-    """The paper's references into the annexed code: each names an element of that version, and a label written
-    by hand ({xref}`8.3 <ID>`) is still the target's number."""
+    """The paper against the code it annexes: each reference names an element of that version, a label written
+    by hand ({xref}`8.3 <ID>`) is still the target's number, and no paragraph ID of the paper is one of the code's."""
     found: list[Diagnostic] = []
+    for para in paper.paragraphs():
+        if instrument.get(para.anchor) is not None:
+            found.append(diag("id.duplicate", para.loc.path, para.loc.line, f"paragraph ID '{para.anchor}' of {paper.path} is also an ID of the annexed code", "choose another ID for the paper's paragraph"))
     for ref in paper.refs():
         target = instrument.get(ref.target)
         if target is None:

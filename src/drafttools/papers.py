@@ -20,7 +20,7 @@ import yaml
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
 
-from drafttools import parse, sources
+from drafttools import ids, parse, sources
 from drafttools.diagnostics import Diagnostic, diag
 from drafttools.model import Loc, Ref, Text
 
@@ -99,15 +99,15 @@ class Heading:
 
 @dataclass(frozen=True, slots=True)
 class Para:
-    """A paragraph of the paper: numbered ('12') unless it stands in a box."""
+    """A paragraph of the paper: numbered ('12') unless it stands in a box.
+
+    ``anchor`` names it in HTML ids and DOCX bookmarks: the stable ID its author gave with a MyST target
+    ``(id)=`` on the line before it, else ``para-12`` (``summary-2`` in the box)."""
 
     inlines: tuple[PaperInline, ...]
     loc: Loc
     number: str = ""
-
-    @property
-    def anchor(self) -> str:
-        return f"para-{self.number}" if self.number else f"line-{self.loc.line}"
+    anchor: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +260,8 @@ class _Builder:
     notes: dict[str, int] = field(default_factory=dict)  # footnote label -> printed number
     note_lines: dict[str, int] = field(default_factory=dict)  # footnote label -> line of its first reference
     defined: dict[str, nodes.footnote] = field(default_factory=dict)
+    target: nodes.target | None = None  # a MyST target '(id)=' waiting for its paragraph
+    anchors: dict[str, int] = field(default_factory=dict)  # paragraph IDs given, with their lines
 
     def error(self, line: int | None, message: str, fix: str | None = None, code: str = "paper.structure") -> None:
         self.problems.append(diag(code, self.path, line or 1, message, fix))
@@ -273,13 +275,16 @@ class _Builder:
                 found += self.blocks(child, level + 1)
             elif isinstance(child, nodes.paragraph):
                 self.count += 1
-                found.append(Para(self.inlines(child), Loc(self.path, child.line or 1), str(self.count)))
+                anchor = self.take_target(child) or f"para-{self.count}"
+                found.append(Para(self.inlines(child), Loc(self.path, child.line or 1), str(self.count), anchor))
+            elif isinstance(child, nodes.target):
+                self.target = child
             elif isinstance(child, summary):
                 found.append(self.box(child))
             elif isinstance(child, nodes.footnote):
                 self.defined.setdefault(child["names"][0] if child["names"] else "", child)
             elif not isinstance(child, (nodes.title, nodes.field_list, nodes.docinfo, nodes.system_message,
-                                        nodes.comment, nodes.target)):
+                                        nodes.comment)):
                 self.stray(child)
         return found
 
@@ -289,11 +294,27 @@ class _Builder:
         text = node.astext().strip().replace("\n", " ")[:60]
         self.error(line, f"a paper cannot hold a {what}: {text!r}", "write it as paragraphs under a '# heading'")
 
+    def take_target(self, paragraph: nodes.paragraph) -> str | None:
+        """The ID of a MyST target ``(id)=`` standing just before ``paragraph``, checked against the others."""
+        target, self.target = self.target, None
+        if target is None or target is not paragraph.previous_sibling():
+            return None
+        name = (target.get("names") or target.get("ids") or [""])[0]
+        if (why := ids.problem(name)) is not None:
+            self.error(target.line or paragraph.line, f"paragraph ID '{name}' is malformed: {why}", code="id.malformed")
+        elif name in self.anchors:
+            self.error(target.line or paragraph.line, f"duplicate paragraph ID '{name}'; first defined at {self.path}:{self.anchors[name]}", code="id.duplicate")
+        self.anchors.setdefault(name, target.line or paragraph.line or 1)
+        return name
+
     def box(self, node: summary) -> Box:
         paragraphs: list[Para] = []
         for child in node.children:
             if isinstance(child, nodes.paragraph):
-                paragraphs.append(Para(self.inlines(child), Loc(self.path, child.line or node.line or 1)))
+                anchor = self.take_target(child) or f"summary-{len(paragraphs) + 1}"
+                paragraphs.append(Para(self.inlines(child), Loc(self.path, child.line or node.line or 1), "", anchor))
+            elif isinstance(child, nodes.target):
+                self.target = child
             else:
                 self.stray(child)
         return Box(tuple(paragraphs), Loc(self.path, node.line or 1))

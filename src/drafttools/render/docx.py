@@ -88,10 +88,10 @@ class _Writer:
         if role:
             _oxml.set_run_style(run._r, self.styles[role].style_id)
 
-    def bookmark(self, paragraph: DocxParagraph, node: Node) -> None:
-        if node.id:
+    def bookmark(self, paragraph: DocxParagraph, name: str | None) -> None:
+        if name:
             self.bookmarks += 1
-            _oxml.add_bookmark(paragraph._p, node.id, self.bookmarks)
+            _oxml.add_bookmark(paragraph._p, name, self.bookmarks)
 
     def inlines(self, paragraph: DocxParagraph, inlines: tuple[Any, ...], context: Node | None = None) -> None:
         for piece in inlines:
@@ -147,6 +147,7 @@ def _para(w: _Writer, block: Para, role: str = "para") -> None:
         w.text(paragraph, f"{block.number}.")
         _oxml.add_tab(paragraph._p)
     w.inlines(paragraph, block.inlines)
+    w.bookmark(paragraph, block.anchor)
 
 
 def _box(w: _Writer, block: Box) -> None:
@@ -170,7 +171,7 @@ def _block(w: _Writer, block: Block) -> None:
 def _article(w: _Writer, article: Article) -> None:
     heading = w.paragraph("article")
     w.text(heading, article.heading)
-    w.bookmark(heading, article)
+    w.bookmark(heading, article.id)
     for paragraph in article.paragraphs:
         _code_paragraph(w, paragraph)
 
@@ -181,7 +182,7 @@ def _code_paragraph(w: _Writer, node: Paragraph) -> None:
         w.text(paragraph, node.number)
         _oxml.add_tab(paragraph._p)
     w.inlines(paragraph, node.inlines, node)
-    w.bookmark(paragraph, node)
+    w.bookmark(paragraph, node.id)
     for item in node.items:
         _item(w, item)
 
@@ -191,7 +192,7 @@ def _item(w: _Writer, node: Item) -> None:
     w.text(paragraph, node.number)
     _oxml.add_tab(paragraph._p)
     w.inlines(paragraph, node.inlines, node)
-    w.bookmark(paragraph, node)
+    w.bookmark(paragraph, node.id)
 
 
 def _annex(w: _Writer, doctype: DocType, annex: dict[str, str]) -> None:
