@@ -273,3 +273,8 @@ def test_paper_paragraph_id_malformed(project: Path) -> None:
 def test_paper_paragraph_id_taken_by_the_code(project: Path) -> None:
     line = edit_paper(project, "The first paragraph", "(register-of-authorities)=\nThe first paragraph")
     assert_fails(build(project), project, f"papers/p.md:{line + 1}", "id.duplicate", "'register-of-authorities'")
+
+
+def test_paper_target_labelling_nothing(project: Path) -> None:
+    line = edit_paper(project, "# ACTION BY", "(lost-label)=\n\n# ACTION BY")
+    assert_fails(build(project), project, f"papers/p.md:{line}", "id.orphan", "(lost-label)=")

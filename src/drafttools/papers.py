@@ -266,9 +266,18 @@ class _Builder:
     def error(self, line: int | None, message: str, fix: str | None = None, code: str = "paper.structure") -> None:
         self.problems.append(diag(code, self.path, line or 1, message, fix))
 
+    def orphan(self) -> None:
+        """A MyST target that no paragraph follows labels nothing."""
+        if self.target is not None:
+            name = (self.target.get("names") or [""])[0]
+            self.error(self.target.line, f"MyST target '({name})=' labels no paragraph", "put it on the line just before a paragraph", "id.orphan")
+            self.target = None
+
     def blocks(self, container: nodes.Element, level: int = 0) -> list[Block]:
         found: list[Block] = []
         for child in container.children:
+            if not isinstance(child, (nodes.paragraph, nodes.target)):
+                self.orphan()
             if isinstance(child, nodes.section):
                 title = child.next_node(nodes.title)
                 found.append(Heading(title.astext() if title else "", Loc(self.path, child.line or 1), level + 1))
@@ -317,6 +326,7 @@ class _Builder:
                 self.target = child
             else:
                 self.stray(child)
+        self.orphan()
         return Box(tuple(paragraphs), Loc(self.path, node.line or 1))
 
     def inlines(self, paragraph: nodes.paragraph) -> tuple[PaperInline, ...]:
@@ -381,6 +391,7 @@ def parse_paper(source: sources.SourceFile, problems: list[Diagnostic]) -> Paper
     document = parse.doctree(source, problems)
     builder = _Builder(source.path, problems)
     blocks = builder.blocks(document)
+    builder.orphan()
     footnotes = builder.footnotes(document)
     if front is None:
         return None
