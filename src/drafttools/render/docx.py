@@ -21,7 +21,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from drafttools.diagnostics import diag
 from drafttools.model import Article, Instrument, Item, Node, Paragraph, Ref, Text, ref_label
-from drafttools.papers import Block, Box, Heading, NoteRef, Para, Paper, PaperInline, Styled
+from drafttools.papers import Block, Box, Heading, NoteRef, Para, Paper, Styled
 from drafttools.render import _oxml
 from drafttools.sources import display
 from drafttools.templates import DocType, TemplateError, fill

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from drafttools.diagnostics import diag
 from drafttools.model import Article, Instrument, Item, Node, Paragraph, Ref, Text, ref_label
-from drafttools.papers import Block, Box, Heading, NoteRef, Para, Paper, Styled
+from drafttools.papers import Box, Heading, NoteRef, Para, Paper, Styled
 from drafttools.sources import display
 from drafttools.templates import DocType, TemplateError
 
