@@ -308,7 +308,7 @@ class _Builder:
         target, self.target = self.target, None
         if target is None or target is not paragraph.previous_sibling():
             return None
-        name = (target.get("names") or target.get("ids") or [""])[0]
+        name = str((target.get("names") or target.get("ids") or [""])[0])
         if (why := ids.problem(name)) is not None:
             self.error(target.line or paragraph.line, f"paragraph ID '{name}' is malformed: {why}", code="id.malformed")
         elif name in self.anchors:
