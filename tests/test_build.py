@@ -282,5 +282,6 @@ def test_docx_body_builds_in_linear_time(instrument) -> None:
         assert data.count(b"PK") > 0
         return time.perf_counter() - start
 
-    small, large = seconds(500), seconds(2000)
-    assert large < 8 * max(small, 0.05), (small, large)
+    small = min(seconds(500), seconds(500))  # the best of two, so a busy machine does not fake a slope
+    large = seconds(2000)
+    assert large < 10 * max(small, 0.05), (small, large)
