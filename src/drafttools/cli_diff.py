@@ -49,6 +49,7 @@ def diff_command(old: str, new: str, fmt: str, output: Path | None, author: str 
         raise UsageError("--format docx writes a Word file: give -o FILE.docx")
     if fmt == "synoptic" and suffix not in ("", ".html", ".htm", ".docx"):
         raise UsageError(f"--format synoptic writes .html or .docx, not {suffix}")
+    colour = (sys.stdout.isatty() and output is None) if colour is None else colour
     payload = _render(result, fmt, suffix, author or settings().author, _iso_date(when or result.diff.new_meta.date), colour)
     if output is not None:
         write_atomic(output, payload)
@@ -56,11 +57,11 @@ def diff_command(old: str, new: str, fmt: str, output: Path | None, author: str 
     elif isinstance(payload, bytes):
         raise UsageError(f"--format {fmt} is binary: give -o FILE")
     else:
-        click.echo(payload, nl=False)
+        click.echo(payload, nl=False, color=colour or None)  # click strips colour off a pipe unless told
     sys.exit(result.exit_code(strict))
 
 
-def _render(result: Any, fmt: str, suffix: str, author: str, when: str, colour: bool | None) -> str | bytes:
+def _render(result: Any, fmt: str, suffix: str, author: str, when: str, colour: bool) -> str | bytes:
     diff, names = result.diff, (result.old.spec, result.new.spec)
     if fmt == "json":
         from drafttools.render import diff_json
@@ -84,8 +85,7 @@ def _render(result: Any, fmt: str, suffix: str, author: str, when: str, colour: 
         return diff_docx.redline_bytes(diff, author, when)
     from drafttools.render import diff_text
 
-    tty = sys.stdout.isatty()
-    return diff_text.render(diff, colour=tty if colour is None else colour, old_name=names[0], new_name=names[1])
+    return diff_text.render(diff, colour=bool(colour), old_name=names[0], new_name=names[1])
 
 
 def _iso_date(text: str) -> str:

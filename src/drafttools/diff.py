@@ -623,8 +623,11 @@ def _added(state: _State, f: _Flat, changes: dict[tuple[int | None, int | None],
 def _kept(state: _State, a: _Flat, b: _Flat, changes: dict[tuple[int | None, int | None], Change]) -> Block:
     body = word_diff(a.body, b.body)
     number: tuple[Segment, ...]
+    core_a, core_b = a.number.rstrip(), b.number.rstrip()
     if a.number == b.number:
         number = (Segment("equal", a.number),) if a.number else ()
+    elif core_a and core_b and a.number[len(core_a):] == b.number[len(core_b):]:
+        number = (*word_diff(core_a, core_b), Segment("equal", a.number[len(core_a):]))  # "8.3" -> "7.3", one tab
     else:
         number = tuple(s for s in (Segment("delete", a.number), Segment("insert", b.number)) if s.text)
     segments = number + body

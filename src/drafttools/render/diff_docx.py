@@ -97,11 +97,22 @@ def redline(diff: Diff, author: str, date: str, document: Any | None = None, rev
         paragraph = document.add_paragraph(style=_style(block))
         if block.moved:
             _move_note(document, paragraph, block, author)
-        for segment in block.segments:
-            _redline_oxml.append_text(paragraph._p, segment.text, segment.op, revisions)
+        for k, segment in enumerate(block.segments):
+            _redline_oxml.append_text(paragraph._p, _spaced(block.segments, k), segment.op, revisions)
         if block.op in ("insert", "delete"):
             _redline_oxml.mark_paragraph(paragraph._p, block.op, revisions)
     return document
+
+
+def _spaced(segments: tuple[Segment, ...], k: int) -> str:
+    """A deletion directly followed by an insertion gets a trailing space when neither has one, so that the
+    struck and the inserted words do not run together on the page (the space goes with the deleted text, so
+    neither side's words change)."""
+    text = segments[k].text
+    follows = segments[k + 1] if k + 1 < len(segments) else None
+    if segments[k].op == "delete" and follows is not None and follows.op == "insert" and not text[-1:].isspace() and not follows.text[:1].isspace():
+        return text + " "
+    return text
 
 
 def _move_note(document: Any, paragraph: Any, block: Block, author: str) -> None:
@@ -142,6 +153,8 @@ def _label(change: Change, side: str) -> str:
         return f"Article {part.label} \u2013 "
     if part.label in ("preamble",) or part.label.startswith("Article"):
         return ""
+    if part.kind == "item" and "(" in part.label:
+        return part.label[part.label.rfind("("):] + "  "
     return f"{part.label}  "
 
 
@@ -175,6 +188,9 @@ def synoptic(diff: Diff) -> Any:
                     run.bold = True
         row[2].paragraphs[0].add_run(_what(change))
     widths = (Cm(11.5), Cm(11.5), Cm(3.7))
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = width
     for row in table.rows:
         for cell, width in zip(row.cells, widths):
             cell.width = width

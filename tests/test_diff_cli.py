@@ -1,0 +1,228 @@
+"""`drafttools diff`, `snapshot` and `versions` end to end: every output format of the shipped pair, and the
+bad inputs (unknown version, a git revision without a code text, colliding IDs, a version with errors, an output
+path that cannot be written) with their diagnostics and exit codes (0 fine, 1 findings or failure, 2 usage).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from drafttools.cli import main
+from drafttools.config import settings
+
+from .clients import chromium_dom
+from .conftest import CODE_TEXT, ROOT
+
+OLD, NEW = "2009-09-SEARO-RC62", "2010-illustrative-revision"
+
+
+@pytest.fixture(autouse=True)
+def at_root(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    settings.cache_clear()
+    yield
+    settings.cache_clear()
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+# ------------------------------------------------------------------------------------------------- formats
+
+
+def test_text_diff_of_the_shipped_pair():
+    result = run("diff", OLD, NEW)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert re.search(r"^\s+6\s+\u2014\s+National health workforce sustainability\s+merged into Article 5$", out, re.M)
+    for old, new in ((7, 6), (8, 7), (9, 8), (10, 9), (11, 10)):
+        assert re.search(rf"^\s+{old}\s+{new}\s+\S", out, re.M)
+    assert "Article 6 (was 7) \u2013 Data gathering and research\n  renumbered     7.1\u21926.1, 7.2\u21926.2, 7.3\u21926.3, 7.4\u21926.4" in out
+    assert "[-on a biennial basis-] {+every three years+}" in out
+    assert "5.3            split (split from 5.2)" in out
+    assert "7.3 now cites 9.1 where it cited 10.1" in out
+    assert "\x1b[" not in out  # not a terminal: no colour
+
+
+def test_text_diff_in_colour_when_asked():
+    out = run("diff", OLD, NEW, "--color").stdout
+    assert "\x1b[31m" in out and "\x1b[32m" in out
+
+
+def test_no_changes_between_a_version_and_itself():
+    result = run("diff", OLD, OLD)
+    assert result.exit_code == 0 and "no changes" in result.stdout
+
+
+def test_json_is_one_entry_per_aligned_pair_and_stable():
+    first = run("diff", OLD, NEW, "--format", "json").stdout
+    assert first == run("diff", OLD, NEW, "--format", "json").stdout
+    data = json.loads(first)
+    assert data["schema"] == "drafttools.diff/1"
+    assert sum(data["summary"].values()) == len(data["changes"])
+    merged = next(c for c in data["changes"] if c["kind"] == "article" and c["status"] == "merged")
+    assert merged["old"]["id"] == "art-national-workforce-sustainability" and merged["new"] is None
+    item = next(c for c in data["changes"] if c["new"] and c["new"]["id"] == "data-to-secretariat")
+    assert item["parent"] == "information-exchange-duties" and item["match"] == {"how": "id", "score": 0.8444}
+    assert {"op": "insert", "text": " every three years"} in item["words"]
+    assert set(item) == {"kind", "status", "tags", "old", "new", "parent", "match", "note", "related", "words"}
+    documented = (ROOT / "docs" / "diff-json.md").read_text(encoding="utf-8")
+    for key in (*item, *data, *data["references"][0]):
+        assert f"`{key}`" in documented, f"{key} is not documented in docs/diff-json.md"
+
+
+def test_html_redline_page(tmp_path):
+    page = tmp_path / "redline.html"
+    result = run("diff", OLD, NEW, "--format", "html", "-o", str(page))
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    assert "<script" not in html and "http" not in html.split("</head>")[0]  # self-contained
+    assert '<li title="renumbered">8.3 <span class="arrow">\u2192</span> 7.3</li>' not in html  # 8.3 is modified too
+    assert re.search(r"<li title=\"[^\"]*renumbered\">8\.3 <span class=\"arrow\">\u2192</span> 7\.3</li>", html)
+    assert "<del> on a biennial basis</del><ins> every three years</ins>" in html
+    assert html.count('class="away"') == 3  # 3.9, 6.1 and 6.2 are shown once, with a pointer at their old place
+    dom = chromium_dom(page)
+    assert 'id="new-art-mutuality-benefits"' in dom and 'href="#new-art-mutuality-benefits"' in dom
+
+
+def test_synoptic_as_html_and_docx(tmp_path):
+    result = run("diff", OLD, NEW, "--format", "synoptic")
+    assert result.exit_code == 0 and '<table class="synoptic">' in result.stdout
+    target = tmp_path / "synoptic.docx"
+    assert run("diff", OLD, NEW, "--format", "synoptic", "-o", str(target)).exit_code == 0
+    table = docx.Document(str(target)).tables[0]
+    assert [c.text for c in table.rows[0].cells] == [OLD, NEW, "What changed"]
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert any(r[0].startswith("6.1") and r[1].startswith("5.5") and r[2].startswith("moved") for r in rows)
+
+
+def test_docx_needs_an_output_file_and_writes_one(tmp_path):
+    assert run("diff", OLD, NEW, "--format", "docx").exit_code == 2
+    target = tmp_path / "out" / "redline.docx"
+    result = run("diff", OLD, NEW, "--format", "docx", "-o", str(target), "--author", "A. Reviewer", "--date", "2010-01-15")
+    assert result.exit_code == 0, result.output
+    xml = docx.Document(str(target)).element.xml
+    assert 'w:author="A. Reviewer"' in xml and 'w:date="2010-01-15T00:00:00Z"' in xml
+    assert not list(target.parent.glob(".*.tmp"))
+
+
+# ----------------------------------------------------------------------------------------------- bad input
+
+
+def test_unknown_version_is_a_usage_error():
+    result = run("diff", "2009-01-EB124", NEW)
+    assert result.exit_code == 2
+    assert "'2009-01-EB124' is neither a version" in result.stderr and OLD in result.stderr
+
+
+def test_git_revision_without_a_code_text():
+    result = run("diff", "HEAD:src", NEW)
+    assert result.exit_code == 1
+    assert "[version.no-code-text]" in result.stderr and "no src/manifest.toml" in result.stderr
+
+
+def test_unknown_git_revision_is_a_usage_error():
+    result = run("diff", "no-such-branch:code_text", NEW)
+    assert result.exit_code == 2 and "'no-such-branch' is not a revision" in result.stderr
+
+
+def test_git_revision_of_the_code_text_compares():
+    result = run("diff", "HEAD:code_text", str(CODE_TEXT), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["old"]["spec"] == "HEAD:code_text"
+
+
+def test_colliding_ids_for_different_content(tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(CODE_TEXT, other)
+    article = other / "article-02.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(":::{paragraph} voluntary-nature", ":::{paragraph} art-objectives"), encoding="utf-8")
+    first = other / "article-01.md"
+    first.write_text(first.read_text(encoding="utf-8").replace("{article} art-objectives", "{article} art-objectives-renamed"), encoding="utf-8")
+    result = run("diff", str(CODE_TEXT), str(other))
+    assert result.exit_code == 1
+    assert "[diff.id-collision]" in result.stderr and "ID 'art-objectives' labels article 1" in result.stderr
+
+
+def test_a_version_with_duplicate_ids_is_refused(tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(CODE_TEXT, broken)
+    article = broken / "article-02.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("{paragraph} global-scope-directed-toward", "{paragraph} voluntary-nature"), encoding="utf-8")
+    result = run("diff", str(CODE_TEXT), str(broken))
+    assert result.exit_code == 1
+    assert "[id.duplicate]" in result.stderr and "[version.unreadable]" in result.stderr and "cannot compare" in result.stderr
+
+
+def test_output_path_that_cannot_be_written(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    result = run("diff", OLD, NEW, "--format", "json", "-o", str(blocker / "out.json"))
+    assert result.exit_code == 1 and result.stderr.startswith("Error: ") and "cannot write" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_bad_date_is_a_usage_error():
+    assert run("diff", OLD, NEW, "--format", "docx", "-o", "/tmp/x.docx", "--date", "May 2010").exit_code == 2
+
+
+# ------------------------------------------------------------------------------------------ snapshot, versions
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text('[tool.drafttools]\nsource = "code_text"\nversions = "versions"\n', encoding="utf-8")
+    shutil.copytree(CODE_TEXT, tmp_path / "code_text")
+    monkeypatch.chdir(tmp_path)
+    settings.cache_clear()
+    return tmp_path
+
+
+def test_snapshot_freezes_the_code_text(project):
+    result = run("snapshot", "2009-01-EB124")
+    assert result.exit_code == 0, result.output
+    frozen = project / "versions" / "2009-01-EB124"
+    assert sorted(p.name for p in frozen.iterdir()) == sorted(p.name for p in CODE_TEXT.iterdir())
+    assert 'version = "2009-01-EB124"' in (frozen / "manifest.toml").read_text(encoding="utf-8")
+    assert (frozen / "article-08.md").read_bytes() == (CODE_TEXT / "article-08.md").read_bytes()
+    assert [p.name for p in (project / "versions").iterdir()] == ["2009-01-EB124"]  # no staging folder left
+    listed = run("versions").stdout
+    assert re.match(r"2009-01-EB124\s+2009-09-07\s+draft\s+11 articles\s+Annex to the working paper", listed)
+    assert json.loads(run("versions", "--format", "json").stdout)[0]["articles"] == 11
+    assert run("diff", "2009-01-EB124", "code_text").stdout.strip().endswith("no changes")
+
+
+def test_snapshot_refuses_to_overwrite_a_version(project):
+    assert run("snapshot", "v1").exit_code == 0
+    again = run("snapshot", "v1")
+    assert again.exit_code == 1 and "already exists" in again.stderr
+
+
+def test_snapshot_refuses_a_bad_name_and_a_broken_text(project):
+    assert run("snapshot", "../escape").exit_code == 2
+    article = project / "code_text" / "article-03.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nstray text\n", encoding="utf-8")
+    result = run("snapshot", "broken")
+    assert result.exit_code == 1 and "[structure.stray]" in result.stderr
+    assert not (project / "versions" / "broken").exists()
+
+
+def test_shipped_versions_are_listed_and_check_cleanly():
+    listed = run("versions").stdout.splitlines()
+    assert [line.split()[0] for line in listed] == [OLD, NEW]
+    assert "illustrative" in listed[1]
+    for name in (OLD, NEW):
+        result = run("check", f"versions/{name}", "--strict", "--format", "json")
+        assert result.exit_code == 0, result.stdout
+        assert all(d["severity"] == "info" for d in json.loads(result.stdout)["diagnostics"])
+    note = (ROOT / "versions" / NEW / "manifest.toml").read_text(encoding="utf-8")
+    assert "It is not the adopted text." in note and 'preamble = "preamble.md"' in note
