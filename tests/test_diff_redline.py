@@ -30,6 +30,7 @@ OLD = ROOT / "versions" / "2009-09-SEARO-RC62"
 NEW = ROOT / "versions" / "2010-illustrative-revision"
 AUTHOR, DATE = "Reviewer", "2010-05-21T00:00:00Z"
 BATCH = 60
+TEMPLATE = ROOT / "annex_templates" / "code" / "reference.docx"  # the house styles
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ def pair():
 @pytest.fixture(scope="module")
 def shipped_docx(pair, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("redline") / "redline.docx"
-    diff_docx.redline(diff(*pair), AUTHOR, DATE).save(str(path))
+    diff_docx.redline(diff(*pair), AUTHOR, DATE, template=TEMPLATE).save(str(path))
     return path
 
 
@@ -79,7 +80,8 @@ def test_libreoffice_opens_the_shipped_redline(shipped_docx, tmp_path):
 
 
 def _batch_document(pair, scripts: list[list[tuple[str, int, int, int]]]) -> tuple[bytes, list[str], list[str]]:
-    document = diff_docx.new_document()
+    canvas = diff_docx.new_document(TEMPLATE)
+    document = canvas.document
     revisions = _redline_oxml.Revisions(AUTHOR, DATE)
     accept: list[str] = []
     reject: list[str] = []
@@ -88,7 +90,7 @@ def _batch_document(pair, scripts: list[list[tuple[str, int, int, int]]]) -> tup
         marker = f"CASE-MARKER-{number}"
         document.add_paragraph(marker)
         changed = diff_edits.apply(base, edits, tag=f"c{number}")
-        diff_docx.redline(diff(base, changed), AUTHOR, DATE, document, revisions)
+        diff_docx.redline(diff(base, changed), AUTHOR, DATE, canvas, revisions)
         accept += [marker, *plain.words(plain.render(changed))]
         reject += [marker, *plain.words(plain.render(base))]
     document.add_paragraph("END-OF-BATCH")

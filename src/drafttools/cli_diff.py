@@ -20,6 +20,7 @@ from drafttools.diagnostics import UsageError
 from drafttools.fsutil import write_atomic
 
 FORMATS = ("text", "json", "html", "synoptic", "docx")
+HOUSE_TEMPLATE = Path("annex_templates") / "code" / "reference.docx"  # house styles, when the project has them
 
 
 @click.command("diff")
@@ -50,7 +51,8 @@ def diff_command(old: str, new: str, fmt: str, output: Path | None, author: str 
     if fmt == "synoptic" and suffix not in ("", ".html", ".htm", ".docx"):
         raise UsageError(f"--format synoptic writes .html or .docx, not {suffix}")
     colour = (sys.stdout.isatty() and output is None) if colour is None else colour
-    payload = _render(result, fmt, suffix, author or settings().author, _iso_date(when or result.diff.new_meta.date), colour)
+    template = settings().root / HOUSE_TEMPLATE
+    payload = _render(result, fmt, suffix, author or settings().author, _iso_date(when or result.diff.new_meta.date), colour, template)
     if output is not None:
         write_atomic(output, payload)
         click.echo(f"wrote {output}", err=True)
@@ -61,7 +63,7 @@ def diff_command(old: str, new: str, fmt: str, output: Path | None, author: str 
     sys.exit(result.exit_code(strict))
 
 
-def _render(result: Any, fmt: str, suffix: str, author: str, when: str, colour: bool) -> str | bytes:
+def _render(result: Any, fmt: str, suffix: str, author: str, when: str, colour: bool, template: Path) -> str | bytes:
     diff, names = result.diff, (result.old.spec, result.new.spec)
     if fmt == "json":
         from drafttools.render import diff_json
@@ -75,14 +77,14 @@ def _render(result: Any, fmt: str, suffix: str, author: str, when: str, colour: 
         if suffix == ".docx":
             from drafttools.render import diff_docx
 
-            return diff_docx.synoptic_bytes(diff)
+            return diff_docx.synoptic_bytes(diff, template)
         from drafttools.render import diff_html
 
         return diff_html.synoptic(diff, *names)
     if fmt == "docx":
         from drafttools.render import diff_docx
 
-        return diff_docx.redline_bytes(diff, author, when)
+        return diff_docx.redline_bytes(diff, author, when, template)
     from drafttools.render import diff_text
 
     return diff_text.render(diff, colour=bool(colour), old_name=names[0], new_name=names[1])

@@ -102,6 +102,13 @@ def track_revisions(settings: Any) -> None:
     settings.append(element)
 
 
+def clear_body(body: Any) -> None:
+    """Remove every block from a ``w:body`` but its final section properties (page setup, headers)."""
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
 def repeat_header_row(row: Any) -> None:
     """Make a table row (``w:tr``) repeat at the top of every page."""
     trpr = row.get_or_add_trPr()

@@ -12,6 +12,8 @@ The document carries its own small set of styles, named as the house template na
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -21,8 +23,15 @@ from docx.shared import Cm, Pt, RGBColor
 from drafttools.diff import Block, Change, Diff, Segment
 from drafttools.render import _redline_oxml
 
-STYLES = {
+STYLES = {  # the built-in document's styles, named as the house template names them
     "title": "Code Title",
+    "article": "Article Heading",
+    "paragraph": "Code Paragraph",
+    "lead-in": "Code Lead-in",
+    "item": "Code Item",
+}
+HOUSE_STYLES = {  # annex_templates/code/reference.docx ("Title" would be read as metadata by pandoc)
+    "title": "Annex Title",
     "article": "Article Heading",
     "paragraph": "Code Paragraph",
     "lead-in": "Code Lead-in",
@@ -32,9 +41,29 @@ INSERT_COLOUR = RGBColor(0x1A, 0x5F, 0xB4)
 DELETE_COLOUR = RGBColor(0xB0, 0x1C, 0x1C)
 
 
-def new_document() -> Any:
-    """An empty document with the styles the redline and the synoptic table use."""
-    return _document()
+@dataclass
+class Canvas:
+    """A document to write into and the names of its styles (the house template's, or the built-in ones)."""
+
+    document: Any
+    styles: dict[str, str]
+
+
+def new_document(template: Path | None = None) -> Canvas:
+    """An empty document: the house reference .docx (``annex_templates/code/reference.docx``) emptied of its
+    first-page block and placeholders, when it exists and holds the styles; else a built-in minimal one."""
+    if template is not None and template.is_file():
+        document = docx.Document(str(template))
+        names = {style.name for style in document.styles}
+        if all(name in names for name in HOUSE_STYLES.values()):
+            _redline_oxml.clear_body(document.element.body)
+            for section in document.sections:
+                for part in (section.header, section.first_page_header, section.even_page_header):
+                    for paragraph in part.paragraphs:
+                        if "{{" in paragraph.text:
+                            paragraph.text = ""
+            return Canvas(document, HOUSE_STYLES)
+    return Canvas(_document(), STYLES)
 
 
 def _document() -> Any:
@@ -71,30 +100,34 @@ def _document() -> Any:
     return document
 
 
-def _style(block: Block) -> str:
+def _style(block: Block, styles: dict[str, str]) -> str:
     if block.kind == "paragraph":
         numbered = bool(block.number_new or block.number_old)
-        return STYLES["paragraph" if numbered else "lead-in"]
-    return STYLES[block.kind]
+        return styles["paragraph" if numbered else "lead-in"]
+    return styles[block.kind]
 
 
 def _header(document: Any, text: str) -> None:
-    header = document.sections[0].header
-    paragraph = header.paragraphs[0]
+    section = document.sections[0]
+    section.header.is_linked_to_previous = False
+    paragraph = section.header.paragraphs[0]
+    if paragraph.text:
+        return
     paragraph.text = text
     paragraph.runs[0].font.size = Pt(8)
 
 
-def redline(diff: Diff, author: str, date: str, document: Any | None = None, revisions: _redline_oxml.Revisions | None = None) -> Any:
-    """The redline as a python-docx Document.  Pass ``document`` (and its ``revisions``, whose ids must stay
-    unique) to append to an existing one."""
-    document = document if document is not None else _document()
-    if not document.sections[0].header.paragraphs[0].text:
-        _header(document, f"Tracked changes: {diff.old_meta.version} \u2192 {diff.new_meta.version}")
+def redline(diff: Diff, author: str, date: str, canvas: Canvas | None = None, revisions: _redline_oxml.Revisions | None = None,
+            template: Path | None = None) -> Any:
+    """The redline as a python-docx Document.  Pass a ``canvas`` (and its ``revisions``, whose ids must stay
+    unique) to append to an existing one; else a new one is made from ``template``."""
+    canvas = canvas or new_document(template)
+    document = canvas.document
+    _header(document, f"Tracked changes: {diff.old_meta.version} \u2192 {diff.new_meta.version}")
     revisions = revisions or _redline_oxml.Revisions(author, date)
     _redline_oxml.track_revisions(document.settings.element)
     for block in diff.blocks:
-        paragraph = document.add_paragraph(style=_style(block))
+        paragraph = document.add_paragraph(style=_style(block, canvas.styles))
         if block.moved:
             _move_note(document, paragraph, block, author)
         for k, segment in enumerate(block.segments):
@@ -122,9 +155,9 @@ def _move_note(document: Any, paragraph: Any, block: Block, author: str) -> None
     document.add_comment(anchor, text=text, author=author, initials="".join(w[0] for w in author.split()[:2]).upper() or "D")
 
 
-def redline_bytes(diff: Diff, author: str, date: str) -> bytes:
+def redline_bytes(diff: Diff, author: str, date: str, template: Path | None = None) -> bytes:
     out = io.BytesIO()
-    redline(diff, author, date).save(out)
+    redline(diff, author, date, template=template).save(out)
     return out.getvalue()
 
 
@@ -158,15 +191,16 @@ def _label(change: Change, side: str) -> str:
     return f"{part.label}  "
 
 
-def synoptic(diff: Diff) -> Any:
+def synoptic(diff: Diff, template: Path | None = None) -> Any:
     """The synoptic table: old | new | what changed, one row per aligned pair, in the new version's order."""
-    document = _document()
-    section = document.sections[0]
-    section.orientation = 1
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
-    section.left_margin = section.right_margin = Cm(1.5)
+    canvas = new_document(template)
+    document = canvas.document
+    for section in document.sections:
+        section.orientation = 1
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+        section.left_margin = section.right_margin = Cm(1.5)
     _header(document, f"Synoptic table: {diff.old_meta.version} | {diff.new_meta.version}")
-    document.add_paragraph(f"{diff.new_meta.title}", style=STYLES["title"])
+    document.add_paragraph(f"{diff.new_meta.title}", style=canvas.styles["title"])
     document.add_paragraph(f"Old: {diff.old_meta.version} ({diff.old_meta.date})   New: {diff.new_meta.version} ({diff.new_meta.date})")
     table = document.add_table(rows=1, cols=3)
     table.style = "Table Grid"
@@ -202,8 +236,8 @@ def _what(change: Change) -> str:
     return words + (f" ({change.note})" if change.note else "")
 
 
-def synoptic_bytes(diff: Diff) -> bytes:
+def synoptic_bytes(diff: Diff, template: Path | None = None) -> bytes:
     out = io.BytesIO()
-    synoptic(diff).save(out)
+    synoptic(diff, template).save(out)
     return out.getvalue()
 
