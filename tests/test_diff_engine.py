@@ -230,3 +230,29 @@ def test_same_id_on_unrelated_text_is_reported(pair):
     other = replace(article.paragraphs[0], inlines=(Text("Completely different words about fisheries, shipping lanes and satellite orbits entirely."),))
     b = number_instrument(replace(a, articles=(*a.articles[:2], replace(article, paragraphs=(other, *article.paragraphs[1:])), *a.articles[3:])))
     assert [p.code for p in diff(a, b).problems] == ["diff.id-unrelated"]
+
+
+def test_plain_text_reference_that_now_names_another_element(pair):
+    a = pair[0]
+    ten = a.articles[9]
+    review = ten.paragraphs[1]
+    typed = replace(review, inlines=(Text("The Director-General shall report on the reports received pursuant to Article 8.3 above."),))
+    a = number_instrument(replace(a, articles=(*a.articles[:9], replace(ten, paragraphs=(ten.paragraphs[0], typed, *ten.paragraphs[2:])), a.articles[10])))
+    b = diff_edits.apply(a, [("remove_article", 4, 0, 0)])
+    retargeted = [r for r in diff(a, b).references if r.reason == "retargeted"]
+    assert [(r.old_source, r.new_source, r.new_label) for r in retargeted] == [("10.2", "9.2", "8.3")]
+    assert "typed as plain text now names another element" in retargeted[0].describe()
+
+
+def test_text_output_of_the_shipped_pair_matches_the_golden_file(shipped_diff):
+    """tests/data/diff/shipped.txt is regenerated on purpose: DRAFTTOOLS_REGENERATE=1 pytest -k golden."""
+    import os
+
+    from drafttools.render import diff_text
+
+    golden = ROOT / "tests" / "data" / "diff" / "shipped.txt"
+    text = diff_text.render(shipped_diff)
+    if os.environ.get("DRAFTTOOLS_REGENERATE"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8"), "the text diff changed; if on purpose, regenerate the golden file"

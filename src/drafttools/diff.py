@@ -175,6 +175,8 @@ def tokens(text: str) -> list[str]:
 
 
 def similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
     ta, tb = [t.strip() for t in tokens(a)], [t.strip() for t in tokens(b)]
     if not ta and not tb:
         return 1.0
@@ -183,6 +185,9 @@ def similarity(a: str, b: str) -> float:
 
 def word_diff(old: str, new: str) -> tuple[Segment, ...]:
     """Word-level diff that reads well: whole tokens, small equal runs between edits folded into the edit."""
+    if old == new or " ".join(old.split()) == " ".join(new.split()):
+        same = " ".join(new.split())
+        return (Segment("equal", same),) if same else ()
     a, b = tokens(old), tokens(new)
     ka, kb = [t.strip() for t in a], [t.strip() for t in b]
     ops = SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes()
@@ -621,7 +626,8 @@ def _added(state: _State, f: _Flat, changes: dict[tuple[int | None, int | None],
 
 
 def _kept(state: _State, a: _Flat, b: _Flat, changes: dict[tuple[int | None, int | None], Change]) -> Block:
-    body = word_diff(a.body, b.body)
+    change = changes.get((a.index, b.index))
+    body = change.segments if change is not None else word_diff(a.body, b.body)
     number: tuple[Segment, ...]
     core_a, core_b = a.number.rstrip(), b.number.rstrip()
     if a.number == b.number:

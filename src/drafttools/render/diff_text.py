@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from drafttools.diff import Change, Diff, Segment
 
 CONTEXT_WORDS = 6
+TITLE_WIDTH = 64
 _ANSI = {"delete": "\x1b[31m", "insert": "\x1b[32m", "bold": "\x1b[1m", "dim": "\x1b[2m", "reset": "\x1b[0m"}
 
 
@@ -58,15 +59,17 @@ _ORDER = ("inserted", "deleted", "split", "merged", "moved", "modified", "retitl
 
 
 def summary(diff: Diff) -> Iterator[str]:
-    yield f"{'old':>4}  {'new':>4}  {'article':<58} changes"
+    titles = [(c.new or c.old).text for c in diff.articles]  # type: ignore[union-attr]
+    width = min(max((len(t) for t in titles), default=8), TITLE_WIDTH)
+    yield f"{'old':>4}  {'new':>4}  {'article':<{width}}  changes"
     if diff.preamble:
         tally = Counter(c.status for c in diff.preamble)
-        yield f"{'':>4}  {'':>4}  {'Preamble':<58} " + ", ".join(f"{n} {s}" for s, n in tally.items())
-    for change in diff.articles:
+        yield f"{'':>4}  {'':>4}  {'Preamble':<{width}}  " + ", ".join(f"{n} {s}" for s, n in tally.items())
+    for change, title in zip(diff.articles, titles):
         old = change.old.label if change.old else "\u2014"
         new = change.new.label if change.new else "\u2014"
-        title = (change.new or change.old).text  # type: ignore[union-attr]
-        yield f"{old:>4}  {new:>4}  {title[:58]:<58} {_counts(change)}"
+        shown = title if len(title) <= width else title[: width - 1] + "\u2026"
+        yield f"{old:>4}  {new:>4}  {shown:<{width}}  {_counts(change)}"
 
 
 def _heading(change: Change, colour: bool) -> str:
