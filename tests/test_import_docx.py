@@ -242,3 +242,12 @@ def test_cli_names_the_choice_for_tracked_changes(places: Places, tmp_path: Path
         settings.cache_clear()
     assert refused.exit_code == 1 and "[import.tracked-changes]" in refused.stderr and "Traceback" not in refused.output
     assert accepted.exit_code == 0 and "Members shall act." in (places.versions / "tracked" / "article-01.md").read_text()
+
+
+def test_headings_known_by_style_alone(tmp_path: Path) -> None:
+    """No "Article N" anywhere: the title and the articles come from Word's Title and Heading styles."""
+    body = "".join([p("A short code", style="Title"), p("Objectives", style="Heading1"), p("1.1 To help."),
+                    p("Means", style="Heading2"), p("2.1 By talking."), p("2.2 By writing.")])
+    lines, codes = _lines(make_docx(tmp_path / "styles.docx", body))
+    assert lines == ["A short code", "Article 1 \u2013 Objectives", "1.1  To help.", "Article 2 \u2013 Means", "2.1  By talking.", "2.2  By writing."]
+    assert codes == []

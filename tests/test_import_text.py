@@ -301,3 +301,37 @@ def test_cli_prints_the_report(places: Places, tmp_path: Path, monkeypatch: pyte
     assert missing.exit_code == 2 and "no such file" in missing.stderr
     assert bad_name.exit_code == 2 and "version name" in bad_name.stderr
     assert as_json.exit_code == 0 and '"how": "content"' in as_json.stdout
+
+
+def test_a_wrapped_line_starting_with_article_is_prose(places: Places, tmp_path: Path) -> None:
+    text = annex_text().replace("pursuant to paragraphs 7.2 and 7.3 above for ongoing monitoring",
+                                "pursuant to paragraphs 7.2 and 7.3 above and\nArticle 5 of the Constitution for ongoing monitoring")
+    result = import_draft(_write(tmp_path, text), "prose", places=places)
+    assert result.exit_code() == 0 and result.instrument is not None
+    assert len(result.instrument.articles) == 11
+    assert "and Article 5 of the Constitution for ongoing" in plain.render(result.instrument)
+
+
+def test_generated_revision_gets_back_every_surviving_id(tmp_path: Path) -> None:
+    """benchmarks/generate.py writes an instrument and a revision of it (edits, deletions, insertions, moves, a
+    deleted article); importing the revision's plain Markdown must give every surviving element its old ID."""
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--paragraphs", "400", "--out", str(tmp_path / "gen")],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    v1, v2 = load(tmp_path / "gen" / "v1" / "code_text").instrument, load(tmp_path / "gen" / "v2" / "code_text").instrument
+    assert v1 is not None and v2 is not None
+    places = Places(tmp_path / "gen" / "v1" / "code_text", tmp_path / "versions")
+    result = import_draft(tmp_path / "gen" / "v2" / "plain.md", "v2", "code_text", places=places)
+    assert result.exit_code() == 0, [d.format() for d in result.diagnostics][:5]
+    assert result.instrument is not None
+    truth = [(n.kind, n.id) for n in v2.walk()]
+    got = [(n.kind, n.id) for n in result.instrument.walk()]
+    old = {n.id for n in v1.walk()}
+    assert len(got) == len(truth)
+    assert [g for g, t in zip(got, truth) if t[1] in old and g != t] == []
+    assert len(result.new) == sum(t[1] not in old for t in truth)

@@ -6,10 +6,13 @@ In this order, kind by kind (article, paragraph, item):
    in the earlier version or in a ledger) keeps that ID — ``how="bookmark"`` — unless the ledger records it as
    retired or as another kind, or it is taken already.  Other bookmarks (pandoc's heading IDs, Word's ``_Toc``)
    are not IDs and are ignored;
-2. the rest are paired by content: a word-level ``difflib.SequenceMatcher`` ratio, best pairs first.  A pair is
+2. the rest are paired by content: identical texts first, then a word-level ``difflib.SequenceMatcher``
+   ratio, best pairs first (past ``MAX_PAIRS`` comparisons, only with elements near the same relative place or
+   sharing one of its rarest words).  A pair is
    taken at ``CONTENT_THRESHOLD`` or above (``how="content"``), or at ``NUMBER_THRESHOLD`` or above when both
    carry the same number (``how="number+content"``).  The same number adds ``NUMBER_BONUS`` to the ranking
-   only, so content wins when numbers moved; an article is compared by its title and its text together;
+   only, so content wins when numbers moved.  An article is the old article that most of its paragraphs and
+   items came from (share at ``CONTENT_THRESHOLD`` or above); failing that, it is compared by title and text;
 3. everything left gets a new ID from ``drafttools.ids.mint``, never one in ``taken`` (every ID any ledger or
    version knows), so a retired ID is never given again.
 
@@ -20,7 +23,7 @@ IDs yet, and typed numbers are a clue the diff engine does not use.  Standard li
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -33,6 +36,10 @@ BOOKMARK_LIMIT = 40  # Word and LibreOffice cut bookmark names to 40 characters
 CONTENT_THRESHOLD = 0.6
 NUMBER_THRESHOLD = 0.5
 NUMBER_BONUS = 0.1
+ARTICLE_OVERLAP = 0.5  # as the diff engine: the share of an article's elements that came from one old article
+MAX_PAIRS = 250_000  # content comparisons per kind before the search narrows to nearby elements
+MIN_WINDOW = 25
+RARE_WORDS = 4
 _WORD = re.compile(r"\w+(?:['\u2019\-]\w+)*|[^\w\s]")
 
 
@@ -126,9 +133,11 @@ def match(new: Instrument, typed: tuple[str, ...], old: Instrument | None, taken
             score = round(similarity(_content(node, new), _content(old_nodes[at], old)), 3) if old is not None else 1.0
         how = "bookmark" if node_id == node.id else "bookmark (cut)"
         pairs[index] = Pair(node.kind, node_id, labels[index], old_nodes[at].label if fits_old and at is not None else "", how, score)
-    if old is not None:  # 2. content
-        for kind in ("article", "paragraph", "item"):
+    if old is not None:  # 2. content: paragraphs and items, then articles by where their paragraphs went
+        for kind in ("paragraph", "item"):
             _by_content(kind, nodes, labels, new, old_nodes, old, assigned, used_old, pairs, claimed)
+        _articles_by_children(nodes, labels, old_nodes, old, assigned, used_old, pairs, claimed)
+        _by_content("article", nodes, labels, new, old_nodes, old, assigned, used_old, pairs, claimed)
     busy = set(taken) | claimed | {n.id for n in old_nodes if n.id}
     new_lone: list[Lone] = []
     for index, node in enumerate(nodes):  # 3. mint
@@ -151,28 +160,114 @@ def _known(name: str, kind: str, known: dict[str, str]) -> str:
     return longer[0] if len(longer) == 1 else name
 
 
+def _articles_by_children(nodes: list[Node], labels: list[str], old_nodes: list[Node], old: Instrument,
+                          assigned: dict[int, str], used_old: set[int], pairs: dict[int, Pair], claimed: set[str]) -> None:
+    """An article whose paragraphs and items kept IDs of one old article is that article (overlap = 2 × shared /
+    (new children + old children), at least ``ARTICLE_OVERLAP``), as is one with the same title; both together
+    rank first."""
+    index_of = {id(n): i for i, n in enumerate(nodes)}
+    old_index = {id(n): j for j, n in enumerate(old_nodes)}
+    old_by_id = {n.id: n for n in old_nodes if n.id}
+    titled: dict[str, set[int]] = {}
+    for j, n in enumerate(old_nodes):
+        if isinstance(n, Article):
+            titled.setdefault(" ".join(n.title.lower().split()), set()).add(j)
+    candidates: list[tuple[float, int, int, float]] = []
+    for i, node in enumerate(nodes):
+        if not isinstance(node, Article) or i in assigned:
+            continue
+        children = [c for p in node.paragraphs for c in (p, *p.items)]
+        votes: dict[int, int] = {}
+        for child in children:
+            kept = old_by_id.get(assigned.get(index_of[id(child)], ""))
+            home = old.article_of(kept) if kept is not None else None
+            if home is not None:
+                votes[old_index[id(home)]] = votes.get(old_index[id(home)], 0) + 1
+        title = " ".join(node.title.lower().split())
+        for j in set(votes) | titled.get(title, set()):
+            home = old_nodes[j]
+            assert isinstance(home, Article)
+            total = len(children) + sum(1 + len(p.items) for p in home.paragraphs)
+            overlap = 2 * votes.get(j, 0) / total if total else 0.0
+            same_title = j in titled.get(title, set())
+            if j not in used_old and (overlap >= ARTICLE_OVERLAP or same_title):
+                candidates.append((overlap + (1.0 if same_title else 0.0), i, j, overlap))
+    for _, i, j, overlap in sorted(candidates, key=lambda c: (-c[0], c[1])):
+        node_id = old_nodes[j].id
+        if i in assigned or j in used_old or node_id is None:
+            continue
+        assigned[i] = node_id
+        used_old.add(j)
+        claimed.add(node_id)
+        how = ("number+" if labels[i] == old_nodes[j].label else "") + ("content" if overlap >= ARTICLE_OVERLAP else "title")
+        pairs[i] = Pair("article", node_id, labels[i], old_nodes[j].label, how, round(overlap, 3))
+
+
 def _by_content(kind: str, nodes: list[Node], labels: list[str], new: Instrument, old_nodes: list[Node], old: Instrument,
                 assigned: dict[int, str], used_old: set[int], pairs: dict[int, Pair], claimed: set[str]) -> None:
     left = [(i, _content(n, new)) for i, n in enumerate(nodes) if n.kind == kind and i not in assigned]
     right = [(j, _content(n, old)) for j, n in enumerate(old_nodes) if n.kind == kind and j not in used_old and n.id and n.id not in claimed]
-    candidates: list[tuple[float, int, int, float, bool]] = []
-    for i, a in left:
-        for j, b in right:
+
+    def take(i: int, j: int, score: float) -> None:
+        node_id = old_nodes[j].id
+        assert node_id is not None
+        assigned[i], pairs[i] = node_id, Pair(kind, node_id, labels[i], old_nodes[j].label,
+                                              "number+content" if labels[i] == old_nodes[j].label else "content", round(score, 3))
+        used_old.add(j)
+        claimed.add(node_id)
+
+    _identical(left, right, labels, old_nodes, take)
+    left = [(i, a) for i, a in left if i not in assigned]
+    right = [(j, b) for j, b in right if j not in used_old]
+    candidates: list[tuple[float, int, int, float]] = []
+    for (i, a), near in _near(left, right):
+        for j, b in near:
             same_number = bool(labels[i]) and labels[i] == old_nodes[j].label
             floor = NUMBER_THRESHOLD if same_number else CONTENT_THRESHOLD
             matcher = SequenceMatcher(None, a, b, autojunk=False)
             if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
                 continue
-            score = similarity(a, b)
+            score = matcher.ratio() if a or b else 1.0
             if score >= floor:
-                candidates.append((score + (NUMBER_BONUS if same_number else 0.0), i, j, score, same_number))
+                candidates.append((score + (NUMBER_BONUS if same_number else 0.0), i, j, score))
     candidates.sort(key=lambda c: (-c[0], abs(c[1] - c[2]), c[1]))
-    for _, i, j, score, same_number in candidates:
-        if i in assigned or j in used_old:
-            continue
-        node_id = old_nodes[j].id
-        assert node_id is not None
-        assigned[i] = node_id
-        used_old.add(j)
-        claimed.add(node_id)
-        pairs[i] = Pair(kind, node_id, labels[i], old_nodes[j].label, "number+content" if same_number else "content", round(score, 3))
+    for _, i, j, score in candidates:
+        if i not in assigned and j not in used_old:
+            take(i, j, score)
+
+
+def _identical(left: list[tuple[int, list[str]]], right: list[tuple[int, list[str]]], labels: list[str],
+               old_nodes: list[Node], take: Callable[[int, int, float], None]) -> None:
+    """Identical texts first, in linear time: the same number if one has it, else the first in order."""
+    waiting: dict[tuple[str, ...], list[int]] = {}
+    for j, b in right:
+        waiting.setdefault(tuple(b), []).append(j)
+    for i, a in left:
+        free = waiting.get(tuple(a))
+        if free:
+            j = next((j for j in free if labels[i] and old_nodes[j].label == labels[i]), free[0])
+            free.remove(j)
+            take(i, j, 1.0)
+
+
+def _near(left: list[tuple[int, list[str]]], right: list[tuple[int, list[str]]]) -> Iterator[tuple[tuple[int, list[str]], list[tuple[int, list[str]]]]]:
+    """Each unmatched element with the old ones to compare it with: all of them, or (past ``MAX_PAIRS``) those
+    near the same relative place and those sharing one of its rarest words (a paragraph moved far away), so a
+    long instrument costs about linear, not quadratic, time."""
+    if len(left) * len(right) <= MAX_PAIRS:
+        for entry in left:
+            yield entry, right
+        return
+    frequency: dict[str, int] = {}
+    holders: dict[str, list[int]] = {}
+    for rank, (_, words_) in enumerate(right):
+        for word in set(words_):
+            frequency[word] = frequency.get(word, 0) + 1
+            holders.setdefault(word, []).append(rank)
+    window = max(MIN_WINDOW, MAX_PAIRS // max(1, len(left)) // 4)
+    for rank, entry in enumerate(left):
+        centre = rank * len(right) // max(1, len(left))
+        near = set(range(max(0, centre - window), min(len(right), centre + window)))
+        for word in sorted({w for w in entry[1] if w in frequency}, key=lambda w: frequency[w])[:RARE_WORDS]:
+            near.update(holders[word][:window])
+        yield entry, [right[k] for k in sorted(near)]

@@ -22,9 +22,9 @@ from drafttools.model import Article, Instrument, Item, Loc, Meta, Paragraph, Te
 
 DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 ARTICLE = re.compile(
-    rf"^(?:Article|ARTICLE|Art\.)\s*(?P<num>\d{{1,3}})(?![\d.]\d)\s*(?:(?P<sep>[{DASHES}:]|\.(?!\d))\s*)?(?P<title>.*)$"
+    rf"^(?:Article|ARTICLE|Art\.)\s*(?P<num>\d{{1,4}})(?!\d)(?!\.\d)\s*(?:(?P<sep>[{DASHES}:]|\.(?!\d))\s*)?(?P<title>.*)$"
 )
-PARAGRAPH = re.compile(r"^(?P<num>(?P<art>\d{1,3})\.(?P<par>\d{1,3}))(?P<deeper>(?:\.\d{1,3})+)?\.?(?:\s+|$)(?P<text>.*)$", re.S)
+PARAGRAPH = re.compile(r"^(?P<num>(?P<art>\d{1,4})\.(?P<par>\d{1,3}))(?P<deeper>(?:\.\d{1,3})+)?\.?(?:\s+|$)(?P<text>.*)$", re.S)
 ITEM = re.compile(r"^(?:\((?P<paren>[a-z]{1,4})\)|(?P<half>[a-z]{1,2})\))(?:\s+|$)(?P<text>.*)$", re.S)
 ROMAN = re.compile(r"^(?=[ivxl])m{0,3}(?:c[md]|d?c{0,3})(?:x[cl]|l?x{0,3})(?:i[xv]|v?i{0,3})$")
 # A label above the title ("Annex", "ANNEX 2"): the paper's, not the instrument's.
@@ -32,6 +32,18 @@ FRONT_LABEL = re.compile(r"^(?:annex|appendix|attachment|enclosure)(?:\s+[\w.]+)
 # Word styles of a paper's front matter, never the instrument's title or preamble (our builder's "Annex Version").
 FRONT_STYLE = re.compile(r"subtitle|version|^block|annex heading|header|footer|toc", re.IGNORECASE)
 MAX_HEADING = 200  # characters: a longer block is prose that happens to start with "Article"
+
+
+def heading_match(text: str, styled: bool = False) -> tuple[str, str] | None:
+    """(number, title) when ``text`` reads as "Article N – Title" (any dash, a colon, a full stop, or plain
+    spaces before a capital or in a heading style); None for prose such as "Article 75 of the Constitution"."""
+    match = ARTICLE.match(text)
+    if match is None or len(text) > MAX_HEADING or text.endswith((";", ",")):
+        return None
+    title = match["title"].strip()
+    if match["sep"] is None and title and not styled and not title[:1].isupper():
+        return None
+    return match["num"], title
 
 
 def roman_value(token: str) -> int:
@@ -120,17 +132,11 @@ class _Recogniser:
 
     def article_heading(self, block: Block) -> tuple[str, str] | None:
         """(typed number, title) when the block is an article heading, by pattern or (failing any) by style."""
-        text = block.text.strip()
-        if len(text) > MAX_HEADING:
-            return None
-        match = ARTICLE.match(text)
-        if match is not None:
-            title = match["title"].strip()
-            plain_space = match["sep"] is None and title
-            if not (plain_space and not block.heading and not title[:1].isupper()) and not text.endswith((";", ",")):
-                return match["num"], title
+        found = heading_match(block.text.strip(), block.heading > 0)
+        if found is not None:
+            return found
         if self.style_articles and block.heading and (self.title or self.articles):
-            return "", text
+            return "", block.text.strip()
         return None
 
     def start_article(self, index: int, typed: str, title: str) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from drafttools.diagnostics import Diagnostic, diag
 from drafttools.importer.blocks import MAX_BLOCKS, MAX_FILE_BYTES, Block, Read, Refused
-from drafttools.importer.structure import ARTICLE, ITEM, PARAGRAPH
+from drafttools.importer.structure import ITEM, PARAGRAPH, heading_match
 
 PAGE_NUMBER = re.compile(r"^\s*(?:-\s*\d{1,4}\s*-|\d{1,4}|page\s+\d+(?:\s+of\s+\d+)?)\s*$", re.IGNORECASE)
 FOOTNOTE_MARKER = re.compile(r"(?<=[a-z][.,;:)])(\d{1,2})(?=\s|$)")
@@ -82,9 +82,9 @@ def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
 
 
 def starts_block(line: str, previous: str) -> bool:
-    if ARTICLE.match(line) and len(line) < 200:
+    if heading_match(line) is not None:
         return True
-    ends_sentence = previous.endswith((".", ";", ":")) or previous.endswith((" and", " or"))
+    ends_sentence = previous.endswith((".", ";", ":")) or re.search(r";\s+(?:and|or)$", previous) is not None
     return ends_sentence and (PARAGRAPH.match(line) is not None or ITEM.match(line) is not None)
 
 
