@@ -55,7 +55,7 @@ def test_text_diff_of_the_shipped_pair():
 
 def test_text_diff_in_colour_when_asked():
     out = run("diff", OLD, NEW, "--color").stdout
-    assert "\x1b[31m" in out and "\x1b[32m" in out
+    assert "\x1b[31;9m" in out and "\x1b[32m" in out
 
 
 def test_no_changes_between_a_version_and_itself():

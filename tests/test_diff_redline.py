@@ -111,7 +111,8 @@ def _first_bad_case(got: list[str], want: list[str]) -> str:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 @given(scripts=st.lists(diff_edits.script, min_size=BATCH, max_size=BATCH))
 def test_random_redlines_accept_and_reject(pair, tmp_path_factory, scripts):
-    """4 batches of 60 random edit scripts: 240 redlines, each accepted and rejected by pandoc."""
+    """4 batches of 60 random edit scripts: 240 redlines, each accepted and rejected by pandoc and opened by
+    LibreOffice."""
     data, accept, reject = _batch_document(pair, scripts)
     path = tmp_path_factory.mktemp("batch") / "batch.docx"
     path.write_bytes(data)
@@ -119,18 +120,6 @@ def test_random_redlines_accept_and_reject(pair, tmp_path_factory, scripts):
     assert got_accept == accept, _first_bad_case(got_accept, accept)
     got_reject = plain.words(pandoc_text(path, "reject"))
     assert got_reject == reject, _first_bad_case(got_reject, reject)
-
-
-def test_libreoffice_opens_a_batch_of_random_redlines(pair, tmp_path):
-    """One document holding 40 random redlines (moves, splits, merges, removed articles) opens and converts."""
-    import random
-
-    chooser = random.Random(20100521)
-    scripts = [[(chooser.choice(diff_edits.OPERATIONS), chooser.randrange(1000), chooser.randrange(1000), chooser.randrange(1000))
-                for _ in range(chooser.randrange(1, 8))] for _ in range(40)]
-    data, _, _ = _batch_document(pair, scripts)
-    path = tmp_path / "random-batch.docx"
-    path.write_bytes(data)
-    pdf = libreoffice_convert(path, tmp_path)
+    pdf = libreoffice_convert(path, path.parent)  # and LibreOffice opens every one of them
     text = " ".join(pdf_text(pdf).split())
-    assert "CASE-MARKER-39" in text and "END-OF-BATCH" in text
+    assert f"CASE-MARKER-{BATCH - 1}" in text and "END-OF-BATCH" in text

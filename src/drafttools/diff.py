@@ -191,18 +191,18 @@ def word_diff(old: str, new: str) -> tuple[Segment, ...]:
     a, b = tokens(old), tokens(new)
     ka, kb = [t.strip() for t in a], [t.strip() for t in b]
     ops = SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes()
-    spans: list[list[object]] = []
+    spans: list[tuple[bool, int, int, int, int]] = []  # (equal?, old start, old end, new start, new end)
     for index, (tag, i1, i2, j1, j2) in enumerate(ops):
         interior = 0 < index < len(ops) - 1
         if tag == "equal" and not (interior and i2 - i1 <= FOLD_EQUAL_RUN):
-            spans.append(["equal", i1, i2, j1, j2])
-        elif spans and spans[-1][0] == "edit":
-            spans[-1][2], spans[-1][4] = i2, j2
+            spans.append((True, i1, i2, j1, j2))
+        elif spans and not spans[-1][0]:
+            spans[-1] = (False, spans[-1][1], i2, spans[-1][3], j2)  # fold into the edit before
         else:
-            spans.append(["edit", i1, i2, j1, j2])
+            spans.append((False, i1, i2, j1, j2))
     segments: list[Segment] = []
-    for tag, i1, i2, j1, j2 in spans:  # type: ignore[misc]
-        if tag == "equal":
+    for equal, i1, i2, j1, j2 in spans:
+        if equal:
             text = "".join((" " if a[i][:1].isspace() or b[j][:1].isspace() else "") + ka[i] for i, j in zip(range(i1, i2), range(j1, j2)))
             segments.append(Segment("equal", text))
             continue

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from drafttools.diff import Change, Diff, Segment
+from drafttools.diff import STATUS_ORDER, Change, Diff, Segment
 
 CONTEXT_WORDS = 6
 TITLE_WIDTH = 64
-_ANSI = {"delete": "\x1b[31m", "insert": "\x1b[32m", "bold": "\x1b[1m", "dim": "\x1b[2m", "reset": "\x1b[0m"}
+_ANSI = {"delete": "\x1b[31;9m", "insert": "\x1b[32m", "bold": "\x1b[1m", "dim": "\x1b[2m", "reset": "\x1b[0m"}
 
 
 def _paint(text: str, what: str, colour: bool) -> str:
@@ -34,12 +34,10 @@ def inline(segments: tuple[Segment, ...], colour: bool, context: int | None = CO
                 pieces = [" ".join(words[:head]), "\u2026", " ".join(words[len(words) - tail:]) if tail else ""]
                 text = (" " if text[:1].isspace() else "") + " ".join(p for p in pieces if p)
             out.append(text)
-        elif colour:
-            out.append(_paint(text, segment.op, True))
         else:
-            out.append(("[-" if segment.op == "delete" else "{+") + text.strip() + ("-]" if segment.op == "delete" else "+}") if text.strip() else "")
-            if text[:1].isspace():
-                out[-1] = " " + out[-1]
+            lead = " " if text[:1].isspace() else ""
+            open_, close = ("[-", "-]") if segment.op == "delete" else ("{+", "+}")
+            out.append(lead + (_paint(text.strip(), segment.op, True) if colour else f"{open_}{text.strip()}{close}"))
     return "".join(out).strip()
 
 
@@ -49,13 +47,10 @@ def _counts(change: Change) -> str:
     parts = [", ".join(own)] if own else []
     if change.note and change.status in ("merged", "split", "moved"):
         parts = [change.note]
-    parts += [f"{n} {status}" for status, n in sorted(tally.items(), key=lambda kv: _ORDER.index(kv[0]))]
+    parts += [f"{n} {status}" for status, n in sorted(tally.items(), key=lambda kv: STATUS_ORDER.index(kv[0]))]
     if "renumbered" in change.tags and set(tally) <= {"renumbered"} and not own:
         return "renumbered only"
     return "; ".join(parts) or "unchanged"
-
-
-_ORDER = ("inserted", "deleted", "split", "merged", "moved", "modified", "retitled", "renumbered", "unchanged")
 
 
 def summary(diff: Diff) -> Iterator[str]:
