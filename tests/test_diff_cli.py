@@ -226,3 +226,18 @@ def test_shipped_versions_are_listed_and_check_cleanly():
         assert all(d["severity"] == "info" for d in json.loads(result.stdout)["diagnostics"])
     note = (ROOT / "versions" / NEW / "manifest.toml").read_text(encoding="utf-8")
     assert "It is not the adopted text." in note and 'preamble = "preamble.md"' in note
+
+
+def test_a_broken_git_revision_is_reported_at_rev_path(project):
+    import subprocess
+
+    article = project / "code_text" / "article-03.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nstray text\n", encoding="utf-8")
+    git = ["git", "-c", "user.email=test@example.org", "-c", "user.name=test"]
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run(["git", "add", "code_text"], cwd=project, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "broken"], cwd=project, check=True)
+    result = run("diff", "HEAD:code_text", str(CODE_TEXT))
+    assert result.exit_code == 1
+    assert "HEAD:code_text/article-03.md:" in result.stderr and "[structure.stray]" in result.stderr
+    assert "drafttools-rev-" not in result.stderr

@@ -248,10 +248,9 @@ def _flatten(instrument: Instrument) -> list[_Flat]:
     for node in instrument.walk():
         parent = instrument.parent_of(node)
         article = instrument.article_of(node)
-        if isinstance(node, Article):
-            body, number = " ".join(node.title.split()), conventions.article_heading(node.number, "").rstrip() + f" {conventions.EN_DASH} "
-            if not node.title:
-                number = conventions.article_heading(node.number, "")
+        if isinstance(node, Article):  # "Article 8 – " + title, as conventions.article_heading prints it
+            body, heading = " ".join(node.title.split()), conventions.article_heading(node.number, "")
+            number = f"{heading} {conventions.EN_DASH} " if node.title else heading
         else:
             body = " ".join(plain_text(node.inlines, instrument, node).split())
             number = f"{node.number}\t" if node.number and (isinstance(node, Item) or node.numbered) else ""

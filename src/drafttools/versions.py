@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from drafttools import sources
@@ -133,5 +133,10 @@ def _from_git(spec: str, repo: Path) -> Resolved:
     with tempfile.TemporaryDirectory(prefix="drafttools-rev-") as scratch:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(scratch, filter="data")
-        loaded = load(Path(scratch) / inside)
-    return Resolved(spec, "git", spec, loaded.instrument, loaded.diagnostics)
+        folder = Path(scratch) / inside
+        loaded = load(folder)
+    # Diagnostics name the file as REV:PATH/file, not the temporary folder it was read from.
+    prefixes = (sources.display(folder), str(folder))
+    shown = tuple(replace(d, path=f"{revision}:{inside}{d.path[len(p):]}") if (p := next((x for x in prefixes if d.path.startswith(x)), "")) else d
+                  for d in loaded.diagnostics)
+    return Resolved(spec, "git", spec, loaded.instrument, shown)
