@@ -422,7 +422,7 @@ def _unwrap(blocks: list[Block], paragraphs: int) -> list[Block]:
 
 
 def _blocks(reader: _Reader, body: Any) -> Iterator[Block]:
-    carried, carried_marks = "", ()
+    carried, carried_marks = "", tuple[str, ...]()
     made = 0
     for paragraph, in_table, before in reader.paragraphs(body):
         reader.count += 1

@@ -93,7 +93,10 @@ def node_text(node: Node, instrument: Instrument) -> str:
 def _content(node: Node, instrument: Instrument) -> list[str]:
     """What content matching compares: an article's title and all its text; an element's own text."""
     if isinstance(node, Article):
-        body = [node_text(n, instrument) for p in node.paragraphs for n in (p, *p.items)]
+        children: list[Node] = []
+        for paragraph in node.paragraphs:
+            children += [paragraph, *paragraph.items]
+        body = [node_text(n, instrument) for n in children]
         return words(node.title) + words(" ".join(body))
     return words(node_text(node, instrument))
 
@@ -185,9 +188,9 @@ def _articles_by_children(nodes: list[Node], labels: list[str], old_nodes: list[
                 votes[old_index[id(home)]] = votes.get(old_index[id(home)], 0) + 1
         title = " ".join(node.title.lower().split())
         for j in set(votes) | titled.get(title, set()):
-            home = old_nodes[j]
-            assert isinstance(home, Article)
-            total = len(children) + sum(1 + len(p.items) for p in home.paragraphs)
+            old_article = old_nodes[j]
+            assert isinstance(old_article, Article)
+            total = len(children) + sum(1 + len(p.items) for p in old_article.paragraphs)
             overlap = 2 * votes.get(j, 0) / total if total else 0.0
             same_title = j in titled.get(title, set())
             if j not in used_old and (overlap >= ARTICLE_OVERLAP or same_title):

@@ -101,7 +101,6 @@ class _Recogniser:
     blocks: list[Block]
     problems: list[Diagnostic] = field(default_factory=list)
     title: str = ""
-    title_bookmarks: tuple[str, ...] = ()
     preamble: list[_Para] = field(default_factory=list)
     articles: list[_Art] = field(default_factory=list)
     style_articles: bool = False
@@ -160,10 +159,10 @@ class _Recogniser:
         if block.in_table or FRONT_STYLE.search(block.style) or (not self.title and FRONT_LABEL.match(text)):
             return
         if block.title_style:  # what came before a title-styled block is the paper around the instrument
-            self.title, self.title_bookmarks, self.preamble = text, block.bookmarks, []
+            self.title, self.preamble = text, []
             return
         if not self.title:
-            self.title, self.title_bookmarks = text, block.bookmarks
+            self.title = text
             return
         self.preamble.append(_Para(text, block, numbered=True))
 
