@@ -335,3 +335,14 @@ def test_generated_revision_gets_back_every_surviving_id(tmp_path: Path) -> None
     assert len(got) == len(truth)
     assert [g for g, t in zip(got, truth) if t[1] in old and g != t] == []
     assert len(result.new) == sum(t[1] not in old for t in truth)
+
+
+def test_versions_are_frozen_and_ids_can_come_from_a_git_revision(places: Places, tmp_path: Path) -> None:
+    draft = _write(tmp_path, annex_text())
+    first = import_draft(draft, "v1", "HEAD:code_text", places=places)
+    assert first.exit_code() == 0 and first.ids_from == "HEAD:code_text" and len(first.matched) == 71
+    before = snapshot(places.versions)
+    again = import_draft(draft, "v1", "code_text", places=places)
+    assert [d.code for d in again.diagnostics] == ["import.version-exists"] and snapshot(places.versions) == before
+    assert import_draft(draft, "v1", "v1", places=places, force=True).exit_code() == 0
+    assert len(list(places.versions.iterdir())) == 1  # no temporary folder left behind

@@ -102,6 +102,7 @@ CODES: dict[str, Code] = _table(
     ("import.footnote", W, "a footnote marker was dropped; footnotes are not part of the code text"),
     ("import.bookmark", W, "a bookmark in the Word file names an ID that cannot be kept (retired in the ledger, or already taken); a new ID is given"),
     ("import.uncommitted", E, "importing would overwrite a folder holding uncommitted or untracked work; commit it first or pass --force"),
+    ("import.version-exists", E, "importing would replace an existing version, and versions are frozen; choose another name or pass --force"),
     # papers and their build (drafttools build)
     ("paper.missing", E, "a paper named on the command line does not exist"),
     ("paper.front-matter", E, "a paper's YAML front matter is missing, is not valid YAML, or a field is missing or has the wrong type"),

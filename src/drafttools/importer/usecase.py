@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from drafttools import ledger, parse, rewrite, sources, xref
+from drafttools import ledger, parse, rewrite, sources, versions, xref
 from drafttools.diagnostics import Diagnostic, Severity, UsageError, diag, exit_code
 from drafttools.importer import match as matching
 from drafttools.importer.blocks import Read, Refused
@@ -30,7 +30,6 @@ from drafttools.render import myst
 TEXT_SUFFIXES = {".txt": False, ".text": False, ".md": True, ".markdown": True}
 TRACK_CHANGES = ("accept", "reject", "refuse")
 SOURCE_NAME = "code_text"
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class ImportResult:
     file: str
     name: str
     target: Path | None  # the folder written (or that would be written)
-    ids_from: Path | None
+    ids_from: str | None  # where the earlier version was read from (a folder, or REV:PATH)
     instrument: Instrument | None  # as written (IDs given, references linked)
     matched: tuple[matching.Pair, ...] = ()
     new: tuple[matching.Lone, ...] = ()
@@ -76,18 +75,21 @@ def import_draft(file: Path, name: str, ids_from: str | None = None, *, track_ch
     shown = sources.display(file)
     _check_arguments(file, name, track_changes)
     target = places.folder(name)
-    base_root = resolve_version(ids_from, places) if ids_from else None
-    result = ImportResult(shown, name, target, base_root, None)
+    earlier = _earlier(ids_from, places) if ids_from else None
+    base_root = Path(earlier.where) if earlier is not None and earlier.origin != "git" else None
+    result = ImportResult(shown, name, target, earlier.where if earlier else None, None)
     try:
         read = read_file(file, shown, track_changes)
     except Refused as refused:
         return replace(result, diagnostics=(refused.diagnostic,))
     draft = recognise(read, shown)
     problems = list(draft.problems)
-    base = _load_base(base_root, problems) if base_root else None
+    base = earlier.instrument if earlier is not None else None
+    if earlier is not None and base is None:
+        problems += earlier.diagnostics
     if _blocking(problems):
         return replace(result, instrument=draft.instrument, diagnostics=tuple(problems))
-    if not force and not dry_run and (refusal := _uncommitted(target)) is not None:
+    if not force and not dry_run and (refusal := _refusal(target, name)) is not None:
         return replace(result, instrument=draft.instrument, diagnostics=(*problems, refusal))
     book = _ledger_entries(places, base_root, target)
     taken = set(book) | _all_ids(places)
@@ -102,18 +104,15 @@ def import_draft(file: Path, name: str, ids_from: str | None = None, *, track_ch
 def _check_arguments(file: Path, name: str, track_changes: str) -> None:
     if not file.is_file():
         raise UsageError(f"{file}: no such file")
-    if not _NAME.fullmatch(name):
+    if not versions.NAME.match(name):
         raise UsageError(f"--as {name!r}: a version name is letters, digits, '.', '-' and '_' (e.g. 2009-01-EB124), or {SOURCE_NAME}")
     if track_changes not in TRACK_CHANGES:
         raise UsageError(f"--track-changes {track_changes!r}: choose one of {', '.join(TRACK_CHANGES)}")
 
 
-def resolve_version(spec: str, places: Places) -> Path:
-    """``code_text``, a folder holding manifest.toml, or the name of a folder under versions/."""
-    for candidate in (places.source if spec == SOURCE_NAME else None, Path(spec), places.versions / spec):
-        if candidate is not None and (candidate / sources.MANIFEST).is_file():
-            return candidate
-    raise UsageError(f"--ids-from {spec}: no such version (looked for {SOURCE_NAME}, a folder with {sources.MANIFEST}, and {places.versions / spec})")
+def _earlier(spec: str, places: Places) -> versions.Resolved:
+    """The version IDs come from: ``code_text``, a version name, a folder, or a git revision REV:PATH."""
+    return versions.resolve(str(places.source) if spec == SOURCE_NAME else spec, places.versions, places.source.parent)
 
 
 def read_file(file: Path, shown: str, track_changes: str) -> Read:
@@ -127,15 +126,16 @@ def read_file(file: Path, shown: str, track_changes: str) -> Read:
     return read_docx(file, shown, track_changes)
 
 
-def _load_base(root: Path, problems: list[Diagnostic]) -> Instrument | None:
-    loaded = parse.load(root)
-    if loaded.instrument is None:
-        problems += loaded.diagnostics
-    return loaded.instrument
-
-
 def _blocking(problems: list[Diagnostic]) -> bool:
     return any(p.severity is Severity.ERROR for p in problems)
+
+
+def _refusal(target: Path, name: str) -> Diagnostic | None:
+    """Why the target must not be overwritten: a frozen version, or work git has not recorded."""
+    if name != SOURCE_NAME and target.exists():
+        shown = sources.display(target)
+        return diag("import.version-exists", shown, 0, f"version '{name}' already exists at {shown}; versions are frozen", "choose another name, or pass --force to replace it")
+    return _uncommitted(target)
 
 
 def _uncommitted(target: Path) -> Diagnostic | None:
@@ -208,8 +208,9 @@ def _with_ids(instrument: Instrument, given: tuple[str, ...], meta: Meta) -> Ins
 
 def _write(instrument: Instrument, draft: Draft, target: Path, file: Path, book: dict[str, ledger.Entry],
            dry_run: bool) -> tuple[Instrument, tuple[rewrite.Change, ...]]:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix=f".{target.name}.import-", dir=target.parent))
+    if not dry_run:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=f".{target.name}.import-", dir=None if dry_run else target.parent))
     try:
         for name, text in myst.serialize(instrument, comment=f"Imported by `drafttools import` from {file.name}.").items():
             (build / name).write_text(text, encoding="utf-8")
