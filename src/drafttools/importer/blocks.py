@@ -29,6 +29,7 @@ class Block:
     generated: str = ""  # the label Word's automatic numbering generated ("8.2", "(a)"), already in ``text``
     style: str = ""  # the Word paragraph style's name
     in_table: bool = False  # inside a table (a first-page block, not the instrument, when before Article 1)
+    notes: tuple[int, ...] = ()  # footnotes whose references were dropped from the text (Word)
 
 
 @dataclass(frozen=True, slots=True)

@@ -244,6 +244,7 @@ class _Reader:
     problems: list[Diagnostic] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)  # complex-field stack: "instr" or "result" per level
     footnotes: int = 0
+    notes: list[int] = field(default_factory=list)  # footnote numbers dropped from the paragraph being read
     count: int = 0  # Word paragraphs seen, for locations
 
     def paragraphs(self, container: Any, depth: int = 0) -> Iterator[tuple[Any, bool, tuple[str, ...]]]:
@@ -310,8 +311,7 @@ class _Reader:
                 parts.append("-")
             elif tag in (_w("footnoteReference"), _w("endnoteReference")):
                 self.footnotes += 1
-                kind = "footnote" if tag == _w("footnoteReference") else "endnote"
-                self.problems.append(diag("import.footnote", self.shown, self.count, f"paragraph {self.count}: {kind} reference {self.footnotes} dropped; footnotes are not part of the code text"))
+                self.notes.append(self.footnotes)
 
     def paragraph_info(self, paragraph: Any) -> tuple[str, int, bool, str]:
         """Style name, heading level, title style, and the label automatic numbering gives this paragraph."""
@@ -426,6 +426,7 @@ def _blocks(reader: _Reader, body: Any) -> Iterator[Block]:
     made = 0
     for paragraph, in_table, before in reader.paragraphs(body):
         reader.count += 1
+        reader.notes = []
         text, marks = reader.text(paragraph)
         style, level, title, label = reader.paragraph_info(paragraph)
         if reader.mark_changed(paragraph):  # its mark is gone: its text runs on into the next paragraph
@@ -442,4 +443,4 @@ def _blocks(reader: _Reader, body: Any) -> Iterator[Block]:
         if made > MAX_BLOCKS:
             raise Refused(diag("import.too-large", reader.shown, reader.count, f"more than {MAX_BLOCKS:,} paragraphs", "split the file, or import the part that holds the code"))
         yield Block(text, reader.count, heading=level, title_style=title, bookmarks=names, generated=label,
-                    style=style, in_table=in_table)
+                    style=style, in_table=in_table, notes=tuple(reader.notes))

@@ -122,12 +122,20 @@ class _Recogniser:
         text = block.text.strip()
         heading = self.article_heading(block)
         if heading is not None:
+            self.footnotes(block)
             return self.start_article(index, *heading)
         if not self.articles:
-            self.front(block, text)
+            if self.front(block, text):
+                self.footnotes(block)
         else:
+            self.footnotes(block)
             self.body(block, text)
         return index + 1
+
+    def footnotes(self, block: Block) -> None:
+        """Footnote references dropped from a block the instrument keeps (not from the paper around it)."""
+        for number in block.notes:
+            self.report("import.footnote", block, f"footnote {number} dropped; footnotes are not part of the code text")
 
     def article_heading(self, block: Block) -> tuple[str, str] | None:
         """(typed number, title) when the block is an article heading, by pattern or (failing any) by style."""
@@ -155,16 +163,18 @@ class _Recogniser:
         return (0 < len(text) <= MAX_HEADING and not PARAGRAPH.match(text) and not ITEM.match(text)
                 and not ARTICLE.match(text) and (block.heading > 0 or not text.endswith((".", ";", ":", ","))))
 
-    def front(self, block: Block, text: str) -> None:
+    def front(self, block: Block, text: str) -> bool:
+        """Title and preamble; False for what is not the instrument's (a first-page block, an "Annex" label)."""
         if block.in_table or FRONT_STYLE.search(block.style) or (not self.title and FRONT_LABEL.match(text)):
-            return
+            return False
         if block.title_style:  # what came before a title-styled block is the paper around the instrument
             self.title, self.preamble = text, []
-            return
-        if not self.title:
+            self.problems = [p for p in self.problems if p.code != "import.footnote" or p.line > block.where]
+        elif not self.title:
             self.title = text
-            return
-        self.preamble.append(_Para(text, block, numbered=True))
+        else:
+            self.preamble.append(_Para(text, block, numbered=True))
+        return True
 
     # -- inside an article --------------------------------------------------------------------------------
 
