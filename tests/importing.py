@@ -6,6 +6,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from drafttools.importer.usecase import Places
 
 from .conftest import CODE_TEXT, SEED
@@ -27,6 +29,19 @@ def make_project(root: Path) -> Places:
     git(root, "add", ".")
     git(root, "commit", "-q", "-m", "code text")
     return Places(root / "code_text", root / "versions")
+
+
+@pytest.fixture
+def places(tmp_path: Path) -> Places:
+    """A scratch project (its own git repository) to import into; use by importing this fixture."""
+    return make_project(tmp_path / "project")
+
+
+def same_as_code_text(places: Places, name: str) -> None:
+    """Every article file of versions/NAME says, word for word, what the project's code text says."""
+    for source in sorted(places.source.glob("article-*.md")):
+        imported = (places.versions / name / source.name).read_text(encoding="utf-8")
+        assert imported.split() == source.read_text(encoding="utf-8").split(), source.name
 
 
 def annex_text() -> str:

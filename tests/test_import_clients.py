@@ -23,20 +23,9 @@ from drafttools.render import plain
 
 from .clients import libreoffice_convert
 from .conftest import ROOT
-from .importing import annex_text, make_project, snapshot
+from .importing import annex_text, places, same_as_code_text, snapshot  # noqa: F401 (places is a fixture)
 
 ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
-
-
-@pytest.fixture
-def places(tmp_path: Path) -> Places:
-    return make_project(tmp_path / "project")
-
-
-def _same_as_code_text(places: Places, name: str) -> None:
-    for source in sorted(places.source.glob("article-*.md")):
-        imported = (places.versions / name / source.name).read_text(encoding="utf-8")
-        assert imported.split() == source.read_text(encoding="utf-8").split(), source.name
 
 
 def _all_kept(result: object) -> None:
@@ -51,7 +40,7 @@ def test_libreoffice_docx_of_the_seed_annex_text(places: Places, tmp_path: Path)
     docx = libreoffice_convert(text, tmp_path / "lo", to="docx")
     result = import_draft(docx, "lo-annex", "code_text", places=places)
     _all_kept(result)
-    _same_as_code_text(places, "lo-annex")
+    same_as_code_text(places, "lo-annex")
 
 
 def _markdown(instrument: Instrument) -> str:
@@ -73,10 +62,10 @@ def test_pandoc_docx_and_libreoffice_docx_of_an_odt(places: Places, tmp_path: Pa
     with zipfile.ZipFile(docx) as package:
         assert b'w:val="lowerLetter"' in package.read("word/numbering.xml")  # the letters are Word's, not typed
     _all_kept(import_draft(docx, "pandoc", "code_text", places=places))
-    _same_as_code_text(places, "pandoc")
+    same_as_code_text(places, "pandoc")
     from_odt = libreoffice_convert(odt, tmp_path / "lo", to="docx")
     _all_kept(import_draft(from_odt, "odt", "code_text", places=places))
-    _same_as_code_text(places, "odt")
+    same_as_code_text(places, "odt")
 
 
 def test_legacy_doc_written_by_libreoffice_is_refused(places: Places, tmp_path: Path) -> None:

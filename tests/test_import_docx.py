@@ -20,14 +20,9 @@ from drafttools.model import Instrument
 from drafttools.render import plain
 
 from .conftest import ROOT
-from .importing import NUMBERING, bookmark, make_docx, make_project, p, snapshot
+from .importing import NUMBERING, bookmark, make_docx, p, places, same_as_code_text, snapshot  # noqa: F401 (places is a fixture)
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-
-
-@pytest.fixture
-def places(tmp_path: Path) -> Places:
-    return make_project(tmp_path / "project")
 
 
 def _lines(path: Path, track_changes: str = "refuse") -> tuple[list[str], list[str]]:
@@ -82,18 +77,12 @@ def _shipped_as_docx(instrument: Instrument, path: Path, seed: int = 7) -> Path:
     return make_docx(path, "".join(parts))
 
 
-def _same_as_code_text(places: Places, name: str) -> None:
-    for source in sorted(places.source.glob("article-*.md")):
-        imported = (places.versions / name / source.name).read_text(encoding="utf-8")
-        assert imported.split() == source.read_text(encoding="utf-8").split(), source.name
-
-
 def test_docx_with_id_bookmarks_round_trips(places: Places, tmp_path: Path, shipped: Instrument) -> None:
     docx = _shipped_as_docx(shipped, tmp_path / "code.docx")
     result = import_draft(docx, "from-word", places=places)  # no --ids-from: the bookmarks carry the IDs
     assert result.exit_code() == 0, [d.format() for d in result.diagnostics]
     assert {p.how for p in result.matched} == {"bookmark"} and len(result.matched) == 71 and not result.new
-    _same_as_code_text(places, "from-word")
+    same_as_code_text(places, "from-word")
 
 
 def test_builder_docx_round_trips(places: Places, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -110,13 +99,13 @@ def test_builder_docx_round_trips(places: Places, tmp_path: Path, monkeypatch: p
     assert result.exit_code() == 0, [d.format() for d in result.diagnostics]
     assert (len(result.matched), len(result.new), len(result.gone)) == (71, 0, 0)
     assert all((p.how, p.score) == ("bookmark", 1.0) for p in result.matched)
-    _same_as_code_text(places, "built")
+    same_as_code_text(places, "built")
     # The whole Regional Committee paper: its 35 paragraphs and 9 footnotes stand before the annex's title,
     # so they are the paper's, not the code's.
     paper = import_draft(tmp_path / "built" / "sea-rc62-working-paper.docx", "paper", "code_text", places=places)
     assert paper.diagnostics == () and (len(paper.matched), len(paper.new)) == (71, 0)
     assert paper.instrument is not None and paper.instrument.preamble == ()
-    _same_as_code_text(places, "paper")
+    same_as_code_text(places, "paper")
 
 
 # ------------------------------------------------------------------------------------------ tracked changes

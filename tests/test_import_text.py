@@ -17,12 +17,7 @@ from drafttools.model import Instrument
 from drafttools.parse import load
 from drafttools.render import plain
 
-from .importing import annex_text, git, make_project, snapshot
-
-
-@pytest.fixture
-def places(tmp_path: Path) -> Places:
-    return make_project(tmp_path / "project")
+from .importing import annex_text, git, places, same_as_code_text, snapshot  # noqa: F401 (places is a fixture)
 
 
 def _write(tmp_path: Path, text: str, name: str = "draft.txt") -> Path:
@@ -62,9 +57,7 @@ def test_seed_annex_with_ids_from_code_text_gives_back_the_source(places: Places
     assert (len(result.matched), len(result.new), len(result.gone)) == (71, 0, 0)
     assert {p.how for p in result.matched} == {"number+content"}
     assert len(result.linked) == 8  # every plain-text reference of the 2009 draft linked to its target's ID
-    for source in sorted(places.source.glob("article-*.md")):
-        imported = (places.versions / "seed-annex" / source.name).read_text(encoding="utf-8")
-        assert imported.split() == source.read_text(encoding="utf-8").split(), source.name
+    same_as_code_text(places, "seed-annex")
 
 
 # ---------------------------------------------------------------------------------------------- variants
