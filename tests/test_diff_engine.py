@@ -135,13 +135,21 @@ def test_word_diff_reconstructs_both_sides():
 
 
 def _redline_sides(d):
-    accept = [" ".join(b.new_text.split()) for b in d.blocks if b.op != "delete"]
-    reject = [" ".join(b.old_text.split()) for b in d.blocks if b.op != "insert"]
-    for b in d.blocks:
-        if b.op in ("equal", "modified"):
-            assert " ".join(side_text(b.segments, "new").split()) == " ".join(b.new_text.split())
-            assert " ".join(side_text(b.segments, "old").split()) == " ".join(b.old_text.split())
-    return accept, reject
+    """Accept all and reject all, as Word does: a paragraph whose mark is rejected (an inserted mark) or
+    accepted (a deleted mark) joins the next one."""
+    sides = []
+    for side, gone in (("new", "delete"), ("old", "insert")):
+        paragraphs, pending = [], ""
+        for b in d.blocks:
+            text = pending + side_text(b.segments, side)
+            if b.mark == gone:
+                pending = text
+                continue
+            paragraphs.append(" ".join(text.split()))
+            pending = ""
+        assert not pending.strip()
+        sides.append(paragraphs)
+    return sides[0], sides[1]
 
 
 def _lines(instrument):

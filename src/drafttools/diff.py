@@ -125,11 +125,17 @@ class RefChange:
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """One line of the redline, old and new interleaved so that keeping one side gives that version."""
+    """One paragraph of the redline, old and new interleaved so that keeping one side gives that version.
+
+    ``segments`` is the paragraph's content; ``mark`` says whether its paragraph mark is inserted or deleted.
+    As in Word, rejecting an inserted mark (accepting a deleted one) joins the paragraph to the next: a whole
+    inserted paragraph has both its content and its mark inserted; a split is the old paragraph with an
+    inserted mark inside it; a merge is a deleted mark between the two old paragraphs.
+    """
 
     op: str  # "equal" | "modified" | "insert" | "delete"
     kind: str  # "title" | "article" | "paragraph" | "item"
-    old_text: str  # the whole printed line ("8.3  text", "Article 8 – Title"), "" when inserted
+    old_text: str  # what this paragraph holds of the old version ("8.3\ttext", "Article 8 – Title"), "" when inserted
     new_text: str
     segments: tuple[Segment, ...]
     number_old: str = ""
@@ -137,6 +143,7 @@ class Block:
     body_segments: tuple[Segment, ...] = ()
     change: Change | None = None
     moved: str = ""  # "from 3.9" on a moved element's insertion, "to 4.3" on its deletion
+    mark: str = ""  # "insert" | "delete": the paragraph mark is a tracked change; "" it is not
 
 
 @dataclass(frozen=True)
@@ -596,46 +603,103 @@ def _level(state: _State, i: int | None, j: int | None, kinds: tuple[str, ...], 
 
 
 def _blocks(state: _State, anchors: list[tuple[int, int]], changes: dict[tuple[int | None, int | None], Change]) -> tuple[Block, ...]:
+    """Old and new interleaved: between two anchors, what left, then what came; the anchors kept in place."""
     old, new = state.old, state.new
-    out: list[Block] = []
+    steps: list[tuple[int | None, int | None]] = []  # (old, None) removed, (None, new) added, (old, new) kept
     oi = nj = 0
     for i, j in [*anchors, (len(old), len(new))]:
-        for k in range(oi, i):
-            out.append(_removed(state, old[k], changes))
-        for k in range(nj, j):
-            out.append(_added(state, new[k], changes))
+        steps += [(k, None) for k in range(oi, i)] + [(None, k) for k in range(nj, j)]
         if i < len(old):
-            out.append(_kept(state, old[i], new[j], changes))
+            steps.append((i, j))
         oi, nj = i + 1, j + 1
+    out: list[Block] = []
+    k = 0
+    while k < len(steps):
+        i, j = steps[k]
+        after = steps[k + 1] if k + 1 < len(steps) else (None, None)
+        if i is not None and j is not None:
+            joined = _split_blocks(state, i, j, after, changes) or _merge_blocks(state, i, j, after, changes)
+            if joined:
+                out += joined
+                k += 2
+                continue
+            out.append(_kept(state, old[i], new[j], changes))
+        elif i is not None:
+            out.append(_removed(state, old[i], changes))
+        elif j is not None:
+            out.append(_added(state, new[j], changes))
+        k += 1
     return tuple(out)
+
+
+def _split_blocks(state: _State, i: int, j: int, after: tuple[int | None, int | None], changes: dict[tuple[int | None, int | None], Change]) -> list[Block]:
+    """Old paragraph ``i`` became ``j`` and the piece added right after it: the old text with an inserted
+    paragraph break, when the piece is exactly the tail that ``j`` lost."""
+    piece = after[1]
+    if after[0] is not None or piece is None or state.split_from.get(piece) != i:
+        return []
+    a, b, q = state.old[i], state.new[j], state.new[piece]
+    body = word_diff(a.body, b.body)
+    if not body or body[-1].op != "delete" or (len(body) > 1 and body[-2].op == "insert"):
+        return []
+    head, tail = side_text(body[:-1], "old"), body[-1].text
+    first = word_diff(head, b.body)
+    second = word_diff(tail, q.body)
+    numbers = _number_segments(a.number, b.number)
+    return [
+        # the space between the halves exists only in the old text, where rejecting the break joins them
+        Block("modified", a.kind, a.number + head, _line(b), numbers + first + (Segment("delete", " "),), a.number, b.number, first, changes.get((i, j)), mark="insert"),
+        Block("modified", q.kind, tail, _line(q), (Segment("insert", q.number),) * bool(q.number) + second, "", q.number, second, changes.get((None, piece))),
+    ]
+
+
+def _merge_blocks(state: _State, i: int, j: int, after: tuple[int | None, int | None], changes: dict[tuple[int | None, int | None], Change]) -> list[Block]:
+    """Old paragraph ``i`` and the one removed right after it became ``j``: a deleted paragraph break."""
+    piece = after[0]
+    if after[1] is not None or piece is None or state.merged_into.get(piece) != j:
+        return []
+    a, b, r = state.old[i], state.new[j], state.old[piece]
+    body = word_diff(a.body, b.body)
+    if not body or body[-1].op != "insert" or (len(body) > 1 and body[-2].op == "delete"):
+        return []
+    head, tail = side_text(body[:-1], "new"), body[-1].text
+    first = word_diff(a.body, head)
+    second = word_diff(r.body, tail)
+    numbers = _number_segments(a.number, b.number)
+    return [
+        Block("modified", a.kind, _line(a), b.number + head, numbers + first + (Segment("insert", " "),), a.number, b.number, first, changes.get((i, j)), mark="delete"),
+        Block("modified", r.kind, _line(r), tail, (Segment("delete", r.number),) * bool(r.number) + second, r.number, "", second, changes.get((piece, None))),
+    ]
 
 
 def _removed(state: _State, f: _Flat, changes: dict[tuple[int | None, int | None], Change]) -> Block:
     j = state.pairs.get(f.index, (None,))[0]
     moved = f"to {_named(state.new[j])}" if j is not None else ""
     change = changes.get((f.index, j))
-    return Block("delete", f.kind, _line(f), "", (Segment("delete", _line(f)),), f.number, "", (Segment("delete", f.body),), change, moved)
+    return Block("delete", f.kind, _line(f), "", (Segment("delete", _line(f)),), f.number, "", (Segment("delete", f.body),), change, moved, "delete")
 
 
 def _added(state: _State, f: _Flat, changes: dict[tuple[int | None, int | None], Change]) -> Block:
     i = state.reverse.get(f.index)
     moved = f"from {_named(state.old[i])}" if i is not None else ""
     change = changes.get((i, f.index))
-    return Block("insert", f.kind, "", _line(f), (Segment("insert", _line(f)),), "", f.number, (Segment("insert", f.body),), change, moved)
+    return Block("insert", f.kind, "", _line(f), (Segment("insert", _line(f)),), "", f.number, (Segment("insert", f.body),), change, moved, "insert")
+
+
+def _number_segments(old: str, new: str) -> tuple[Segment, ...]:
+    """The printed number's change: "8.3" struck, "7.3" inserted, one tab kept after them."""
+    core_old, core_new = old.rstrip(), new.rstrip()
+    if old == new:
+        return (Segment("equal", old),) if old else ()
+    if core_old and core_new and old[len(core_old):] == new[len(core_new):]:
+        return (*word_diff(core_old, core_new), Segment("equal", old[len(core_old):]))
+    return tuple(s for s in (Segment("delete", old), Segment("insert", new)) if s.text)
 
 
 def _kept(state: _State, a: _Flat, b: _Flat, changes: dict[tuple[int | None, int | None], Change]) -> Block:
     change = changes.get((a.index, b.index))
     body = change.segments if change is not None else word_diff(a.body, b.body)
-    number: tuple[Segment, ...]
-    core_a, core_b = a.number.rstrip(), b.number.rstrip()
-    if a.number == b.number:
-        number = (Segment("equal", a.number),) if a.number else ()
-    elif core_a and core_b and a.number[len(core_a):] == b.number[len(core_b):]:
-        number = (*word_diff(core_a, core_b), Segment("equal", a.number[len(core_a):]))  # "8.3" -> "7.3", one tab
-    else:
-        number = tuple(s for s in (Segment("delete", a.number), Segment("insert", b.number)) if s.text)
-    segments = number + body
+    segments = _number_segments(a.number, b.number) + body
     op = "equal" if all(s.op == "equal" for s in segments) else "modified"
     return Block(op, a.kind, _line(a), _line(b), segments, a.number, b.number, body, changes.get((a.index, b.index)))
 

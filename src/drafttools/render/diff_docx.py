@@ -132,8 +132,8 @@ def redline(diff: Diff, author: str, date: str, canvas: Canvas | None = None, re
             _move_note(document, paragraph, block, author)
         for k, segment in enumerate(block.segments):
             _redline_oxml.append_text(paragraph._p, _spaced(block.segments, k), segment.op, revisions)
-        if block.op in ("insert", "delete"):
-            _redline_oxml.mark_paragraph(paragraph._p, block.op, revisions)
+        if block.mark:
+            _redline_oxml.mark_paragraph(paragraph._p, block.mark, revisions)
     return document
 
 
