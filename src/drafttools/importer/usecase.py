@@ -214,9 +214,12 @@ def _write(instrument: Instrument, draft: Draft, target: Path, file: Path, book:
     try:
         for name, text in myst.serialize(instrument, comment=f"Imported by `drafttools import` from {file.name}.").items():
             (build / name).write_text(text, encoding="utf-8")
-        linked = _link_references(build, draft)
-        _keep_unchanged_files(build, target)
         loaded = parse.load(build)
+        linked = _link_references(loaded, draft)
+        if linked:
+            loaded = parse.load(build)  # read again what is now on disk
+        if _keep_unchanged_files(build, target, loaded):
+            loaded = parse.load(build)
         assert loaded.instrument is not None, loaded.diagnostics
         written = loaded.instrument
         if [(n.kind, n.id) for n in written.walk()] != [(n.kind, n.id) for n in instrument.walk()]:
@@ -234,9 +237,9 @@ def _write(instrument: Instrument, draft: Draft, target: Path, file: Path, book:
             shutil.rmtree(build, ignore_errors=True)
 
 
-def _link_references(folder: Path, draft: Draft) -> tuple[rewrite.Change, ...]:
-    """Link plain-text references, resolving each number as the file typed it (not as renumbered)."""
-    loaded = parse.load(folder)
+def _link_references(loaded: parse.Loaded, draft: Draft) -> tuple[rewrite.Change, ...]:
+    """Link plain-text references in the files just written, resolving each number as the file typed it (not
+    as renumbered)."""
     if loaded.instrument is None:
         return ()
     resolver = xref.Resolver(loaded.instrument)
@@ -250,21 +253,25 @@ def _link_references(folder: Path, draft: Draft) -> tuple[rewrite.Change, ...]:
     return tuple(rewrite.link_references(xref.find_references(loaded.instrument, resolver)))
 
 
-def _keep_unchanged_files(build: Path, target: Path) -> None:
+def _keep_unchanged_files(build: Path, target: Path, written: parse.Loaded) -> bool:
     """Where an article (or the manifest) reads exactly as the target's file already has it, keep that file's
-    bytes, so that importing into a code text changes only what the draft changed (and not line wrapping)."""
+    bytes, so that importing into a code text changes only what the draft changed (and not line wrapping).
+    True when a file was replaced."""
     if not (target / sources.MANIFEST).is_file():
-        return
-    before, after = parse.load(target), parse.load(build)
-    if before.instrument is None or after.instrument is None:
-        return
+        return False
+    before = parse.load(target)
+    if before.instrument is None or written.instrument is None:
+        return False
     old = {_signature(a): a.loc.path for a in before.instrument.articles}
-    for article in after.instrument.articles:
+    replaced = False
+    for article in written.instrument.articles:
         if (path := old.get(_signature(article))) is not None:
             Path(article.loc.path).write_bytes(Path(path).read_bytes())
+            replaced = True
     kept, made = sources.read_manifest(target, []), sources.read_manifest(build, [])
     if kept is not None and made is not None and (kept.meta, kept.preamble, kept.articles) == (made.meta, made.preamble, made.articles):
         shutil.copyfile(target / sources.MANIFEST, build / sources.MANIFEST)
+    return replaced
 
 
 def _signature(article: Article) -> tuple[object, ...]:
