@@ -246,3 +246,26 @@ def test_headings_known_by_style_alone(tmp_path: Path) -> None:
     lines, codes = _lines(make_docx(tmp_path / "styles.docx", body))
     assert lines == ["A short code", "Article 1 \u2013 Objectives", "1.1  To help.", "Article 2 \u2013 Means", "2.1  By talking.", "2.2  By writing."]
     assert codes == []
+
+
+def test_bookmarks_that_cannot_be_kept(places: Places, tmp_path: Path) -> None:
+    """A bookmark naming a retired ID, or an ID already taken in the file, gives way to a new ID (with a
+    warning); one naming an ID the ledger never saw (another tool's) is ignored."""
+    ledger = places.source / "id-ledger.tsv"
+    ledger.write_text(ledger.read_text(encoding="utf-8") + "old-retired-paragraph\tparagraph\tretired\n", encoding="utf-8")
+    body = "".join([
+        p(bookmark("art-objectives", 1), "Article 1 \u2013 Objectives"),
+        p(bookmark("old-retired-paragraph", 2), "1.1 A paragraph once deleted."),
+        p(bookmark("voluntary-nature", 3), "1.2 The code is voluntary."),
+        p(bookmark("voluntary-nature", 4), "1.3 The code is voluntary, again."),
+        p(bookmark("article-1-objectives", 5), "1.4 Pandoc named this one."),
+        p("3.2 Numbered for another article."),
+    ])
+    result = import_draft(make_docx(tmp_path / "marks.docx", body), "marks", places=places)
+    assert [(d.code, d.line) for d in result.diagnostics] == [
+        ("import.numbering-mismatch", 6), ("import.bookmark", 2), ("import.bookmark", 4)]
+    assert "retired" in result.diagnostics[1].message and "used twice" in result.diagnostics[2].message
+    assert result.instrument is not None
+    given = [n.id for n in result.instrument.walk()]
+    assert given[0] == "art-objectives" and given[2] == "voluntary-nature"
+    assert given[1] != "old-retired-paragraph" and given[3] != "voluntary-nature" and given[4] != "article-1-objectives"

@@ -339,3 +339,15 @@ def test_versions_are_frozen_and_ids_can_come_from_a_git_revision(places: Places
     assert [d.code for d in again.diagnostics] == ["import.version-exists"] and snapshot(places.versions) == before
     assert import_draft(draft, "v1", "v1", places=places, force=True).exit_code() == 0
     assert len(list(places.versions.iterdir())) == 1  # no temporary folder left behind
+
+
+def test_every_import_code_is_produced_by_a_test() -> None:
+    """Each import.* code in the CODES table has a test of its own in these files."""
+    from drafttools.diagnostics import CODES
+
+    from .conftest import ROOT
+
+    tests = "".join((ROOT / "tests" / name).read_text(encoding="utf-8") for name in
+                    ("test_import_text.py", "test_import_docx.py", "test_import_clients.py"))
+    missing = [c for c in CODES if c.startswith("import.") and tests.count(f'"{c}"') < 1]
+    assert missing == []
