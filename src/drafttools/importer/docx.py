@@ -12,7 +12,7 @@ because the text a reader sees is not ``Paragraph.text``:
   "%1.%2" or "(%3)", ``w:numFmt`` decimal, lowerLetter, lowerRoman ...) is computed and put in front of the
   text, so "8.2" reads the same whether typed or generated;
 - bookmarks (``w:bookmarkStart w:name``) travel with their paragraph: our builder names them by stable ID;
-- footnote references are dropped with a warning (the code text has no footnotes).
+- footnote references are dropped (the code text has no footnotes); ``structure`` warns where it keeps the text.
 
 Headings are known by style ("Heading 1", outline level); "Title" marks the instrument's title.
 """
@@ -29,7 +29,7 @@ from typing import Any
 
 from lxml import etree
 
-from drafttools.diagnostics import Diagnostic, diag
+from drafttools.diagnostics import diag
 from drafttools.importer.blocks import (MAX_BLOCKS, MAX_FILE_BYTES, MAX_TABLE_DEPTH, MAX_UNPACKED_BYTES, MAX_XML_DEPTH,
                                         Block, Read, Refused)
 from drafttools.importer.text import join_lines, starts_block
@@ -241,7 +241,6 @@ class _Reader:
     mode: str  # "accept" | "reject" | "refuse"
     styles: dict[str, _Style]
     numbering: _Numbering
-    problems: list[Diagnostic] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)  # complex-field stack: "instr" or "result" per level
     footnotes: int = 0
     notes: list[int] = field(default_factory=list)  # footnote numbers dropped from the paragraph being read
@@ -396,7 +395,7 @@ def read_docx(path: Path, shown: str, track_changes: str = "refuse") -> Read:
         raise Refused(diag("import.tracked-changes", shown, where, f"the file holds tracked changes: {insertions} insertion(s) and {deletions} deletion(s), the first in paragraph {where}", "choose: --track-changes accept (the text as it reads with every change accepted) or --track-changes reject (the text as it was before the changes)"))
     reader = _Reader(shown, track_changes, _styles(document), _Numbering.read(document))
     found = list(_blocks(reader, body))
-    return Read(tuple(_unwrap(found, reader.count)), "paragraph", tuple(reader.problems))
+    return Read(tuple(_unwrap(found, reader.count)), "paragraph")
 
 
 SENTENCE_END = (".", ";", ":", "!", "?", "\u201d", '"', ")")
