@@ -102,6 +102,25 @@ def track_revisions(settings: Any) -> None:
     settings.append(element)
 
 
+def new_paragraph(body: Any, style_id: str) -> Any:
+    """A ``w:p`` in the given paragraph style, appended to ``w:body`` before its section properties.
+
+    Constant time (python-docx's ``add_paragraph`` looks the style up by name and scans the body each time,
+    which makes a 10,000-paragraph redline quadratic)."""
+    paragraph = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    style = OxmlElement("w:pStyle")
+    style.set(qn("w:val"), style_id)
+    ppr.append(style)
+    paragraph.append(ppr)
+    last = body[-1] if len(body) else None
+    if last is not None and last.tag == qn("w:sectPr"):
+        last.addprevious(paragraph)
+    else:
+        body.append(paragraph)
+    return paragraph
+
+
 def clear_body(body: Any) -> None:
     """Remove every block from a ``w:body`` but its final section properties (page setup, headers)."""
     for child in list(body):

@@ -18,6 +18,7 @@ from typing import Any
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
+from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.shared import Cm, Pt, RGBColor
 
 from drafttools.diff import Block, Change, Diff, Segment
@@ -126,8 +127,10 @@ def redline(diff: Diff, author: str, date: str, canvas: Canvas | None = None, re
     _header(document, f"Tracked changes: {diff.old_meta.version} \u2192 {diff.new_meta.version}")
     revisions = revisions or _redline_oxml.Revisions(author, date)
     _redline_oxml.track_revisions(document.settings.element)
+    style_ids = {name: document.styles[name].style_id for name in set(canvas.styles.values())}
+    body = document.element.body
     for block in diff.blocks:
-        paragraph = document.add_paragraph(style=_style(block, canvas.styles))
+        paragraph = DocxParagraph(_redline_oxml.new_paragraph(body, style_ids[_style(block, canvas.styles)]), document._body)
         if block.moved:
             _move_note(document, paragraph, block, author)
         for k, segment in enumerate(block.segments):
