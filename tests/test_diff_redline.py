@@ -123,3 +123,23 @@ def test_random_redlines_accept_and_reject(pair, tmp_path_factory, scripts):
     pdf = libreoffice_convert(path, path.parent)  # and LibreOffice opens every one of them
     text = " ".join(pdf_text(pdf).split())
     assert f"CASE-MARKER-{BATCH - 1}" in text and "END-OF-BATCH" in text
+
+
+def test_redline_xml_of_the_merged_article_matches_the_golden_file(pair):
+    """Old Articles 5-6 against new Article 5 (a split, a merged article, an insertion), built-in styles.
+    tests/data/diff/redline-article5.xml is regenerated on purpose: DRAFTTOOLS_REGENERATE=1 pytest -k golden."""
+    import os
+    from dataclasses import replace
+
+    from lxml import etree
+
+    from drafttools.model import number_instrument
+
+    old = number_instrument(replace(pair[0], articles=pair[0].articles[4:6]))
+    new = number_instrument(replace(pair[1], articles=pair[1].articles[4:5], preamble=()))
+    document = diff_docx.redline(diff(old, new), AUTHOR, DATE)
+    xml = etree.tostring(document.element.body, pretty_print=True, encoding="unicode")
+    golden = ROOT / "tests" / "data" / "diff" / "redline-article5.xml"
+    if os.environ.get("DRAFTTOOLS_REGENERATE"):
+        golden.write_text(xml, encoding="utf-8")
+    assert xml == golden.read_text(encoding="utf-8"), "the redline XML changed; if on purpose, regenerate the golden file"
