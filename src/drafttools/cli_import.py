@@ -45,11 +45,11 @@ def report_lines(result: Any) -> list[str]:
     """The import report as text lines: matched (how, score), new, gone, then a summary."""
     if result.instrument is None or not (result.written or result.matched or result.new):
         return [f"{result.file}: nothing written"]
-    lines = [f"matched  {p.kind:<9} {_label(p.kind, p.label):<16} {p.id:<44} {p.how} {p.score:.2f}"
+    lines = [f"matched  {p.kind:<9} {_label(p.kind, p.label):<18} {p.id:<44} {p.how} {p.score:.2f}"
              + (f" (was {_label(p.kind, p.old_label)})" if p.old_label and p.old_label != p.label else "")
              for p in result.matched]
-    lines += [f"new      {n.kind:<9} {_label(n.kind, n.label):<16} {n.id:<44} {n.text[:60]!r}" for n in result.new]
-    lines += [f"gone     {g.kind:<9} {_label(g.kind, g.label):<16} {g.id:<44} {g.text[:60]!r}" for g in result.gone]
+    lines += [f"new      {n.kind:<9} {_label(n.kind, n.label):<18} {n.id:<44} {n.text[:60]!r}" for n in result.new]
+    lines += [f"gone     {g.kind:<9} {_label(g.kind, g.label):<18} {g.id:<44} {g.text[:60]!r}" for g in result.gone]
     nodes = list(result.instrument.walk())
     shape = ", ".join(f"{sum(n.kind == k for n in nodes)} {k}s" for k in ("article", "paragraph", "item"))
     verb = "imported" if result.written else "would import (dry run)"
@@ -62,7 +62,9 @@ def report_lines(result: Any) -> list[str]:
 def _label(kind: str, label: str) -> str:
     if not label:
         return "(unnumbered)"
-    return f"Article {label}" if kind == "article" and not label.startswith("Article") else label
+    if label.startswith("Article") and kind == "paragraph":
+        return f"{label} lead-in"  # an unnumbered paragraph is known by its article
+    return f"Article {label}" if kind == "article" else label
 
 
 def _as_json(result: Any, strict: bool) -> dict[str, object]:
