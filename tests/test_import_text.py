@@ -194,6 +194,8 @@ def test_ids_kept_after_an_edit_and_a_deletion(renumber: bool, places: Places, t
     if not renumber:
         gap = next(d for d in result.diagnostics if d.code == "import.numbering-gap")
         assert "Article 6" in gap.message and gap.line > 1
+        strict = import_draft(_write(tmp_path, text), "edited-strict", "code_text", strict=True, places=places)
+        assert strict.exit_code(strict=True) == 1 and not strict.written and not (places.versions / "edited-strict").exists()
     assert len(result.linked) == 8  # references typed against the file's own numbers still find their targets
 
 

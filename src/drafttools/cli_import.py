@@ -24,13 +24,13 @@ from drafttools.cli import emit, guarded, summary_counts
 @click.option("--force", is_flag=True, help="Replace an existing version, or overwrite code_text even if it holds uncommitted work.")
 @click.option("--dry-run", is_flag=True, help="Read, match and report; write nothing.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="json: the report on stdout as JSON.")
-@click.option("--strict", is_flag=True, help="Warnings are findings too (exit 1).")
+@click.option("--strict", is_flag=True, help="Warnings are findings too: nothing is written (exit 1).")
 @guarded
 def import_cmd(file: Path, name: str, ids_from: str | None, track_changes: str, force: bool, dry_run: bool, fmt: str, strict: bool) -> None:
     """Import a draft from Word (.docx), plain text (.txt) or Markdown (.md) as a code text version."""
     from drafttools.importer import import_draft
 
-    result = import_draft(file, name, ids_from, track_changes=track_changes, force=force, dry_run=dry_run)
+    result = import_draft(file, name, ids_from, track_changes=track_changes, force=force, dry_run=dry_run, strict=strict)
     emit(result.diagnostics, strict)
     if fmt == "json":
         click.echo(json.dumps(_as_json(result, strict), indent=2, ensure_ascii=False))

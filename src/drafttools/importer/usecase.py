@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from drafttools import ledger, parse, rewrite, sources, versions, xref
-from drafttools.diagnostics import Diagnostic, Severity, UsageError, diag, exit_code
+from drafttools.diagnostics import Diagnostic, UsageError, diag, exit_code, is_finding
 from drafttools.importer import match as matching
 from drafttools.importer.blocks import Read, Refused
 from drafttools.importer.structure import Draft, recognise
@@ -69,8 +69,10 @@ class Places:
 
 
 def import_draft(file: Path, name: str, ids_from: str | None = None, *, track_changes: str = "refuse",
-                 force: bool = False, dry_run: bool = False, places: Places | None = None) -> ImportResult:
-    """Import ``file`` as the version ``name`` (``code_text`` for the source itself)."""
+                 force: bool = False, dry_run: bool = False, strict: bool = False,
+                 places: Places | None = None) -> ImportResult:
+    """Import ``file`` as the version ``name`` (``code_text`` for the source itself).  Nothing is written when
+    there is an error (or, with ``strict``, a warning)."""
     places = places or Places.from_settings()
     shown = sources.display(file)
     _check_arguments(file, name, track_changes)
@@ -87,7 +89,7 @@ def import_draft(file: Path, name: str, ids_from: str | None = None, *, track_ch
     base = earlier.instrument if earlier is not None else None
     if earlier is not None and base is None:
         problems += earlier.diagnostics
-    if _blocking(problems):
+    if _blocking(problems, strict):
         return replace(result, instrument=draft.instrument, diagnostics=tuple(problems))
     if not force and not dry_run and (refusal := _refusal(target, name)) is not None:
         return replace(result, instrument=draft.instrument, diagnostics=(*problems, refusal))
@@ -95,6 +97,8 @@ def import_draft(file: Path, name: str, ids_from: str | None = None, *, track_ch
     taken = set(book) | _all_ids(places)
     found = matching.match(draft.instrument, draft.typed, base, taken, book, shown)
     problems += found.problems
+    if _blocking(problems, strict):
+        return replace(result, instrument=draft.instrument, diagnostics=tuple(problems))
     instrument = _with_ids(draft.instrument, found.ids, _meta(draft, base, name, file, target))
     written, linked = _write(instrument, draft, target, file, book, dry_run)
     return replace(result, instrument=written, matched=found.matched, new=found.new, gone=found.gone,
@@ -126,8 +130,8 @@ def read_file(file: Path, shown: str, track_changes: str) -> Read:
     return read_docx(file, shown, track_changes)
 
 
-def _blocking(problems: list[Diagnostic]) -> bool:
-    return any(p.severity is Severity.ERROR for p in problems)
+def _blocking(problems: list[Diagnostic], strict: bool) -> bool:
+    return any(is_finding(p, strict) for p in problems)
 
 
 def _refusal(target: Path, name: str) -> Diagnostic | None:
