@@ -64,3 +64,17 @@ def test_text_that_looks_like_markup_reads_back_as_written(text: str, tmp_path: 
     again = _write(myst.serialize(model), tmp_path / "out")
     assert _shape(again) == _shape(model)
     assert again.meta.title == model.meta.title
+
+
+TITLES = ["Monitoring: institutional arrangements", "Data # gathering", "'quoted' title", '"double"', "| pipe", "> quote",
+          "[Bracketed] title", "- dash start", "% percent", "title with \\ backslash", "Caf\u00e9 \u2013 na\u00efve", "null"]
+
+
+def test_titles_that_yaml_would_misread(tmp_path: Path) -> None:
+    """MyST reads directive options as YAML: a title with '#', a quote, '|' or '>' is written quoted."""
+    loc = Loc("x", 1)
+    articles = tuple(Article(f"art-{n}", title, (Paragraph(f"p-{n}", (Text("x"),), loc),), loc)
+                     for n, title in zip("abcdefghijklmnop", TITLES))
+    model = number_instrument(Instrument(Meta("T", "v1", "2009-01-01", "draft"), articles))
+    again = _write(myst.serialize(model), tmp_path / "out")
+    assert [a.title for a in again.articles] == TITLES

@@ -24,6 +24,7 @@ _BRACKET_MARKUP = re.compile(r"\[(?=\^)|\[(?=[^\]]*\]\s*[(\[:])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 # A word that would open a Markdown block (heading, quote, list, fence, comment, rule...) at the start of a line.
 _BLOCK_START = re.compile(r"^(?:[#>+\-=%:|~]|\d{1,9}[.)](?:\s|$)|\(.*\)=)")
+_PLAIN_OPTION = re.compile(r"[^\W_](?:[\w ,.;()\u2013\u2014/-]*[\w.)])?")
 _NBSP_HOLD = "\x00"  # stands for a space inside a role while wrapping
 
 
@@ -66,7 +67,7 @@ def _toml_string(value: str) -> str:
 def article_source(article: Article) -> str:
     head = [_open(5, "article", article.id)]
     if article.title:
-        head.append(f":title: {_one_line(article.title)}")
+        head.append(f":title: {_option(_one_line(article.title))}")
     body = "\n".join(_paragraph(p) for p in article.paragraphs)
     return "\n".join(head) + "\n\n" + body + ":::::\n"
 
@@ -91,6 +92,12 @@ def _item(item: Item) -> str:
 
 def _open(colons: int, kind: str, node_id: str | None) -> str:
     return f"{':' * colons}{{{kind}}}" + (f" {node_id}" if node_id else "")
+
+
+def _option(value: str) -> str:
+    """A directive option value: as typed when plain, else double-quoted (MyST reads options as YAML, where
+    '#', a quote, '|' or '>' would change the meaning)."""
+    return value if _PLAIN_OPTION.fullmatch(value) else json.dumps(value, ensure_ascii=False)
 
 
 def _one_line(text: str) -> str:
