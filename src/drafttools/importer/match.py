@@ -90,6 +90,16 @@ def node_text(node: Node, instrument: Instrument) -> str:
     return " ".join(plain_text(node.inlines, instrument, node).split())
 
 
+def _mint_text(node: Node, instrument: Instrument) -> str:
+    """The words a new ID is made from: the element's own, or (when it has none that count, as "WHO shall:"
+    or a lead-in without text) its article's title, so the ID is never a bare "paragraph-2"."""
+    text = node_text(node, instrument)
+    if ids.slug_words(text) or isinstance(node, Article):
+        return text
+    article = instrument.article_of(node)
+    return f"{article.title} {node.kind}" if article is not None else text
+
+
 def _content(node: Node, instrument: Instrument) -> list[str]:
     """What content matching compares: an article's title and all its text; an element's own text."""
     if isinstance(node, Article):
@@ -146,7 +156,7 @@ def match(new: Instrument, typed: tuple[str, ...], old: Instrument | None, taken
     for index, node in enumerate(nodes):  # 3. mint
         if index in assigned:
             continue
-        minted = ids.mint(node.kind, node_text(node, new), busy)
+        minted = ids.mint(node.kind, _mint_text(node, new), busy)
         busy.add(minted)
         assigned[index] = minted
         new_lone.append(Lone(node.kind, minted, labels[index], node_text(node, new)))
