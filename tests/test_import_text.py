@@ -132,6 +132,10 @@ def test_title_preamble_lead_in_items_roman_brackets_footnotes(places: Places, t
     codes = _codes(result)
     assert codes.count("import.footnote") == 1 and codes.count("import.roman-items") == 1 and codes.count("import.nested-item") == 2
     assert [c.after for c in result.linked] == ["paragraph {xref}`member-states-act` above"]
+    from drafttools import ids
+
+    assert all(ids.problem(n.id) is None and not ids.looks_number_derived(n.id) for n in result.new)
+    assert next(n.id for n in result.new if n.text == "WHO shall:") == "measures-paragraph"
 
 
 MARKDOWN = """---
