@@ -15,6 +15,7 @@ Moves are written as a deletion plus an insertion (with a comment made by the ca
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
@@ -119,6 +120,19 @@ def new_paragraph(body: Any, style_id: str) -> Any:
     else:
         body.append(paragraph)
     return paragraph
+
+
+def detach(element: Any) -> Any:
+    """Remove an element from its parent and return it (a row to copy, for instance)."""
+    element.getparent().remove(element)
+    return element
+
+
+def append_copy(parent: Any, element: Any) -> Any:
+    """Append a deep copy of ``element`` to ``parent`` in constant time; returns the copy."""
+    copied = deepcopy(element)
+    parent.append(copied)
+    return copied
 
 
 def clear_body(body: Any) -> None:

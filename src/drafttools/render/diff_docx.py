@@ -18,6 +18,7 @@ from typing import Any
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.shared import Cm, Pt, RGBColor
 
@@ -207,11 +208,20 @@ def synoptic(diff: Diff, template: Path | None = None) -> Any:
     document.add_paragraph(f"Old: {diff.old_meta.version} ({diff.old_meta.date})   New: {diff.new_meta.version} ({diff.new_meta.date})")
     table = document.add_table(rows=1, cols=3)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, (diff.old_meta.version, diff.new_meta.version, "What changed")):
+    table.autofit = False
+    widths = (Cm(11.5), Cm(11.5), Cm(3.7))
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    for cell, text, width in zip(table.rows[0].cells, (diff.old_meta.version, diff.new_meta.version, "What changed"), widths):
+        cell.width = width
         cell.paragraphs[0].add_run(text).bold = True
     _redline_oxml.repeat_header_row(table.rows[0]._tr)
+    blank = table.add_row()
+    for cell, width in zip(blank.cells, widths):
+        cell.width = width
+    template = _redline_oxml.detach(blank._tr)  # each row is a copy: python-docx's add_row is linear in the rows
     for change in diff.changes():
-        row = table.add_row().cells
+        row = [_Cell(tc, table) for tc in _redline_oxml.append_copy(table._tbl, template).tc_lst]
         bold = change.kind == "article"
         for cell, side in ((row[0], "old"), (row[1], "new")):
             part = change.old if side == "old" else change.new
@@ -224,13 +234,6 @@ def synoptic(diff: Diff, template: Path | None = None) -> Any:
                 for run in paragraph.runs:
                     run.bold = True
         row[2].paragraphs[0].add_run(_what(change))
-    widths = (Cm(11.5), Cm(11.5), Cm(3.7))
-    table.autofit = False
-    for column, width in zip(table.columns, widths):
-        column.width = width
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths):
-            cell.width = width
     return document
 
 
