@@ -192,6 +192,7 @@ def _bad_cases(tmp_path: Path) -> dict[str, tuple[Path, str, int]]:
         "not a Word file": (text, "import.format", 0),
         "legacy .doc (OLE with a WordDocument stream)": (legacy, "import.legacy-doc", 0),
         "password-protected (encrypted OLE)": (encrypted, "import.encrypted", 0),
+        "Strict Open XML": (_zip(tmp_path / "strict.docx", {"[Content_Types].xml": "<Types/>", "word/document.xml": '<w:document xmlns:w="http://purl.oclc.org/ooxml/wordprocessingml/main"/>'}), "import.format", 0),
         "an ODF package named .docx": (_zip(tmp_path / "odt.docx", {"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"}), "import.format", 0),
         "truncated download": (truncated, "import.format", 0),
         "no article": (make_docx(tmp_path / "none.docx", p("Minutes of the meeting") + p("Nothing here is numbered.")), "import.no-article", 1),

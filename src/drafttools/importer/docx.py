@@ -19,6 +19,7 @@ Headings are known by style ("Heading 1", outline level); "Title" marks the inst
 
 from __future__ import annotations
 
+import io
 import re
 import string
 import zipfile
@@ -77,10 +78,14 @@ def _sniff(path: Path, shown: str) -> None:
         with zipfile.ZipFile(path) as package:
             names = package.namelist()
             unpacked = sum(info.file_size for info in package.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
+            with package.open("word/document.xml") if "word/document.xml" in names else io.BytesIO() as part:
+                head = part.read(4096)
+    except (zipfile.BadZipFile, OSError, RuntimeError) as exc:  # RuntimeError: an encrypted zip member
         raise Refused(diag("import.unreadable", shown, 0, f"the Word package is damaged: {exc}")) from None
     if "word/document.xml" not in names:
         raise Refused(diag("import.format", shown, 0, "a zip package without word/document.xml: not a Word document (an .odt, .xlsx or .pptx?)", "save it as .docx"))
+    if b"purl.oclc.org/ooxml/wordprocessingml" in head:
+        raise Refused(diag("import.format", shown, 0, "this is a Strict Open XML document, which python-docx cannot read", "save it from Word as 'Word Document (*.docx)', not 'Strict Open XML Document'"))
     if unpacked > MAX_UNPACKED_BYTES:
         raise Refused(diag("import.too-large", shown, 0, f"the package unpacks to {unpacked:,} bytes (at most {MAX_UNPACKED_BYTES:,})", "this is not a draft; check where the file came from"))
 
