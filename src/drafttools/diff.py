@@ -615,19 +615,19 @@ def _blocks(state: _State, anchors: list[tuple[int, int]], changes: dict[tuple[i
     out: list[Block] = []
     k = 0
     while k < len(steps):
-        i, j = steps[k]
+        at_old, at_new = steps[k]
         after = steps[k + 1] if k + 1 < len(steps) else (None, None)
-        if i is not None and j is not None:
-            joined = _split_blocks(state, i, j, after, changes) or _merge_blocks(state, i, j, after, changes)
+        if at_old is not None and at_new is not None:
+            joined = _split_blocks(state, at_old, at_new, after, changes) or _merge_blocks(state, at_old, at_new, after, changes)
             if joined:
                 out += joined
                 k += 2
                 continue
-            out.append(_kept(state, old[i], new[j], changes))
-        elif i is not None:
-            out.append(_removed(state, old[i], changes))
-        elif j is not None:
-            out.append(_added(state, new[j], changes))
+            out.append(_kept(state, old[at_old], new[at_new], changes))
+        elif at_old is not None:
+            out.append(_removed(state, old[at_old], changes))
+        elif at_new is not None:
+            out.append(_added(state, new[at_new], changes))
         k += 1
     return tuple(out)
 
