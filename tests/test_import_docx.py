@@ -270,3 +270,20 @@ def test_bookmarks_that_cannot_be_kept(places: Places, tmp_path: Path) -> None:
     given = [n.id for n in result.instrument.walk()]
     assert given[0] == "art-objectives" and given[2] == "voluntary-nature"
     assert given[1] != "old-retired-paragraph" and given[3] != "voluntary-nature" and given[4] != "article-1-objectives"
+
+
+def _link(anchor: str, shown: str) -> str:
+    return f'<w:hyperlink w:anchor="{anchor}"><w:r><w:t>{shown}</w:t></w:r></w:hyperlink>'
+
+
+def test_links_to_bookmarks_become_references_even_when_their_number_is_stale(places: Places, tmp_path: Path) -> None:
+    body = "".join([
+        p("Article 1 \u2013 Links"),
+        p(bookmark("first-point", 1), "1.1 First point."),
+        p("1.2 See paragraph ", _link("first-point", "9.9"), " above and ", _link("gone-elsewhere", "7.7"), "."),
+    ])
+    result = import_draft(make_docx(tmp_path / "links.docx", body), "links", places=places)
+    assert result.exit_code() == 0 and result.instrument is not None
+    first, second = result.instrument.articles[0].paragraphs
+    assert plain.block_text(second, result.instrument) == "1.2  See paragraph 1.1 above and 7.7."
+    assert f"See paragraph {{xref}}`{first.id}` above and 7.7." in (places.versions / "links" / "article-01.md").read_text()

@@ -7,6 +7,7 @@ numbering (the reader puts the generated label in front).  ``where`` counts line
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from drafttools.diagnostics import Diagnostic
@@ -17,6 +18,17 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a DOCX that unpacks to more is a zip b
 MAX_BLOCKS = 20_000
 MAX_TABLE_DEPTH = 3
 MAX_XML_DEPTH = 200
+
+
+# An internal hyperlink to a bookmark (our builder's cross-references) travels in a block's text as
+# LINK_OPEN anchor LINK_MID shown-text LINK_CLOSE; private-use characters, so they cannot clash with the text.
+LINK_OPEN, LINK_MID, LINK_CLOSE = "\ue010", "\ue011", "\ue012"
+LINK = re.compile(f"{LINK_OPEN}([^{LINK_MID}]*){LINK_MID}([^{LINK_CLOSE}]*){LINK_CLOSE}")
+
+
+def unlinked(text: str) -> str:
+    """The text a reader sees: links replaced by their shown text."""
+    return LINK.sub(r"\2", text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,8 @@ because the text a reader sees is not ``Paragraph.text``:
   "%1.%2" or "(%3)", ``w:numFmt`` decimal, lowerLetter, lowerRoman ...) is computed and put in front of the
   text, so "8.2" reads the same whether typed or generated;
 - bookmarks (``w:bookmarkStart w:name``) travel with their paragraph: our builder names them by stable ID;
+- internal hyperlinks (``w:hyperlink w:anchor``: our builder's cross-references) are kept as links to their
+  bookmark, so a reference finds its target even when its shown number has gone stale;
 - footnote references are dropped (the code text has no footnotes); ``structure`` warns where it keeps the text.
 
 Headings are known by style ("Heading 1", outline level); "Title" marks the instrument's title.
@@ -32,7 +34,7 @@ from lxml import etree
 
 from drafttools.diagnostics import diag
 from drafttools.importer.blocks import (MAX_BLOCKS, MAX_FILE_BYTES, MAX_TABLE_DEPTH, MAX_UNPACKED_BYTES, MAX_XML_DEPTH,
-                                        Block, Read, Refused)
+                                        LINK_CLOSE, LINK_MID, LINK_OPEN, Block, Read, Refused)
 from drafttools.importer.text import join_lines, starts_block
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -290,6 +292,10 @@ class _Reader:
                     self._walk(child, parts, bookmarks)
             elif tag == _w("bookmarkStart"):
                 bookmarks.append(child.get(_w("name")) or "")
+            elif tag == _w("hyperlink") and (anchor := child.get(_w("anchor")) or "") and not anchor.startswith("_"):
+                parts.append(f"{LINK_OPEN}{anchor}{LINK_MID}")  # a link to a bookmark: a cross-reference
+                self._walk(child, parts, bookmarks)
+                parts.append(LINK_CLOSE)
             elif tag in _TRANSPARENT:
                 self._walk(child, parts, bookmarks)
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from drafttools import ids
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.importer.blocks import Block, Read
-from drafttools.model import Article, Instrument, Item, Loc, Meta, Paragraph, Text, number_instrument
+from drafttools.importer.blocks import LINK, Block, Read, unlinked
+from drafttools.model import Article, Inline, Instrument, Item, Loc, Meta, Paragraph, Ref, Text, number_instrument
 
 # ------------------------------------------------------------------------------------------ conventions (data)
 
@@ -139,11 +139,11 @@ class _Recogniser:
 
     def article_heading(self, block: Block) -> tuple[str, str] | None:
         """(typed number, title) when the block is an article heading, by pattern or (failing any) by style."""
-        found = heading_match(block.text.strip(), block.heading > 0)
+        found = heading_match(unlinked(block.text).strip(), block.heading > 0)
         if found is not None:
             return found
         if self.style_articles and block.heading and (self.title or self.articles):
-            return "", block.text.strip()
+            return "", unlinked(block.text).strip()
         return None
 
     def start_article(self, index: int, typed: str, title: str) -> int:
@@ -151,7 +151,7 @@ class _Recogniser:
         bookmarks = block.bookmarks
         index += 1
         if not title and index < len(self.blocks) and self.could_be_title(self.blocks[index]):
-            title, bookmarks = self.blocks[index].text.strip(), bookmarks + self.blocks[index].bookmarks
+            title, bookmarks = unlinked(self.blocks[index].text).strip(), bookmarks + self.blocks[index].bookmarks
             index += 1
         if typed:
             self.check_sequence("article", block, int(typed), int(self.articles[-1].typed) if self.articles and self.articles[-1].typed else 0, f"Article {typed}")
@@ -168,10 +168,10 @@ class _Recogniser:
         if block.in_table or FRONT_STYLE.search(block.style) or (not self.title and FRONT_LABEL.match(text)):
             return False
         if block.title_style:  # what came before a title-styled block is the paper around the instrument
-            self.title, self.preamble = text, []
+            self.title, self.preamble = unlinked(text), []
             self.problems = [p for p in self.problems if p.code != "import.footnote" or p.line > block.where]
         elif not self.title:
-            self.title = text
+            self.title = unlinked(text)
         else:
             self.preamble.append(_Para(text, block, numbered=True))
         return True
@@ -260,16 +260,27 @@ class _Recogniser:
         items = []
         for text, block, letter in para.items:
             typed.append(f"{prefix}{letter}" if prefix else "")
-            items.append(Item(_bookmark(block.bookmarks), _inlines(text), self.loc(block), block.where))
-        return Paragraph(_bookmark(para.block.bookmarks), _inlines(para.text), self.loc(para.block), tuple(items),
-                         para.numbered, para.block.where)
+            items.append(Item(_bookmark(block.bookmarks), _inlines(text, self.loc(block)), self.loc(block), block.where))
+        return Paragraph(_bookmark(para.block.bookmarks), _inlines(para.text, self.loc(para.block)), self.loc(para.block),
+                         tuple(items), para.numbered, para.block.where)
 
     def loc(self, block: Block) -> Loc:
         return Loc(self.path, block.where)
 
 
-def _inlines(text: str) -> tuple[Text, ...]:
-    return (Text(text),) if text else ()
+def _inlines(text: str, loc: Loc) -> tuple[Inline, ...]:
+    """Text, with each link to a bookmark as a reference to that bookmark's name; the shown text rides along
+    as ``written`` until the import resolves the name to an ID (or falls back to the text)."""
+    pieces: list[Inline] = []
+    cursor = 0
+    for link in LINK.finditer(text):
+        if link.start() > cursor:
+            pieces.append(Text(text[cursor : link.start()]))
+        pieces.append(Ref(link.group(1).replace("_", "-").lower(), loc, link.group(2)))
+        cursor = link.end()
+    if cursor < len(text):
+        pieces.append(Text(text[cursor:]))
+    return tuple(pieces)
 
 
 def _bookmark(names: tuple[str, ...]) -> str | None:
@@ -285,6 +296,6 @@ def recognise(read: Read, path: str) -> Draft:
     recogniser.run()
     if not recogniser.articles:
         first = next((b for b in read.blocks if b.text.strip()), None)
-        seen = f"; it begins {first.text.strip()[:60]!r}" if first else "; it holds no text"
+        seen = f"; it begins {unlinked(first.text).strip()[:60]!r}" if first else "; it holds no text"
         recogniser.problems.append(diag("import.no-article", path, first.where if first else 0, f"no article heading ('Article 1 – Title') found in {len(read.blocks)} {read.unit}s{seen}", "give each article a heading 'Article N – Title' (or a Heading style) and number its paragraphs N.M"))
     return recogniser.draft()

@@ -24,7 +24,7 @@ from drafttools.diagnostics import Diagnostic, UsageError, diag, exit_code, is_f
 from drafttools.importer import match as matching
 from drafttools.importer.blocks import Read, Refused
 from drafttools.importer.structure import Draft, recognise
-from drafttools.model import Article, Instrument, Item, Meta, Paragraph, Text, number_instrument
+from drafttools.model import Article, Inline, Instrument, Item, Meta, Paragraph, Ref, Text, number_instrument
 from drafttools.render import myst
 
 TEXT_SUFFIXES = {".txt": False, ".text": False, ".md": True, ".markdown": True}
@@ -193,11 +193,19 @@ def _meta(draft: Draft, base: Instrument | None, name: str, file: Path, target: 
 
 
 def _with_ids(instrument: Instrument, given: tuple[str, ...], meta: Meta) -> Instrument:
+    """The draft with its final IDs, and each link to a bookmark pointed at the ID its element now carries."""
+    nodes = list(instrument.walk())
+    targets = {node.id: final for node, final in zip(nodes, given) if node.id}
+    finals = set(given)
     feed: Iterator[str] = iter(given)
+
+    def inlines(pieces: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        return tuple(_link_target(piece, targets, finals) if isinstance(piece, Ref) else piece for piece in pieces)
 
     def paragraph(p: Paragraph) -> Paragraph:
         own = next(feed)
-        return replace(p, id=own, items=tuple(replace(i, id=next(feed)) for i in p.items))
+        items = tuple(replace(i, id=next(feed), inlines=inlines(i.inlines)) for i in p.items)
+        return replace(p, id=own, inlines=inlines(p.inlines), items=items)
 
     preamble = tuple(paragraph(p) for p in instrument.preamble)
     articles = []
@@ -205,6 +213,16 @@ def _with_ids(instrument: Instrument, given: tuple[str, ...], meta: Meta) -> Ins
         own = next(feed)
         articles.append(replace(article, id=own, paragraphs=tuple(paragraph(p) for p in article.paragraphs)))
     return number_instrument(Instrument(meta, tuple(articles), preamble))
+
+
+def _link_target(ref: Ref, targets: dict[str, str], finals: set[str]) -> Inline:
+    """A Word link to bookmark B → a reference to the ID now carried by the element B marked (B cut to 40
+    characters is matched by prefix); a link to nothing imported falls back to the text it showed."""
+    target = targets.get(ref.target) or (ref.target if ref.target in finals else None)
+    if target is None and len(ref.target) >= matching.BOOKMARK_LIMIT:
+        longer = [i for i in finals if i.startswith(ref.target)]
+        target = longer[0] if len(longer) == 1 else None
+    return Ref(target, ref.loc) if target is not None else Text(ref.written or "")
 
 
 # --------------------------------------------------------------------------------------------------- writing
