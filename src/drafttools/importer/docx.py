@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import io
 import re
-import string
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -32,6 +31,7 @@ from typing import Any
 
 from lxml import etree
 
+from drafttools import conventions
 from drafttools.diagnostics import diag
 from drafttools.importer.blocks import (MAX_BLOCKS, MAX_FILE_BYTES, MAX_TABLE_DEPTH, MAX_UNPACKED_BYTES, MAX_XML_DEPTH,
                                         LINK_CLOSE, LINK_MID, LINK_OPEN, Block, Read, Refused)
@@ -120,8 +120,8 @@ class _Level:
 
 def format_number(value: int, fmt: str) -> str:
     """A counter as Word prints it in ``w:numFmt`` ``fmt``."""
-    if fmt in ("lowerLetter", "upperLetter"):
-        letters = string.ascii_lowercase[(value - 1) % 26] * ((value - 1) // 26 + 1)
+    if fmt in ("lowerLetter", "upperLetter"):  # Word doubles letters after z (aa, bb), as UN documents do
+        letters = conventions.item_number(value - 1).strip("()")
         return letters if fmt == "lowerLetter" else letters.upper()
     if fmt in ("lowerRoman", "upperRoman"):
         roman = _roman(value)
