@@ -79,7 +79,7 @@ def test_typing_article_10_4_in_8_3(code_copy: Path) -> None:
     # 10.4 exists in the 2009 draft: the typed reference resolves, but it is not linked, so it would not follow
     # a renumbering: an error that `check --fix` mends...
     assert [(d["code"], d["line"]) for d in found] == [("xref.untagged", line)]
-    assert "'periodic-reporting'" not in found[0]["message"] and "10.4 is 'nongovernmental-organizations-other-interested'" in found[0]["message"]
+    assert "'periodic-reporting'" not in found[0]["message"] and "10.4 is 'observations-by-nongovernmental-bodies'" in found[0]["message"]
     edit(article, "Article 10.4.", "Article 10.9.")
     code, found = findings(code_copy)
     # ...while one naming nothing cannot be mended

@@ -62,7 +62,7 @@ def test_fix_handles_a_phrase_across_a_line_break_and_ranges(code_copy: Path) ->
     result = CliRunner().invoke(main, ["check", str(code_copy), "--fix"])
     assert result.exit_code == 0, result.stderr
     after = path.read_text(encoding="utf-8")
-    assert "to paragraphs\n{xref}`stakeholders-understand-shared-responsibilities` to {xref}`extent-possible-monitor-regulate` below." in after
+    assert "to paragraphs\n{xref}`shared-responsibilities` to {xref}`extent-possible-monitor-regulate` below." in after
     instrument = load(code_copy).instrument
     assert "paragraphs 9.4 to 9.6 below" in plain.render(instrument)
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+import re
+
 from drafttools import ids
 from drafttools.cli import main
 
@@ -137,8 +139,8 @@ def test_ids_refuses_an_unreadable_text(tmp_path: Path) -> None:
 
 
 # The ID rules, from a corpus of cases.
-VALID = ["art-objectives", "data-to-secretariat", "a", "x1", "who-functions", "a" * 64]
-MALFORMED = {"": "empty", "Data": "upper-case", "1st-item": "letter", "data--x": "hyphen", "data-": "hyphen", "data_x": "'_'", "a" * 65: "65 characters", "donnée": "'é'"}
+VALID = ["art-objectives", "data-to-secretariat", "a", "x1", "who-functions", "a" * 40]
+MALFORMED = {"": "empty", "Data": "upper-case", "1st-item": "letter", "data--x": "hyphen", "data-": "hyphen", "data_x": "'_'", "a" * 41: "41 characters", "donnée": "'é'"}
 NUMBER_LIKE = ["art-8", "p8-3", "para-8-2-c", "a8", "item-8-2-c", "article8", "8-2"]
 WORDY = ["art-information-exchange", "data-to-secretariat", "who-functions", "database-of-laws"]
 
@@ -156,5 +158,11 @@ def test_minting_uses_words_and_avoids_taken_ids() -> None:
     assert ids.mint("article", "Information exchange", set()) == "art-information-exchange"
     assert ids.mint("paragraph", "Member States should designate a national authority", set()) == "designate-national-authority"
     assert ids.mint("paragraph", "Member States should designate a national authority", {"designate-national-authority"}) == "designate-national-authority-2"
-    assert ids.mint("item", "2009: 12 3", set()) == "item"  # no word to use: the kind, never a number
+    # no usable word: the fallback's words (the article title), else a letters-only tag, never a number
+    assert ids.mint("paragraph", "WHO shall:", set(), fallback="Monitoring and institutional arrangements") == "monitoring-institutional-arrangements"
+    tagged = ids.mint("item", "2009: 12 3", set())
+    assert re.fullmatch(r"item-[a-z]{6}", tagged) and not ids.looks_number_derived(tagged)
+    assert ids.mint("item", "2009: 12 3", {tagged}) == tagged + "-2"
+    long = ids.mint("paragraph", "Internationalization standardization harmonization institutionalization", set())
+    assert len(long) <= ids.MAX_LENGTH and ids.problem(long) is None
     assert ids.problem(ids.mint("paragraph", "Ça va? Über-große Wörter!", set())) is None

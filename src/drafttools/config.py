@@ -29,9 +29,13 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
-@lru_cache(maxsize=4)
 def settings(start: Path | None = None) -> Settings:
-    here = (start or Path.cwd()).resolve()
+    """The settings of the project holding ``start`` (default: the working folder), read once per folder."""
+    return _settings((start or Path.cwd()).resolve(), Path.cwd())
+
+
+@lru_cache(maxsize=8)
+def _settings(here: Path, cwd: Path) -> Settings:  # cwd is part of the key: the paths are shown relative to it
     root = find_root(here)
     table: dict[str, object] = {}
     if root is not None:
@@ -54,3 +58,6 @@ def _relative(path: Path) -> Path:
         return path.relative_to(Path.cwd())
     except ValueError:
         return path
+
+
+settings.cache_clear = _settings.cache_clear  # type: ignore[attr-defined]  # for a test that rewrites pyproject.toml

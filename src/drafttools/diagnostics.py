@@ -61,7 +61,7 @@ CODES: dict[str, Code] = _table(
     # identities
     ("id.missing", E, "an article, paragraph or item has no stable ID; `drafttools ids` gives it one"),
     ("id.duplicate", E, "two elements carry the same ID; the message names the first definition"),
-    ("id.malformed", E, "an ID breaks the ID rules (lower-case letters, digits and single hyphens, starting with a letter, at most 64 characters)"),
+    ("id.malformed", E, "an ID breaks the ID rules (lower-case letters, digits and single hyphens, starting with a letter, at most 40 characters, which is what a Word bookmark name keeps)"),
     ("id.number-like", W, "an ID looks derived from a printed number, which will change; choose a word-based ID"),
     ("id.orphan", E, "an ID is attached to nothing: an element with no text, or a MyST target that labels no element"),
     ("id.reused", E, "an ID that was retired (its element deleted) is used again; IDs are never reused"),

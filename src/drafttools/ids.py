@@ -7,11 +7,14 @@ they name.  Standard library only; tested from a corpus of cases in tests/test_i
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Container
 
-MAX_LENGTH = 64
+# Word and LibreOffice keep at most 40 characters of a bookmark name, and every ID becomes a bookmark in the
+# DOCX we build, so an ID longer than that would not survive a round trip through Word.
+MAX_LENGTH = 40
 ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 # "art-8", "p8-3", "para-8-2-c", "8.2", "a8p2": IDs that restate a number, which renumbering will falsify.
 NUMBER_LIKE = re.compile(
@@ -60,21 +63,27 @@ def slug_words(text: str, limit: int = 4) -> list[str]:
     return (distinctive if len(distinctive) >= 2 else words)[:limit]
 
 
-def mint(kind: str, text: str, taken: Container[str]) -> str:
+def _letters(text: str, count: int = 6) -> str:
+    """A short letters-only tag derived from ``text``: stable, and never mistaken for a number."""
+    digest = hashlib.sha1(text.encode("utf-8")).digest()
+    return "".join(chr(ord("a") + b % 26) for b in digest[:count])
+
+
+def mint(kind: str, text: str, taken: Container[str], fallback: str = "") -> str:
     """A new ID for an element of ``kind`` with ``text``, colliding with nothing in ``taken``.
 
-    ``taken`` holds every ID in use and every ID ever retired, so a minted ID is never a reused one.
+    ``taken`` holds every ID in use and every ID ever retired, so a minted ID is never a reused one.  When the
+    text has no usable word ("WHO shall:"), the words of ``fallback`` (say, the article's title) are used, and
+    failing those a letters-only tag, so the result never looks number-derived.
     """
-    words = slug_words(text) or [kind]
+    words = slug_words(text) or slug_words(fallback)
     prefix = PREFIX.get(kind, "")
-    base = "-".join(([prefix] if prefix else []) + words)[:MAX_LENGTH].strip("-")
-    if not base[0].isalpha():
-        base = f"{kind}-{base}"
-    if looks_number_derived(base):
-        base = f"{kind}-{base}"
+    base = "-".join(([prefix] if prefix else []) + words)[:MAX_LENGTH].strip("-") if words else ""
+    if not base or not base[0].isalpha() or base == prefix or looks_number_derived(base):
+        base = f"{kind}-{_letters(text or fallback or kind)}"
     candidate, n = base, 2
     while candidate in taken:
         suffix = f"-{n}"
-        candidate = base[: MAX_LENGTH - len(suffix)] + suffix
+        candidate = base[: MAX_LENGTH - len(suffix)].rstrip("-") + suffix
         n += 1
     return candidate

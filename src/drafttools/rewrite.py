@@ -73,7 +73,8 @@ def add_ids(instrument: Instrument, used: set[str], dry_run: bool = False) -> li
         match = _DIRECTIVE.match(before)
         if match is None or match["kind"] != node.kind:
             continue  # not the plain directive line we expect: leave it for a human
-        new_id = ids.mint(node.kind, mint_text(node, instrument), taken)
+        article = instrument.article_of(node)
+        new_id = ids.mint(node.kind, mint_text(node, instrument), taken, fallback=article.title if article else "")
         taken.add(new_id)
         after = f"{match['fence']} {new_id}"
         handle.set(node.loc.line - 1, after)
