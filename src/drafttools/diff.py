@@ -31,14 +31,17 @@ from __future__ import annotations
 import re
 import zlib
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from typing import TypeVar
 
 from drafttools import conventions
 from drafttools.diagnostics import Diagnostic, diag
 from drafttools.model import Article, Instrument, Item, Meta, Node, Paragraph, Ref, Text, plain_text, ref_label
 from drafttools.xref import find_references
+
+_T = TypeVar("_T")
 
 SIMILARITY_THRESHOLD = 0.6  # content alignment: word-token SequenceMatcher ratio at or above this
 CONTAINMENT_THRESHOLD = 0.6  # split/merge: share of the piece's tokens found in its source, at or above this
@@ -315,30 +318,68 @@ def _tie(i: int, j: int) -> tuple[int, int, int]:
 
 def _align_content(old: list[_Flat], new: list[_Flat], pairs: dict[int, tuple[int, Match]], kind: str) -> None:
     left, right = _free(old, new, pairs, kind)
+    for found in align_by_content(left, right, key=lambda f: f.key, place=lambda f: f.index):
+        pairs[left[found.old].index] = (right[found.new].index, Match(found.how, found.score))
+
+
+@dataclass(frozen=True, slots=True)
+class ContentPair:
+    """One pair found by ``align_by_content``: positions in the two lists, ``how`` ("exact" | "similar"), score."""
+
+    old: int
+    new: int
+    how: str
+    score: float
+
+
+def align_by_content(old_items: Sequence[_T], new_items: Sequence[_T], key: Callable[[_T], str],
+                     threshold: float = SIMILARITY_THRESHOLD, *, place: Callable[[_T], int] | None = None,
+                     rank: Callable[[int, int, float], float | None] | None = None,
+                     near: Callable[[list[list[str]], list[list[str]]], Iterable[Sequence[int]]] | None = None) -> list[ContentPair]:
+    """Pair two lists by content, each item at most once: identical ``key`` texts first, then word-token
+    ``similarity`` at or above ``threshold``, best pairs first (ties: nearest ``place``, the same whichever
+    list is called old).
+
+    ``rank(old, new, score)`` may re-rank a similar pair (or refuse it with None); ``near(old_tokens,
+    new_tokens)`` gives, per old item, the positions of the new items worth comparing (default: all, or past
+    ``SIMILARITY_WINDOW``² pairs those of about the same rank).
+    """
+    olds, news = [key(item) for item in old_items], [key(item) for item in new_items]
+    where_old = [place(item) if place else k for k, item in enumerate(old_items)]
+    where_new = [place(item) if place else k for k, item in enumerate(new_items)]
     candidates: list[tuple[float, tuple[int, int, int], int, int, str]] = []
-    by_key: dict[str, list[_Flat]] = {}
-    for b in right:
-        by_key.setdefault(b.key, []).append(b)
-    for a in left:
-        candidates += [(1.0, _tie(a.index, b.index), a.index, b.index, "exact") for b in by_key.get(a.key, [])]
-    # Beyond SIMILARITY_WINDOW² pairs, compare each element only with those of about the same rank.
-    wide = len(left) * len(right) > SIMILARITY_WINDOW**2
-    old_keys = {f.index: [t.strip() for t in tokens(f.key)] for f in left}
-    new_keys = {f.index: [t.strip() for t in tokens(f.key)] for f in right}
-    for rank, a in enumerate(left):
-        centre = rank * len(right) // max(len(left), 1)
-        pool = right[max(0, centre - SIMILARITY_WINDOW // 2): centre + SIMILARITY_WINDOW // 2] if wide else right
+    by_key: dict[str, list[int]] = {}
+    for j, text in enumerate(news):
+        by_key.setdefault(text, []).append(j)
+    for i, text in enumerate(olds):
+        candidates += [(1.0, _tie(where_old[i], where_new[j]), i, j, "exact") for j in by_key.get(text, [])]
+    old_keys = [[t.strip() for t in tokens(text)] for text in olds]
+    new_keys = [[t.strip() for t in tokens(text)] for text in news]
+    scores: dict[tuple[int, int], float] = {}
+    for i, pool in enumerate(near(old_keys, new_keys) if near else _by_rank(len(olds), len(news))):
         matcher = SequenceMatcher(None, autojunk=False)
-        matcher.set_seq2(old_keys[a.index])
-        for b in pool:
-            if a.key == b.key:
+        matcher.set_seq2(old_keys[i])
+        for j in pool:
+            if olds[i] == news[j]:
                 continue
-            matcher.set_seq1(new_keys[b.index])  # quick_ratio bounds the ratio from above, whichever way round
-            if matcher.real_quick_ratio() >= SIMILARITY_THRESHOLD and matcher.quick_ratio() >= SIMILARITY_THRESHOLD:
-                score = similarity(a.key, b.key)
-                if score >= SIMILARITY_THRESHOLD:
-                    candidates.append((score, _tie(a.index, b.index), a.index, b.index, "similar"))
-    _greedy(candidates, pairs)
+            matcher.set_seq1(new_keys[j])  # quick_ratio bounds the ratio from above, whichever way round
+            if matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold:
+                score = similarity(olds[i], news[j])
+                ranked = (score if score >= threshold else None) if rank is None else rank(i, j, score)
+                if ranked is not None:
+                    scores[(i, j)] = score
+                    candidates.append((ranked, _tie(where_old[i], where_new[j]), i, j, "similar"))
+    found: dict[int, tuple[int, Match]] = {}
+    _greedy(candidates, found)
+    return [ContentPair(i, j, m.how, round(scores.get((i, j), m.score), 4)) for i, (j, m) in sorted(found.items())]
+
+
+def _by_rank(old_count: int, new_count: int) -> Iterator[range]:
+    """Every new position for each old one; beyond SIMILARITY_WINDOW² pairs, those of about the same rank."""
+    wide = old_count * new_count > SIMILARITY_WINDOW**2
+    for rank in range(old_count):
+        centre = rank * new_count // max(old_count, 1)
+        yield range(max(0, centre - SIMILARITY_WINDOW // 2), min(new_count, centre + SIMILARITY_WINDOW // 2)) if wide else range(new_count)
 
 
 def _greedy(candidates: list[tuple[float, tuple[int, int, int], int, int, str]], pairs: dict[int, tuple[int, Match]]) -> None:
