@@ -55,6 +55,12 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str] | None, str | None, str
     ("wrong kind of target", {"a.md": ":::::{article} art-one\n:title: One\n\n:::{paragraph} first\nSee paragraph {xref}`art-one`.\n:::\n:::::\n"}, ONE, None, "xref.kind", "a.md", 5, 0),
     ("unbalanced closing bracket", _art(text="Agreed text] here."), ONE, None, "bracket.unbalanced", "a.md", 5, 1),
     ("nested brackets", _art(text="[Outer [inner] text]."), ONE, None, "bracket.nested", "a.md", 5, 1),
+    ("emphasis in the code text", _art(text="Some *emphasised* words."), ONE, None, "structure.inline-markup", "a.md", 5, 0),
+    ("reference inside emphasis", _art(text="See\n*paragraph {xref}`nowhere`* above."), ONE, None, "xref.unknown-id", "a.md", 6, 1),
+    ("manifest names a file outside the folder", _art(), ["a.md", "../b.md"], None, "manifest.field", "manifest.toml", 6, 1),
+    ("manifest names a file in a subfolder", _art(), ["a.md", "parts/b.md"], None, "manifest.field", "manifest.toml", 6, 1),
+    ("ledger line that is not a ledger line", {**_art(), "id-ledger.tsv": "art-one\tarticle\tactive\nfirst-paragraph\tparagraph\tweird\n"}, ONE, None, "id.ledger", "id-ledger.tsv", 2, 1),
+    ("ledger not UTF-8", {**_art(), "id-ledger.tsv": b"art-one\tarticle\tactive\n\xff\xfe\n"}, ONE, None, "id.ledger", "id-ledger.tsv", 1, 1),
 ]
 
 
@@ -73,7 +79,7 @@ def test_bad_input(tmp_path: Path, files, listed, manifest, code: str, where: st
 
 def test_every_code_has_a_case_or_its_own_test() -> None:
     covered = {c[4] for c in CASES} | {
-        "source.not-code-text", "id.reused", "id.kind-changed", "id.unrecorded", "id.gone",
+        "source.not-code-text", "id.reused", "id.kind-changed", "id.unrecorded", "id.gone", "id.retire-referenced",
         "xref.fixed", "bracket.open",  # tested below, in test_ids_command.py, test_fix.py and test_code_text.py
     }
     check_families = ("source.", "manifest.", "myst.", "structure.", "id.", "xref.", "bracket.")

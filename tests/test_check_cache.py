@@ -56,3 +56,15 @@ def test_a_corrupt_cache_entry_is_ignored(code_copy: Path, tmp_path: Path) -> No
         entry.write_text("{not json", encoding="utf-8")
     result = api.check(code_copy, cache_dir=cache)
     assert not result.cached and result.exit_code() == 0
+
+
+def test_paths_follow_the_working_folder(code_copy: Path, tmp_path: Path, monkeypatch) -> None:
+    cache = tmp_path / "cache"
+    article = code_copy / "article-08.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("above shall", "below shall"), encoding="utf-8")
+    monkeypatch.chdir(code_copy.parent)
+    first = api.check(Path("code_text"), cache_dir=cache)
+    monkeypatch.chdir(code_copy)
+    second = api.check(Path("."), cache_dir=cache)
+    assert not second.cached
+    assert first.diagnostics[0].path == "code_text/article-08.md" and second.diagnostics[0].path == "article-08.md"

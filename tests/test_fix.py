@@ -72,3 +72,18 @@ def test_check_without_fix_never_writes(code_copy: Path) -> None:
     before = {p.name: p.read_bytes() for p in code_copy.iterdir()}
     CliRunner().invoke(main, ["check", str(code_copy)])
     assert {p.name: p.read_bytes() for p in code_copy.iterdir()} == before
+
+
+def test_fix_after_a_multi_line_phrase_still_finds_later_references_and_stays_in_its_block(code_copy: Path) -> None:
+    unlink_all(code_copy)
+    path = code_copy / "article-08.md"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("paragraphs 8.2(a) and 8.2(b) above", "paragraphs 8.2\n(a) and 8.2\n(b) above")
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(code_copy), "--fix"])
+    assert result.exit_code == 0, result.stderr
+    after = path.read_text(encoding="utf-8")
+    assert "paragraphs {xref}`database-of-laws` and {xref}`updated-national-data` above" in after.replace("\n", " ")
+    assert "paragraph {xref}`data-to-secretariat` above and Article {xref}`periodic-reporting`" in after
+    assert "paragraph {xref}`designated-national-authority` above shall" in after
+    assert CliRunner().invoke(main, ["check", str(code_copy), "--strict"]).exit_code == 0

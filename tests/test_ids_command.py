@@ -166,3 +166,16 @@ def test_minting_uses_words_and_avoids_taken_ids() -> None:
     long = ids.mint("paragraph", "Internationalization standardization harmonization institutionalization", set())
     assert len(long) <= ids.MAX_LENGTH and ids.problem(long) is None
     assert ids.problem(ids.mint("paragraph", "Ça va? Über-große Wörter!", set())) is None
+
+
+def test_ids_refuses_to_retire_an_id_a_reference_still_links_to(tmp_path: Path) -> None:
+    text = NO_IDS.replace("A register shall be published.", "A register under paragraph {xref}`designate-national-authority` above.")
+    root = code_text(tmp_path / "ct", {"a.md": text})
+    assert invoke("ids", str(root)).exit_code == 0
+    path = root / "a.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("::::{paragraph} designate-national-authority", "::::{paragraph}"), encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in root.iterdir()}
+    result = invoke("ids", str(root))
+    assert result.exit_code == 1
+    assert "a.md:13: error: ID 'designate-national-authority' is on no element" in result.stderr and "[id.retire-referenced]" in result.stderr
+    assert {p.name: p.read_bytes() for p in root.iterdir()} == before

@@ -66,6 +66,8 @@ CORPUS = [
     ("paragraph 1.1 (b)", [["1.1(b)"]]),
     ("as Paragraph 1.4 above says", [["1.4"]]),
     ("Article 5 of the Constitution", []),
+    ("paragraph 1.9 of the Code", [[None]]),  # the instrument's own name: a reference into this text
+    ("paragraph 1.3 of this Code", [["1.3"]]),
     ("paragraph 3 of resolution WHA57.19", []),
     ("resolution WHA63.16 and 7.2 per cent", []),
     ("paragraph 9.9", [[None]]),

@@ -108,6 +108,20 @@ def _unreadable(loaded: Loaded) -> bool:
     return any(d.code.startswith(("source.encoding", "myst.")) for d in loaded.diagnostics)
 
 
+def _retiring_referenced(instrument: Instrument, book: Any) -> tuple[Diagnostic, ...]:
+    """Links to an ID that is in the ledger as active but on no element: `ids` would retire it for good."""
+    from drafttools.model import Ref
+
+    present = {n.id for n in instrument.walk() if n.id}
+    found: list[Diagnostic] = []
+    for node in instrument.walk():
+        for piece in getattr(node, "inlines", ()):
+            entry = book.entries.get(piece.target) if isinstance(piece, Ref) else None
+            if entry is not None and entry.status == "active" and piece.target not in present:
+                found.append(diag("id.retire-referenced", piece.loc.path, piece.loc.line, f"ID '{piece.target}' is on no element, but this reference links to it; `ids` would retire it for good", f"put '{piece.target}' back on the {entry.kind} it named, or change the reference"))
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class IdsResult:
     changes: tuple[rewrite.Change, ...]
@@ -129,9 +143,10 @@ def assign_ids(path: Path, dry_run: bool = False) -> IdsResult:
     if loaded.instrument is None or blocking:
         return IdsResult((), (), (), blocking or loaded.diagnostics, False)
     book = ledger.read(path)
-    reused = tuple(d for d in checks.check_ledger(loaded.instrument, book) if d.code in ("id.reused", "id.kind-changed"))
-    if reused:
-        return IdsResult((), (), (), reused, False)
+    refused = tuple(d for d in checks.check_ledger(loaded.instrument, book) if d.code in ("id.reused", "id.kind-changed", "id.ledger"))
+    refused += _retiring_referenced(loaded.instrument, book)
+    if refused:
+        return IdsResult((), (), (), refused, False)
     changes = rewrite.add_ids(loaded.instrument, book.used(), dry_run=dry_run)
     if changes and not dry_run:
         loaded = load_code_text(path)

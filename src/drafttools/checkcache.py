@@ -1,8 +1,9 @@
 """A cache of ``check`` results, so that re-checking an unchanged code text costs a hash, not a parse.
 
 The key covers every byte ``check`` reads (each file directly in the code text folder: manifest, articles, the
-ID ledger, stray Markdown files it would report), the folder's path, and drafttools' own code (every module's
-size and modification time), so a cached result can never outlive a change to the text or to the checker.
+ID ledger, stray Markdown files it would report; the manifest may name no file outside it), the folder's path and
+the working folder (diagnostics show paths relative to it), and drafttools' own code (every module's size and
+modification time), so a cached result can never outlive a change to the text or to the checker.
 Entries live in the project's build folder (git-ignored) and are written atomically.  Importing this module
 must stay cheap: it is the whole of a cache hit.  Standard library only.
 """
@@ -28,7 +29,7 @@ def _code_fingerprint(digest: Any) -> None:
 
 def key(root: Path) -> str | None:
     """The cache key of a code text folder, or None when it cannot be read (then nothing is cached)."""
-    digest = hashlib.sha256(f"drafttools {__version__}\n{root.resolve()}\n".encode())
+    digest = hashlib.sha256(f"drafttools {__version__}\n{root.resolve()}\n{Path.cwd()}\n".encode())
     _code_fingerprint(digest)
     try:
         for path in sorted(root.iterdir()):

@@ -35,7 +35,7 @@ def check_ledger(instrument: Instrument, ledger: Ledger) -> list[Diagnostic]:
     """Retired IDs used again, IDs that changed kind, IDs not yet recorded, recorded IDs now gone."""
     if not ledger.exists:
         return []
-    problems: list[Diagnostic] = []
+    problems: list[Diagnostic] = list(ledger.problems)
     shown = str(ledger.path)
     present: set[str] = set()
     for node in instrument.walk():

@@ -109,8 +109,10 @@ def ids(path: Path | None, dry_run: bool) -> None:
     for change in result.changes:
         click.echo(f"{change.path}:{change.line}: {verb} ID: {change.after.split()[-1]}", err=True)
     for retired in result.retired:
-        click.echo(f"retired: {retired} (never to be used again)", err=True)
-    click.echo(f"{len(result.changes)} ID(s) {verb.split()[-1] if dry_run else 'given'}; {len(result.recorded)} newly recorded; ledger {'unchanged' if not result.ledger_written else 'updated'}", err=True)
+        click.echo(f"{'would retire' if dry_run else 'retired'}: {retired} (never to be used again)", err=True)
+    given = "would be given" if dry_run else "given"
+    ledger_state = "not written (dry run)" if dry_run else ("updated" if result.ledger_written else "unchanged")
+    click.echo(f"{len(result.changes)} ID(s) {given}; {len(result.recorded)} newly recorded; ledger {ledger_state}", err=True)
     sys.exit(result.exit_code())
 
 

@@ -26,6 +26,10 @@ REFERENCE_KEYWORDS: dict[str, frozenset[str]] = {
 LIST_JOINERS = (",", "and", "or", "to")
 RANGE_JOINERS = frozenset({"to"})
 
+# How the instrument names itself: "paragraph 8.3 of the Code" is a reference into this text, while
+# "Article 5 of the Constitution" is another instrument's numbering.
+SELF_NAMES = ("Code", "code")
+
 # Words that say where the target stands relative to the reference.
 DIRECTIONS = frozenset({"above", "below"})
 

@@ -57,6 +57,7 @@ CODES: dict[str, Code] = _table(
     ("structure.empty", E, "an article holds no paragraphs"),
     ("structure.no-title", E, "an article has no :title:"),
     ("structure.stray", E, "text or a block stands where the structure does not allow it (outside a paragraph, after the items, ...)"),
+    ("structure.inline-markup", W, "emphasis, strong, literal or link markup in the code text, which the model does not keep (it prints as plain text)"),
     ("structure.misplaced", E, "a directive is nested where it does not belong (an item outside a paragraph, an article inside an article, ...)"),
     # identities
     ("id.missing", E, "an article, paragraph or item has no stable ID; `drafttools ids` gives it one"),
@@ -67,6 +68,8 @@ CODES: dict[str, Code] = _table(
     ("id.reused", E, "an ID that was retired (its element deleted) is used again; IDs are never reused"),
     ("id.kind-changed", E, "an ID recorded in the ledger for one kind of element (article, paragraph, item) now labels another kind"),
     ("id.unrecorded", W, "an ID is not yet in the ID ledger; run `drafttools ids` to record it"),
+    ("id.ledger", E, "the ID ledger (id-ledger.tsv) cannot be read, or holds a line that is not 'ID, kind, status'"),
+    ("id.retire-referenced", E, "`drafttools ids` would retire an ID that a reference still links to; restore the ID on its element, or change the reference, first"),
     ("id.gone", I, "an ID recorded as in use is no longer in the text; `drafttools ids` will record it as retired"),
     # versions and diffs (drafttools snapshot, versions, diff)
     ("version.no-code-text", E, "a git revision named as REV:PATH holds no code text (no manifest.toml) at that path"),

@@ -8,11 +8,15 @@ Standard library only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from drafttools.diagnostics import Diagnostic, diag
 from drafttools.fsutil import write_atomic
-from drafttools.sources import LEDGER
+from drafttools.sources import LEDGER, display
+
+KINDS = frozenset({"article", "paragraph", "item"})
+STATUSES = frozenset({"active", "retired"})
 
 HEADER = (
     "# drafttools ID ledger: every ID ever given in this code text, with its kind and status.\n"
@@ -33,6 +37,7 @@ class Ledger:
     path: Path
     entries: dict[str, Entry]
     exists: bool
+    problems: tuple[Diagnostic, ...] = field(default=())
 
     def used(self) -> set[str]:
         return set(self.entries)
@@ -43,13 +48,23 @@ def read(root: Path) -> Ledger:
     entries: dict[str, Entry] = {}
     if not path.is_file():
         return Ledger(path, entries, exists=False)
-    for raw in path.read_text(encoding="utf-8").splitlines():
+    shown = display(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return Ledger(path, entries, True, (diag("id.ledger", shown, 1, f"the ID ledger cannot be read: {exc}", "restore it from version control"),))
+    problems: list[Diagnostic] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip() or raw.startswith("#"):
             continue
         fields = raw.split("\t")
-        if len(fields) >= 3:
-            entries[fields[0]] = Entry(fields[0], fields[1], fields[2])
-    return Ledger(path, entries, exists=True)
+        if len(fields) != 3 or fields[1] not in KINDS or fields[2] not in STATUSES:
+            problems.append(diag("id.ledger", shown, number, f"not a ledger line (ID, kind, active|retired, separated by tabs): {raw[:60]!r}", "restore it from version control"))
+            continue
+        if fields[0] in entries:
+            problems.append(diag("id.ledger", shown, number, f"ID '{fields[0]}' is listed twice"))
+        entries[fields[0]] = Entry(fields[0], fields[1], fields[2])
+    return Ledger(path, entries, True, tuple(problems))
 
 
 def updated(ledger: Ledger, current: dict[str, str]) -> dict[str, Entry]:

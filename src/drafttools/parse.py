@@ -240,15 +240,29 @@ class _Builder:
             self.error("id.orphan", node.line, f"{node['kind']} '{node['eid'] or '(no ID)'}' has no text", "write its text or delete the directive")
 
     def inlines(self, paragraph: nodes.paragraph) -> tuple[Inline, ...]:
+        """Text and references, found at any depth: a reference inside *emphasis* is still a reference."""
         pieces: list[Inline] = []
-        line = paragraph.line or 1  # myst gives roles the paragraph's line; count soft breaks for the ref's own
-        for child in paragraph.children:
-            if isinstance(child, xref):
-                pieces.append(Ref(child["target"], Loc(self.path, line), child["written"]))
-            elif not isinstance(child, nodes.system_message):
-                pieces.append(Text(child.astext()))
-            line += child.astext().count("\n")
+        markup: list[nodes.Element] = []
+        self._flatten(paragraph, pieces, markup, [paragraph.line or 1])
+        if markup:
+            kinds = sorted({type(m).__name__ for m in markup})
+            self.problems.append(diag("structure.inline-markup", self.path, paragraph.line or 1, f"{', '.join(kinds)} markup is not kept in the code text; it prints as plain text", "remove the markup (the code text carries words, references and brackets only)"))
         return tuple(_merge_text(pieces))
+
+    def _flatten(self, element: nodes.Element, pieces: list[Inline], markup: list[nodes.Element], line: list[int]) -> None:
+        # myst gives roles the paragraph's line; counting soft breaks gives each reference its own
+        for child in element.children:
+            if isinstance(child, xref):
+                pieces.append(Ref(child["target"], Loc(self.path, line[0]), child["written"]))
+            elif isinstance(child, nodes.system_message):
+                continue
+            elif isinstance(child, nodes.Text):
+                pieces.append(Text(child.astext()))
+            elif isinstance(child, nodes.Element):
+                markup.append(child)
+                self._flatten(child, pieces, markup, line)
+                continue
+            line[0] += child.astext().count("\n")
 
 
 def _merge_text(pieces: list[Inline]) -> Iterator[Inline]:
@@ -292,7 +306,7 @@ def parse_article_file(source: sources.SourceFile, problems: list[Diagnostic]) -
             builder.error("structure.misplaced", node.line, f"{{{node['kind']}}} must stand inside an {{article}}")
     if not articles:
         if not any(p.code in ("myst.syntax", "myst.unclosed") for p in problems if p.path == source.path):
-            builder.error("structure.no-article", 1, f"{source.path} holds no {{article}} directive", "wrap the text in '::::{article} ID' ... '::::'")
+            builder.error("structure.no-article", 1, f"{source.path} holds no {{article}} directive", "wrap the text in ':::::{article} ID' ... ':::::'")
         return None
     for extra in articles[1:]:
         builder.error("structure.extra-article", extra.line, "a second {article} in one file; each article has its own file")
@@ -317,7 +331,7 @@ def load(root: Path) -> Loaded:
     names = ([manifest.preamble] if manifest.preamble else []) + list(manifest.articles)
     for name in names:
         path = root / name
-        if not path.is_file():
+        if Path(name).name != name or not name.endswith(".md") or not path.is_file():
             continue  # reported by the manifest check
         source = sources.read_source(path, problems)
         if source is None:

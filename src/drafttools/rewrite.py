@@ -116,30 +116,43 @@ def _literal(text: str) -> str:
     return "".join(out)
 
 
+def _block_end(lines: list[str], first: int) -> int:
+    """The index after the last line of the Markdown paragraph starting at line index ``first``."""
+    end = first
+    while end < len(lines) and lines[end].strip() and not lines[end].lstrip().startswith((":::", "```")):
+        end += 1
+    return end
+
+
 def link_references(references: list[Reference], dry_run: bool = False) -> list[Change]:
-    """Rewrite every resolved plain-text reference member as ``{xref}`ID```."""
+    """Rewrite every resolved plain-text reference member as ``{xref}`ID```.
+
+    Edits go from the bottom of each file up, so an edit never moves a line a later edit relies on, and each
+    search is bounded to the reference's own block of text, so an identical phrase elsewhere is never touched.
+    """
     todo = [(r, [i for i, m in enumerate(r.members) if m.ref is None and not m.in_range and m.target is not None and m.target.id]) for r in references]
-    todo = [(r, fixable) for r, fixable in todo if fixable]
-    files = _files(r.loc.path for r, _ in todo)
+    todo = [(n, r, fixable) for n, (r, fixable) in enumerate(todo) if fixable]
+    files = _files(r.loc.path for _, r, _ in todo)
     changes: list[Change] = []
-    for reference, fixable in todo:
+    for _, reference, fixable in sorted(todo, key=lambda t: (t[1].loc.path, t[1].loc.line, t[0]), reverse=True):
         handle = files[reference.loc.path]
-        text = "".join(handle.lines)
-        start = sum(len(line) for line in handle.lines[: reference.loc.line - 1])
-        match = _pattern(reference, fixable).search(text, start)
+        first = reference.loc.line - 1
+        end = _block_end(handle.lines, max(first, (reference.source.text_line or reference.loc.line) - 1))
+        region = "".join(handle.lines[first:end])
+        match = _pattern(reference, fixable).search(region)
         if match is None:
             continue
-        new = text[: match.start()]
-        cursor = match.start()
+        pieces, cursor = [], match.start()
         for index in sorted(fixable, key=lambda i: match.start(f"m{i}")):
             target = reference.members[index].target
             assert target is not None
-            new += text[cursor : match.start(f"m{index}")] + f"{{xref}}`{target.id}`"
+            pieces.append(region[cursor : match.start(f"m{index}")] + f"{{xref}}`{target.id}`")
             cursor = match.end(f"m{index}")
-        new += text[cursor:]
-        handle.lines = new.splitlines(keepends=True)
-        changes.append(Change(reference.loc.path, reference.loc.line, " ".join(match.group(0).split()), " ".join(new[match.start(): match.start() + len(match.group(0)) + (len(new) - len(text))].split())))
+        replaced = "".join(pieces) + region[cursor : match.end()]
+        new_region = region[: match.start()] + replaced + region[match.end() :]
+        handle.lines[first:end] = new_region.splitlines(keepends=True)
+        changes.append(Change(reference.loc.path, reference.loc.line, " ".join(match.group(0).split()), " ".join(replaced.split())))
     if not dry_run:
         for path in {c.path for c in changes}:
             files[path].save()
-    return changes
+    return sorted(changes, key=lambda c: (c.path, c.line))

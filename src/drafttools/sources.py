@@ -132,6 +132,10 @@ def _check_files(listed: list[str], source: SourceFile, root: Path, problems: li
     seen: set[str] = set()
     for name in listed:
         line = _line_of(source.text, f'"{name}"')
+        if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".md"):
+            problems.append(diag("manifest.field", source.path, line, f"{name!r} is not the name of a Markdown file in the code text folder", "list plain file names such as \"article-01.md\"; a code text is one folder"))
+            seen.add(name)
+            continue
         if name in seen:
             problems.append(diag("manifest.duplicate-file", source.path, line, f"{name} is listed twice"))
         seen.add(name)

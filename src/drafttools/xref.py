@@ -32,7 +32,10 @@ PHRASE = re.compile(
 _ATOMS = re.compile(rf"(?P<atom>{_ATOM})|(?P<join>{_JOIN})")
 HOLE = re.compile(_HOLE)
 # "Article 5 of the Constitution", "paragraph 3 of resolution WHA57.19": another instrument's numbering.
-_EXTERNAL = re.compile(r"\s+of\s+(?!this\b|the\s+present\b)(?:the\s+)?(?:[A-Z]|resolution\b)")
+_SELF = "|".join(conventions.SELF_NAMES)
+_EXTERNAL = re.compile(
+    rf"\s+of\s+(?!this\b|the\s+present\b|(?:the\s+)?(?:{_SELF})\b)(?:the\s+)?(?:[A-Z]|resolution\b)"
+)
 
 
 @dataclass(frozen=True, slots=True)
