@@ -340,7 +340,7 @@ def align_by_content(old_items: Sequence[_T], new_items: Sequence[_T], key: Call
     ``similarity`` at or above ``threshold``, best pairs first (ties: nearest ``place``, the same whichever
     list is called old).
 
-    ``rank(old, new, score)`` may re-rank a similar pair (or refuse it with None); ``near(old_tokens,
+    ``rank(old, new, score)`` may re-rank a pair (and refuse a similar one with None); ``near(old_tokens,
     new_tokens)`` gives, per old item, the positions of the new items worth comparing (default: all, or past
     ``SIMILARITY_WINDOW``² pairs those of about the same rank).
     """
@@ -351,11 +351,13 @@ def align_by_content(old_items: Sequence[_T], new_items: Sequence[_T], key: Call
     by_key: dict[str, list[int]] = {}
     for j, text in enumerate(news):
         by_key.setdefault(text, []).append(j)
+    scores: dict[tuple[int, int], float] = {}
     for i, text in enumerate(olds):
-        candidates += [(1.0, _tie(where_old[i], where_new[j]), i, j, "exact") for j in by_key.get(text, [])]
+        for j in by_key.get(text, []):  # identical texts always pair; ``rank`` only orders them
+            scores[(i, j)] = 1.0
+            candidates.append(((rank(i, j, 1.0) if rank else None) or 1.0, _tie(where_old[i], where_new[j]), i, j, "exact"))
     old_keys = [[t.strip() for t in tokens(text)] for text in olds]
     new_keys = [[t.strip() for t in tokens(text)] for text in news]
-    scores: dict[tuple[int, int], float] = {}
     for i, pool in enumerate(near(old_keys, new_keys) if near else _by_rank(len(olds), len(news))):
         matcher = SequenceMatcher(None, autojunk=False)
         matcher.set_seq2(old_keys[i])
@@ -371,7 +373,7 @@ def align_by_content(old_items: Sequence[_T], new_items: Sequence[_T], key: Call
                     candidates.append((ranked, _tie(where_old[i], where_new[j]), i, j, "similar"))
     found: dict[int, tuple[int, Match]] = {}
     _greedy(candidates, found)
-    return [ContentPair(i, j, m.how, round(scores.get((i, j), m.score), 4)) for i, (j, m) in sorted(found.items())]
+    return [ContentPair(i, j, m.how, round(scores[(i, j)], 4)) for i, (j, m) in sorted(found.items())]
 
 
 def _by_rank(old_count: int, new_count: int) -> Iterator[range]:

@@ -6,41 +6,40 @@ In this order, kind by kind (article, paragraph, item):
    in the earlier version or in a ledger) keeps that ID — ``how="bookmark"`` — unless the ledger records it as
    retired or as another kind, or it is taken already.  Other bookmarks (pandoc's heading IDs, Word's ``_Toc``)
    are not IDs and are ignored;
-2. the rest are paired by content: identical texts first, then a word-level ``difflib.SequenceMatcher``
-   ratio, best pairs first (past ``MAX_PAIRS`` comparisons, only with elements near the same relative place or
-   sharing one of its rarest words).  A pair is
-   taken at ``CONTENT_THRESHOLD`` or above (``how="content"``), or at ``NUMBER_THRESHOLD`` or above when both
-   carry the same number (``how="number+content"``).  The same number adds ``NUMBER_BONUS`` to the ranking
+2. the rest are paired by content with the diff engine's ``drafttools.diff.align_by_content``: identical
+   texts first, then word-token similarity, best pairs first (past ``MAX_PAIRS`` comparisons, only with
+   elements near the same relative place or sharing one of its rarest words).  A pair is
+   taken at ``CONTENT_THRESHOLD`` (the engine's ``SIMILARITY_THRESHOLD``) or above (``how="content"``), or at
+   ``NUMBER_THRESHOLD`` or above when both carry the same number (``how="number+content"``).  The same number adds ``NUMBER_BONUS`` to the ranking
    only, so content wins when numbers moved.  An article is the old article that most of its paragraphs and
    items came from (share at ``CONTENT_THRESHOLD`` or above); failing that, it is compared by title and text;
 3. everything left gets a new ID from ``drafttools.ids.mint``, never one in ``taken`` (every ID any ledger or
    version knows), so a retired ID is never given again.
 
 The diff engine (``drafttools.diff``) aligns versions by ID first; this module exists because an import has no
-IDs yet, and typed numbers are a clue the diff engine does not use.  Standard library only.
+IDs yet, and typed numbers are a clue the diff engine does not use: that ranking is the layer this module puts
+on top of the engine's content alignment.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from drafttools import ids
+from drafttools.diff import SIMILARITY_THRESHOLD, align_by_content, similarity
 from drafttools.diagnostics import Diagnostic, diag
 from drafttools.ledger import Entry
 from drafttools.model import Article, Instrument, Node, plain_text
 
 BOOKMARK_LIMIT = 40  # Word and LibreOffice cut bookmark names to 40 characters
-CONTENT_THRESHOLD = 0.6
+CONTENT_THRESHOLD = SIMILARITY_THRESHOLD
 NUMBER_THRESHOLD = 0.5
 NUMBER_BONUS = 0.1
 ARTICLE_OVERLAP = 0.5  # as the diff engine: the share of an article's elements that came from one old article
 MAX_PAIRS = 250_000  # content comparisons per kind before the search narrows to nearby elements
 MIN_WINDOW = 25
 RARE_WORDS = 4
-_WORD = re.compile(r"\w+(?:['\u2019\-]\w+)*|[^\w\s]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,16 +73,6 @@ class Matching:
     problems: tuple[Diagnostic, ...]
 
 
-def words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
-
-
-def similarity(a: list[str], b: list[str]) -> float:
-    if not a and not b:
-        return 1.0
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
 def node_text(node: Node, instrument: Instrument) -> str:
     if isinstance(node, Article):
         return node.title
@@ -100,15 +89,16 @@ def _mint_text(node: Node, instrument: Instrument) -> str:
     return f"{article.title} {node.kind}" if article is not None else text
 
 
-def _content(node: Node, instrument: Instrument) -> list[str]:
-    """What content matching compares: an article's title and all its text; an element's own text."""
+def _content(node: Node, instrument: Instrument) -> str:
+    """What content matching compares, lower-cased: an article's title and all its text; an element's own text."""
     if isinstance(node, Article):
         children: list[Node] = []
         for paragraph in node.paragraphs:
             children += [paragraph, *paragraph.items]
-        body = [node_text(n, instrument) for n in children]
-        return words(node.title) + words(" ".join(body))
-    return words(node_text(node, instrument))
+        text = " ".join([node.title] + [node_text(n, instrument) for n in children])
+    else:
+        text = node_text(node, instrument)
+    return " ".join(text.lower().split())
 
 
 def match(new: Instrument, typed: tuple[str, ...], old: Instrument | None, taken: Iterable[str],
@@ -218,69 +208,47 @@ def _articles_by_children(nodes: list[Node], labels: list[str], old_nodes: list[
 
 def _by_content(kind: str, nodes: list[Node], labels: list[str], new: Instrument, old_nodes: list[Node], old: Instrument,
                 assigned: dict[int, str], used_old: set[int], pairs: dict[int, Pair], claimed: set[str]) -> None:
-    left = [(i, _content(n, new)) for i, n in enumerate(nodes) if n.kind == kind and i not in assigned]
-    right = [(j, _content(n, old)) for j, n in enumerate(old_nodes) if n.kind == kind and j not in used_old and n.id and n.id not in claimed]
+    """The engine's content alignment, with the typed number as a clue: the same number lowers the bar to
+    ``NUMBER_THRESHOLD`` and adds ``NUMBER_BONUS`` to the ranking (identical texts: the same number first)."""
+    right = [(i, _content(n, new)) for i, n in enumerate(nodes) if n.kind == kind and i not in assigned]
+    left = [(j, _content(n, old)) for j, n in enumerate(old_nodes) if n.kind == kind and j not in used_old and n.id and n.id not in claimed]
 
-    def take(i: int, j: int, score: float) -> None:
+    def rank(o: int, n: int, score: float) -> float | None:
+        same_number = bool(labels[right[n][0]]) and labels[right[n][0]] == old_nodes[left[o][0]].label
+        if score < (NUMBER_THRESHOLD if same_number else CONTENT_THRESHOLD):
+            return None
+        return score + (NUMBER_BONUS if same_number else 0.0)
+
+    found = align_by_content(left, right, key=lambda e: e[1], threshold=min(NUMBER_THRESHOLD, CONTENT_THRESHOLD),
+                             place=lambda e: e[0], rank=rank, near=_near)
+    for aligned in found:
+        i, j = right[aligned.new][0], left[aligned.old][0]
         node_id = old_nodes[j].id
         assert node_id is not None
-        assigned[i], pairs[i] = node_id, Pair(kind, node_id, labels[i], old_nodes[j].label,
-                                              "number+content" if labels[i] == old_nodes[j].label else "content", round(score, 3))
+        how = "number+content" if labels[i] == old_nodes[j].label else "content"
+        assigned[i], pairs[i] = node_id, Pair(kind, node_id, labels[i], old_nodes[j].label, how, round(aligned.score, 3))
         used_old.add(j)
         claimed.add(node_id)
 
-    _identical(left, right, labels, old_nodes, take)
-    left = [(i, a) for i, a in left if i not in assigned]
-    right = [(j, b) for j, b in right if j not in used_old]
-    candidates: list[tuple[float, int, int, float]] = []
-    for (i, a), near in _near(left, right):
-        for j, b in near:
-            same_number = bool(labels[i]) and labels[i] == old_nodes[j].label
-            floor = NUMBER_THRESHOLD if same_number else CONTENT_THRESHOLD
-            matcher = SequenceMatcher(None, a, b, autojunk=False)
-            if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
-                continue
-            score = matcher.ratio() if a or b else 1.0
-            if score >= floor:
-                candidates.append((score + (NUMBER_BONUS if same_number else 0.0), i, j, score))
-    candidates.sort(key=lambda c: (-c[0], abs(c[1] - c[2]), c[1]))
-    for _, i, j, score in candidates:
-        if i not in assigned and j not in used_old:
-            take(i, j, score)
 
-
-def _identical(left: list[tuple[int, list[str]]], right: list[tuple[int, list[str]]], labels: list[str],
-               old_nodes: list[Node], take: Callable[[int, int, float], None]) -> None:
-    """Identical texts first, in linear time: the same number if one has it, else the first in order."""
-    waiting: dict[tuple[str, ...], list[int]] = {}
-    for j, b in right:
-        waiting.setdefault(tuple(b), []).append(j)
-    for i, a in left:
-        free = waiting.get(tuple(a))
-        if free:
-            j = next((j for j in free if labels[i] and old_nodes[j].label == labels[i]), free[0])
-            free.remove(j)
-            take(i, j, 1.0)
-
-
-def _near(left: list[tuple[int, list[str]]], right: list[tuple[int, list[str]]]) -> Iterator[tuple[tuple[int, list[str]], list[tuple[int, list[str]]]]]:
-    """Each unmatched element with the old ones to compare it with: all of them, or (past ``MAX_PAIRS``) those
-    near the same relative place and those sharing one of its rarest words (a paragraph moved far away), so a
-    long instrument costs about linear, not quadratic, time."""
+def _near(left: list[list[str]], right: list[list[str]]) -> Iterator[Sequence[int]]:
+    """For each unmatched old element (its tokens), the positions of the new ones to compare it with: all of
+    them, or (past ``MAX_PAIRS``) those near the same relative place and those sharing one of its rarest words
+    (a paragraph moved far away), so a long instrument costs about linear, not quadratic, time."""
     if len(left) * len(right) <= MAX_PAIRS:
-        for entry in left:
-            yield entry, right
+        for _ in left:
+            yield range(len(right))
         return
     frequency: dict[str, int] = {}
     holders: dict[str, list[int]] = {}
-    for rank, (_, words_) in enumerate(right):
-        for word in set(words_):
+    for rank, tokens in enumerate(right):
+        for word in set(tokens):
             frequency[word] = frequency.get(word, 0) + 1
             holders.setdefault(word, []).append(rank)
     window = max(MIN_WINDOW, MAX_PAIRS // max(1, len(left)) // 4)
-    for rank, entry in enumerate(left):
+    for rank, tokens in enumerate(left):
         centre = rank * len(right) // max(1, len(left))
         near = set(range(max(0, centre - window), min(len(right), centre + window)))
-        for word in sorted({w for w in entry[1] if w in frequency}, key=lambda w: frequency[w])[:RARE_WORDS]:
+        for word in sorted({w for w in tokens if w in frequency}, key=lambda w: frequency[w])[:RARE_WORDS]:
             near.update(holders[word][:window])
-        yield entry, [right[k] for k in sorted(near)]
+        yield sorted(near)
