@@ -107,14 +107,18 @@ def new_paragraph(body: Any, style_id: str) -> Any:
     """A ``w:p`` in the given paragraph style, appended to ``w:body`` before its section properties.
 
     Constant time (python-docx's ``add_paragraph`` looks the style up by name and scans the body each time,
-    which makes a 10,000-paragraph redline quadratic)."""
+    which makes a 10,000-paragraph redline quadratic; so does lxml's ``len(body)``, which counts the children:
+    ``body[-1]`` reaches the last one directly)."""
     paragraph = OxmlElement("w:p")
     ppr = OxmlElement("w:pPr")
     style = OxmlElement("w:pStyle")
     style.set(qn("w:val"), style_id)
     ppr.append(style)
     paragraph.append(ppr)
-    last = body[-1] if len(body) else None
+    try:
+        last = body[-1]
+    except IndexError:  # an empty body
+        last = None
     if last is not None and last.tag == qn("w:sectPr"):
         last.addprevious(paragraph)
     else:
