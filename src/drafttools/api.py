@@ -46,15 +46,20 @@ def _require_folder(path: Path) -> None:
         raise UsageError(f"{path}: not a folder; give the code text folder (the one holding manifest.toml)")
 
 
-def load_code_text(path: Path) -> Loaded:
-    """Parse a code text folder; a path that is not a folder is a usage error."""
+def load_code_text(path: Path, parse_cache: bool = True) -> Loaded:
+    """Parse a code text folder; a path that is not a folder is a usage error.
+
+    Unchanged files are served from the project's parse cache (``parsecache``) unless ``parse_cache`` is off
+    or DRAFTTOOLS_NO_CACHE is set.
+    """
+    from drafttools.config import settings
     from drafttools.parse import load
 
     _require_folder(path)
-    return load(path)
+    return load(path, cache_dir=settings().build / ".cache" if parse_cache else None)
 
 
-def check(path: Path, fix: bool = False, cache_dir: Path | None = None) -> CheckResult:
+def check(path: Path, fix: bool = False, cache_dir: Path | None = None, parse_cache: bool = True) -> CheckResult:
     """Every check on a code text: structure, IDs, the ledger, cross-references and brackets.
 
     With ``fix``, plain-text references that resolve are first linked to their targets' IDs (in place,
@@ -67,21 +72,21 @@ def check(path: Path, fix: bool = False, cache_dir: Path | None = None) -> Check
     key = checkcache.key(path) if cache_dir is not None and not fix else None
     if cache_dir is not None and (hit := checkcache.load(cache_dir, path, key)) is not None:
         return CheckResult.from_cache(hit)
-    result = _check(path, fix)
+    result = _check(path, fix, parse_cache)
     if cache_dir is not None and key is not None:
         checkcache.store(cache_dir, path, key, result.to_cache())
     return result
 
 
-def _check(path: Path, fix: bool) -> CheckResult:
+def _check(path: Path, fix: bool, parse_cache: bool = True) -> CheckResult:
     from drafttools import brackets, checks, ledger, rewrite, xref
 
-    loaded = load_code_text(path)
+    loaded = load_code_text(path, parse_cache)
     changes: tuple[rewrite.Change, ...] = ()
     if fix and loaded.instrument is not None and not _unreadable(loaded):
         changes = tuple(rewrite.link_references(xref.find_references(loaded.instrument)))
         if changes:
-            loaded = load_code_text(path)
+            loaded = load_code_text(path, parse_cache)
     problems = list(loaded.diagnostics)
     instrument = loaded.instrument
     found: list[brackets.Bracket] = []

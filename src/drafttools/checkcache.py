@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,7 @@ def _entry(cache_dir: Path, root: Path) -> Path:
 
 
 def load(cache_dir: Path, root: Path, current: str | None) -> dict[str, Any] | None:
-    if current is None:
+    if current is None or os.environ.get("DRAFTTOOLS_NO_CACHE", "") not in ("", "0"):
         return None
     try:
         data = json.loads(_entry(cache_dir, root).read_text(encoding="utf-8"))

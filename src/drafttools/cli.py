@@ -84,7 +84,7 @@ def check(path: Path | None, fmt: str, strict: bool, fix: bool, quiet: bool, no_
     from drafttools.config import settings
 
     source = path or default_source()
-    result = api.check(source, fix=fix, cache_dir=None if no_cache else settings().build / ".cache")
+    result = api.check(source, fix=fix, cache_dir=None if no_cache else settings().build / ".cache", parse_cache=not no_cache)
     if fmt == "json":
         click.echo(to_json(result.diagnostics, open_brackets=result.open_brackets, exit_code=result.exit_code(strict)))
     else:

@@ -20,7 +20,7 @@ only module that touches docutils nodes of the code text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -319,17 +319,74 @@ def parse_preamble_file(source: sources.SourceFile, problems: list[Diagnostic]) 
     return tuple(builder.paragraphs(document, "in the preamble"))
 
 
-def load(root: Path) -> Loaded:
-    """Read, decode and parse a code text folder into a numbered model; problems become diagnostics."""
+# ------------------------------------------------------------------------------------- parse cache, in parallel
+
+# Below this many files still to parse, starting worker processes costs more than it saves.
+PARALLEL_FROM_FILES = 24
+_PREAMBLE, _ARTICLE = "preamble", "article"
+
+
+def _parse_one(job: tuple[str, sources.SourceFile]) -> tuple[object, list[Diagnostic]]:
+    """Parse one file: the unit that is cached and that runs in a worker process.  A pure function of the
+    file's text and shown path (numbers are computed later, over the whole instrument)."""
+    role, source = job
+    problems: list[Diagnostic] = []
+    result = parse_preamble_file(source, problems) if role == _PREAMBLE else parse_article_file(source, problems)
+    return result, problems
+
+
+def _parse_all(jobs: list[tuple[str, sources.SourceFile]], cache_dir: Path | None) -> list[tuple[object, list[Diagnostic]]]:
+    from drafttools import parsecache
+
+    keys = [parsecache.key(role, source) for role, source in jobs]
+    results: list[tuple[object, list[Diagnostic]] | None] = [parsecache.load(cache_dir, k) if cache_dir else None for k in keys]
+    missing = [i for i, r in enumerate(results) if r is None]
+    for i, fresh in zip(missing, _run(jobs[i] for i in missing) if len(missing) < PARALLEL_FROM_FILES else _run_parallel([jobs[i] for i in missing])):
+        results[i] = fresh
+        if cache_dir is not None:
+            parsecache.store(cache_dir, keys[i], fresh)
+    return [r for r in results if r is not None]
+
+
+def _run(jobs: Iterable[tuple[str, sources.SourceFile]]) -> Iterator[tuple[object, list[Diagnostic]]]:
+    return map(_parse_one, jobs)
+
+
+def _run_parallel(jobs: list[tuple[str, sources.SourceFile]]) -> list[tuple[object, list[Diagnostic]]]:
+    """Parse files in worker processes (forked, so they start with the parser already imported)."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 8)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return list(_run(jobs))
+    register()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_parse_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+    except (OSError, RuntimeError):  # no processes to be had (a sandbox, a resource limit): parse here
+        return list(_run(jobs))
+
+
+# ------------------------------------------------------------------------------------------------ code text
+
+
+def load(root: Path, cache_dir: Path | None = None) -> Loaded:
+    """Read, decode and parse a code text folder into a numbered model; problems become diagnostics.
+
+    With ``cache_dir``, each file's parse is served from the parse cache when its text, its shown path and
+    drafttools' own code are unchanged (see ``parsecache``); files still to parse are parsed in parallel when
+    there are many of them.
+    """
     problems: list[Diagnostic] = []
     manifest = sources.read_manifest(root, problems)
     if manifest is None:
         return Loaded(None, tuple(problems), {})
     read: dict[str, sources.SourceFile] = {}
-    articles: list[Article] = []
-    preamble: tuple[Paragraph, ...] = ()
+    jobs: list[tuple[str, sources.SourceFile]] = []
     names = ([manifest.preamble] if manifest.preamble else []) + list(manifest.articles)
-    for name in names:
+    for position, name in enumerate(names):
         path = root / name
         if Path(name).name != name or not name.endswith(".md") or not path.is_file():
             continue  # reported by the manifest check
@@ -337,10 +394,15 @@ def load(root: Path) -> Loaded:
         if source is None:
             continue
         read[source.path] = source
-        if name == manifest.preamble:
-            preamble = parse_preamble_file(source, problems)
-        elif (article := parse_article_file(source, problems)) is not None:
-            articles.append(article)
+        jobs.append((_PREAMBLE if manifest.preamble and position == 0 else _ARTICLE, source))
+    articles: list[Article] = []
+    preamble: tuple[Paragraph, ...] = ()
+    for (role, _), (result, found) in zip(jobs, _parse_all(jobs, cache_dir)):
+        problems += found
+        if role == _PREAMBLE:
+            preamble = result  # type: ignore[assignment]
+        elif result is not None:
+            articles.append(result)  # type: ignore[arg-type]
     instrument = number_instrument(
         Instrument(manifest.meta, tuple(articles), preamble, root=str(root), files=tuple(read))
     )
