@@ -12,6 +12,7 @@ from drafttools import ledger
 from drafttools.cli import main
 from drafttools.config import settings
 from drafttools.importer import import_draft
+from drafttools.importer.text import read_text
 from drafttools.importer.usecase import Places
 from drafttools.model import Instrument
 from drafttools.parse import load
@@ -82,6 +83,38 @@ def test_article_heading_variants(heading: str, places: Places, tmp_path: Path) 
     assert result.instrument is not None
     assert [a.title for a in result.instrument.articles][:3] == ["Objectives", "Nature and scope", "Guiding principles"]
     assert len(result.instrument.articles[1].paragraphs) == 4
+
+
+UNSPACED = {  # no blank lines: each heading and paragraph on the line after the one before
+    "en dash": "Article 1 \u2013 One\n1.1 Some text here.\nArticle 2 \u2013 Two\n2.1 x text.\n",
+    "hyphen, ARTICLE": "ARTICLE 1 - One\n1.1 Some text here.\nARTICLE 2 - Two\n2.1 x text.\n",
+    "colon, no sentence end": "Article 1: One\n1.1 Some text here\nArticle 2: Two\n2.1 x text\n",
+    "long paragraph line": "Article 1 \u2013 One\n1.1 Some text here" + " and more" * 40 + ".\nArticle 2 \u2013 Two\n2.1 x text.\n",
+}
+
+
+@pytest.mark.parametrize("text", list(UNSPACED.values()), ids=list(UNSPACED))
+def test_heading_line_never_joins_the_line_below(text: str, places: Places, tmp_path: Path) -> None:
+    path = _write(tmp_path, text)
+    assert [(b.where, b.text[:8]) for b in read_text(path, "draft.txt").blocks] == [
+        (1, text.split("\n")[0][:8]), (2, "1.1 Some"), (3, text.split("\n")[2][:8]), (4, "2.1 x te")]
+    result = import_draft(path, "unspaced", dry_run=True, places=places)
+    assert result.exit_code() == 0 and _codes(result) == []
+    assert result.instrument is not None
+    assert [(a.title, [p.label for p in a.paragraphs]) for a in result.instrument.articles] == [("One", ["1.1"]), ("Two", ["2.1"])]
+
+
+def test_paragraph_and_item_lines_start_blocks_but_a_wrapped_reference_does_not(places: Places, tmp_path: Path) -> None:
+    text = ("Article 1 \u2013 One\n1.1 WHO shall\n(a) report under paragraph\n1.2 above; and\n(b) review.\n"
+            "1.2 Member States should act as paragraphs 1.1 and\n1.2 say.\n")
+    path = _write(tmp_path, text)
+    assert [(b.where, b.text) for b in read_text(path, "draft.txt").blocks] == [
+        (1, "Article 1 \u2013 One"), (2, "1.1 WHO shall"), (3, "(a) report under paragraph 1.2 above; and"), (5, "(b) review."),
+        (6, "1.2 Member States should act as paragraphs 1.1 and 1.2 say.")]
+    result = import_draft(path, "wrapped", dry_run=True, places=places)
+    assert result.exit_code() == 0 and _codes(result) == []
+    assert result.instrument is not None
+    assert [n.label for n in result.instrument.walk()] == ["1", "1.1", "1.1(a)", "1.1(b)", "1.2"]
 
 
 SMALL = """Draft code of something

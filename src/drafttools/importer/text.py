@@ -1,7 +1,8 @@
 """Reading a draft typed as plain text (.txt) or Markdown (.md) into blocks.
 
-Blocks are separated by blank lines, or begin on a line that starts an article, a numbered paragraph or an item
-after a line that ends a sentence.  Lines of one block are joined with a space, except a word broken with a
+Blocks are separated by blank lines, or begin on a line that starts an article or follows an article heading,
+or on a line that starts a numbered paragraph or an item (unless the line before ends with a reference word
+such as "paragraph" or "and", so a wrapped "paragraph" / "8.3 above" stays one block).  Lines of one block are joined with a space, except a word broken with a
 hyphen at the end of a line ("data-" / "gathering" → "data-gathering").  Lone page numbers are dropped;
 footnote markers glued to a word ("acknowledged.1") are dropped with a warning.  For Markdown, headings,
 emphasis, escapes, links and quote or bullet markers are read as the text they show.  Standard library only.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from drafttools.conventions import LIST_JOINERS, REFERENCE_KEYWORDS
 from drafttools.diagnostics import Diagnostic, diag
 from drafttools.importer.blocks import MAX_BLOCKS, MAX_FILE_BYTES, Block, Read, Refused
 from drafttools.importer.structure import ITEM, PARAGRAPH, heading_match
@@ -25,6 +27,8 @@ _MD_BULLET = re.compile(r"^[-*+]\s+")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])|(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# A line ending with one of these runs on: "paragraph" / "8.3 above", "paragraphs 7.2 and" / "7.3".
+_CONTINUES = frozenset(REFERENCE_KEYWORDS) | frozenset(LIST_JOINERS) | {"of", "in", "under", "see"}
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -82,10 +86,18 @@ def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
 
 
 def starts_block(line: str, previous: str) -> bool:
+    """A heading starts a block and (with its title) ends one; so does a numbered paragraph or item, unless
+    the line before ends with a reference keyword or list word ("paragraph" / "8.3 above" wrapped)."""
     if heading_match(line) is not None:
         return True
+    heading = heading_match(previous)
+    if heading is not None and heading[1]:
+        return True
+    if PARAGRAPH.match(line) is None and ITEM.match(line) is None:
+        return False
     ends_sentence = previous.endswith((".", ";", ":")) or re.search(r";\s+(?:and|or)$", previous) is not None
-    return ends_sentence and (PARAGRAPH.match(line) is not None or ITEM.match(line) is not None)
+    last = previous.rsplit(None, 1)[-1].lower() if previous.strip() else ""
+    return heading is not None or ends_sentence or last not in _CONTINUES
 
 
 def join_lines(lines: list[str]) -> str:
