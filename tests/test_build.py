@@ -18,7 +18,7 @@ from lxml import etree
 from tests.clients import _run, chromium_dom, pandoc_text, pdf_pages, pdf_text
 from tests.conftest import CODE_TEXT, ROOT
 from drafttools import build as use_case
-from drafttools import templates
+from drafttools import templates, versions
 from drafttools.cli import main
 from drafttools.model import Ref, plain_text, ref_label
 from drafttools.papers import load_paper
@@ -51,7 +51,8 @@ def annexed(name: str):
     """The model of the version of the code the paper annexes."""
     paper = load_paper(ROOT / "papers" / f"{name}.md").paper
     assert paper is not None
-    folder = use_case.resolve_version(paper.front.annex, use_case.Project.here(ROOT))
+    project = use_case.Project.here(ROOT)
+    folder = versions.locate(paper.front.annex, project.versions, project.source)
     assert folder is not None
     loaded = load(folder)
     assert loaded.instrument is not None

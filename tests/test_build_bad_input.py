@@ -7,6 +7,7 @@ import contextlib
 import shutil
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -278,3 +279,111 @@ def test_paper_paragraph_id_taken_by_the_code(project: Path) -> None:
 def test_paper_target_labelling_nothing(project: Path) -> None:
     line = edit_paper(project, "# ACTION BY", "(lost-label)=\n\n# ACTION BY")
     assert_fails(build(project), project, f"papers/p.md:{line}", "id.orphan", "(lost-label)=")
+
+
+# ------------------------------------------------------------------------------ outputs: checked, then all or none
+
+
+def test_a_folder_where_an_output_file_goes_builds_nothing(project: Path) -> None:
+    (project / "out" / "p.html").mkdir(parents=True)
+    result = build(project)
+    assert result.exit_code == 1, result.output
+    assert "out/p.html: error: cannot write out/p.html: a folder" in result.stderr and "[build.output]" in result.stderr
+    assert "built 0 files; 1 error" in result.stderr
+    assert [p.name for p in (project / "out").iterdir()] == ["p.html"], "not even the DOCX"
+
+
+def test_a_write_that_fails_is_an_error_and_leaves_no_output(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    from drafttools import fsutil
+
+    real = fsutil.tempfile.mkstemp
+
+    def full_disk(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        if kwargs.get("prefix") == ".p.html.":  # the second output: the first is already staged in full
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fsutil.tempfile, "mkstemp", full_disk)
+    result = build(project)
+    assert result.exit_code == 1, result.output
+    assert "out/p.html: error: cannot write" in result.stderr and "No space left on device [build.output]" in result.stderr
+    assert "built 0 files; 1 error" in result.stderr
+    assert not any((project / "out").iterdir()), "all or none: no output, no temporary file"
+
+
+def test_a_paper_named_twice_is_built_once(project: Path) -> None:
+    result = build(project, "papers/p.md", "papers/../papers/p.md")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split() == ["out/p.docx", "out/p.html"] and "built 2 files; 0 errors" in result.stderr
+
+
+def test_two_papers_with_one_file_name_build_nothing(project: Path) -> None:
+    (project / "drafts").mkdir()
+    shutil.copy(project / "papers" / "p.md", project / "drafts" / "p.md")
+    result = build(project, "papers/p.md", "drafts/p.md")
+    assert_fails(result, project, "drafts/p.md", "build.output", "drafts/p.md and papers/p.md would both be built as p.*")
+
+
+def test_a_folder_of_papers_builds_every_paper_in_it(project: Path) -> None:
+    shutil.copy(project / "papers" / "p.md", project / "papers" / "q.md")
+    result = build(project, "papers")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (project / "out").iterdir()) == ["p.docx", "p.html", "q.docx", "q.html"]
+
+
+def test_a_folder_holding_no_papers(project: Path) -> None:
+    (project / "drafts").mkdir()
+    assert_fails(build(project, "drafts"), project, "drafts", "paper.missing", "a folder holding no papers")
+
+
+# ------------------------------------------------------------------------ input that used to stop with a traceback
+
+
+@pytest.mark.parametrize("date", ["2008-13-45", "2008-02-30"])
+def test_a_date_no_calendar_has(project: Path, date: str) -> None:
+    line = edit_paper(project, "date: 2008-12-04", f"date: {date}")
+    assert_fails(build(project), project, f"papers/p.md:{line}", "paper.front-matter", f"'{date}' is not a date")
+
+
+def test_a_value_its_yaml_tag_cannot_hold(project: Path) -> None:
+    line = edit_paper(project, "session: 999th session", "session: !!int x")
+    assert_fails(build(project), project, f"papers/p.md:{line}", "paper.front-matter", "not valid YAML")
+
+
+def test_unknown_version_with_a_manifest_whose_instrument_is_not_a_table(project: Path) -> None:
+    manifest = project / "code_text" / "manifest.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("[instrument]", 'instrument = "x"\n[other]'), encoding="utf-8")
+    line = edit_paper(project, "annex: code_text", "annex: zzz")
+    assert_fails(build(project), project, f"papers/p.md:{line}", "build.version", "'zzz'")
+
+
+def test_a_reference_docx_that_is_no_word_package(project: Path) -> None:
+    (project / "annex_templates" / "executive-board" / "reference.docx").write_bytes(b"junk")
+    assert_fails(build(project), project, "annex_templates/executive-board/reference.docx", "template.syntax", "not a Word package")
+
+
+# ------------------------------------------------------------------------------------- version names, one meaning
+
+
+def test_annex_is_a_version_name_never_a_path(project: Path) -> None:
+    line = edit_paper(project, "annex: code_text", f"annex: {project / 'code_text'}")
+    assert_fails(build(project), project, f"papers/p.md:{line}", "build.version", "names no version")
+
+
+def test_annex_current_is_the_working_text_even_beside_a_folder_of_that_name(project: Path) -> None:
+    shutil.copytree(project / "code_text", project / "versions" / "current")
+    article = project / "versions" / "current" / "article-08.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("{xref}`data-to-secretariat`", "{xref}`data-to-nowhere`", 1), encoding="utf-8")
+    edit_paper(project, "annex: code_text", "annex: current")
+    assert build(project).exit_code == 0, "versions/current is never read: 'current' is the working text"
+
+
+def test_known_versions_are_listed_once_each(project: Path) -> None:
+    shutil.copytree(project / "code_text", project / "versions" / "2009-09-SEARO-RC62")  # also the working text's version
+    line = edit_paper(project, "annex: code_text", "annex: zzz")
+    result = build(project)
+    assert_fails(result, project, f"papers/p.md:{line}", "build.version", "known: code_text, current, 2009-09-SEARO-RC62 [")
+    assert result.stderr.count("2009-09-SEARO-RC62") == 1

@@ -241,3 +241,52 @@ def test_a_broken_git_revision_is_reported_at_rev_path(project):
     assert result.exit_code == 1
     assert "HEAD:code_text/article-03.md:" in result.stderr and "[structure.stray]" in result.stderr
     assert "drafttools-rev-" not in result.stderr
+
+
+# ------------------------------------------------------------------------------ version names: one resolver
+
+
+def test_current_and_code_text_are_the_working_text_and_no_version_may_take_them(project):
+    for reserved in ("current", "code_text"):
+        refused = run("snapshot", reserved)
+        assert refused.exit_code == 2 and f"'{reserved}' is not a version name" in refused.stderr
+        assert "always mean the working text" in refused.stderr
+    assert not (project / "versions").exists()
+    stale = project / "versions" / "current"  # a folder of that name, from before the name was reserved
+    shutil.copytree(project / "code_text", stale)
+    article = stale / "article-03.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("voluntary", "binding", 1), encoding="utf-8")
+    for name in ("current", "code_text", "2009-09-SEARO-RC62"):  # the last: the working text's manifest version
+        result = run("diff", name, str(project / "code_text"))
+        assert result.exit_code == 0 and result.stdout.strip().endswith("no changes"), (name, result.output)
+
+
+def test_unknown_version_lists_each_known_name_once(project):
+    assert run("snapshot", "v1").exit_code == 0
+    shutil.copytree(project / "code_text", project / "versions" / "2009-09-SEARO-RC62")
+    result = run("diff", "nope", "code_text")
+    assert result.exit_code == 2
+    assert "(versions: code_text, current, 2009-09-SEARO-RC62, v1)" in result.stderr, result.stderr
+
+
+def test_snapshot_sets_a_version_written_as_a_literal_string(project):
+    import tomllib
+
+    manifest = project / "code_text" / "manifest.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace('version = "2009-09-SEARO-RC62"', "version = '2009-09-SEARO-RC62'  # as sent"), encoding="utf-8")
+    result = run("snapshot", "v-literal")
+    assert result.exit_code == 0, result.output
+    frozen = (project / "versions" / "v-literal" / "manifest.toml").read_text(encoding="utf-8")
+    assert tomllib.loads(frozen)["instrument"]["version"] == "v-literal"
+    assert 'version = "v-literal"  # as sent' in frozen
+    assert run("versions").stdout.startswith("v-literal ")
+
+
+def test_snapshot_refuses_a_version_it_cannot_set_on_one_line(project):
+    manifest = project / "code_text" / "manifest.toml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace('version = "2009-09-SEARO-RC62"', 'version = """2009-09-SEARO-RC62"""'), encoding="utf-8")
+    result = run("snapshot", "v2")
+    assert result.exit_code == 1
+    assert "code_text/manifest.toml: cannot set the version to 'v2'" in result.stderr, result.stderr
+    assert not (project / "versions").exists() or not any((project / "versions").iterdir())

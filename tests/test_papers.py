@@ -85,3 +85,26 @@ def test_renderers_refuse_an_unknown_block(instrument) -> None:
         docx_renderer._block(None, Table())  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="does not know the inline int"):
         paper_text.inline_text((Text("a"), 3), instrument)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("written", "problem"), [
+    ("date: 2008-02-30", "date '2008-02-30' is not a date YYYY-MM-DD"),
+    ("date: 2008-13-45", "date '2008-13-45' is not a date YYYY-MM-DD"),
+    ("date: 2008-12-04T10:00:00", "is not a date YYYY-MM-DD"),
+    ("date: !!int x", "front matter is not valid YAML: invalid literal for int()"),
+])
+def test_front_matter_a_calendar_cannot_hold_is_a_located_diagnostic(tmp_path, written: str, problem: str) -> None:
+    """YAML's own constructor raises ValueError for these; the paper gets paper.front-matter at the line."""
+    path = tmp_path / "p.md"
+    path.write_text(f"---\ndocument_type: code\nannex: code_text\n{written}\n---\n\nText.\n", encoding="utf-8")
+    loaded = load_paper(path)
+    assert loaded.paper is None
+    assert [(d.code, d.line) for d in loaded.diagnostics] == [("paper.front-matter", 4)]
+    assert problem in loaded.diagnostics[0].message
+
+
+def test_front_matter_text_that_looks_like_a_date_stays_text(tmp_path) -> None:
+    path = tmp_path / "p.md"
+    path.write_text("---\ndocument_type: code\nannex: code_text\nsession: 2009-09-07\ndate: 2008-12-04\n---\n\nText.\n", encoding="utf-8")
+    front = load_paper(path).paper.front
+    assert front.fields()["session"] == "2009-09-07" and front.fields()["date"] == "4 December 2008"

@@ -38,8 +38,8 @@ def _usable(side: versions.Resolved) -> list[Diagnostic]:
 def compare(old_spec: str, new_spec: str, root: Path | None = None) -> DiffResult:
     """Diff two versions given as names, folders or ``REV:PATH``."""
     config = settings(root)
-    old = versions.resolve(old_spec, config.versions, config.root)
-    new = versions.resolve(new_spec, config.versions, config.root)
+    old = versions.resolve(old_spec, config.versions, config.root, config.source)
+    new = versions.resolve(new_spec, config.versions, config.root, config.source)
     problems = _usable(old) + _usable(new)
     if problems or old.instrument is None or new.instrument is None:
         return DiffResult(old, new, None, tuple(problems))

@@ -2,15 +2,16 @@
 
 Stages, each callable alone and composed here: read the paper (``papers.load_paper``), find its document type
 (``templates.load``), load and ``check`` the version of the code it annexes (``api.check``, once per version),
-check the paper's own references into the code, render every output in memory, and only when nothing failed
-write them, each atomically.  A broken reference, a bad field or template, an unknown version or an unwritable
-folder gives a diagnostic and no output file at all.  Returns results; never prints.
+check the paper's own references into the code, render every output in memory, check every output path, and
+only when nothing failed write them all or none (``fsutil.write_all``).  A broken reference, a bad field or
+template, an unknown version, an unwritable folder or a failed write gives a diagnostic and no output file at
+all.  Version names mean what ``versions.locate`` says, as for ``diff`` and ``import``.  Returns results; never
+prints.
 """
 
 from __future__ import annotations
 
 import tempfile
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,10 +21,11 @@ from drafttools.config import settings
 from drafttools.diagnostics import Diagnostic, DraftError, Severity, UsageError, diag, exit_code, is_finding, sort_key
 from drafttools.model import Instrument, ref_label
 from drafttools.papers import Paper
-from drafttools.sources import MANIFEST, display
+from drafttools.sources import display
+from drafttools.versions import known as known_versions
+from drafttools.versions import locate
 
 FORMATS = ("docx", "html")
-CURRENT = ("code_text", "current")  # version names that mean the working text
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,15 +77,10 @@ class _Versions:
     loaded: dict[Path, Instrument | None] = field(default_factory=dict)
 
     def resolve(self, name: str) -> Path | None:
-        return resolve_version(name, self.project)
+        return locate(name, self.project.versions, self.project.source)
 
     def known(self) -> list[str]:
-        names = list(CURRENT)
-        if (current := _version_name(self.project.source)) is not None:
-            names.append(current)
-        if self.project.versions.is_dir():
-            names += sorted(p.name for p in self.project.versions.iterdir() if (p / MANIFEST).is_file())
-        return names
+        return known_versions(self.project.versions, self.project.source)
 
     def instrument(self, folder: Path) -> Instrument | None:
         if folder not in self.loaded:
@@ -92,27 +89,6 @@ class _Versions:
             failed = any(d.severity is Severity.ERROR for d in result.diagnostics)
             self.loaded[folder] = None if failed else result.instrument
         return self.loaded[folder]
-
-
-def resolve_version(name: str, project: Project) -> Path | None:
-    """The code text folder a paper's ``annex:`` names: code_text, versions/NAME, or the current text's version."""
-    if name in CURRENT:
-        return project.source
-    frozen = project.versions / name
-    if (frozen / MANIFEST).is_file():
-        return frozen
-    if _version_name(project.source) == name:
-        return project.source
-    return None
-
-
-def _version_name(folder: Path) -> str | None:
-    try:
-        data = tomllib.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return None
-    version = data.get("instrument", {}).get("version")
-    return version if isinstance(version, str) else None
 
 
 def annex_fields(instrument: Instrument) -> dict[str, str]:
@@ -127,6 +103,24 @@ def annex_fields(instrument: Instrument) -> dict[str, str]:
 
 def default_papers(project: Project) -> list[Path]:
     return sorted(project.papers.glob("*.md")) if project.papers.is_dir() else []
+
+
+def papers_named(paths: Sequence[Path], problems: list[Diagnostic]) -> list[Path]:
+    """The papers the command line names: a folder stands for the papers (*.md) in it, a paper named twice is
+    built once, and two papers whose outputs would share a name (papers/code.md, drafts/code.md) are an error."""
+    chosen: dict[Path, Path] = {}
+    for path in paths:
+        found = sorted(path.glob("*.md")) if path.is_dir() else [path]
+        if not found:
+            problems.append(diag("paper.missing", display(path), 0, f"{display(path)} is a folder holding no papers (*.md files)", "name a paper, or a folder of papers"))
+        for paper in found:
+            chosen.setdefault(paper.resolve(), paper)
+    by_name: dict[str, Path] = {}
+    for paper in chosen.values():
+        first = by_name.setdefault(paper.stem, paper)
+        if first is not paper:
+            problems.append(diag("build.output", display(paper), 0, f"{display(paper)} and {display(first)} would both be built as {paper.stem}.*, one over the other", "rename one of the papers, or build them to different folders with -o"))
+    return list(chosen.values())
 
 
 def _formats(requested: Sequence[str]) -> tuple[str, ...]:
@@ -212,11 +206,11 @@ def build(paths: Sequence[Path] | None, formats: Sequence[str] = FORMATS, outdir
     Any error stops the build before a file is written; with ``strict``, so does any warning."""
     project = project or Project.here()
     chosen = _formats(formats)
-    targets = list(paths) if paths else default_papers(project)
-    if not targets:
+    problems: list[Diagnostic] = []
+    targets = papers_named(paths, problems) if paths else default_papers(project)
+    if not targets and not problems:
         raise UsageError(f"no papers to build: name one, or add .md files to {display(project.papers)}")
     outdir = outdir if outdir is not None else settings(project.root).build
-    problems: list[Diagnostic] = []
     versions = _Versions(project, problems)
     jobs = [job for path in targets if (job := _prepare(path, project, versions, problems)) is not None]
     if _failed(problems, strict):
@@ -233,23 +227,29 @@ def build(paths: Sequence[Path] | None, formats: Sequence[str] = FORMATS, outdir
                 problems.append(exc.diagnostic)
                 continue
             rendered.append((Output(job.paper.path, fmt, outdir / f"{job.paper.name}.{fmt}"), data))
+    problems += _blocked([output.path for output, _ in rendered])
     if _failed(problems, strict):
         return BuildResult(_sorted(problems))
-    return BuildResult(_sorted(problems), tuple(_write(rendered, problems)))
+    written = _write(rendered, problems)  # before the result is made: a write error is in it
+    return BuildResult(_sorted(problems), written)
 
 
-def _write(rendered: list[tuple[Output, bytes]], problems: list[Diagnostic]) -> list[Output]:
-    from drafttools.fsutil import write_atomic
+def _blocked(paths: list[Path]) -> list[Diagnostic]:
+    """Output paths that cannot take a file (a folder or another non-file stands there), found before writing."""
+    return [diag("build.output", display(path), 0, f"cannot write {display(path)}: a folder (or other non-file) is in the way", "remove or rename it, or choose another folder with -o")
+            for path in paths if path.exists() and not path.is_file()]
 
-    written: list[Output] = []
-    for output, data in rendered:
-        try:
-            write_atomic(output.path, data)
-        except DraftError as exc:
-            problems.append(diag("build.output", display(output.path), 0, str(exc)))
-            continue
-        written.append(output)
-    return written
+
+def _write(rendered: list[tuple[Output, bytes]], problems: list[Diagnostic]) -> tuple[Output, ...]:
+    """Every output, all or none (``fsutil.write_all``); a failure is a build.output error and nothing written."""
+    from drafttools.fsutil import write_all
+
+    try:
+        write_all([(output.path, data) for output, data in rendered])
+    except DraftError as exc:
+        problems.append(diag("build.output", exc.path and display(Path(exc.path)), 0, str(exc), "free some space, or choose another folder with -o"))
+        return ()
+    return tuple(output for output, _ in rendered)
 
 
 def _failed(problems: list[Diagnostic], strict: bool = False) -> bool:

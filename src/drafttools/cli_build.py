@@ -22,6 +22,8 @@ from drafttools.diagnostics import Severity
 def build(papers: tuple[Path, ...], formats: str, output: Path | None, strict: bool) -> None:
     """Build papers to DOCX and HTML with the code annexed; with no PAPER, every paper in papers/.
 
+    A PAPER may be a folder, standing for the papers (*.md) in it.
+
     The annexed version of the code is checked first: a broken reference (or any error) builds nothing.
     """
     from drafttools import build as use_case

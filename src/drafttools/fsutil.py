@@ -15,24 +15,33 @@ from drafttools.diagnostics import DraftError
 
 def write_atomic(path: Path | str, data: bytes | str, encoding: str = "utf-8") -> None:
     """Replace ``path`` with ``data`` atomically, keeping an existing file's permission bits."""
-    target = Path(path)
-    payload = data.encode(encoding) if isinstance(data, str) else data
+    write_all([(Path(path), data.encode(encoding) if isinstance(data, str) else data)])
+
+
+def write_all(files: list[tuple[Path, bytes]]) -> None:
+    """Write several files all or none: each is first written whole beside its target, and only when every one
+    is ready are they moved into place (a rename, which does not fail for want of space).  A file that already
+    exists keeps its permission bits."""
+    staged: list[tuple[str, Path]] = []
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        mode = target.stat().st_mode & 0o7777 if target.exists() else None
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise DraftError(f"cannot write {target}: {exc.strerror or exc}", str(target)) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise DraftError(f"cannot write {target}: {exc.strerror or exc}", str(target)) from None
+        for target, payload in files:
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                mode = target.stat().st_mode & 0o7777 if target.is_file() else 0o644
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+                staged.append((tmp, target))
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(payload)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.chmod(tmp, mode)
+            except OSError as exc:
+                raise DraftError(f"cannot write {target}: {exc.strerror or exc}", str(target)) from None
+        for tmp, target in staged:
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise DraftError(f"cannot write {target}: {exc.strerror or exc}", str(target)) from None
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)

@@ -41,6 +41,7 @@ FIELDS: dict[str, str] = {
 REQUIRED = ("document_type", "annex")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _FRONT = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?---[ \t]*(\n|\Z)", re.DOTALL)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 
@@ -160,17 +161,26 @@ class LoadedPaper:
 # --------------------------------------------------------------------------------------------- front matter
 
 
+class _FrontLoader(yaml.SafeLoader):
+    """``yaml.safe_load``, except that a date stays the text written: the field check then reports a date no
+    calendar has (2008-02-30) at its line, where YAML's own constructor would raise ValueError."""
+
+
+_FrontLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
+
+
 def _front_matter(source: sources.SourceFile, problems: list[Diagnostic]) -> FrontMatter | None:
     match = _FRONT.match(source.text)
     if match is None:
         problems.append(diag("paper.front-matter", source.path, 1, "the paper has no front matter", "start the file with '---', the fields (document_type: ..., annex: ...), and '---'"))
         return None
+    node: yaml.Node | None = None
     try:
-        node = yaml.compose(match["yaml"] or "")
-        data = yaml.safe_load(match["yaml"] or "") or {}
-    except yaml.YAMLError as exc:
+        node = yaml.compose(match["yaml"] or "", Loader=_FrontLoader)
+        data = yaml.load(match["yaml"] or "", Loader=_FrontLoader) or {}
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a value its tag cannot hold (!!int x)
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
+        line = mark.line + 2 if mark is not None else _failing_line(node)
         problems.append(diag("paper.front-matter", source.path, line, f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}"))
         return None
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
@@ -178,6 +188,16 @@ def _front_matter(source: sources.SourceFile, problems: list[Diagnostic]) -> Fro
         return None
     lines = tuple((str(k.value), k.start_mark.line + 2) for k, _ in node.value)
     return _validate(data, dict(lines), source.path, problems)
+
+
+def _failing_line(node: yaml.Node | None) -> int:
+    """The line of the first value YAML cannot construct (the front matter's first line when none is found)."""
+    for key, value in node.value if isinstance(node, yaml.MappingNode) else ():
+        try:
+            _FrontLoader("").construct_document(value)
+        except (yaml.YAMLError, ValueError):
+            return int(key.start_mark.line) + 2
+    return 2
 
 
 def _validate(data: dict[Any, Any], lines: dict[str, int], path: str, problems: list[Diagnostic]) -> FrontMatter | None:
@@ -222,7 +242,7 @@ def print_date(value: datetime.date | str) -> str:
 def _date(value: object) -> datetime.date | None:
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
         try:
             return datetime.date.fromisoformat(value.strip())
         except ValueError:

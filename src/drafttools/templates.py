@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +68,26 @@ def load(root: Path, name: str) -> DocType:
     for needed in (spec, folder / HTML, folder / REFERENCE):
         if not needed.is_file():
             raise TemplateError(diag("template.missing", display(folder), 0, f"document type '{name}' has no {needed.name} in {display(folder)}", f"add {needed.name} (see docs/building.md)"))
-    return read_spec(folder)
+    doctype = read_spec(folder)
+    _check_reference(doctype.reference)
+    return doctype
+
+
+# The parts every Word package holds; without them python-docx cannot open the reference document.
+_WORD_PARTS = ("[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml")
+
+
+def _check_reference(path: Path) -> None:
+    """A reference .docx that is no Word package is a template.syntax error naming it (not a crash in the build)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            missing = [part for part in _WORD_PARTS if part not in package.namelist()]
+    except (zipfile.BadZipFile, OSError) as exc:
+        missing, why = [], f"it is not a Word package (.docx zip): {exc}"
+    else:
+        why = f"it lacks {', '.join(missing)}" if missing else ""
+    if why:
+        raise TemplateError(diag("template.syntax", display(path), 0, f"{display(path)} cannot be used as the reference document: {why}", f"regenerate it with .venv/bin/python scripts/make_reference_docx.py {path.parent.name}, or save it again from Word as .docx"))
 
 
 def read_spec(folder: Path) -> DocType:

@@ -3,8 +3,11 @@
 A version is a folder with the layout of ``code_text/`` (``manifest.toml``, the article files, the ID
 ledger).  ``snapshot`` freezes the current text into a new version folder (written to a temporary folder
 beside it, then renamed, so a version appears whole or not at all, and never over an existing one).
-``resolve`` turns what a user typed (a version name, a folder, or ``REV:PATH``) into a parsed model; a git
-revision is read with ``git archive`` into a temporary folder.  This module owns the subprocess calls to git.
+``locate`` is the one place a version *name* is given its meaning (``code_text`` and ``current`` are the working
+text, then ``versions/NAME/``, then the working text again when its manifest's ``version`` is NAME); ``build``
+uses it for a paper's ``annex:``, and ``resolve`` for what a user typed to ``diff`` and ``import`` (a name, a
+folder, or ``REV:PATH``), which it turns into a parsed model.  A git revision is read with ``git archive`` into a
+temporary folder.  This module owns the subprocess calls to git.
 """
 
 from __future__ import annotations
@@ -15,15 +18,21 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from drafttools import sources
+from drafttools.config import settings
 from drafttools.diagnostics import Diagnostic, DraftError, SourceError, UsageError, diag
 from drafttools.model import Instrument
 from drafttools.parse import load
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+WORKING = ("code_text", "current")  # names that always mean the working text, so no frozen version may take them
+# One line of a TOML table: its header, or a version key with a basic ("...") or literal ('...') string value.
+_TABLE = re.compile(r"^\s*\[\s*(?P<name>[^\[\]]+?)\s*\]\s*(#.*)?$")
+_VERSION = re.compile(r"""^(?P<key>\s*(version|"version"|'version')\s*=\s*)(?P<value>"([^"\\]|\\.)*"|'[^']*')(?P<rest>\s*(#.*)?)$""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +73,37 @@ def list_versions(folder: Path) -> list[VersionInfo]:
     return found
 
 
+def locate(name: str, versions: Path, source: Path) -> Path | None:
+    """The code text folder a version name means, or None: ``code_text``/``current`` → ``source``; a frozen
+    ``versions/NAME/``; else ``source`` when its manifest's version is NAME.  A path is never a name."""
+    if name in WORKING:
+        return source
+    if not NAME.match(name):
+        return None
+    if (versions / name / sources.MANIFEST).is_file():
+        return versions / name
+    return source if _version_of(source) == name else None
+
+
+def known(versions: Path, source: Path) -> list[str]:
+    """Every version name ``locate`` accepts, each once, in the order it tries them."""
+    names = [*WORKING, *filter(None, [_version_of(source)])]
+    if versions.is_dir():
+        names += sorted(p.name for p in versions.iterdir() if NAME.match(p.name) and (p / sources.MANIFEST).is_file())
+    return list(dict.fromkeys(names))
+
+
+def _version_of(folder: Path) -> str | None:
+    manifest = sources.read_manifest(folder, [])
+    return manifest.meta.version if manifest is not None else None
+
+
 def snapshot(source: Path, versions: Path, name: str) -> Path:
     """Freeze the code text in ``source`` as ``versions/NAME/``; refuses an existing name.  Returns the folder."""
     if not NAME.match(name):
         raise UsageError(f"'{name}' is not a version name: use letters, digits, '.', '_' and '-' (e.g. 2009-01-EB124)")
+    if name in WORKING:
+        raise UsageError(f"'{name}' is not a version name: {' and '.join(WORKING)} always mean the working text; choose another name (e.g. 2009-01-EB124)")
     target = versions / name
     if target.exists():
         raise DraftError(f"version '{name}' already exists at {sources.display(target)}; versions are frozen, choose another name", str(target))
@@ -75,6 +111,7 @@ def snapshot(source: Path, versions: Path, name: str) -> Path:
     manifest = sources.read_manifest(source, problems)
     if manifest is None:
         raise SourceError(problems[0].message if problems else f"{source} is not a code text", str(source))
+    frozen_manifest = with_version(source / sources.MANIFEST, name)
     files = [sources.MANIFEST, *([manifest.preamble] if manifest.preamble else []), *manifest.articles]
     if (source / sources.LEDGER).is_file():
         files.append(sources.LEDGER)
@@ -86,9 +123,7 @@ def snapshot(source: Path, versions: Path, name: str) -> Path:
     try:
         for file in files:
             shutil.copy2(source / file, staging / file)
-        manifest_path = staging / sources.MANIFEST
-        text = manifest_path.read_text(encoding="utf-8")
-        manifest_path.write_text(re.sub(r'(?m)^(version\s*=\s*)"[^"]*"', lambda m: f'{m.group(1)}"{name}"', text, count=1), encoding="utf-8")
+        (staging / sources.MANIFEST).write_text(frozen_manifest, encoding="utf-8")
         staging.rename(target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -96,19 +131,47 @@ def snapshot(source: Path, versions: Path, name: str) -> Path:
     return target
 
 
-def resolve(spec: str, versions: Path, repo: Path) -> Resolved:
-    """A version name, a folder, or a git revision ``REV:PATH`` → the parsed model (or a clear error)."""
+def with_version(manifest: Path, name: str) -> str:
+    """The text of ``manifest`` with ``version`` in [instrument] set to NAME, comments and layout kept.  Refuses
+    (DraftError) a manifest where that is not a one-line edit which leaves every other value as it was."""
+    text = manifest.read_text(encoding="utf-8-sig")
+    lines, table = text.split("\n"), ""
+    for number, line in enumerate(lines):
+        if (header := _TABLE.match(line)) is not None:
+            table = header["name"]
+        elif table == "instrument" and (found := _VERSION.match(line)) is not None:
+            lines[number] = f'{found["key"]}"{name}"{found["rest"]}'
+            edited = "\n".join(lines)
+            if _same_but_version(text, edited, name):
+                return edited
+            break
+    shown = sources.display(manifest)
+    raise DraftError(f"cannot set the version to '{name}' in {shown}: write it as one line version = \"...\" under [instrument]", shown)
+
+
+def _same_but_version(before: str, after: str, name: str) -> bool:
+    try:
+        old, new = tomllib.loads(before), tomllib.loads(after)
+    except tomllib.TOMLDecodeError:
+        return False
+    instrument = old.get("instrument")
+    return isinstance(instrument, dict) and new == {**old, "instrument": {**instrument, "version": name}}
+
+
+def resolve(spec: str, versions: Path, repo: Path, source: Path | None = None) -> Resolved:
+    """A version name (as ``locate`` reads it), a folder, or a git revision ``REV:PATH`` → the parsed model (or a
+    clear error).  ``source`` is the working text (default: the code text of the project holding ``repo``)."""
+    source = source if source is not None else settings(repo).source
+    named = locate(spec, versions, source)
     path = Path(spec)
-    if path.is_dir():
-        loaded = load(path)
-        return Resolved(spec, "folder", sources.display(path), loaded.instrument, loaded.diagnostics)
-    if NAME.match(spec) and (versions / spec).is_dir():
-        loaded = load(versions / spec)
-        return Resolved(spec, "version", sources.display(versions / spec), loaded.instrument, loaded.diagnostics)
+    if named is not None or path.is_dir():
+        folder = named if named is not None else path
+        loaded = load(folder)
+        return Resolved(spec, "version" if named is not None else "folder", sources.display(folder), loaded.instrument, loaded.diagnostics)
     if ":" in spec and not path.exists():
         return _from_git(spec, repo)
-    known = ", ".join(v.name for v in list_versions(versions)) or "none"
-    raise UsageError(f"'{spec}' is neither a version, a code text folder nor a git revision REV:PATH (versions in {sources.display(versions)}: {known})")
+    listed = ", ".join(known(versions, source))
+    raise UsageError(f"'{spec}' is neither a version, a code text folder nor a git revision REV:PATH (versions: {listed})")
 
 
 def _git(repo: Path, *argv: str) -> subprocess.CompletedProcess[bytes]:
