@@ -107,6 +107,7 @@ def _load(app: Sphinx) -> None:
         if site.instrument.preamble:
             site.preamble_path = str(Path(site.instrument.preamble[0].loc.path).resolve())
     _SITES[app.env] = site
+    _leave_out_unreadable(app, [f.path for f in result.diagnostics if f.code == "source.encoding"])
     for finding in result.diagnostics:
         if finding.severity >= Severity.WARNING:
             message = f"{finding.severity}: {finding.message}" + (f" (fix: {finding.fix})" if finding.fix else "")
@@ -114,6 +115,15 @@ def _load(app: Sphinx) -> None:
             if location is None:  # a folder, or a file as a whole: Sphinx would read a bare path as a docname
                 message = f"{Path(finding.path).resolve()}: {message}"
             logger.warning(message, location=location, type="drafttools", subtype=finding.code)
+
+
+def _leave_out_unreadable(app: Sphinx, paths: list[str]) -> None:
+    """Files check found not UTF-8 are excluded from the documents Sphinx reads: Sphinx itself would stop with
+    "Encoding error!" and a traceback, where the drafttools warning already names the file and line."""
+    for path in paths:
+        absolute = Path(path).resolve()
+        if app.env.path2doc(str(absolute)) is not None:
+            app.config.exclude_patterns = [*app.config.exclude_patterns, absolute.relative_to(Path(app.srcdir).resolve()).as_posix()]
 
 
 def _location(env: BuildEnvironment, path: str, line: int) -> tuple[str, int | None] | str | None:

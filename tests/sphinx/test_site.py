@@ -173,3 +173,20 @@ def test_a_broken_reference_fails_sphinx_build_w_naming_file_and_line(tmp_path: 
     assert done.returncode != 0
     assert f"{srcdir / 'code_text' / 'second.md'}:16:" in done.stderr
     assert "[drafttools.xref.unknown-id]" in done.stderr
+
+
+def test_a_file_that_is_not_utf8_is_a_warning_at_file_and_line_not_a_crash(tmp_path: Path) -> None:
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-broken-xref", srcdir)
+    first = srcdir / "code_text" / "first.md"
+    data = first.read_bytes()
+    first.write_bytes(data + b"caf\xe9\n")
+    line = data.count(b"\n") + 1
+    where = f"{first}:{line}: WARNING: error: not valid UTF-8"
+    relaxed = sphinx_build(srcdir, tmp_path / "out")
+    assert relaxed.returncode == 0, relaxed.stderr
+    assert where in relaxed.stderr and "[drafttools.source.encoding]" in relaxed.stderr
+    assert "Encoding error" not in relaxed.stderr + relaxed.stdout and "Traceback" not in relaxed.stderr
+    strict = sphinx_build(srcdir, tmp_path / "out-w", "-W")
+    assert strict.returncode == 1, strict.stderr
+    assert where in strict.stderr and "Encoding error" not in strict.stderr + strict.stdout
