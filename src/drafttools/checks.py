@@ -5,11 +5,15 @@ Pure functions over the model and the ledger; they return diagnostics.  Standard
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from drafttools import ids
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.ledger import Ledger
 from drafttools.model import Instrument
 from drafttools.xref import describe
+
+if TYPE_CHECKING:  # the ledger is read by an adapter; this logic only looks at what it holds
+    from drafttools.ledger import Ledger
 
 
 def check_ids(instrument: Instrument) -> list[Diagnostic]:

@@ -16,11 +16,13 @@ import pickle
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drafttools import __version__
 from drafttools.fsutil import write_atomic
-from drafttools.sources import SourceFile
+
+if TYPE_CHECKING:
+    from drafttools.sources import SourceFile
 
 _PACKAGE = Path(__file__).resolve().parent
 
