@@ -215,6 +215,33 @@ def test_bad_word_files_give_one_located_diagnostic_and_change_nothing(places: P
     assert snapshot(root) == before and not (places.versions / "bad").exists()
 
 
+def _with_part(template: Path, path: Path, name: str, data: str) -> Path:
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, data if info.filename == name else source.read(info.filename))
+    return path
+
+
+MALFORMED_PARTS = ("[Content_Types].xml", "_rels/.rels", "word/_rels/document.xml.rels", "word/document.xml")
+
+
+@pytest.mark.parametrize("part", MALFORMED_PARTS)
+def test_a_malformed_package_part_is_unreadable_not_a_crash(part: str, places: Places, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = make_docx(tmp_path / "whole.docx", p("Article 1 \u2013 x") + p("1.1 y."))
+    path = _with_part(whole, tmp_path / "malformed.docx", part, "<x/>")  # well-formed XML, but not the part's
+    result = import_draft(path, "bad", places=places)
+    assert [(d.code, d.path, d.line) for d in result.diagnostics] == [("import.unreadable", str(path), 0)], [d.format() for d in result.diagnostics]
+    assert "malformed.docx" in result.diagnostics[0].message
+    assert result.exit_code() == 1 and not result.written
+    monkeypatch.chdir(places.source.parent)
+    settings.cache_clear()
+    try:
+        done = CliRunner().invoke(main, ["import", str(path), "--as", "bad", "--dry-run"])
+    finally:
+        settings.cache_clear()
+    assert done.exit_code == 1 and "[import.unreadable]" in done.stderr and "internal error" not in done.stderr
+
+
 def test_zip_bombs_and_huge_files_are_refused(places: Places, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from drafttools.importer import docx as docx_reader
 

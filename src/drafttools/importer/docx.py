@@ -39,6 +39,7 @@ from drafttools.importer.text import join_lines, starts_block
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_RESAVE = "open and save it again in Word or LibreOffice"
 
 
 def _w(tag: str) -> str:
@@ -97,14 +98,18 @@ def _open(path: Path, shown: str) -> Any:
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        return docx.Document(str(path))
+        document = docx.Document(str(path))
+        document.element.body  # a main part whose root is not w:document fails here, not in the middle of reading
+        return document
     except etree.XMLSyntaxError as exc:
         deep = "depth" in str(exc).lower()
         code = "import.too-deep" if deep else "import.unreadable"
         where = f" (line {exc.lineno} of its XML)" if getattr(exc, "lineno", 0) else ""
         raise Refused(diag(code, shown, 0, f"the Word XML cannot be read{where}: {exc.msg}", "this is not a draft as Word writes one; check where it came from" if deep else "open and save it again in Word or LibreOffice")) from None
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
-        raise Refused(diag("import.unreadable", shown, 0, f"the Word package cannot be read: {exc}")) from None
+        raise Refused(diag("import.unreadable", shown, 0, f"the Word package {path.name} cannot be read: {exc}", _RESAVE)) from None
+    except Exception as exc:  # python-docx meets a malformed part with whatever its proxies raise (AttributeError, ...)
+        raise Refused(diag("import.unreadable", shown, 0, f"the Word package {path.name} cannot be read: {type(exc).__name__}: {exc}", _RESAVE)) from None
 
 
 # ------------------------------------------------------------------------------------------------ numbering
