@@ -18,6 +18,7 @@ Sphinx.
 
 from __future__ import annotations
 
+import glob
 import html
 import re
 import weakref
@@ -123,7 +124,8 @@ def _leave_out_unreadable(app: Sphinx, paths: list[str]) -> None:
     for path in paths:
         absolute = Path(path).resolve()
         if app.env.path2doc(str(absolute)) is not None:
-            app.config.exclude_patterns = [*app.config.exclude_patterns, absolute.relative_to(Path(app.srcdir).resolve()).as_posix()]
+            relative = absolute.relative_to(Path(app.srcdir).resolve()).as_posix()
+            app.config.exclude_patterns = [*app.config.exclude_patterns, glob.escape(relative)]
 
 
 def _location(env: BuildEnvironment, path: str, line: int) -> tuple[str, int | None] | str | None:
