@@ -22,6 +22,7 @@ import glob
 import html
 import re
 import weakref
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,30 +109,34 @@ def _load(app: Sphinx) -> None:
         if site.instrument.preamble:
             site.preamble_path = str(Path(site.instrument.preamble[0].loc.path).resolve())
     _SITES[app.env] = site
-    _leave_out_unreadable(app, [f.path for f in result.diagnostics if f.code == "source.encoding"])
+    left_out = _leave_out_unreadable(app, [f.path for f in result.diagnostics if f.code == "source.encoding"])
     for finding in result.diagnostics:
         if finding.severity >= Severity.WARNING:
             message = f"{finding.severity}: {finding.message}" + (f" (fix: {finding.fix})" if finding.fix else "")
-            location = _location(app.env, finding.path, finding.line)
+            location = _location(app.env, finding.path, finding.line, left_out)
             if location is None:  # a folder, or a file as a whole: Sphinx would read a bare path as a docname
                 message = f"{Path(finding.path).resolve()}: {message}"
             logger.warning(message, location=location, type="drafttools", subtype=finding.code)
 
 
-def _leave_out_unreadable(app: Sphinx, paths: list[str]) -> None:
+def _leave_out_unreadable(app: Sphinx, paths: list[str]) -> set[Path]:
     """Files check found not UTF-8 are excluded from the documents Sphinx reads: Sphinx itself would stop with
     "Encoding error!" and a traceback, where the drafttools warning already names the file and line."""
+    left_out: set[Path] = set()
     for path in paths:
         absolute = Path(path).resolve()
         if app.env.path2doc(str(absolute)) is not None:
             relative = absolute.relative_to(Path(app.srcdir).resolve()).as_posix()
             app.config.exclude_patterns = [*app.config.exclude_patterns, glob.escape(relative)]
+            left_out.add(absolute)
+    return left_out
 
 
-def _location(env: BuildEnvironment, path: str, line: int) -> tuple[str, int | None] | str | None:
-    """A Sphinx location: (docname, line) for a document, 'path:line' for another file (the manifest)."""
+def _location(env: BuildEnvironment, path: str, line: int, left_out: Container[Path] = ()) -> tuple[str, int | None] | str | None:
+    """A Sphinx location: (docname, line) for a document, 'path:line' for another file (the manifest, or a
+    document left out, which Sphinx would name by a guessed suffix)."""
     absolute = Path(path).resolve()
-    docname = env.path2doc(str(absolute))
+    docname = env.path2doc(str(absolute)) if absolute not in left_out else None
     if docname is not None:
         return (docname, line or None)
     return f"{absolute}:{line}" if line else None

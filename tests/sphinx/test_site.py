@@ -183,10 +183,11 @@ def test_a_file_that_is_not_utf8_is_a_warning_at_file_and_line_not_a_crash(tmp_p
     first.write_bytes(data + b"caf\xe9\n")
     line = data.count(b"\n") + 1
     where = f"{first}:{line}: WARNING: error: not valid UTF-8"
-    relaxed = sphinx_build(srcdir, tmp_path / "out")
-    assert relaxed.returncode == 0, relaxed.stderr
-    assert where in relaxed.stderr and "[drafttools.source.encoding]" in relaxed.stderr
-    assert "Encoding error" not in relaxed.stderr + relaxed.stdout and "Traceback" not in relaxed.stderr
+    for _ in ("first build", "rebuild from the saved environment"):
+        relaxed = sphinx_build(srcdir, tmp_path / "out")
+        assert relaxed.returncode == 0, relaxed.stderr
+        assert where in relaxed.stderr and "[drafttools.source.encoding]" in relaxed.stderr
+        assert "Encoding error" not in relaxed.stderr + relaxed.stdout and "Traceback" not in relaxed.stderr
     strict = sphinx_build(srcdir, tmp_path / "out-w", "-W")
     assert strict.returncode == 1, strict.stderr
     assert where in strict.stderr and "Encoding error" not in strict.stderr + strict.stdout
