@@ -98,12 +98,19 @@ def _version_of(folder: Path) -> str | None:
     return manifest.meta.version if manifest is not None else None
 
 
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a new frozen version (None when it can)."""
+    if not NAME.match(name):
+        return "use letters, digits, '.', '_' and '-' (e.g. 2009-01-EB124)"
+    if name in WORKING:
+        return f"{' and '.join(WORKING)} always mean the working text; choose another name (e.g. 2009-01-EB124)"
+    return None
+
+
 def snapshot(source: Path, versions: Path, name: str) -> Path:
     """Freeze the code text in ``source`` as ``versions/NAME/``; refuses an existing name.  Returns the folder."""
-    if not NAME.match(name):
-        raise UsageError(f"'{name}' is not a version name: use letters, digits, '.', '_' and '-' (e.g. 2009-01-EB124)")
-    if name in WORKING:
-        raise UsageError(f"'{name}' is not a version name: {' and '.join(WORKING)} always mean the working text; choose another name (e.g. 2009-01-EB124)")
+    if (why := name_problem(name)) is not None:
+        raise UsageError(f"'{name}' is not a version name: {why}")
     target = versions / name
     if target.exists():
         raise DraftError(f"version '{name}' already exists at {sources.display(target)}; versions are frozen, choose another name", str(target))
