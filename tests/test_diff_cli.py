@@ -175,6 +175,52 @@ def test_bad_date_is_a_usage_error():
     assert run("diff", OLD, NEW, "--format", "docx", "-o", "/tmp/x.docx", "--date", "May 2010").exit_code == 2
 
 
+def test_author_with_control_characters_is_a_usage_error(tmp_path):
+    target = tmp_path / "r.docx"
+    result = run("diff", OLD, NEW, "--format", "docx", "-o", str(target), "--author", "a\x01b")
+    assert result.exit_code == 2 and result.stderr.startswith("Error: --author 'a\\x01b': give a name without control characters")
+    assert "internal error" not in result.stderr and not target.exists()
+
+
+@pytest.mark.parametrize("fmt", ["text", "docx"])
+def test_impossible_date_is_a_usage_error(fmt, tmp_path):
+    result = run("diff", OLD, NEW, "--format", fmt, "-o", str(tmp_path / f"r.{fmt}"), "--date", "2010-02-30")
+    assert result.exit_code == 2 and result.stderr.startswith("Error: --date '2010-02-30': there is no such date")
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_manifest_date_that_is_not_iso_only_matters_to_tracked_changes(tmp_path):
+    import datetime
+
+    revision = tmp_path / "revision"
+    shutil.copytree(ROOT / "versions" / NEW, revision)
+    manifest = revision / "manifest.toml"
+    manifest.write_text(re.sub(r'(?m)^date = .*$', 'date = "September 2009"', manifest.read_text(encoding="utf-8")), encoding="utf-8")
+    assert run("check", str(revision)).exit_code == 0
+    text = run("diff", OLD, str(revision))
+    assert text.exit_code == 0 and "Error" not in text.stderr and "5.3            split" in text.stdout
+    assert json.loads(run("diff", OLD, str(revision), "--format", "json").stdout)["new"]["date"] == "September 2009"
+    target = tmp_path / "r.docx"
+    redline = run("diff", OLD, str(revision), "--format", "docx", "-o", str(target))
+    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    assert redline.exit_code == 0 and f"the new version's date 'September 2009' is not YYYY-MM-DD; the tracked changes are dated today ({today})" in redline.stderr
+    xml = docx.Document(str(target)).element.xml
+    assert f'w:date="{today}T00:00:00Z"' in xml and "September" not in xml.split("<w:body>")[0]
+
+
+@pytest.mark.parametrize(("fmt", "name", "message"), [
+    ("json", "r.docx", "-o r.docx: --format json writes .json, not .docx; a .docx file is --format synoptic or docx"),
+    ("html", "r.json", "-o r.json: --format html writes .html or .htm, not .json; a .json file is --format json"),
+    ("text", "r.html", "-o r.html: --format text writes text, not .html; a .html file is --format html or synoptic"),
+    ("docx", "r.html", "-o r.html: --format docx writes .docx, not .html; a .html file is --format html or synoptic"),
+    ("synoptic", "r.txt", "-o r.txt: --format synoptic writes .html or .htm or .docx, not .txt"),
+])
+def test_output_suffix_contradicting_the_format_is_a_usage_error(fmt, name, message, tmp_path):
+    result = run("diff", OLD, NEW, "--format", fmt, "-o", str(tmp_path / name))
+    assert result.exit_code == 2 and result.stderr == f"Error: {message}\n"
+    assert not (tmp_path / name).exists()
+
+
 # ------------------------------------------------------------------------------------------ snapshot, versions
 
 

@@ -7,9 +7,11 @@ failure, 2 usage.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from drafttools.diagnostics import UsageError
 from drafttools.fsutil import write_atomic
 
 FORMATS = ("text", "json", "html", "synoptic", "docx")
+SUFFIXES = {"json": (".json",), "html": (".html", ".htm"), "synoptic": (".html", ".htm", ".docx"), "docx": (".docx",)}
 HOUSE_TEMPLATE = Path("annex_templates") / "code" / "reference.docx"  # house styles, when the project has them
 
 
@@ -31,7 +34,7 @@ HOUSE_TEMPLATE = Path("annex_templates") / "code" / "reference.docx"  # house st
                    "what changed (HTML, or DOCX with -o x.docx); docx: Word tracked changes (needs -o).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
 @click.option("--author", help="Author of the tracked changes (default: [tool.drafttools] author).")
-@click.option("--date", "when", help="Date of the tracked changes, YYYY-MM-DD (default: the new version's date).")
+@click.option("--date", "when", help="Date of the tracked changes, YYYY-MM-DD (default: the new version's date, or today when that is not YYYY-MM-DD).")
 @click.option("--color/--no-color", "colour", default=None, help="Colour the text diff (default: when stdout is a terminal).")
 @click.option("--strict", is_flag=True, help="Warnings are findings too (exit 1).")
 @guarded
@@ -40,19 +43,21 @@ def diff_command(old: str, new: str, fmt: str, output: Path | None, author: str 
     from drafttools import api_diff
     from drafttools.config import settings
 
+    suffix = _check_output(fmt, output)
+    if author is not None:
+        _check_author(author, "--author")
+    stamp = _iso_date(when, "--date") if when is not None else None
     result = api_diff.compare(old, new)
     emit(result.diagnostics, strict)
     if result.diff is None:
         click.echo(f"Error: cannot compare {old} with {new}; see above", err=True)
         sys.exit(1)
-    suffix = output.suffix.lower() if output else ""
-    if fmt == "docx" and output is None:
-        raise UsageError("--format docx writes a Word file: give -o FILE.docx")
-    if fmt == "synoptic" and suffix not in ("", ".html", ".htm", ".docx"):
-        raise UsageError(f"--format synoptic writes .html or .docx, not {suffix}")
     colour = (sys.stdout.isatty() and output is None) if colour is None else colour
     template = settings().root / HOUSE_TEMPLATE
-    payload = _render(result, fmt, suffix, author or settings().author, _iso_date(when or result.diff.new_meta.date), colour, template)
+    if fmt == "docx":  # only tracked changes carry an author and a date
+        author = _check_author(author or settings().author, "[tool.drafttools] author")
+        stamp = stamp or _manifest_date(result.diff.new_meta.date)
+    payload = _render(result, fmt, suffix, author or "", stamp or "", colour, template)
     if output is not None:
         write_atomic(output, payload)
         click.echo(f"wrote {output}", err=True)
@@ -90,12 +95,50 @@ def _render(result: Any, fmt: str, suffix: str, author: str, when: str, colour: 
     return diff_text.render(diff, colour=bool(colour), old_name=names[0], new_name=names[1])
 
 
-def _iso_date(text: str) -> str:
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return f"{text}T00:00:00Z"
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z?", text):
-        return text if text.endswith("Z") else text + "Z"
-    raise UsageError(f"--date {text!r}: give a date as YYYY-MM-DD")
+def _check_output(fmt: str, output: Path | None) -> str:
+    """The suffix of ``-o``; a usage error when it names another format's file (synoptic: .html or .docx)."""
+    suffix = output.suffix.lower() if output else ""
+    if fmt == "docx" and output is None:
+        raise UsageError("--format docx writes a Word file: give -o FILE.docx")
+    known = {s for suffixes in SUFFIXES.values() for s in suffixes}
+    strict = fmt == "synoptic" and suffix != ""  # synoptic chooses HTML or DOCX by the suffix: no third kind
+    if output is not None and (suffix in known or strict) and suffix not in SUFFIXES.get(fmt, ()):
+        wanted = " or ".join(SUFFIXES[fmt]) if fmt in SUFFIXES else "text"
+        fitting = [f for f, suffixes in SUFFIXES.items() if suffix in suffixes]
+        hint = f"; a {suffix} file is --format {' or '.join(fitting)}" if fitting else ""
+        raise UsageError(f"-o {output.name}: --format {fmt} writes {wanted}, not {suffix}{hint}")
+    return suffix
+
+
+def _check_author(name: str, source: str) -> str:
+    """A name Word can store: no control characters (XML 1.0 forbids most; a line break is never a name)."""
+    if not name.strip() or any(unicodedata.category(c) in ("Cc", "Cs") or c in "\ufffe\uffff" for c in name):
+        raise UsageError(f"{source} {name!r}: give a name without control characters")
+    return name
+
+
+def _iso_date(text: str, source: str) -> str:
+    """``YYYY-MM-DD`` (or ``YYYY-MM-DDTHH:MM[:SS][Z]``) as Word's date stamp; a usage error when it is no real date."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return datetime.date.fromisoformat(text).isoformat() + "T00:00:00Z"
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z?", text):
+            datetime.datetime.fromisoformat(text.removesuffix("Z"))
+            return text if text.endswith("Z") else text + "Z"
+    except ValueError:
+        raise UsageError(f"{source} {text!r}: there is no such date; give a date as YYYY-MM-DD") from None
+    raise UsageError(f"{source} {text!r}: give a date as YYYY-MM-DD")
+
+
+def _manifest_date(text: str) -> str:
+    """The new version's date as the tracked changes' date; today (said on stderr) when it is not YYYY-MM-DD."""
+    try:
+        return _iso_date(text, "date")
+    except UsageError:
+        today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+        click.echo(f"note: the new version's date {text!r} is not YYYY-MM-DD; the tracked changes are dated today "
+                   f"({today}); give --date to choose", err=True)
+        return today + "T00:00:00Z"
 
 
 @click.command("snapshot")
