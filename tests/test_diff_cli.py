@@ -336,3 +336,21 @@ def test_snapshot_refuses_a_version_it_cannot_set_on_one_line(project):
     assert result.exit_code == 1
     assert "code_text/manifest.toml: cannot set the version to 'v2'" in result.stderr, result.stderr
     assert not (project / "versions").exists() or not any((project / "versions").iterdir())
+
+
+def test_every_output_prints_article_headings_through_conventions(monkeypatch, tmp_path):
+    from drafttools import conventions
+
+    monkeypatch.setattr(conventions, "ARTICLE_WORD", "Artikel")
+    text = run("diff", OLD, NEW)
+    assert text.exit_code == 0 and "Artikel 6 (was 7) \u2013 Data gathering and research" in text.stdout
+    assert "merged into Artikel 5" in text.stdout and "Article 7" not in text.stdout
+    html = run("diff", OLD, NEW, "--format", "html").stdout
+    assert '<h3 class="ahead s-renumbered">Artikel <del>7</del> <ins>6</ins> \u2013 ' in html and "(Artikel " in html
+    assert "merged into Artikel 5" in html and "Article 7" not in html  # the renumbering table and the notes too
+    synoptic = run("diff", OLD, NEW, "--format", "synoptic").stdout
+    assert '<span class="lab">Artikel 1 \u2013</span>' in synoptic and '<span class="lab">Article' not in synoptic
+    target = tmp_path / "r.docx"
+    assert run("diff", OLD, NEW, "--format", "docx", "-o", str(target)).exit_code == 0
+    paragraphs = [p.text for p in docx.Document(str(target)).paragraphs]
+    assert "Artikel 1 \u2013 Objectives" in paragraphs and not any(t.startswith("Article 1 ") for t in paragraphs)

@@ -390,3 +390,18 @@ def test_every_import_code_is_produced_by_a_test() -> None:
                     ("test_import_text.py", "test_import_docx.py", "test_import_clients.py"))
     missing = [c for c in CODES if c.startswith("import.") and tests.count(f'"{c}"') < 1]
     assert missing == []
+
+
+def test_cli_report_names_articles_through_conventions(places: Places, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drafttools import conventions
+
+    draft = _write(tmp_path, UNSPACED["en dash"])
+    monkeypatch.setattr(conventions, "ARTICLE_WORD", "Artikel")
+    monkeypatch.chdir(places.source.parent)
+    settings.cache_clear()
+    try:
+        done = CliRunner().invoke(main, ["import", str(draft), "--as", "headings", "--dry-run"])
+    finally:
+        settings.cache_clear()
+    assert done.exit_code == 0, done.output
+    assert re.search(r"(?m)^new +article +Artikel 1 +art-one +'One'$", done.stdout) and "Article 1" not in done.stdout

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from drafttools import conventions
 from drafttools.cli import emit, guarded, summary_counts
 
 
@@ -64,7 +65,7 @@ def _label(kind: str, label: str) -> str:
         return "(unnumbered)"
     if label.startswith("Article") and kind == "paragraph":
         return f"{label} lead-in"  # an unnumbered paragraph is known by its article
-    return f"Article {label}" if kind == "article" else label
+    return conventions.article_heading(label, "") if kind == "article" else label
 
 
 def _as_json(result: Any, strict: bool) -> dict[str, object]:

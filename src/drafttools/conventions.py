@@ -37,8 +37,15 @@ _LETTERS = string.ascii_lowercase
 
 
 def article_heading(number: str, title: str) -> str:
-    """'Article 8 – Information exchange'."""
+    """'Article 8 – Information exchange'; 'Article 8' without a title."""
     return f"{ARTICLE_WORD} {number} {EN_DASH} {title}" if title else f"{ARTICLE_WORD} {number}"
+
+
+def article_heading_prefix(number: str, title: str) -> str:
+    """What ``article_heading`` puts before the title: 'Article 8 – ' (for a renderer that prints the title
+    itself, as a word diff); 'Article 8' without a title."""
+    heading = article_heading(number, title)
+    return heading[: len(heading) - len(title)]
 
 
 def item_number(index: int) -> str:

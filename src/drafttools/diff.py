@@ -259,8 +259,8 @@ def _flatten(instrument: Instrument) -> list[_Flat]:
         parent = instrument.parent_of(node)
         article = instrument.article_of(node)
         if isinstance(node, Article):  # "Article 8 – " + title, as conventions.article_heading prints it
-            body, heading = " ".join(node.title.split()), conventions.article_heading(node.number, "")
-            number = f"{heading} {conventions.EN_DASH} " if node.title else heading
+            body = " ".join(node.title.split())
+            number = conventions.article_heading_prefix(node.number, body)
         else:
             body = " ".join(plain_text(node.inlines, instrument, node).split())
             number = f"{node.number}\t" if node.number and (isinstance(node, Item) or node.numbered) else ""
@@ -570,7 +570,7 @@ def _side(f: _Flat) -> Side:
 
 def _named(f: _Flat) -> str:
     if f.kind == "article":
-        return f"Article {f.label}"
+        return conventions.article_heading(f.label, "")
     return f.label if f.label != "preamble" else "the preamble"
 
 
@@ -593,17 +593,17 @@ def _change(state: _State, i: int | None, j: int | None, children: tuple[Change,
     elif a is not None and b is None and "merged" in tags:
         fate = _fate_of_old(state, a)
         assert fate is not None
-        related, note = (f"new {fate.label}",), f"merged into Article {fate.label}"
+        related, note = (f"new {fate.label}",), f"merged into {conventions.article_heading(fate.label, '')}"
     elif b is not None and a is None and "split" in tags:
         fate = _fate_of_new(state, b)
         assert fate is not None
-        related, note = (f"old {fate.label}",), f"split from Article {fate.label}"
+        related, note = (f"old {fate.label}",), f"split from {conventions.article_heading(fate.label, '')}"
     elif a is not None and b is not None:
         parts = [f"new {state.new[k].label}" for k in state.split_parts.get(a.index, ())]
         parts += [f"old {state.old[k].label}" for k in state.merge_parts.get(b.index, ())]
         related = tuple(parts)
         if "moved" in tags:
-            note = f"moved from {_named(a)}" if a.kind == "article" or a.article != b.article else f"moved within Article {b.article} (was {a.label})"
+            note = f"moved from {_named(a)}" if a.kind == "article" or a.article != b.article else f"moved within {conventions.article_heading(b.article, '')} (was {a.label})"
         elif "renumbered" in tags:
             note = f"renumbered {a.label} \u2192 {b.label}"
         if parts:

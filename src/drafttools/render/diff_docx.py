@@ -22,6 +22,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.shared import Cm, Pt, RGBColor
 
+from drafttools import conventions
 from drafttools.diff import Block, Change, Diff, Segment
 from drafttools.render import _redline_oxml
 
@@ -187,7 +188,7 @@ def _label(change: Change, side: str) -> str:
     if part is None:
         return ""
     if part.kind == "article":
-        return f"Article {part.label} \u2013 "
+        return conventions.article_heading_prefix(part.label, part.text)
     if part.label in ("preamble",) or part.label.startswith("Article"):
         return ""
     if part.kind == "item" and "(" in part.label:

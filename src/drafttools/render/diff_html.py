@@ -14,8 +14,10 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
-from drafttools.diff import STATUS_ORDER, Change, Diff
+from drafttools import conventions
+from drafttools.diff import STATUS_ORDER, Change, Diff, Side
 
 SHOWN = ("inserted", "deleted", "modified", "moved", "split", "merged", "renumbered", "retitled")
 
@@ -26,6 +28,8 @@ def _environment() -> Environment:
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
     env.filters["anchor"] = _anchor
     env.filters["short"] = _short
+    env.filters["lab"] = _lab
+    env.filters["article"] = lambda number: conventions.article_heading(number, "")
     return env
 
 
@@ -36,6 +40,21 @@ def _short(label: str, kind: str) -> str:
     if label == "preamble" or label.startswith("Article"):
         return ""
     return label
+
+
+def _lab(side: Side) -> str:
+    """The label of a synoptic cell: 'Article 8 –' before an article's title, else as ``_short``."""
+    if side.kind == "article":
+        return conventions.article_heading_prefix(side.label, side.text).rstrip()
+    return _short(side.label, side.kind)
+
+
+def _head(change: Change) -> Markup:
+    """An article's heading before its word-diffed title: 'Article 8 – ', or with the number struck and inserted."""
+    old, new = change.old, change.new
+    number = Markup("<del>{}</del> <ins>{}</ins>").format(old.label, new.label) if old and new and old.label != new.label \
+        else escape((new or old).label)  # type: ignore[union-attr]
+    return Markup(conventions.article_heading_prefix(number, (new or old).text))  # type: ignore[union-attr]
 
 
 @dataclass
@@ -51,6 +70,7 @@ class _Section:
     counts: dict[str, int]
     cells: list[str]  # one status per paragraph and item, for the map
     moved_away: list[Change] = field(default_factory=list)
+    head: Markup = Markup()  # an article's "Article 8 – " (number struck and inserted when renumbered)
 
 
 def _anchor(change: Change) -> str:
@@ -86,15 +106,18 @@ def _section(anchor: str, heading: str, old: str, new: str, change: Change | Non
             if tag in ("retitled", "merged", "split", "inserted", "deleted"):
                 counts[tag] += 1
     ordered = {status: counts[status] for status in STATUS_ORDER if counts[status] and status != "unchanged"}
-    return _Section(anchor, heading, old, new, change, entries, ordered, [c.status for c in entries])
+    head = _head(change) if change is not None else Markup()
+    return _Section(anchor, heading, old, new, change, entries, ordered, [c.status for c in entries], head=head)
 
 
 def _renumbering(diff: Diff) -> list[tuple[str, str, str]]:
     rows = []
     for change in diff.changes():
         if change.old and change.new and change.old.label != change.new.label and change.kind != "item":
-            prefix = "Article " if change.kind == "article" else ""
-            rows.append((prefix + change.old.label, prefix + change.new.label, ", ".join(change.tags)))
+            if change.kind == "article":
+                rows.append((conventions.article_heading(change.old.label, ""), conventions.article_heading(change.new.label, ""), ", ".join(change.tags)))
+            else:
+                rows.append((change.old.label, change.new.label, ", ".join(change.tags)))
     return rows
 
 

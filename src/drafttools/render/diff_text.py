@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from drafttools import conventions
 from drafttools.diff import STATUS_ORDER, Change, Diff, Segment
 
 CONTEXT_WORDS = 6
@@ -70,11 +71,11 @@ def summary(diff: Diff) -> Iterator[str]:
 def _heading(change: Change, colour: bool) -> str:
     side = change.new or change.old
     assert side is not None
-    head = f"Article {side.label} \u2013 {side.text}" if change.kind == "article" else side.label
+    head = conventions.article_heading(side.label, side.text) if change.kind == "article" else side.label
     if change.kind == "article" and change.old and change.new and change.old.label != change.new.label:
-        head = f"Article {change.new.label} (was {change.old.label}) \u2013 {change.new.text}"
+        head = conventions.article_heading(f"{change.new.label} (was {change.old.label})", change.new.text)
     if change.new is None and change.old is not None:
-        head = f"Article {change.old.label} (old) \u2013 {change.old.text}"
+        head = conventions.article_heading(f"{change.old.label} (old)", change.old.text)
     return _paint(head, "bold", colour)
 
 
