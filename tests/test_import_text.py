@@ -405,3 +405,27 @@ def test_cli_report_names_articles_through_conventions(places: Places, tmp_path:
         settings.cache_clear()
     assert done.exit_code == 0, done.output
     assert re.search(r"(?m)^new +article +Artikel 1 +art-one +'One'$", done.stdout) and "Article 1" not in done.stdout
+
+
+def test_content_matching_is_the_diff_engines(places: Places, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drafttools import diff
+    from drafttools.importer import match
+
+    assert match.similarity is diff.similarity and match.CONTENT_THRESHOLD == diff.SIMILARITY_THRESHOLD
+    calls: list[int] = []
+
+    def spy(*args: object, **kwargs: object) -> list[diff.ContentPair]:
+        found = diff.align_by_content(*args, **kwargs)  # type: ignore[arg-type]
+        calls.append(len(found))
+        return found
+
+    monkeypatch.setattr(match, "align_by_content", spy)
+    text = _without_article_5(annex_text(), renumber=True).replace("The code is voluntary.", "The code is voluntary and universal.")
+    result = import_draft(_write(tmp_path, text), "edited", "code_text", dry_run=True, places=places)
+    assert result.exit_code() == 0 and _codes(result) == []
+    assert len(calls) == 3  # paragraphs, items, then articles no paragraph vouched for
+    assert sum(calls) == sum(p.how.endswith("content") and p.kind != "article" for p in result.matched) == 57
+    moved = next(p for p in result.matched if p.id == "designated-national-authority")
+    assert (moved.how, moved.label, moved.old_label) == ("content", "7.3", "8.3") and moved.score >= 0.9
+    pairs = diff.align_by_content(["a b c d e", "x y z"], ["x y z", "a b c d f"], key=str)
+    assert [(p.old, p.new, p.how) for p in pairs] == [(0, 1, "similar"), (1, 0, "exact")]
