@@ -199,6 +199,8 @@ def word_diff(old: str, new: str) -> tuple[Segment, ...]:
         same = " ".join(new.split())
         return (Segment("equal", same),) if same else ()
     a, b = tokens(old), tokens(new)
+    if not a or not b or len(a) == len(b) == 1:  # what SequenceMatcher would say, without building one
+        return tuple(Segment(op, "".join(side)) for op, side in (("delete", a), ("insert", b)) if side)
     ka, kb = [t.strip() for t in a], [t.strip() for t in b]
     ops = SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes()
     spans: list[tuple[bool, int, int, int, int]] = []  # (equal?, old start, old end, new start, new end)
@@ -358,12 +360,21 @@ def align_by_content(old_items: Sequence[_T], new_items: Sequence[_T], key: Call
             candidates.append(((rank(i, j, 1.0) if rank else None) or 1.0, _tie(where_old[i], where_new[j]), i, j, "exact"))
     old_keys = [[t.strip() for t in tokens(text)] for text in olds]
     new_keys = [[t.strip() for t in tokens(text)] for text in news]
+    old_sets, new_sets = [set(k) for k in old_keys], [set(k) for k in new_keys]
     for i, pool in enumerate(near(old_keys, new_keys) if near else _by_rank(len(olds), len(news))):
-        matcher = SequenceMatcher(None, autojunk=False)
-        matcher.set_seq2(old_keys[i])
+        matcher: SequenceMatcher[str] | None = None
+        size, distinct = len(old_keys[i]), old_sets[i]
         for j in pool:
             if olds[i] == news[j]:
                 continue
+            # A cheaper bound first: each distinct token of one text missing from the other costs it at least one
+            # match, so this is at least quick_ratio (and at most real_quick_ratio); most pairs stop here.
+            other, shared = len(new_keys[j]), len(distinct & new_sets[j])
+            if size + other and 2.0 * min(size - len(distinct) + shared, other - len(new_sets[j]) + shared) / (size + other) < threshold:
+                continue
+            if matcher is None:
+                matcher = SequenceMatcher(None, autojunk=False)
+                matcher.set_seq2(old_keys[i])
             matcher.set_seq1(new_keys[j])  # quick_ratio bounds the ratio from above, whichever way round
             if matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold:
                 score = similarity(olds[i], news[j])
