@@ -61,6 +61,7 @@ class _Writer:
         self.anchor = _oxml.body_anchor(self.body)
         self.container = self.document._body
         self.styles = self._styles(doctype)
+        self.style_ids = {role: style.style_id for role, style in self.styles.items()}  # looked up once
         self.bookmarks = 0
         self.notes_part: Any = None
         self.notes = {n.number: n for n in paper.footnotes}
@@ -80,13 +81,11 @@ class _Writer:
 
     def paragraph(self, role: str) -> DocxParagraph:
         p = _oxml.new_paragraph(self.body, self.anchor)
-        _oxml.set_paragraph_style(p, self.styles[role].style_id)
+        _oxml.set_paragraph_style(p, self.style_ids[role])
         return DocxParagraph(p, self.container)
 
     def text(self, paragraph: DocxParagraph, text: str, role: str | None = None) -> None:
-        run = paragraph.add_run(text)
-        if role:
-            _oxml.set_run_style(run._r, self.styles[role].style_id)
+        _oxml.add_run(paragraph._p, text, self.style_ids[role] if role else None)
 
     def bookmark(self, paragraph: DocxParagraph, name: str | None) -> None:
         if name:
