@@ -429,3 +429,11 @@ def test_content_matching_is_the_diff_engines(places: Places, tmp_path: Path, mo
     assert (moved.how, moved.label, moved.old_label) == ("content", "7.3", "8.3") and moved.score >= 0.9
     pairs = diff.align_by_content(["a b c d e", "x y z"], ["x y z", "a b c d f"], key=str)
     assert [(p.old, p.new, p.how) for p in pairs] == [(0, 1, "similar"), (1, 0, "exact")]
+    pooled: list[tuple[int, int]] = []  # identical texts are settled first: only the rest is pooled and compared
+
+    def near(old: list[list[str]], new: list[list[str]]) -> list[range]:
+        pooled.append((len(old), len(new)))
+        return [range(len(new)) for _ in old]
+
+    diff.align_by_content(["x y z", "a b c d e", "x y z"], ["x y z", "a b c d f"], key=str, near=near)
+    assert pooled == [(2, 1)]

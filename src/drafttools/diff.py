@@ -344,7 +344,8 @@ def align_by_content(old_items: Sequence[_T], new_items: Sequence[_T], key: Call
 
     ``rank(old, new, score)`` may re-rank a pair (and refuse a similar one with None); ``near(old_tokens,
     new_tokens)`` gives, per old item, the positions of the new items worth comparing (default: all, or past
-    ``SIMILARITY_WINDOW``² pairs those of about the same rank).
+    ``SIMILARITY_WINDOW``² pairs those of about the same rank); both lists hold only the items that no identical
+    text paired.
     """
     olds, news = [key(item) for item in old_items], [key(item) for item in new_items]
     where_old = [place(item) if place else k for k, item in enumerate(old_items)]
@@ -358,13 +359,20 @@ def align_by_content(old_items: Sequence[_T], new_items: Sequence[_T], key: Call
         for j in by_key.get(text, []):  # identical texts always pair; ``rank`` only orders them
             scores[(i, j)] = 1.0
             candidates.append(((rank(i, j, 1.0) if rank else None) or 1.0, _tie(where_old[i], where_new[j]), i, j, "exact"))
-    old_keys = [[t.strip() for t in tokens(text)] for text in olds]
-    new_keys = [[t.strip() for t in tokens(text)] for text in news]
+    found: dict[int, tuple[int, Match]] = {}
+    _greedy(candidates, found)  # identical texts settled first, so only what is left is compared (and pooled)
+    taken = {j for j, _ in found.values()}
+    free_old = [i for i in range(len(olds)) if i not in found]
+    free_new = [j for j in range(len(news)) if j not in taken]
+    candidates = []
+    old_keys = [[t.strip() for t in tokens(text)] if i not in found else [] for i, text in enumerate(olds)]
+    new_keys = [[t.strip() for t in tokens(text)] if j not in taken else [] for j, text in enumerate(news)]
     old_sets, new_sets = [set(k) for k in old_keys], [set(k) for k in new_keys]
-    for i, pool in enumerate(near(old_keys, new_keys) if near else _by_rank(len(olds), len(news))):
+    pools = near([old_keys[i] for i in free_old], [new_keys[j] for j in free_new]) if near else _by_rank(len(free_old), len(free_new))
+    for i, pool in zip(free_old, pools):
         matcher: SequenceMatcher[str] | None = None
         size, distinct = len(old_keys[i]), old_sets[i]
-        for j in pool:
+        for j in (free_new[k] for k in pool):
             if olds[i] == news[j]:
                 continue
             # A cheaper bound first: each distinct token of one text missing from the other costs it at least one
@@ -382,7 +390,6 @@ def align_by_content(old_items: Sequence[_T], new_items: Sequence[_T], key: Call
                 if ranked is not None:
                     scores[(i, j)] = score
                     candidates.append((ranked, _tie(where_old[i], where_new[j]), i, j, "similar"))
-    found: dict[int, tuple[int, Match]] = {}
     _greedy(candidates, found)
     return [ContentPair(i, j, m.how, round(scores[(i, j)], 4)) for i, (j, m) in sorted(found.items())]
 
