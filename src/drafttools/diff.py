@@ -261,14 +261,17 @@ def _flatten(instrument: Instrument) -> list[_Flat]:
         parent = instrument.parent_of(node)
         article = instrument.article_of(node)
         if isinstance(node, Article):  # "Article 8 – " + title, as conventions.article_heading prints it
-            body = " ".join(node.title.split())
+            key = body = " ".join(node.title.split())
             number = conventions.article_heading_prefix(node.number, body)
         else:
-            body = " ".join(plain_text(node.inlines, instrument, node).split())
+            if all(isinstance(p, Text) for p in node.inlines):  # no reference: what is printed is what is compared
+                key = body = " ".join("".join(p.text for p in node.inlines).split())  # type: ignore[union-attr]
+            else:
+                key, body = _key(node), " ".join(plain_text(node.inlines, instrument, node).split())
             number = f"{node.number}\t" if node.number and (isinstance(node, Item) or node.numbered) else ""
         index = len(flat)
         where[id(node)] = index
-        flat.append(_Flat(index, node, node.kind, node.id, _key(node), body, number, node.label,
+        flat.append(_Flat(index, node, node.kind, node.id, key, body, number, node.label,
                           where.get(id(parent)) if parent is not None else None, article.label if article else ""))
     return flat
 
@@ -579,7 +582,7 @@ def _tags(state: _State, i: int | None, j: int | None) -> list[str]:
 
 
 def _status(tags: list[str]) -> str:
-    return next(s for s in STATUS_ORDER if s in tags)
+    return tags[0] if len(tags) == 1 else next(s for s in STATUS_ORDER if s in tags)  # most carry one tag
 
 
 def _side(f: _Flat) -> Side:
