@@ -80,16 +80,29 @@ def set_paragraph_style(p: Any, style_id: str) -> None:
     style.set(_W + "val", style_id)
 
 
-def add_run(p: Any, text: str, rstyle: str | None = None) -> Any:
-    """Append a run holding ``text`` (in character style ``rstyle``) to a ``w:p``; returns the ``w:r``.
+def add_run(p: Any, text: str, rstyle: str | None = None, *, bold: bool = False, strike: bool = False,
+            underline: bool = False, colour: str | None = None) -> Any:
+    """Append a run holding ``text`` (in character style ``rstyle``; bold, struck, underlined, in an RGB
+    ``colour`` such as "B01C1C") to a ``w:p``; returns the ``w:r``.
 
-    The XML is what python-docx's ``Paragraph.add_run(text)`` and ``Run.style`` write (``w:rPr/w:rStyle`` first,
-    a tab a ``w:tab``, a line break a ``w:br``, ``xml:space="preserve"`` only on text with outer whitespace), at
-    a fraction of the cost: python-docx feeds the text through a state machine one character at a time and
+    The XML is what python-docx's ``Paragraph.add_run(text)``, ``Run.style`` and ``Font.bold`` / ``strike`` /
+    ``underline = True`` / ``color.rgb`` write (``w:rPr`` first, its children in schema order; a tab a
+    ``w:tab``, a line break a ``w:br``, ``xml:space="preserve"`` only on text with outer whitespace), at a
+    fraction of the cost: python-docx feeds the text through a state machine one character at a time and
     places every child by searching the schema's successor lists (4 s for a 10,000-paragraph code)."""
     r = SubElement(p, _W + "r")
-    if rstyle is not None:
-        SubElement(SubElement(r, _W + "rPr"), _W + "rStyle").set(_W + "val", rstyle)
+    if rstyle is not None or bold or strike or underline or colour:
+        rpr = SubElement(r, _W + "rPr")
+        if rstyle is not None:
+            SubElement(rpr, _W + "rStyle").set(_W + "val", rstyle)
+        if bold:
+            SubElement(rpr, _W + "b")
+        if strike:
+            SubElement(rpr, _W + "strike")
+        if colour:
+            SubElement(rpr, _W + "color").set(_W + "val", colour)
+        if underline:
+            SubElement(rpr, _W + "u").set(_W + "val", "single")
     if not text:
         return r
     for piece in _RUN_BREAKS.split(text) if "\t" in text or "\n" in text or "\r" in text else (text,):
