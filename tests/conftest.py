@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# In CI the property-based tests draw the same examples every run (a red main must mean a change broke
+# something, not that a new random draw was made); locally they explore afresh each run.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE_TEXT = ROOT / "code_text"
