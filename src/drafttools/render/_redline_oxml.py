@@ -85,6 +85,11 @@ def mark_paragraph(paragraph: Any, op: str, revisions: Revisions) -> None:
     revisions.mark("w:ins" if op == "insert" else "w:del", rpr)
 
 
+def date_comment(comment_element: Any, date: str) -> None:
+    """Give a comment the revisions' date (python-docx stamps the wall clock, so the file would differ per run)."""
+    comment_element.set(_W + "date", date)
+
+
 def track_revisions(settings: Any) -> None:
     """Turn on 'Track Changes' in ``word/settings.xml`` (its ``w:settings`` element)."""
     if settings.find(qn("w:trackRevisions")) is not None:

@@ -134,7 +134,7 @@ def redline(diff: Diff, author: str, date: str, canvas: Canvas | None = None, re
     for block in diff.blocks:
         paragraph = DocxParagraph(_redline_oxml.new_paragraph(body, style_ids[_style(block, canvas.styles)]), document._body)
         if block.moved:
-            _move_note(document, paragraph, block, author)
+            _move_note(document, paragraph, block, author, revisions.date)
         for k, segment in enumerate(block.segments):
             _redline_oxml.append_text(paragraph._p, _spaced(block.segments, k), segment.op, revisions)
         if block.mark:
@@ -153,11 +153,12 @@ def _spaced(segments: tuple[Segment, ...], k: int) -> str:
     return text
 
 
-def _move_note(document: Any, paragraph: Any, block: Block, author: str) -> None:
+def _move_note(document: Any, paragraph: Any, block: Block, author: str, date: str) -> None:
     anchor = paragraph.add_run("")
     where = block.moved
     text = f"Moved {where}: " + ("its old place is shown deleted" if block.op == "insert" else "shown inserted there")
-    document.add_comment(anchor, text=text, author=author, initials="".join(w[0] for w in author.split()[:2]).upper() or "D")
+    comment = document.add_comment(anchor, text=text, author=author, initials="".join(w[0] for w in author.split()[:2]).upper() or "D")
+    _redline_oxml.date_comment(comment._comment_elm, date)
 
 
 def redline_bytes(diff: Diff, author: str, date: str, template: Path | None = None) -> bytes:
