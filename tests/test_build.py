@@ -41,10 +41,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def instrument():
-    loaded = load(CODE_TEXT)
-    assert loaded.instrument is not None
-    return loaded.instrument
+def instrument(shipped):
+    return shipped  # the shipped code text, parsed once per session (tests/conftest.py)
 
 
 def annexed(name: str):
