@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from tests.clients import _run, chromium_dom, pandoc_text, pdf_pages, pdf_text
-from tests.conftest import CODE_TEXT, ROOT
+from tests.conftest import ROOT
 from drafttools import build as use_case
 from drafttools import templates, versions
 from drafttools.cli import main
