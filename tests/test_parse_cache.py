@@ -44,7 +44,7 @@ def test_the_key_holds_text_path_and_code(code_copy: Path, monkeypatch: pytest.M
     assert parsecache.key("article", parse.sources.SourceFile("a.md", "text ")) != base
     assert parsecache.key("preamble", source) != base
     assert parsecache.key("article", parse.sources.SourceFile("a.md", "text", crlf=True)) != base
-    monkeypatch.setattr(parsecache, "_fingerprint", lambda: b"another version of drafttools")
+    monkeypatch.setattr(parsecache, "code_fingerprint", lambda: b"another version of drafttools")
     assert parsecache.key("article", source) != base
 
 

@@ -3,7 +3,7 @@
 The key covers every byte ``check`` reads (each file directly in the code text folder: manifest, articles, the
 ID ledger, stray Markdown files it would report; the manifest may name no file outside it), the folder's path and
 the working folder (diagnostics show paths relative to it), and drafttools' own code (every module's size and
-modification time), so a cached result can never outlive a change to the text or to the checker.
+modification time) with the parser libraries' versions (``parsecache.code_fingerprint``), so a cached result can never outlive a change to the text or to the checker.
 Entries live in the project's build folder (git-ignored) and are written atomically.  Importing this module
 must stay cheap: it is the whole of a cache hit.  Standard library only.
 """
@@ -12,26 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-from drafttools import __version__
+from drafttools import __version__, parsecache
 from drafttools.fsutil import write_atomic
-
-_PACKAGE = Path(__file__).resolve().parent
-
-
-def _code_fingerprint(digest: Any) -> None:
-    for module in sorted(_PACKAGE.rglob("*.py")):
-        stat = module.stat()
-        digest.update(f"{module.relative_to(_PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
 
 
 def key(root: Path) -> str | None:
     """The cache key of a code text folder, or None when it cannot be read (then nothing is cached)."""
     digest = hashlib.sha256(f"drafttools {__version__}\n{root.resolve()}\n{Path.cwd()}\n".encode())
-    _code_fingerprint(digest)
+    digest.update(parsecache.code_fingerprint())
     try:
         for path in sorted(root.iterdir()):
             if path.is_file():
@@ -48,7 +39,7 @@ def _entry(cache_dir: Path, root: Path) -> Path:
 
 
 def load(cache_dir: Path, root: Path, current: str | None) -> dict[str, Any] | None:
-    if current is None or os.environ.get("DRAFTTOOLS_NO_CACHE", "") not in ("", "0"):
+    if current is None or not parsecache.enabled():
         return None
     try:
         data = json.loads(_entry(cache_dir, root).read_text(encoding="utf-8"))

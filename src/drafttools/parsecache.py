@@ -28,7 +28,8 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 @lru_cache(maxsize=1)
-def _fingerprint() -> bytes:
+def code_fingerprint() -> bytes:
+    """drafttools' own modules (size and mtime of each) and the parser libraries' versions."""
     digest = hashlib.sha256(f"drafttools {__version__}\n".encode())
     for dist in ("docutils", "myst-parser", "markdown-it-py", "mdit-py-plugins"):
         try:
@@ -42,7 +43,7 @@ def _fingerprint() -> bytes:
 
 
 def key(role: str, source: SourceFile) -> str:
-    digest = hashlib.sha256(_fingerprint())
+    digest = hashlib.sha256(code_fingerprint())
     digest.update(f"{role}\0{source.path}\0{source.bom}\0{source.crlf}\0".encode())
     digest.update(source.text.encode("utf-8"))
     return digest.hexdigest()

@@ -197,7 +197,7 @@ def check(instrument: Instrument, references: list[Reference] | None = None) -> 
 
 def _check_member(instrument: Instrument, reference: Reference, member: Member) -> Iterator[Diagnostic]:
     path, line = reference.loc.path, member.line
-    where = _label_of(reference.source)
+    where = describe(reference.source)
     if member.ref is not None and member.target is None:
         yield diag("xref.unknown-id", path, line, f"reference in {where} links to ID '{member.ref.target}', which no article, paragraph or item carries", "correct the ID, or restore the element it named")
         return
@@ -211,22 +211,18 @@ def _check_member(instrument: Instrument, reference: Reference, member: Member) 
         above = instrument.position(target) < instrument.position(reference.source)
         if above != (reference.direction == "above") and target is not reference.source:
             truth = "above" if above else "below"
-            yield diag("xref.direction", path, line, f"\"{reference.phrase}\" in {where}: {_label_of(target)} stands {truth}, not {reference.direction}", f"write '{truth}'")
+            yield diag("xref.direction", path, line, f"\"{reference.phrase}\" in {where}: {describe(target)} stands {truth}, not {reference.direction}", f"write '{truth}'")
     allowed = conventions.REFERENCE_KEYWORDS.get(reference.keyword)
     if allowed is not None and target.kind not in allowed:
-        yield diag("xref.kind", path, line, f"\"{reference.phrase}\" in {where} calls {_label_of(target)} a {reference.keyword.rstrip('s')}", None)
+        yield diag("xref.kind", path, line, f"\"{reference.phrase}\" in {where} calls {describe(target)} a {reference.keyword.rstrip('s')}", None)
     if member.ref is None:
         yield diag("xref.untagged", path, line, f"\"{reference.phrase}\" in {where} is plain text; {member.text.strip()} is '{target.id or '(no ID)'}'", f"write {{xref}}`{target.id}` (or run `drafttools check --fix`)" if target.id else "give the target an ID (`drafttools ids`), then link it")
 
 
-def _label_of(node: Node) -> str:
+def describe(node: Node) -> str:
+    """How a reader names a node: 'Article 8', 'paragraph 8.2', 'item 8.2(c)'."""
     if isinstance(node, Article):
         return f"Article {node.label}"
     if isinstance(node, Paragraph) and not node.numbered:
         return f"the lead-in of {node.label}" if node.label != "preamble" else "the preamble"
     return f"paragraph {node.label}" if isinstance(node, Paragraph) else f"item {node.label}"
-
-
-def describe(node: Node) -> str:
-    """How a reader names a node: 'Article 8', 'paragraph 8.2', 'item 8.2(c)'."""
-    return _label_of(node)
