@@ -388,7 +388,7 @@ def load(root: Path, cache_dir: Path | None = None) -> Loaded:
     names = ([manifest.preamble] if manifest.preamble else []) + list(manifest.articles)
     for position, name in enumerate(names):
         path = root / name
-        if Path(name).name != name or not name.endswith(".md") or not path.is_file():
+        if not sources.is_listable(name) or not path.is_file():
             continue  # reported by the manifest check
         source = sources.read_source(path, problems)
         if source is None:

@@ -71,6 +71,11 @@ def read_source(path: Path, problems: list[Diagnostic]) -> SourceFile | None:
     return SourceFile(shown, text, crlf=crlf, bom=bom)
 
 
+def is_listable(name: str) -> bool:
+    """A name the manifest may list: a Markdown file directly in the code text folder."""
+    return "/" not in name and "\\" not in name and not name.startswith(".") and name.endswith(".md")
+
+
 def _line_of(text: str, needle: str) -> int:
     index = text.find(needle)
     return text[:index].count("\n") + 1 if index >= 0 else 1
@@ -132,7 +137,7 @@ def _check_files(listed: list[str], source: SourceFile, root: Path, problems: li
     seen: set[str] = set()
     for name in listed:
         line = _line_of(source.text, f'"{name}"')
-        if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".md"):
+        if not is_listable(name):
             problems.append(diag("manifest.field", source.path, line, f"{name!r} is not the name of a Markdown file in the code text folder", "list plain file names such as \"article-01.md\"; a code text is one folder"))
             seen.add(name)
             continue
