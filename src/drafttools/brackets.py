@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from drafttools import conventions
 from drafttools.diagnostics import Diagnostic, diag
 from drafttools.model import Instrument, Node, plain_text
 from drafttools.xref import blocks, describe
@@ -56,7 +57,7 @@ def scan(instrument: Instrument) -> tuple[list[Bracket], list[Diagnostic]]:
 def report(found: list[Bracket]) -> list[Diagnostic]:
     """One info line per open bracket, so negotiators see what is still unagreed, article by article."""
     return [
-        diag("bracket.open", b.path, b.line, f"Article {b.article}, {describe(b.node)}: {b.text}" if b.article != "preamble" else f"preamble: {b.text}")
+        diag("bracket.open", b.path, b.line, f"{conventions.article_heading(b.article, '')}, {describe(b.node)}: {b.text}" if b.article != "preamble" else f"preamble: {b.text}")
         for b in found
     ]
 

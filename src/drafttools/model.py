@@ -167,16 +167,14 @@ def _number_article(article: Article, number: str) -> Article:
             count += 1
             paragraphs.append(_number_paragraph(paragraph, f"{number}.{count}", f"{number}.{count}"))
         else:
-            paragraphs.append(_number_paragraph(paragraph, "", f"Article {number}", item_prefix=number))
+            paragraphs.append(_number_paragraph(paragraph, "", conventions.article_heading(number, ""), item_prefix=number))
     return replace(article, paragraphs=tuple(paragraphs), number=number, label=number)
 
 
 def _number_paragraph(paragraph: Paragraph, number: str, label: str, item_prefix: str | None = None) -> Paragraph:
     prefix = number if item_prefix is None else item_prefix
-    items = tuple(
-        replace(item, number=conventions.item_number(i), label=f"{prefix}{conventions.item_number(i)}")
-        for i, item in enumerate(paragraph.items)
-    )
+    letters = [conventions.item_number(i) for i in range(len(paragraph.items))]
+    items = tuple(replace(item, number=letter, label=f"{prefix}{letter}") for item, letter in zip(paragraph.items, letters))
     return replace(paragraph, items=items, number=number, label=label)
 
 

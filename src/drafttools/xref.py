@@ -222,7 +222,7 @@ def _check_member(instrument: Instrument, reference: Reference, member: Member) 
 def describe(node: Node) -> str:
     """How a reader names a node: 'Article 8', 'paragraph 8.2', 'item 8.2(c)'."""
     if isinstance(node, Article):
-        return f"Article {node.label}"
+        return conventions.article_heading(node.label, "")
     if isinstance(node, Paragraph) and not node.numbered:
         return f"the lead-in of {node.label}" if node.label != "preamble" else "the preamble"
     return f"paragraph {node.label}" if isinstance(node, Paragraph) else f"item {node.label}"
