@@ -39,7 +39,7 @@ from typing import TypeVar
 
 from drafttools import conventions
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.model import Article, Instrument, Item, Meta, Node, Paragraph, Ref, Text, plain_text, ref_label
+from drafttools.model import Article, Instrument, Item, Meta, Node, Text, plain_text, ref_label
 from drafttools.xref import find_references
 
 _T = TypeVar("_T")
@@ -139,13 +139,9 @@ class Block:
 
     op: str  # "equal" | "modified" | "insert" | "delete"
     kind: str  # "title" | "article" | "paragraph" | "item"
-    old_text: str  # what this paragraph holds of the old version ("8.3\ttext", "Article 8 – Title"), "" when inserted
-    new_text: str
     segments: tuple[Segment, ...]
     number_old: str = ""
     number_new: str = ""
-    body_segments: tuple[Segment, ...] = ()
-    change: Change | None = None
     moved: str = ""  # "from 3.9" on a moved element's insertion, "to 4.3" on its deletion
     mark: str = ""  # "insert" | "delete": the paragraph mark is a tracked change; "" it is not
 
@@ -389,7 +385,8 @@ def align_by_content(old_items: Sequence[_T], new_items: Sequence[_T], key: Call
                 matcher.set_seq2(old_keys[i])
             matcher.set_seq1(new_keys[j])  # quick_ratio bounds the ratio from above, whichever way round
             if matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold:
-                score = similarity(olds[i], news[j])
+                # similarity(olds[i], news[j]) on the tokens already made: the matcher is one direction of it
+                score = max(matcher.ratio(), SequenceMatcher(None, old_keys[i], new_keys[j], autojunk=False).ratio())
                 ranked = (score if score >= threshold else None) if rank is None else rank(i, j, score)
                 if ranked is not None:
                     scores[(i, j)] = score
@@ -490,8 +487,6 @@ class _State:
     merged_into: dict[int, int] = field(default_factory=dict)  # old index -> new index it went into
     kids_old: dict[int | None, list[_Flat]] = field(default_factory=dict)
     kids_new: dict[int | None, list[_Flat]] = field(default_factory=dict)
-    split_sources: set[int] = field(default_factory=set)
-    merge_targets: set[int] = field(default_factory=set)
     split_parts: dict[int, list[int]] = field(default_factory=dict)  # old index -> new pieces split off it
     merge_parts: dict[int, list[int]] = field(default_factory=dict)  # new index -> old pieces merged into it
 
@@ -568,9 +563,9 @@ def _tags(state: _State, i: int | None, j: int | None) -> list[str]:
     assert i is not None and j is not None
     a, b = old[i], new[j]
     tags: list[str] = []
-    if i in state.split_sources:
+    if i in state.split_parts:
         tags.append("split")
-    if j in state.merge_targets:
+    if j in state.merge_parts:
         tags.append("merged")
     parent_moved = (a.parent is None) != (b.parent is None) or (a.parent is not None and state.forward.get(a.parent) != b.parent)
     if i not in state.anchored or (a.kind != "article" and parent_moved):
@@ -683,21 +678,21 @@ def _blocks(state: _State, anchors: list[tuple[int, int]], changes: dict[tuple[i
         at_old, at_new = steps[k]
         after = steps[k + 1] if k + 1 < len(steps) else (None, None)
         if at_old is not None and at_new is not None:
-            joined = _split_blocks(state, at_old, at_new, after, changes) or _merge_blocks(state, at_old, at_new, after, changes)
+            joined = _split_blocks(state, at_old, at_new, after) or _merge_blocks(state, at_old, at_new, after)
             if joined:
                 out += joined
                 k += 2
                 continue
-            out.append(_kept(state, old[at_old], new[at_new], changes))
+            out.append(_kept(old[at_old], new[at_new], changes))
         elif at_old is not None:
-            out.append(_removed(state, old[at_old], changes))
+            out.append(_removed(state, old[at_old]))
         elif at_new is not None:
-            out.append(_added(state, new[at_new], changes))
+            out.append(_added(state, new[at_new]))
         k += 1
     return tuple(out)
 
 
-def _split_blocks(state: _State, i: int, j: int, after: tuple[int | None, int | None], changes: dict[tuple[int | None, int | None], Change]) -> list[Block]:
+def _split_blocks(state: _State, i: int, j: int, after: tuple[int | None, int | None]) -> list[Block]:
     """Old paragraph ``i`` became ``j`` and the piece added right after it: the old text with an inserted
     paragraph break, when the piece is exactly the tail that ``j`` lost."""
     piece = after[1]
@@ -713,12 +708,12 @@ def _split_blocks(state: _State, i: int, j: int, after: tuple[int | None, int | 
     numbers = _number_segments(a.number, b.number)
     return [
         # the space between the halves exists only in the old text, where rejecting the break joins them
-        Block("modified", a.kind, a.number + head, _line(b), numbers + first + (Segment("delete", " "),), a.number, b.number, first, changes.get((i, j)), mark="insert"),
-        Block("modified", q.kind, tail, _line(q), (Segment("insert", q.number),) * bool(q.number) + second, "", q.number, second, changes.get((None, piece))),
+        Block("modified", a.kind, numbers + first + (Segment("delete", " "),), a.number, b.number, mark="insert"),
+        Block("modified", q.kind, (Segment("insert", q.number),) * bool(q.number) + second, "", q.number),
     ]
 
 
-def _merge_blocks(state: _State, i: int, j: int, after: tuple[int | None, int | None], changes: dict[tuple[int | None, int | None], Change]) -> list[Block]:
+def _merge_blocks(state: _State, i: int, j: int, after: tuple[int | None, int | None]) -> list[Block]:
     """Old paragraph ``i`` and the one removed right after it became ``j``: a deleted paragraph break."""
     piece = after[0]
     if after[1] is not None or piece is None or state.merged_into.get(piece) != j:
@@ -732,23 +727,21 @@ def _merge_blocks(state: _State, i: int, j: int, after: tuple[int | None, int | 
     second = word_diff(r.body, tail)
     numbers = _number_segments(a.number, b.number)
     return [
-        Block("modified", a.kind, _line(a), b.number + head, numbers + first + (Segment("insert", " "),), a.number, b.number, first, changes.get((i, j)), mark="delete"),
-        Block("modified", r.kind, _line(r), tail, (Segment("delete", r.number),) * bool(r.number) + second, r.number, "", second, changes.get((piece, None))),
+        Block("modified", a.kind, numbers + first + (Segment("insert", " "),), a.number, b.number, mark="delete"),
+        Block("modified", r.kind, (Segment("delete", r.number),) * bool(r.number) + second, r.number, ""),
     ]
 
 
-def _removed(state: _State, f: _Flat, changes: dict[tuple[int | None, int | None], Change]) -> Block:
+def _removed(state: _State, f: _Flat) -> Block:
     j = state.pairs.get(f.index, (None,))[0]
     moved = f"to {_named(state.new[j])}" if j is not None else ""
-    change = changes.get((f.index, j))
-    return Block("delete", f.kind, _line(f), "", (Segment("delete", _line(f)),), f.number, "", (Segment("delete", f.body),), change, moved, "delete")
+    return Block("delete", f.kind, (Segment("delete", _line(f)),), f.number, "", moved, "delete")
 
 
-def _added(state: _State, f: _Flat, changes: dict[tuple[int | None, int | None], Change]) -> Block:
+def _added(state: _State, f: _Flat) -> Block:
     i = state.reverse.get(f.index)
     moved = f"from {_named(state.old[i])}" if i is not None else ""
-    change = changes.get((i, f.index))
-    return Block("insert", f.kind, "", _line(f), (Segment("insert", _line(f)),), "", f.number, (Segment("insert", f.body),), change, moved, "insert")
+    return Block("insert", f.kind, (Segment("insert", _line(f)),), "", f.number, moved, "insert")
 
 
 def _number_segments(old: str, new: str) -> tuple[Segment, ...]:
@@ -761,12 +754,12 @@ def _number_segments(old: str, new: str) -> tuple[Segment, ...]:
     return tuple(s for s in (Segment("delete", old), Segment("insert", new)) if s.text)
 
 
-def _kept(state: _State, a: _Flat, b: _Flat, changes: dict[tuple[int | None, int | None], Change]) -> Block:
+def _kept(a: _Flat, b: _Flat, changes: dict[tuple[int | None, int | None], Change]) -> Block:
     change = changes.get((a.index, b.index))
     body = change.segments if change is not None else word_diff(a.body, b.body)
     segments = _number_segments(a.number, b.number) + body
     op = "equal" if all(s.op == "equal" for s in segments) else "modified"
-    return Block(op, a.kind, _line(a), _line(b), segments, a.number, b.number, body, changes.get((a.index, b.index)))
+    return Block(op, a.kind, segments, a.number, b.number)
 
 
 # ------------------------------------------------------------------------------------------- references
@@ -834,8 +827,6 @@ def _diff(old: Instrument, new: Instrument) -> Diff:
     anchors = _anchors(flat_old, flat_new, pairs)
     state.anchored = {i for i, _ in anchors}
     _find_splits(state)
-    state.split_sources = set(state.split_from.values())
-    state.merge_targets = set(state.merged_into.values())
     for new_index, old_index in state.split_from.items():
         state.split_parts.setdefault(old_index, []).append(new_index)
     for old_index, new_index in state.merged_into.items():

@@ -104,8 +104,9 @@ def render(diff: Diff, colour: bool = False, old_name: str = "", new_name: str =
     if not diff.has_changes:
         out.append("no changes")
         return "\n".join(out) + "\n"
-    totals = ", ".join(f"{v} {k}" for k, v in diff.counts().items() if v and k != "unchanged")
-    out += ["", f"{totals} (of {sum(diff.counts().values())} articles, paragraphs and items)", ""]
+    counts = diff.counts()
+    totals = ", ".join(f"{v} {k}" for k, v in counts.items() if v and k != "unchanged")
+    out += ["", f"{totals} (of {sum(counts.values())} articles, paragraphs and items)", ""]
     out += list(summary(diff))
     out += ["", _paint("Changes", "bold", colour)]
     preamble = [line for line in (_line(c, colour) for c in diff.preamble) if line]
@@ -137,8 +138,6 @@ def _article_lines(change: Change, colour: bool) -> list[str]:
             lines.append(line)
     if renumbered:
         lines.append("  renumbered     " + ", ".join(renumbered))
-    if not lines and "renumbered" in change.tags:
-        return []
     if not lines:
         return []
     return [_heading(change, colour), *lines]
