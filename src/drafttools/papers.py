@@ -176,8 +176,12 @@ def _front_matter(source: sources.SourceFile, problems: list[Diagnostic]) -> Fro
         return None
     node: yaml.Node | None = None
     try:
-        node = yaml.compose(match["yaml"] or "", Loader=_FrontLoader)
-        data = yaml.load(match["yaml"] or "", Loader=_FrontLoader) or {}
+        loader = _FrontLoader(match["yaml"] or "")  # one parse: compose the node, then construct from it
+        try:
+            node = loader.get_single_node()
+            data = (loader.construct_document(node) if node is not None else None) or {}
+        finally:
+            loader.dispose()
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: a value its tag cannot hold (!!int x)
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else _failing_line(node)

@@ -56,12 +56,11 @@ class _Writer:
 
     def __init__(self, doctype: DocType, paper: Paper, instrument: Instrument) -> None:
         self.document = docx.Document(str(doctype.reference))
-        self.paper, self.instrument = paper, instrument
+        self.instrument = instrument
         self.body = self.document.element.body
         self.anchor = _oxml.body_anchor(self.body)
         self.container = self.document._body
-        self.styles = self._styles(doctype)
-        self.style_ids = {role: style.style_id for role, style in self.styles.items()}  # looked up once
+        self.style_ids = {role: style.style_id for role, style in self._styles(doctype).items()}  # looked up once
         self.bookmarks = 0
         self.notes_part: Any = None
         self.notes = {n.number: n for n in paper.footnotes}
@@ -99,11 +98,11 @@ class _Writer:
     def footnote(self, paragraph: DocxParagraph, ref: NoteRef) -> None:
         if self.notes_part is None:
             self.notes_part = _oxml.footnotes_part(self.document.part)
-        _oxml.add_footnote_reference(paragraph._p, ref.number, self.styles["noteref"].style_id)
+        _oxml.add_footnote_reference(paragraph._p, ref.number, self.style_ids["noteref"])
         note = self.notes.pop(ref.number, None)
         if note is not None:  # the first reference creates the note
-            p = _oxml.add_footnote(self.notes_part, ref.number, self.styles["noteref"].style_id)
-            _oxml.set_paragraph_style(p, self.styles["note"].style_id)
+            p = _oxml.add_footnote(self.notes_part, ref.number, self.style_ids["noteref"])
+            _oxml.set_paragraph_style(p, self.style_ids["note"])
             self.inlines(DocxParagraph(p, self.container), note.inlines)
 
 
@@ -119,7 +118,7 @@ def _styled(w: _Writer, p: DocxParagraph, piece: Styled, context: Node | None) -
 
 
 def _ref(w: _Writer, p: DocxParagraph, piece: Ref, context: Node | None) -> None:
-    _oxml.add_internal_link(p._p, piece.target, ref_label(piece, w.instrument, context), w.styles["xref"].style_id)
+    _oxml.add_internal_link(p._p, piece.target, ref_label(piece, w.instrument, context), w.style_ids["xref"])
 
 
 def _noteref(w: _Writer, p: DocxParagraph, piece: NoteRef, context: Node | None) -> None:
