@@ -71,6 +71,12 @@ def read_source(path: Path, problems: list[Diagnostic]) -> SourceFile | None:
     return SourceFile(shown, text, crlf=crlf, bom=bom)
 
 
+def toml_error_line(exc: tomllib.TOMLDecodeError) -> int:
+    """The line tomllib names in its message ("... (at line 3, column 7)"), or 1."""
+    found = re.search(r"line (\d+)", str(exc))
+    return int(found.group(1)) if found else 1
+
+
 def is_listable(name: str) -> bool:
     """A name the manifest may list: a Markdown file directly in the code text folder."""
     return "/" not in name and "\\" not in name and not name.startswith(".") and name.endswith(".md")
@@ -94,8 +100,7 @@ def read_manifest(root: Path, problems: list[Diagnostic]) -> Manifest | None:
     try:
         data = tomllib.loads(source.text)
     except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"line (\d+)", str(exc))
-        problems.append(diag("manifest.syntax", shown, int(found.group(1)) if found else 1, f"not valid TOML: {exc}"))
+        problems.append(diag("manifest.syntax", shown, toml_error_line(exc), f"not valid TOML: {exc}"))
         return None
     return _validate_manifest(data, source, root, problems)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drafttools.diagnostics import Diagnostic, DraftError, diag
-from drafttools.sources import display
+from drafttools.sources import display, toml_error_line
 
 TEMPLATES = "annex_templates"
 SPEC = "template.toml"
@@ -97,8 +97,7 @@ def read_spec(folder: Path) -> DocType:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"line (\d+)", str(exc))
-        raise TemplateError(diag("template.syntax", display(spec), int(found.group(1)) if found else 1, f"not valid TOML: {exc}")) from None
+        raise TemplateError(diag("template.syntax", display(spec), toml_error_line(exc), f"not valid TOML: {exc}")) from None
     return _doctype(folder.name, folder, data, spec)
 
 
