@@ -13,7 +13,7 @@ import re
 import string
 from dataclasses import dataclass, field
 
-from drafttools import ids
+from drafttools import conventions, ids
 from drafttools.diagnostics import Diagnostic, diag
 from drafttools.importer.blocks import LINK, Block, Read, unlinked
 from drafttools.model import Article, Inline, Instrument, Item, Loc, Meta, Paragraph, Ref, Text, number_instrument
@@ -154,7 +154,7 @@ class _Recogniser:
             title, bookmarks = unlinked(self.blocks[index].text).strip(), bookmarks + self.blocks[index].bookmarks
             index += 1
         if typed:
-            self.check_sequence("article", block, int(typed), int(self.articles[-1].typed) if self.articles and self.articles[-1].typed else 0, f"Article {typed}")
+            self.check_sequence("article", block, int(typed), int(self.articles[-1].typed) if self.articles and self.articles[-1].typed else 0, conventions.article_heading(typed, ""))
         self.articles.append(_Art(title, block, typed, _bookmark(bookmarks)))
         return index
 
@@ -191,7 +191,7 @@ class _Recogniser:
         if match["deeper"]:
             self.report("import.too-deep", block, f"paragraph numbered {match['num']}{match['deeper']}: the code text has articles, paragraphs N.M and items (a) only", "make it an item (a) of its paragraph, or a paragraph of its own")
         if article.typed and match["art"] != article.typed:
-            self.report("import.numbering-mismatch", block, f"paragraph {match['num']} stands under Article {article.typed}", "it is imported where it stands; check its number")
+            self.report("import.numbering-mismatch", block, f"paragraph {match['num']} stands under {conventions.article_heading(article.typed, '')}", "it is imported where it stands; check its number")
         else:
             self.check_sequence("paragraph", block, int(match["par"]), article.last_par, f"paragraph {match['num']}")
         article.last_par = int(match["par"])

@@ -13,6 +13,7 @@ import json
 import re
 
 from drafttools.model import Article, Inline, Instrument, Item, Paragraph, Ref, Text
+from drafttools.sources import MANIFEST
 
 WIDTH = 115
 PREAMBLE_FILE = "preamble.md"
@@ -35,7 +36,7 @@ def article_file_name(position: int) -> str:
 def serialize(instrument: Instrument, comment: str = "") -> dict[str, str]:
     """File name → content for the whole instrument: manifest first, then preamble and articles in order."""
     names = [article_file_name(n) for n in range(1, len(instrument.articles) + 1)]
-    files = {"manifest.toml": manifest(instrument, names, comment)}
+    files = {MANIFEST: manifest(instrument, names, comment)}
     if instrument.preamble:
         files[PREAMBLE_FILE] = "\n".join(_paragraph(p) for p in instrument.preamble)
     for name, article in zip(names, instrument.articles):
