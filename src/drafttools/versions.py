@@ -181,6 +181,25 @@ def resolve(spec: str, versions: Path, repo: Path, source: Path | None = None) -
     raise UsageError(f"'{spec}' is neither a version, a code text folder nor a git revision REV:PATH (versions: {listed})")
 
 
+@dataclass(frozen=True, slots=True)
+class GitStatus:
+    changed: tuple[str, ...] = ()  # paths below the folder holding work git has not recorded
+    failure: str = ""  # git could not be run (not installed, timed out)
+    refusal: str = ""  # git ran and refused (not a work tree): its message
+
+
+def uncommitted(folder: Path) -> GitStatus:
+    """What ``git status`` says of ``folder``: its uncommitted paths, or why it cannot tell."""
+    try:
+        done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--", "."], cwd=folder,
+                              capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return GitStatus(failure=str(exc))
+    if done.returncode != 0:
+        return GitStatus(refusal=done.stderr.strip()[:200])
+    return GitStatus(tuple(line[3:] for line in done.stdout.splitlines() if line.strip()))
+
+
 def _git(repo: Path, *argv: str) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(["git", "-C", str(repo), *argv], capture_output=True, timeout=120, check=False)

@@ -13,7 +13,6 @@ import datetime as _dt
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -147,14 +146,12 @@ def _uncommitted(target: Path) -> Diagnostic | None:
     if not target.exists():
         return None
     shown = sources.display(target)
-    try:
-        done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--", "."], cwd=target,
-                              capture_output=True, text=True, timeout=60, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return diag("import.uncommitted", shown, 0, f"cannot ask git whether {shown} holds uncommitted work ({exc})", "pass --force to overwrite it anyway")
-    if done.returncode != 0:
-        return diag("import.uncommitted", shown, 0, f"{shown} is not in a git work tree, so its work may be unsaved: {done.stderr.strip()[:200]}", "pass --force to overwrite it anyway")
-    changed = [line[3:] for line in done.stdout.splitlines() if line.strip()]
+    status = versions.uncommitted(target)
+    if status.failure:
+        return diag("import.uncommitted", shown, 0, f"cannot ask git whether {shown} holds uncommitted work ({status.failure})", "pass --force to overwrite it anyway")
+    if status.refusal:
+        return diag("import.uncommitted", shown, 0, f"{shown} is not in a git work tree, so its work may be unsaved: {status.refusal}", "pass --force to overwrite it anyway")
+    changed = status.changed
     if changed:
         listed = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
         return diag("import.uncommitted", shown, 0, f"{shown} holds uncommitted work ({listed}); importing would overwrite it", "commit or stash it first, or pass --force")
