@@ -122,6 +122,7 @@ def _renumbering(diff: Diff) -> list[tuple[str, str, str]]:
 
 
 def _context(diff: Diff, old_name: str, new_name: str) -> dict[str, Any]:
+    """What the redline page shows."""
     totals = {k: v for k, v in diff.counts().items() if v and k != "unchanged"}
     return {
         "old": diff.old_meta, "new": diff.new_meta, "old_name": old_name or diff.old_meta.version,
@@ -138,5 +139,8 @@ def redline(diff: Diff, old_name: str = "", new_name: str = "") -> str:
 
 def synoptic(diff: Diff, old_name: str = "", new_name: str = "") -> str:
     """The synoptic table as an HTML page: one row per aligned pair, in the new version's order."""
-    rows = [c for c in diff.changes()]
-    return _environment().get_template("diff-synoptic.html.j2").render(rows=rows, **_context(diff, old_name, new_name))
+    # Only what the table shows: the redline's map, renumbering and sections are not built for it.
+    return _environment().get_template("diff-synoptic.html.j2").render(
+        rows=list(diff.changes()), old=diff.old_meta, new=diff.new_meta,
+        old_name=old_name or diff.old_meta.version, new_name=new_name or diff.new_meta.version,
+    )
