@@ -354,3 +354,30 @@ def test_every_output_prints_article_headings_through_conventions(monkeypatch, t
     assert run("diff", OLD, NEW, "--format", "docx", "-o", str(target)).exit_code == 0
     paragraphs = [p.text for p in docx.Document(str(target)).paragraphs]
     assert "Artikel 1 \u2013 Objectives" in paragraphs and not any(t.startswith("Article 1 ") for t in paragraphs)
+
+
+# ------------------------------------------------------------------------------------ the parse cache in diff
+
+
+def test_diff_reads_versions_through_a_self_ignoring_parse_cache_and_never_a_stale_one(project):
+    import subprocess
+
+    shutil.copytree(ROOT / "versions", project / "versions")
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    fresh = run("diff", OLD, NEW, "--format", "json", "--no-cache")
+    assert fresh.exit_code == 0 and not (project / "build").exists()  # --no-cache writes nothing
+    first = run("diff", OLD, NEW, "--format", "json")
+    entries = list((project / "build" / ".cache" / "parse").rglob("*.pickle"))
+    assert len(entries) == 22  # 11 articles in each version
+    second = run("diff", OLD, NEW, "--format", "json")
+    assert fresh.stdout == first.stdout == second.stdout
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=project, capture_output=True, text=True, check=True)
+    assert "build/" not in status.stdout  # the cache folder ignores itself
+    # an edited file of a version is parsed again, never served from the cache
+    article = project / "versions" / NEW / "article-07.md"
+    text = article.read_text(encoding="utf-8")
+    assert "register of designated" in text
+    article.write_text(text.replace("register of designated", "roster of designated"), encoding="utf-8")
+    edited = run("diff", OLD, NEW, "--format", "json")
+    assert edited.stdout == run("diff", OLD, NEW, "--format", "json", "--no-cache").stdout != second.stdout
+    assert "roster" in edited.stdout

@@ -35,11 +35,14 @@ def _usable(side: versions.Resolved) -> list[Diagnostic]:
     return problems
 
 
-def compare(old_spec: str, new_spec: str, root: Path | None = None) -> DiffResult:
-    """Diff two versions given as names, folders or ``REV:PATH``."""
+def compare(old_spec: str, new_spec: str, root: Path | None = None, parse_cache: bool = True) -> DiffResult:
+    """Diff two versions given as names, folders or ``REV:PATH``; unchanged files of a named version or a
+    folder are read from the project's parse cache unless ``parse_cache`` is off (a git revision is always
+    parsed afresh)."""
     config = settings(root)
-    old = versions.resolve(old_spec, config.versions, config.root, config.source)
-    new = versions.resolve(new_spec, config.versions, config.root, config.source)
+    cache_dir = config.build / ".cache" if parse_cache else None
+    old = versions.resolve(old_spec, config.versions, config.root, config.source, cache_dir)
+    new = versions.resolve(new_spec, config.versions, config.root, config.source, cache_dir)
     problems = _usable(old) + _usable(new)
     if problems or old.instrument is None or new.instrument is None:
         return DiffResult(old, new, None, tuple(problems))

@@ -37,8 +37,9 @@ HOUSE_TEMPLATE = Path("annex_templates") / "code" / "reference.docx"  # house st
 @click.option("--date", "when", help="Date of the tracked changes, YYYY-MM-DD (default: the new version's date, or today when that is not YYYY-MM-DD).")
 @click.option("--color/--no-color", "colour", default=None, help="Colour the text diff (default: when stdout is a terminal).")
 @click.option("--strict", is_flag=True, help="Warnings are findings too (exit 1).")
+@click.option("--no-cache", is_flag=True, help="Parse both versions afresh, even files the parse cache holds.")
 @guarded
-def diff_command(old: str, new: str, fmt: str, output: Path | None, author: str | None, when: str | None, colour: bool | None, strict: bool) -> None:
+def diff_command(old: str, new: str, fmt: str, output: Path | None, author: str | None, when: str | None, colour: bool | None, strict: bool, no_cache: bool) -> None:
     """Compare two versions of the code text: OLD and NEW are version names, folders or git revisions REV:PATH."""
     from drafttools import api_diff
     from drafttools.config import settings
@@ -47,7 +48,7 @@ def diff_command(old: str, new: str, fmt: str, output: Path | None, author: str 
     if author is not None:
         _check_author(author, "--author")
     stamp = _iso_date(when, "--date") if when is not None else None
-    result = api_diff.compare(old, new)
+    result = api_diff.compare(old, new, parse_cache=not no_cache)
     emit(result.diagnostics, strict)
     if result.diff is None:
         click.echo(f"Error: cannot compare {old} with {new}; see above", err=True)

@@ -53,6 +53,14 @@ def enabled() -> bool:
     return os.environ.get("DRAFTTOOLS_NO_CACHE", "") in ("", "0")
 
 
+def prepare(cache_dir: Path) -> None:
+    """Make the cache folder ignore itself, as pytest's does: a ``.gitignore`` of ``*`` inside it, so a cache
+    written into any project (a version diffed, a test's copy) never shows in ``git status``."""
+    marker = cache_dir / ".gitignore"
+    if not marker.exists():
+        write_atomic(marker, "# Created by drafttools automatically: a cache, never committed.\n*\n")
+
+
 def _entry(cache_dir: Path, entry_key: str) -> Path:
     return cache_dir / "parse" / entry_key[:2] / f"{entry_key}.pickle"
 
@@ -70,6 +78,7 @@ def store(cache_dir: Path, entry_key: str, value: Any) -> None:
     if not enabled():
         return
     try:
+        prepare(cache_dir)
         write_atomic(_entry(cache_dir, entry_key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:  # noqa: BLE001 - a cache that cannot be written only costs time
         pass

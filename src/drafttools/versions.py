@@ -165,15 +165,16 @@ def _same_but_version(before: str, after: str, name: str) -> bool:
     return isinstance(instrument, dict) and new == {**old, "instrument": {**instrument, "version": name}}
 
 
-def resolve(spec: str, versions: Path, repo: Path, source: Path | None = None) -> Resolved:
+def resolve(spec: str, versions: Path, repo: Path, source: Path | None = None, cache_dir: Path | None = None) -> Resolved:
     """A version name (as ``locate`` reads it), a folder, or a git revision ``REV:PATH`` → the parsed model (or a
-    clear error).  ``source`` is the working text (default: the code text of the project holding ``repo``)."""
+    clear error).  ``source`` is the working text (default: the code text of the project holding ``repo``);
+    with ``cache_dir``, a folder's unchanged files are read from the parse cache (``parsecache``)."""
     source = source if source is not None else settings(repo).source
     named = locate(spec, versions, source)
     path = Path(spec)
     if named is not None or path.is_dir():
         folder = named if named is not None else path
-        loaded = load(folder)
+        loaded = load(folder, cache_dir=cache_dir)
         return Resolved(spec, "version" if named is not None else "folder", sources.display(folder), loaded.instrument, loaded.diagnostics)
     if ":" in spec and not path.exists():
         return _from_git(spec, repo)
