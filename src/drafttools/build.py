@@ -11,6 +11,7 @@ prints.
 
 from __future__ import annotations
 
+import gc
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -74,6 +75,7 @@ class _Versions:
 
     project: Project
     problems: list[Diagnostic]
+    cache: bool = True
     loaded: dict[Path, Instrument | None] = field(default_factory=dict)
 
     def resolve(self, name: str) -> Path | None:
@@ -84,7 +86,7 @@ class _Versions:
 
     def instrument(self, folder: Path) -> Instrument | None:
         if folder not in self.loaded:
-            result = api.check(folder)
+            result = api.check(folder, parse_cache=self.cache)
             self.problems.extend(result.diagnostics)
             failed = any(d.severity is Severity.ERROR for d in result.diagnostics)
             self.loaded[folder] = None if failed else result.instrument
@@ -178,14 +180,14 @@ def check_references(paper: Paper, instrument: Instrument) -> list[Diagnostic]:
     return found
 
 
-def _render(job: _Job, fmt: str) -> bytes:
+def _render(job: _Job, fmt: str, cache_dir: Path | None) -> bytes:
     if fmt == "docx":
         from drafttools.render import docx
 
-        return docx.render(job.paper, job.instrument, job.doctype, job.context)
+        return docx.render(job.paper, job.instrument, job.doctype, job.context, cache_dir)
     from drafttools.render import html
 
-    return html.render(job.paper, job.instrument, job.doctype, job.context).encode("utf-8")
+    return html.render(job.paper, job.instrument, job.doctype, job.context, cache_dir).encode("utf-8")
 
 
 def _writable(folder: Path) -> str | None:
@@ -200,10 +202,12 @@ def _writable(folder: Path) -> str | None:
 
 
 def build(paths: Sequence[Path] | None, formats: Sequence[str] = FORMATS, outdir: Path | None = None,
-          project: Project | None = None, strict: bool = False) -> BuildResult:
+          project: Project | None = None, strict: bool = False, cache: bool = True) -> BuildResult:
     """Build papers (all of ``papers/`` when none is named) to ``outdir``; all outputs or none.
 
-    Any error stops the build before a file is written; with ``strict``, so does any warning."""
+    Any error stops the build before a file is written; with ``strict``, so does any warning.  Unchanged files'
+    parses and unchanged articles' HTML and DOCX come from ``build/.cache`` (``parsecache``, ``render.cache``)
+    unless ``cache`` is off or DRAFTTOOLS_NO_CACHE is set."""
     project = project or Project.here()
     chosen = _formats(formats)
     problems: list[Diagnostic] = []
@@ -211,8 +215,18 @@ def build(paths: Sequence[Path] | None, formats: Sequence[str] = FORMATS, outdir
     if not targets and not problems:
         raise UsageError(f"no papers to build: name one, or add .md files to {display(project.papers)}")
     outdir = outdir if outdir is not None else settings(project.root).build
-    versions = _Versions(project, problems)
+    versions = _Versions(project, problems, cache)
+    cache_dir = settings(project.root).build / ".cache" if cache else None
     jobs = [job for path in targets if (job := _prepare(path, project, versions, problems)) is not None]
+    gc.freeze()  # the models loaded stay to the end: later collections need not walk them again
+    try:
+        return _finish(jobs, chosen, outdir, problems, strict, cache_dir)
+    finally:
+        gc.unfreeze()
+
+
+def _finish(jobs: list[_Job], chosen: tuple[str, ...], outdir: Path, problems: list[Diagnostic], strict: bool,
+            cache_dir: Path | None) -> BuildResult:
     if _failed(problems, strict):
         return BuildResult(_sorted(problems))
     if (why := _writable(outdir)) is not None:
@@ -222,7 +236,7 @@ def build(paths: Sequence[Path] | None, formats: Sequence[str] = FORMATS, outdir
     for job in jobs:
         for fmt in chosen:
             try:
-                data = _render(job, fmt)
+                data = _render(job, fmt, cache_dir)
             except templates.TemplateError as exc:
                 problems.append(exc.diagnostic)
                 continue

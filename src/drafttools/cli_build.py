@@ -18,8 +18,9 @@ from drafttools.diagnostics import Severity
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Output folder (default: the project's build/).")
 @click.option("--strict", is_flag=True, help="Warnings are findings too: nothing is built.")
+@click.option("--no-cache", is_flag=True, help="Parse and render everything afresh (as DRAFTTOOLS_NO_CACHE=1).")
 @guarded
-def build(papers: tuple[Path, ...], formats: str, output: Path | None, strict: bool) -> None:
+def build(papers: tuple[Path, ...], formats: str, output: Path | None, strict: bool, no_cache: bool) -> None:
     """Build papers to DOCX and HTML with the code annexed; with no PAPER, every paper in papers/.
 
     A PAPER may be a folder, standing for the papers (*.md) in it.
@@ -28,7 +29,7 @@ def build(papers: tuple[Path, ...], formats: str, output: Path | None, strict: b
     """
     from drafttools import build as use_case
 
-    result = use_case.build(list(papers) or None, formats.split(","), output, strict=strict)
+    result = use_case.build(list(papers) or None, formats.split(","), output, strict=strict, cache=not no_cache)
     emit([d for d in result.diagnostics if d.severity >= Severity.WARNING], strict)
     for out in result.outputs:
         click.echo(str(out.path))

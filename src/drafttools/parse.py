@@ -19,8 +19,10 @@ only module that touches docutils nodes of the code text.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -339,13 +341,26 @@ def _parse_all(jobs: list[tuple[str, sources.SourceFile]], cache_dir: Path | Non
     from drafttools import parsecache
 
     keys = [parsecache.key(role, source) for role, source in jobs]
-    results: list[tuple[object, list[Diagnostic]] | None] = [parsecache.load(cache_dir, k) if cache_dir else None for k in keys]
+    with _collector_paused():  # unpickling makes only acyclic model nodes: nothing for the cycle collector
+        results: list[tuple[object, list[Diagnostic]] | None] = [parsecache.load(cache_dir, k) if cache_dir else None for k in keys]
     missing = [i for i, r in enumerate(results) if r is None]
     for i, fresh in zip(missing, _run(jobs[i] for i in missing) if len(missing) < PARALLEL_FROM_FILES else _run_parallel([jobs[i] for i in missing])):
         results[i] = fresh
         if cache_dir is not None:
             parsecache.store(cache_dir, keys[i], fresh)
     return [r for r in results if r is not None]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cycle collection while many acyclic objects are made: each collection would walk them all again."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _run(jobs: Iterable[tuple[str, sources.SourceFile]]) -> Iterator[tuple[object, list[Diagnostic]]]:
@@ -403,7 +418,8 @@ def load(root: Path, cache_dir: Path | None = None) -> Loaded:
             preamble = result  # type: ignore[assignment]
         elif result is not None:
             articles.append(result)  # type: ignore[arg-type]
-    instrument = number_instrument(
-        Instrument(manifest.meta, tuple(articles), preamble, root=str(root), files=tuple(read))
-    )
+    with _collector_paused():
+        instrument = number_instrument(
+            Instrument(manifest.meta, tuple(articles), preamble, root=str(root), files=tuple(read))
+        )
     return Loaded(instrument, tuple(problems), read)

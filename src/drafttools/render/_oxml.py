@@ -2,7 +2,8 @@
 
 What python-docx has no proxy for lives here: paragraphs appended to a large body in constant time, bookmarks,
 internal hyperlinks, footnotes (the footnotes part, its separators, references), simple fields (PAGE), paragraph
-borders in a style, and the document's default language.  camelCase XML names stay inside this module.
+borders in a style, the document's default language, and body content made apart as serialised fragments and
+spliced into ``word/document.xml`` when the package is saved (so that a large body is never one lxml tree).  camelCase XML names stay inside this module.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from lxml.etree import SubElement
+from docx.opc.oxml import serialize_part_xml
+from docx.opc.pkgwriter import PackageWriter
+from lxml.etree import Comment, SubElement, tostring
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -142,6 +145,59 @@ def add_internal_link(p: Any, anchor: str, text: str, rstyle: str | None) -> Non
 
 def add_tab(p: Any) -> None:
     SubElement(SubElement(p, _W + "r"), _W + "tab")
+
+
+# ------------------------------------------------------------------------------------- fragments, spliced
+
+
+def scratch_body() -> Any:
+    """A detached ``w:body`` to build body content in, away from the document's tree (``take_fragment``)."""
+    return OxmlElement("w:body")
+
+
+def take_fragment(scratch: Any) -> bytes:
+    """The scratch body's children serialised as they are inside ``word/document.xml`` (the ``w`` prefix is
+    declared on the document's root there, on the scratch body here, so no child declares it), then removed."""
+    xml: bytes = tostring(scratch, encoding="UTF-8")
+    start, end = xml.index(b">") + 1, xml.rindex(b"</w:body>")
+    for child in list(scratch):
+        scratch.remove(child)
+    return xml[start:end]
+
+
+def fragment_marker(body: Any, anchor: Any, nonce: str) -> bytes:
+    """Mark where spliced fragments go (before ``anchor``); returns the marker's serialised bytes."""
+    marker = Comment(f"drafttools-fragments-{nonce}")
+    body.append(marker)
+    if anchor is not None:
+        anchor.addprevious(marker)
+    serialised: bytes = tostring(marker, encoding="UTF-8")
+    return serialised
+
+
+class _SplicedPart:
+    """The document part as saved: its own name, content type and relationships, the spliced XML as blob."""
+
+    def __init__(self, part: Any, blob: bytes) -> None:
+        self._part, self.blob = part, blob
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._part, name)
+
+
+def save_spliced(document: Any, out: Any, marker: bytes, fragments: list[bytes]) -> None:
+    """Save the package with ``fragments`` in place of ``marker`` in ``word/document.xml``: what
+    ``Document.save`` writes had the fragments been in the tree (python-docx's own serialiser and writer)."""
+    part = document.part
+    head, found, tail = serialize_part_xml(part.element).partition(marker)
+    if not found or marker in tail:
+        raise ValueError("the fragment marker is not in the document exactly once")
+    blob = b"".join([head, *fragments, tail])
+    package = part.package
+    for each in package.parts:
+        each.before_marshal()
+    parts = [_SplicedPart(each, blob) if each is part else each for each in package.parts]
+    PackageWriter.write(out, package.rels, parts)  # type: ignore[no-untyped-call]
 
 
 # ------------------------------------------------------------------------------------------------ footnotes

@@ -6,13 +6,17 @@ first-page block: the title, the paper's blocks (real Word styles, printed numbe
 sees the same number), Word footnotes, then the annex: every article, paragraph and item carries a bookmark named
 by its stable ID, and every cross-reference is an internal hyperlink to that bookmark showing the target's current
 number.  Paragraphs are appended in constant time (``_oxml.new_paragraph``) so that 10,000-paragraph texts build
-in linear time.  Raw XML lives in ``_oxml``; this module uses python-docx proxies.
+in linear time; each article is made apart and serialised on its own (or served from the render cache,
+``render.cache``), and the fragments are spliced into ``word/document.xml`` as the package is saved, so the
+whole annex is never held as one XML tree.  Raw XML lives in ``_oxml``; this module uses python-docx proxies.
 """
 
 from __future__ import annotations
 
 import io
+import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -23,6 +27,7 @@ from drafttools.diagnostics import diag
 from drafttools.model import Article, Instrument, Item, Node, Paragraph, Ref, Text, ref_label
 from drafttools.papers import Block, Box, Heading, NoteRef, Para, Paper, Styled
 from drafttools.render import _oxml
+from drafttools.render.cache import FragmentCache
 from drafttools.sources import display
 from drafttools.templates import DocType, TemplateError, fill
 
@@ -200,8 +205,38 @@ def _annex(w: _Writer, doctype: DocType, annex: dict[str, str]) -> None:
     w.text(w.paragraph("annex-version"), annex["line"])
     for paragraph in w.instrument.preamble:
         _code_paragraph(w, paragraph)
-    for article in w.instrument.articles:
-        _article(w, article)
+
+
+def _bookmarks(article: Article) -> int:
+    """How many bookmarks the article's fragment holds (one per element with an ID), as ``_Writer.bookmark``
+    numbers them."""
+    return bool(article.id) + sum(bool(p.id) + sum(bool(i.id) for i in p.items) for p in article.paragraphs)
+
+
+def _articles(w: _Writer, cache: FragmentCache | None) -> list[bytes]:
+    """Every article as serialised XML, each made in a scratch body (so the whole annex is never one tree) or,
+    when the article, its references' labels, the styles and its first bookmark number are unchanged, served
+    from the render cache (``render.cache``)."""
+    body, anchor = w.body, w.anchor
+    w.body, w.anchor = _oxml.scratch_body(), None
+    fragments: list[bytes] = []
+    try:
+        for article in w.instrument.articles:
+            key = cache.key(article, w.instrument, str(w.bookmarks)) if cache is not None else ""
+            found = cache.get(key) if cache is not None else None
+            if found is None:
+                _article(w, article)
+                found = _oxml.take_fragment(w.body)
+                if cache is not None:
+                    cache.put(key, found)
+            else:
+                w.bookmarks += _bookmarks(article)
+            fragments.append(found)
+    finally:
+        w.body, w.anchor = body, anchor
+    if cache is not None:
+        cache.save()
+    return fragments
 
 
 # ------------------------------------------------------------------------------------------------ the whole
@@ -225,8 +260,19 @@ def _fill_placeholders(document: Any, context: dict[str, dict[str, str]], doctyp
                 run.text = fill(run.text, context, where, paper)
 
 
-def render(paper: Paper, instrument: Instrument, doctype: DocType, context: dict[str, dict[str, str]]) -> bytes:
-    """The paper as .docx bytes (raises TemplateError when the reference .docx or a field is missing)."""
+def _cache(cache_dir: Path | None, paper: Paper, doctype: DocType, w: _Writer) -> FragmentCache | None:
+    """The render cache of this paper's DOCX: its entries also depend on the reference .docx and its style IDs."""
+    if cache_dir is None:
+        return None
+    inputs = doctype.reference.read_bytes() + repr(sorted(w.style_ids.items())).encode()
+    return FragmentCache(cache_dir, paper.path, "docx", inputs)
+
+
+def render(paper: Paper, instrument: Instrument, doctype: DocType, context: dict[str, dict[str, str]],
+           cache_dir: Path | None = None) -> bytes:
+    """The paper as .docx bytes (raises TemplateError when the reference .docx or a field is missing).
+
+    With ``cache_dir``, unchanged articles come from the render cache (``render.cache``)."""
     w = _Writer(doctype, paper, instrument)
     _fill_placeholders(w.document, context, doctype, paper.path)
     _oxml.set_default_language(w.document.styles.element, paper.front.language)
@@ -238,9 +284,11 @@ def render(paper: Paper, instrument: Instrument, doctype: DocType, context: dict
     for block in paper.blocks:
         _block(w, block)
     _annex(w, doctype, context["annex"])
+    marker = _oxml.fragment_marker(w.body, w.anchor, uuid.uuid4().hex)
+    fragments = _articles(w, _cache(cache_dir, paper, doctype, w))
     w.document.core_properties.title = fields.get("title", context["annex"]["title"])
     w.document.core_properties.language = paper.front.language
     w.document.core_properties.subject = fields.get("symbol", "")
     out = io.BytesIO()
-    w.document.save(out)
+    _oxml.save_spliced(w.document, out, marker, fragments)
     return out.getvalue()

@@ -4,7 +4,8 @@ The template (``annex_templates/<type>/paper.html.j2``, usually extending ``_bas
 masthead and holds the styles; this module makes the body, the notes and the code as semantic HTML: sections with
 headings, numbered paragraphs, an ``<aside>`` summary, footnotes as an ordered list, the annex as ``<article>``
 elements whose paragraphs and items carry their stable ID as ``id`` with a permalink, and cross-references as
-links to those IDs showing the target's current number.  Templates are strict (a missing field is an error
+links to those IDs showing the target's current number; each article's HTML may come from the render cache
+(``render.cache``).  Templates are strict (a missing field is an error
 naming the field and the paper) and autoescaped.
 """
 
@@ -22,6 +23,7 @@ from markupsafe import Markup, escape
 from drafttools.diagnostics import diag
 from drafttools.model import Article, Instrument, Item, Node, Paragraph, Ref, Text, ref_label
 from drafttools.papers import Box, Heading, NoteRef, Para, Paper, Styled
+from drafttools.render.cache import FragmentCache
 from drafttools.sources import display
 from drafttools.templates import DocType, TemplateError
 
@@ -140,12 +142,31 @@ def _article(node: Article, instrument: Instrument) -> str:
     return f'<article{_node_id(node)}>\n<h3>{escape(node.heading)}{link}</h3>\n{paragraphs}\n</article>'
 
 
-def code(instrument: Instrument, doctype: DocType, annex: dict[str, str]) -> str:
+def _articles(instrument: Instrument, cache: FragmentCache | None) -> list[str]:
+    """Every article's <article>, served from the render cache when the article and its references' labels are
+    unchanged (see ``render.cache``)."""
+    if cache is None:
+        return [_article(a, instrument) for a in instrument.articles]
+    out: list[str] = []
+    for article in instrument.articles:
+        key = cache.key(article, instrument)
+        found = cache.get(key)
+        if found is None:
+            html = _article(article, instrument)
+            cache.put(key, html.encode("utf-8"))
+        else:
+            html = found.decode("utf-8")
+        out.append(html)
+    cache.save()
+    return out
+
+
+def code(instrument: Instrument, doctype: DocType, annex: dict[str, str], cache: FragmentCache | None = None) -> str:
     """The annexed code at its version: <section class="annex" id="annex">."""
     heading = f'<p class="annex-heading">{escape(doctype.annex_heading)}</p>\n' if doctype.annex_heading else ""
     parts = [f'<h2>{escape(annex["title"])}</h2>', f'<p class="version">{escape(annex["line"])}</p>']
     parts += [_code_paragraph(p, instrument) for p in instrument.preamble]
-    parts += [_article(a, instrument) for a in instrument.articles]
+    parts += _articles(instrument, cache)
     lang = escape(instrument.meta.language)
     return f'<section class="annex" id="annex" lang="{lang}">\n{heading}' + "\n".join(parts) + "\n</section>"
 
@@ -156,8 +177,11 @@ def code(instrument: Instrument, doctype: DocType, annex: dict[str, str]) -> str
 _UNDEFINED = re.compile(r"(?:has no attribute|is undefined)\W*'?(?P<name>[\w.]+)'?")
 
 
-def render(paper: Paper, instrument: Instrument, doctype: DocType, context: dict[str, dict[str, str]]) -> str:
-    """The page; template problems raise TemplateError (template.syntax with file and line, template.field)."""
+def render(paper: Paper, instrument: Instrument, doctype: DocType, context: dict[str, dict[str, str]],
+           cache_dir: Path | None = None) -> str:
+    """The page; template problems raise TemplateError (template.syntax with file and line, template.field).
+
+    With ``cache_dir``, unchanged articles come from the render cache (``render.cache``)."""
     env = _environment(doctype.folder.parent.resolve())
     name = f"{doctype.name}/{doctype.html.name}"
     try:
@@ -165,7 +189,7 @@ def render(paper: Paper, instrument: Instrument, doctype: DocType, context: dict
         return template.render(
             paper=context["paper"], annex=context["annex"], doctype={"name": doctype.name, "label": doctype.label},
             body=Markup(body(paper, instrument)), notes=Markup(notes(paper, instrument)),
-            code=Markup(code(instrument, doctype, context["annex"])),
+            code=Markup(code(instrument, doctype, context["annex"], FragmentCache(cache_dir, paper.path, "html") if cache_dir else None)),
         )
     except TemplateSyntaxError as exc:
         where = display(Path(exc.filename)) if exc.filename else display(doctype.html)

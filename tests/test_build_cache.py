@@ -1,0 +1,155 @@
+"""The render cache never serves a stale fragment: every rebuild equals a build with every cache off.
+
+Each test builds the three shipped papers in a private project with the caches on, edits something an article's
+HTML or DOCX depends on (its text, the ID a reference names, the numbering of a target in another file, the
+article order, the HTML template, the reference .docx and its style IDs), builds again from the cache, and
+compares with a build that uses no cache at all: HTML byte for byte, DOCX member by member after unzipping.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import pickle
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drafttools import build as use_case
+from drafttools.cli import main
+from drafttools.render import cache as render_cache
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    root.mkdir()
+    for folder in ("code_text", "versions", "annex_templates", "papers"):
+        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("*.png"))
+    (root / "pyproject.toml").write_text('[tool.drafttools]\nsource = "code_text"\nversions = "versions"\nbuild = "build"\n', encoding="utf-8")
+    return root
+
+
+def build(root: Path, out: Path, cache: bool = True) -> dict[str, dict[str, bytes]]:
+    """Every output of a build, as {file name: {member: bytes}} (an HTML page is its one member)."""
+    with contextlib.chdir(root):
+        result = use_case.build(None, ("docx", "html"), out, project=use_case.Project.here(root), cache=cache)
+    assert result.exit_code() == 0, [str(d) for d in result.diagnostics]
+    found: dict[str, dict[str, bytes]] = {}
+    for output in result.outputs:
+        data = output.path.read_bytes()
+        if output.format == "docx":
+            with zipfile.ZipFile(io.BytesIO(data)) as package:
+                found[output.path.name] = {name: package.read(name) for name in package.namelist()}
+        else:
+            found[output.path.name] = {"": data}
+    return found
+
+
+def assert_fresh(root: Path, tmp_path: Path) -> dict[str, dict[str, bytes]]:
+    """Rebuild with the caches, and compare with a build that uses none."""
+    cached = build(root, tmp_path / "cached")
+    assert cached == build(root, tmp_path / "fresh", cache=False)
+    return cached
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_cached_build_equals_an_uncached_one_and_is_served_from_the_cache(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = assert_fresh(project, tmp_path)
+    assert list((project / "build" / ".cache" / "render").glob("*.pickle"))
+    rendered: list[str] = []
+    monkeypatch.setattr(render_cache.FragmentCache, "put", lambda self, key, fragment: rendered.append(key))
+    assert build(project, tmp_path / "again") == first
+    assert rendered == []  # nothing changed: every article came from the cache
+
+
+def test_an_edited_article_is_rendered_again_and_only_it(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(project, tmp_path / "first")
+    edit(project / "code_text" / "article-08.md", "register of designated", "list of designated")
+    rendered: list[str] = []
+    put = render_cache.FragmentCache.put
+    monkeypatch.setattr(render_cache.FragmentCache, "put", lambda self, key, fragment: (rendered.append(self.fmt), put(self, key, fragment)))
+    cached = assert_fresh(project, tmp_path)
+    assert b"list of designated" in cached["code.html"][""]
+    assert sorted(rendered) == ["docx", "docx", "html", "html"]  # article 8, in code.md and eb124-13.md
+
+
+def test_a_renumbered_target_in_another_file_shows_its_new_number(project: Path, tmp_path: Path) -> None:
+    build(project, tmp_path / "first")
+    before = (project / "code_text" / "article-10.md").read_bytes()
+    edit(project / "code_text" / "article-08.md", ":::{paragraph}", ":::{paragraph} an-inserted-paragraph\nA paragraph inserted first, so that every later one renumbers.\n:::\n\n:::{paragraph}")
+    cached = assert_fresh(project, tmp_path)
+    assert (project / "code_text" / "article-10.md").read_bytes() == before  # article 10's references follow anyway
+    assert b"an-inserted-paragraph" in cached["code.html"][""]
+
+
+def test_a_reference_pointed_at_another_id_and_articles_reordered(project: Path, tmp_path: Path) -> None:
+    build(project, tmp_path / "first")
+    edit(project / "code_text" / "article-10.md", "Article {xref}`designated-national-authority`", "Article {xref}`periodic-reporting`")
+    assert_fresh(project, tmp_path / "one")
+    edit(project / "code_text" / "manifest.toml", '    "article-09.md",\n    "article-10.md",\n', '    "article-10.md",\n    "article-09.md",\n')
+    assert_fresh(project, tmp_path / "two")
+
+
+def test_a_changed_html_template_or_reference_docx(project: Path, tmp_path: Path) -> None:
+    build(project, tmp_path / "first")
+    for template in (project / "annex_templates").rglob("*.html.j2"):
+        template.write_text(template.read_text(encoding="utf-8") + "<!-- changed -->\n", encoding="utf-8")
+    assert_fresh(project, tmp_path / "one")
+    reference = project / "annex_templates" / "code" / "reference.docx"
+    with zipfile.ZipFile(reference) as package:
+        members = [(info, package.read(info)) for info in package.infolist()]
+    styles = dict((i.filename, d) for i, d in members)["word/styles.xml"]
+    style_id = styles.split(b'w:styleId="', 2)[1].split(b'"')[0]
+    assert b"<w:name w:val=\"Code Paragraph\"/>" in styles
+    code_para = styles.split(b'<w:name w:val="Code Paragraph"/>')[0].rsplit(b'w:styleId="', 1)[1].split(b'"')[0]
+    assert code_para and style_id
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in members:
+            if info.filename == "word/styles.xml":
+                data = data.replace(b'w:styleId="' + code_para + b'"', b'w:styleId="' + code_para + b'Renamed"')
+            package.writestr(info, data)
+    reference.write_bytes(out.getvalue())
+    cached = assert_fresh(project, tmp_path / "two")
+    assert code_para + b"Renamed" in cached["code.docx"]["word/document.xml"]
+
+
+@pytest.mark.parametrize("damage", [b"not a pickle", b"", pickle.dumps({"key": "not bytes"}), pickle.dumps(["a", "list"])])
+def test_corrupt_cache_files_are_misses(project: Path, tmp_path: Path, damage: bytes) -> None:
+    first = build(project, tmp_path / "first")
+    files = list((project / "build" / ".cache" / "render").glob("*.pickle"))
+    assert files
+    for entry in files:
+        entry.write_bytes(damage)
+    assert assert_fresh(project, tmp_path) == first
+
+
+def test_corrupt_fragments_under_right_keys_are_never_trusted_beyond_their_key(project: Path, tmp_path: Path) -> None:
+    """An entry whose key no article has is never served: a cache file full of foreign keys is only misses."""
+    first = build(project, tmp_path / "first")
+    for entry in (project / "build" / ".cache" / "render").glob("*.pickle"):
+        data = pickle.loads(entry.read_bytes())
+        entry.write_bytes(pickle.dumps({key[::-1]: b"<w:p>stale</w:p>" for key in data}))
+    assert assert_fresh(project, tmp_path) == first
+
+
+def test_no_cache_switch_and_environment(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with contextlib.chdir(project):
+        result = CliRunner().invoke(main, ["build", "--no-cache", "-o", "out"])
+    assert result.exit_code == 0, result.output
+    assert not (project / "build" / ".cache").exists()
+    monkeypatch.setenv("DRAFTTOOLS_NO_CACHE", "1")
+    with contextlib.chdir(project):
+        result = CliRunner().invoke(main, ["build", "-o", "out2"])
+    assert result.exit_code == 0, result.output
+    assert not (project / "build" / ".cache" / "render").exists()
