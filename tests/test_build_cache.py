@@ -153,3 +153,26 @@ def test_no_cache_switch_and_environment(project: Path, monkeypatch: pytest.Monk
         result = CliRunner().invoke(main, ["build", "-o", "out2"])
     assert result.exit_code == 0, result.output
     assert not (project / "build" / ".cache" / "render").exists()
+
+
+def test_docx_rendered_in_a_forked_process_is_the_same(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large builds render DOCX in a forked process while this one checks: same outputs, cached or not."""
+    serial = build(project, tmp_path / "serial", cache=False)
+    monkeypatch.setattr(use_case, "BACKGROUND_FROM_ARTICLES", 0)
+    started: list[object] = []
+    start = use_case._Background.start
+    monkeypatch.setattr(use_case._Background, "start", lambda *a: started.append(start(*a)) or started[-1])
+    assert build(project, tmp_path / "forked-cold") == serial
+    assert started and all(b is not None for b in started)
+    edit(project / "code_text" / "article-08.md", ":::{paragraph}", ":::{paragraph} an-inserted-paragraph\nA paragraph inserted first.\n:::\n\n:::{paragraph}")
+    assert_fresh(project, tmp_path / "forked")
+
+
+def test_a_failed_check_stops_the_forked_render_and_writes_nothing(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(use_case, "BACKGROUND_FROM_ARTICLES", 0)
+    edit(project / "code_text" / "article-10.md", "Article {xref}`designated-national-authority`", "Article {xref}`no-such-element`")
+    with contextlib.chdir(project):
+        result = use_case.build(None, ("docx", "html"), tmp_path / "out", project=use_case.Project.here(project))
+    assert result.exit_code() == 1
+    assert any(d.code == "xref.unknown-id" for d in result.diagnostics)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -79,7 +79,7 @@ def check(path: Path, fix: bool = False, cache_dir: Path | None = None, parse_ca
 
 
 def _check(path: Path, fix: bool, parse_cache: bool = True) -> CheckResult:
-    from drafttools import brackets, checks, ledger, rewrite, xref
+    from drafttools import rewrite, xref
 
     loaded = load_code_text(path, parse_cache)
     changes: tuple[rewrite.Change, ...] = ()
@@ -87,6 +87,14 @@ def _check(path: Path, fix: bool, parse_cache: bool = True) -> CheckResult:
         changes = tuple(rewrite.link_references(xref.find_references(loaded.instrument)))
         if changes:
             loaded = load_code_text(path, parse_cache)
+    return check_loaded(path, loaded, changes)
+
+
+def check_loaded(path: Path, loaded: Loaded, changes: tuple[rewrite.Change, ...] = ()) -> CheckResult:
+    """``check`` on a code text already parsed (``load_code_text``), so that a build can start on the model
+    while the checks run; the same result as ``check(path)``."""
+    from drafttools import brackets, checks, ledger, xref
+
     problems = list(loaded.diagnostics)
     instrument = loaded.instrument
     found: list[brackets.Bracket] = []

@@ -11,7 +11,11 @@ prints.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
+import pickle
+import signal
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +26,8 @@ from drafttools.config import settings
 from drafttools.diagnostics import Diagnostic, DraftError, Severity, UsageError, diag, exit_code, is_finding, sort_key
 from drafttools.model import Instrument, ref_label
 from drafttools.papers import Paper
+from drafttools.parse import Loaded
+from drafttools.render import cache as render_cache
 from drafttools.sources import display
 from drafttools.versions import known as known_versions
 from drafttools.versions import locate
@@ -67,16 +73,18 @@ class _Job:
     doctype: templates.DocType
     instrument: Instrument
     context: dict[str, dict[str, str]]
+    folder: Path  # the version's folder
 
 
 @dataclass
 class _Versions:
-    """Each version of the code loaded and checked once per build."""
+    """Each version of the code loaded once per build (``instrument``), then checked once (``check``)."""
 
     project: Project
     problems: list[Diagnostic]
     cache: bool = True
-    loaded: dict[Path, Instrument | None] = field(default_factory=dict)
+    loaded: dict[Path, Loaded] = field(default_factory=dict)
+    failed: set[Path] = field(default_factory=set)
 
     def resolve(self, name: str) -> Path | None:
         return locate(name, self.project.versions, self.project.source)
@@ -85,12 +93,23 @@ class _Versions:
         return known_versions(self.project.versions, self.project.source)
 
     def instrument(self, folder: Path) -> Instrument | None:
+        """The version's model, parsed but not yet checked."""
         if folder not in self.loaded:
-            result = api.check(folder, parse_cache=self.cache)
+            loaded = self.loaded[folder] = api.load_code_text(folder, self.cache)
+            if loaded.instrument is not None:
+                render_cache.describe(loaded.instrument, loaded.keys)
+        return self.loaded[folder].instrument
+
+    def unreadable(self) -> bool:
+        return any(d.severity is Severity.ERROR for loaded in self.loaded.values() for d in loaded.diagnostics)
+
+    def check(self) -> None:
+        """``check`` every version loaded: one with an error annexes nothing (its papers are not built)."""
+        for folder, loaded in self.loaded.items():
+            result = api.check_loaded(folder, loaded)
             self.problems.extend(result.diagnostics)
-            failed = any(d.severity is Severity.ERROR for d in result.diagnostics)
-            self.loaded[folder] = None if failed else result.instrument
-        return self.loaded[folder]
+            if any(d.severity is Severity.ERROR for d in result.diagnostics):
+                self.failed.add(folder)
 
 
 def annex_fields(instrument: Instrument) -> dict[str, str]:
@@ -160,8 +179,7 @@ def _prepare(path: Path, project: Project, versions: _Versions, problems: list[D
     instrument = versions.instrument(folder)
     if instrument is None:
         return None
-    problems.extend(check_references(paper, instrument))
-    return _Job(paper, doctype, instrument, {"paper": fields, "annex": annex_fields(instrument)})
+    return _Job(paper, doctype, instrument, {"paper": fields, "annex": annex_fields(instrument)}, folder)
 
 
 def check_references(paper: Paper, instrument: Instrument) -> list[Diagnostic]:
@@ -219,28 +237,109 @@ def build(paths: Sequence[Path] | None, formats: Sequence[str] = FORMATS, outdir
     cache_dir = settings(project.root).build / ".cache" if cache else None
     jobs = [job for path in targets if (job := _prepare(path, project, versions, problems)) is not None]
     gc.freeze()  # the models loaded stay to the end: later collections need not walk them again
+    background = _Background.start(jobs, chosen, cache_dir) if _worth_forking(jobs, chosen, versions, problems, strict) else None
     try:
-        return _finish(jobs, chosen, outdir, problems, strict, cache_dir)
+        versions.check()
+        checked = [job for job in jobs if job.folder not in versions.failed]
+        for job in checked:
+            problems.extend(check_references(job.paper, job.instrument))
+        return _finish(checked, chosen, outdir, problems, strict, cache_dir, background)
     finally:
+        if background is not None:
+            background.close()
         gc.unfreeze()
 
 
+# At and above this many articles to render as DOCX, a forked process renders them while this one checks.
+BACKGROUND_FROM_ARTICLES = 200
+
+
+def _worth_forking(jobs: list[_Job], chosen: tuple[str, ...], versions: _Versions, problems: list[Diagnostic], strict: bool) -> bool:
+    return ("docx" in chosen and hasattr(os, "fork") and not _failed(problems, strict) and not versions.unreadable()
+            and sum(len(job.instrument.articles) for job in jobs) >= BACKGROUND_FROM_ARTICLES)
+
+
+class _Background:
+    """The DOCX outputs rendered in a forked process, started before the code is checked: the check and the
+    HTML run here meanwhile.  Only an optimisation: a build that fails does not wait for it, and when the
+    process fails or cannot be had, the outputs are rendered here as before."""
+
+    def __init__(self, pid: int, fd: int, jobs: list[_Job]) -> None:
+        self.pid, self.fd, self.jobs = pid, fd, jobs
+        self.done: dict[int, bytes | Diagnostic] | None = None
+
+    @classmethod
+    def start(cls, jobs: list[_Job], chosen: tuple[str, ...], cache_dir: Path | None) -> _Background | None:
+        try:
+            read, write = os.pipe()
+            pid = os.fork()
+        except OSError:
+            return None
+        if pid == 0:  # the child: render, hand the bytes over, and leave without running the parent's exit code
+            os.close(read)
+            status = 1
+            try:
+                results: list[bytes | Diagnostic] = []
+                for job in jobs:
+                    try:
+                        results.append(_render(job, "docx", cache_dir))
+                    except templates.TemplateError as exc:
+                        results.append(exc.diagnostic)
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write)
+        return cls(pid, read, jobs)
+
+    def result(self, job: _Job) -> bytes | Diagnostic | None:
+        """The job's DOCX bytes (or the template error that stopped it); None when this process must render it."""
+        if self.done is None:
+            self.done = {}
+            try:
+                with os.fdopen(self.fd, "rb") as pipe:
+                    data = pipe.read()
+                _, status = os.waitpid(self.pid, 0)
+                self.pid = 0
+                if status == 0:
+                    self.done = {id(j): r for j, r in zip(self.jobs, pickle.loads(data), strict=True)}
+            except Exception:  # noqa: BLE001 - whatever went wrong there, render here
+                self.done = {}
+        return self.done.get(id(job))
+
+    def close(self) -> None:
+        if self.done is None:
+            os.close(self.fd)
+            self.done = {}
+        if self.pid:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+
+
 def _finish(jobs: list[_Job], chosen: tuple[str, ...], outdir: Path, problems: list[Diagnostic], strict: bool,
-            cache_dir: Path | None) -> BuildResult:
+            cache_dir: Path | None, background: _Background | None) -> BuildResult:
     if _failed(problems, strict):
         return BuildResult(_sorted(problems))
     if (why := _writable(outdir)) is not None:
         problems.append(diag("build.output", display(outdir), 0, f"cannot write to the output folder {display(outdir)}: {why}", "choose another folder with -o, or fix its permissions"))
         return BuildResult(_sorted(problems))
-    rendered: list[tuple[Output, bytes]] = []
-    for job in jobs:
-        for fmt in chosen:
-            try:
-                data = _render(job, fmt, cache_dir)
-            except templates.TemplateError as exc:
-                problems.append(exc.diagnostic)
-                continue
-            rendered.append((Output(job.paper.path, fmt, outdir / f"{job.paper.name}.{fmt}"), data))
+    order = [(n, fmt) for n in range(len(jobs)) for fmt in chosen]
+    made: dict[tuple[int, str], bytes] = {}
+    # HTML first while the DOCX is made in the background, so that both processes work at once
+    for n, fmt in sorted(order, key=lambda o: background is not None and o[1] == "docx"):
+        try:
+            found = background.result(jobs[n]) if background is not None and fmt == "docx" else None
+            if isinstance(found, Diagnostic):
+                raise templates.TemplateError(found)
+            made[(n, fmt)] = found if found is not None else _render(jobs[n], fmt, cache_dir)
+        except templates.TemplateError as exc:
+            problems.append(exc.diagnostic)
+    rendered = [(Output(jobs[n].paper.path, fmt, outdir / f"{jobs[n].paper.name}.{fmt}"), made[(n, fmt)])
+                for n, fmt in order if (n, fmt) in made]
     problems += _blocked([output.path for output, _ in rendered])
     if _failed(problems, strict):
         return BuildResult(_sorted(problems))

@@ -297,6 +297,7 @@ class Loaded:
     instrument: Instrument | None
     diagnostics: tuple[Diagnostic, ...]
     sources: dict[str, sources.SourceFile]
+    keys: dict[str, str] = field(default_factory=dict)  # each file's parse key (``parsecache.key``) by shown path
 
 
 def parse_article_file(source: sources.SourceFile, problems: list[Diagnostic]) -> Article | None:
@@ -337,10 +338,9 @@ def _parse_one(job: tuple[str, sources.SourceFile]) -> tuple[object, list[Diagno
     return result, problems
 
 
-def _parse_all(jobs: list[tuple[str, sources.SourceFile]], cache_dir: Path | None) -> list[tuple[object, list[Diagnostic]]]:
+def _parse_all(jobs: list[tuple[str, sources.SourceFile]], cache_dir: Path | None, keys: list[str]) -> list[tuple[object, list[Diagnostic]]]:
     from drafttools import parsecache
 
-    keys = [parsecache.key(role, source) for role, source in jobs]
     with _collector_paused():  # unpickling makes only acyclic model nodes: nothing for the cycle collector
         results: list[tuple[object, list[Diagnostic]] | None] = [parsecache.load(cache_dir, k) if cache_dir else None for k in keys]
     missing = [i for i, r in enumerate(results) if r is None]
@@ -412,7 +412,10 @@ def load(root: Path, cache_dir: Path | None = None) -> Loaded:
         jobs.append((_PREAMBLE if manifest.preamble and position == 0 else _ARTICLE, source))
     articles: list[Article] = []
     preamble: tuple[Paragraph, ...] = ()
-    for (role, _), (result, found) in zip(jobs, _parse_all(jobs, cache_dir)):
+    from drafttools import parsecache
+
+    keys = [parsecache.key(role, source) for role, source in jobs]
+    for (role, _), (result, found) in zip(jobs, _parse_all(jobs, cache_dir, keys)):
         problems += found
         if role == _PREAMBLE:
             preamble = result  # type: ignore[assignment]
@@ -422,4 +425,4 @@ def load(root: Path, cache_dir: Path | None = None) -> Loaded:
         instrument = number_instrument(
             Instrument(manifest.meta, tuple(articles), preamble, root=str(root), files=tuple(read))
         )
-    return Loaded(instrument, tuple(problems), read)
+    return Loaded(instrument, tuple(problems), read, {source.path: k for (_, source), k in zip(jobs, keys)})

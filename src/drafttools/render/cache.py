@@ -23,15 +23,33 @@ from drafttools.fsutil import write_atomic
 from drafttools.model import Article, Instrument, Ref, ref_label
 
 
-# The digest of each article's repr (every field, numbers and labels included), for the instrument last rendered:
-# both formats key on it, so each article is described once per build.
-_described: list[tuple[Instrument, dict[int, bytes]]] = []
+# What names each article in a key, per instrument (the last few rendered): its file's parse key and its number
+# when the build registered them (``describe``), else the digest of its repr (every field, numbers and labels).
+_described: dict[int, tuple[Instrument, dict[int, bytes]]] = {}
+
+
+def _memo(instrument: Instrument) -> dict[int, bytes]:
+    found = _described.get(id(instrument))
+    if found is None or found[0] is not instrument:
+        while len(_described) >= 4:
+            del _described[next(iter(_described))]
+        found = _described[id(instrument)] = (instrument, {})
+    return found[1]
+
+
+def describe(instrument: Instrument, parse_keys: dict[str, str]) -> None:
+    """Name each article by its file's parse key (``parsecache.key``: the file's text, shown path and drafttools'
+    code) and its number: the numbered article is a pure function of those two (``model.number_instrument``),
+    and naming it so is cheaper than describing every field."""
+    memo = _memo(instrument)
+    for article in instrument.articles:
+        key = parse_keys.get(article.loc.path)
+        if key is not None:
+            memo[id(article)] = hashlib.sha256(f"parsed\0{key}\0{article.number}".encode()).digest()
 
 
 def _digest(article: Article, instrument: Instrument) -> bytes:
-    if not _described or _described[0][0] is not instrument:
-        _described[:] = [(instrument, {})]
-    memo = _described[0][1]
+    memo = _memo(instrument)
     found = memo.get(id(article))
     if found is None:
         found = memo[id(article)] = hashlib.sha256(repr(article).encode()).digest()
