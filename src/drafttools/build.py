@@ -1,12 +1,17 @@
 """The build use case: papers → DOCX and HTML, with the code annexed at the version each paper names.
 
 Stages, each callable alone and composed here: read the paper (``papers.load_paper``), find its document type
-(``templates.load``), load and ``check`` the version of the code it annexes (``api.check``, once per version),
-check the paper's own references into the code, render every output in memory, check every output path, and
-only when nothing failed write them all or none (``fsutil.write_all``).  A broken reference, a bad field or
-template, an unknown version, an unwritable folder or a failed write gives a diagnostic and no output file at
-all.  Version names mean what ``versions.locate`` says, as for ``diff`` and ``import``.  Returns results; never
-prints.
+(``templates.load``), load and check the version of the code it annexes (``api.load_code_text``, then
+``api.check_loaded``, once per version), check the paper's own references into the code, render every output in
+memory, check every output path, and only when nothing failed write them all or none (``fsutil.write_all``).  A
+broken reference, a bad field or template, an unknown version, an unwritable folder or a failed write gives a
+diagnostic and no output file at all.  Version names mean what ``versions.locate`` says, as for ``diff`` and
+``import``.  Returns results; never prints.
+
+A rebuild does only what changed: unchanged files' parses (``parsecache``) and unchanged articles' HTML and DOCX
+(``render.cache``) come from ``build/.cache``, keyed so that no stale entry can be served.  A large build renders
+its DOCX outputs in a forked process as soon as the code is parsed, while this one checks it and renders the
+HTML; the outputs are the same bytes either way.
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ line, and the numbers and labels computed for it), the label every one of its re
 current number, or "(a)" between sibling items), what the format adds (for DOCX: the reference .docx's bytes, the
 style IDs read from it and the first bookmark number), and drafttools' own code and library versions
 (``parsecache.code_fingerprint``).  The key hashes exactly those, so an entry can never be served for an article,
-a numbering, a target or a template it was not made from.
+a numbering, a target or a template it was not made from.  The article itself is named by the digest of its
+repr (every field), or, when the build registers them (``describe``), by its file's parse key and its number,
+which determine it as surely and cost less.
 
 The entries of one paper in one format live in one file (``build/.cache/render/``): read whole at the start of
 a render, written atomically (with only the entries used) when anything was missing.  An unreadable file is a
