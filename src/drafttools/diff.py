@@ -39,8 +39,8 @@ from typing import TypeVar
 
 from drafttools import conventions
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.model import Article, Instrument, Item, Meta, Node, Text, plain_text, ref_label
-from drafttools.xref import find_references
+from drafttools.model import Article, Instrument, Item, Meta, Node, Paragraph, Text, plain_text, ref_label
+from drafttools.xref import find_references, may_cite
 
 _T = TypeVar("_T")
 
@@ -54,6 +54,7 @@ FOLD_EQUAL_RUN = 2  # equal runs of this many tokens or fewer between two edits 
 STATUS_ORDER = ("inserted", "deleted", "split", "merged", "moved", "modified", "retitled", "renumbered", "unchanged")
 INVERSE_STATUS = {"inserted": "deleted", "deleted": "inserted", "split": "merged", "merged": "split"}
 
+_ONE_NUMBER = re.compile(r"\d+(?:\.\d+)*|\([a-z]{1,3}\)")  # a paragraph's or item's number: always one _TOKEN
 _TOKEN = re.compile(r"\s*(?:\d+(?:\.\d+)*(?:\([a-z]{1,3}\))?|\([a-z]{1,3}\)|\w+(?:['\u2019\-]\w+)*|[^\w\s])")
 
 
@@ -184,10 +185,35 @@ def tokens(text: str) -> list[str]:
 def similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
-    ta, tb = [t.strip() for t in tokens(a)], [t.strip() for t in tokens(b)]
+    return _compare(a, b)[0]
+
+
+def _compare(a: str, b: str) -> tuple[float, _Compared]:
+    """``similarity`` of two different texts, with the tokens and matcher made for it (``word_diff`` of the same
+    two texts reuses them)."""
+    raw_a, raw_b = tokens(a), tokens(b)
+    ta, tb = [t.strip() for t in raw_a], [t.strip() for t in raw_b]
+    matcher = SequenceMatcher(None, ta, tb, autojunk=False)
+    compared = _Compared(raw_a, raw_b, ta, tb, matcher)
     if not ta and not tb:
-        return 1.0
-    return max(SequenceMatcher(None, ta, tb, autojunk=False).ratio(), SequenceMatcher(None, tb, ta, autojunk=False).ratio())
+        return 1.0, compared
+    score = matcher.ratio()
+    # The ratio the other way round can differ (SequenceMatcher's longest matches are found greedily), but never
+    # exceeds quick_ratio, the share of tokens the two have in common: when this way reaches it, it is the max.
+    if score >= matcher.quick_ratio():
+        return score, compared
+    return max(score, SequenceMatcher(None, tb, ta, autojunk=False).ratio()), compared
+
+
+@dataclass(frozen=True, slots=True)
+class _Compared:
+    """Two texts' tokens (with and without their leading space) and a matcher from the first to the second."""
+
+    a: list[str]
+    b: list[str]
+    ka: list[str]
+    kb: list[str]
+    matcher: SequenceMatcher[str]
 
 
 def word_diff(old: str, new: str) -> tuple[Segment, ...]:
@@ -199,7 +225,19 @@ def word_diff(old: str, new: str) -> tuple[Segment, ...]:
     if not a or not b or len(a) == len(b) == 1:  # what SequenceMatcher would say, without building one
         return tuple(Segment(op, "".join(side)) for op, side in (("delete", a), ("insert", b)) if side)
     ka, kb = [t.strip() for t in a], [t.strip() for t in b]
-    ops = SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes()
+    return _segments(a, b, ka, kb, SequenceMatcher(None, ka, kb, autojunk=False))
+
+
+def _word_diff_compared(old: str, new: str, compared: _Compared) -> tuple[Segment, ...]:
+    """``word_diff(old, new)`` for two different normalised texts whose ``_compare`` is at hand."""
+    a, b = compared.a, compared.b
+    if not a or not b or len(a) == len(b) == 1:
+        return tuple(Segment(op, "".join(side)) for op, side in (("delete", a), ("insert", b)) if side)
+    return _segments(a, b, compared.ka, compared.kb, compared.matcher)
+
+
+def _segments(a: list[str], b: list[str], ka: list[str], kb: list[str], matcher: SequenceMatcher[str]) -> tuple[Segment, ...]:
+    ops = matcher.get_opcodes()
     spans: list[tuple[bool, int, int, int, int]] = []  # (equal?, old start, old end, new start, new end)
     for index, (tag, i1, i2, j1, j2) in enumerate(ops):
         interior = 0 < index < len(ops) - 1
@@ -231,45 +269,71 @@ def side_text(segments: Sequence[Segment], side: str) -> str:
 # ------------------------------------------------------------------------------------------ flat elements
 
 
-@dataclass(frozen=True, slots=True)
 class _Flat:
-    index: int
-    node: Node | None  # None: the instrument's title
-    kind: str
-    id: str | None
-    key: str  # text with references as target IDs: what "modified" compares
-    body: str  # text as printed
-    number: str  # printed number ("8.3", "(c)", "Article 8 – "), "" when none
-    label: str
-    parent: int | None
-    article: str
+    """One element in document order, with what the engine compares and prints.  Private and short-lived: a
+    plain slotted class, because a diff of 10,000 paragraphs makes some 37,000 of them."""
+
+    __slots__ = ("index", "node", "kind", "id", "key", "body", "number", "label", "parent", "article")
+
+    def __init__(self, index: int, node: Node | None, kind: str, id: str | None, key: str, body: str, number: str,
+                 label: str, parent: int | None, article: str) -> None:
+        self.index = index
+        self.node = node  # None: the instrument's title
+        self.kind = kind
+        self.id = id
+        self.key = key  # text with references as target IDs: what "modified" compares
+        self.body = body  # text as printed
+        self.number = number  # printed number ("8.3\t", "(c)\t", "Article 8 – "), "" when none
+        self.label = label
+        self.parent = parent
+        self.article = article
 
 
-def _key(node: Node) -> str:
-    if isinstance(node, Article):
-        return " ".join(node.title.split())
-    return " ".join("".join(p.text if isinstance(p, Text) else f"\u27e6{p.target}\u27e7" for p in node.inlines).split())
+
+def _texts(node: Paragraph | Item, instrument: Instrument) -> tuple[str, str]:
+    """(key, body) of a paragraph or item: without a reference, what is printed is what is compared."""
+    inlines = node.inlines
+    if len(inlines) == 1 and isinstance(inlines[0], Text):  # the usual shape: the parser merges adjacent text
+        key = " ".join(inlines[0].text.split())
+        return key, key
+    keys: list[str] = []
+    printed: list[str] = []
+    for piece in inlines:
+        if isinstance(piece, Text):
+            keys.append(piece.text)
+            printed.append(piece.text)
+        else:  # as _key and model.plain_text write them
+            keys.append(f"\u27e6{piece.target}\u27e7")
+            printed.append(ref_label(piece, instrument, node))
+    key = " ".join("".join(keys).split())
+    return key, key if keys == printed else " ".join("".join(printed).split())
 
 
 def _flatten(instrument: Instrument) -> list[_Flat]:
-    flat = [_Flat(0, None, "title", "title", " ".join(instrument.meta.title.split()), " ".join(instrument.meta.title.split()), "", "title", None, "")]
-    where: dict[int, int] = {}
-    for node in instrument.walk():
-        parent = instrument.parent_of(node)
-        article = instrument.article_of(node)
-        if isinstance(node, Article):  # "Article 8 – " + title, as conventions.article_heading prints it
-            key = body = " ".join(node.title.split())
-            number = conventions.article_heading_prefix(node.number, body)
-        else:
-            if all(isinstance(p, Text) for p in node.inlines):  # no reference: what is printed is what is compared
-                key = body = " ".join("".join(p.text for p in node.inlines).split())  # type: ignore[union-attr]
-            else:
-                key, body = _key(node), " ".join(plain_text(node.inlines, instrument, node).split())
-            number = f"{node.number}\t" if node.number and (isinstance(node, Item) or node.numbered) else ""
-        index = len(flat)
-        where[id(node)] = index
-        flat.append(_Flat(index, node, node.kind, node.id, key, body, number, node.label,
-                          where.get(id(parent)) if parent is not None else None, article.label if article else ""))
+    """Every element in ``Instrument.walk`` order (the title first), read straight off the tree: each parent
+    and article is known where its children are reached, so nothing is looked up."""
+    title = " ".join(instrument.meta.title.split())
+    flat = [_Flat(0, None, "title", "title", title, title, "", "title", None, "")]
+    append = flat.append
+
+    def paragraphs(within: tuple[Paragraph, ...], parent: int | None, article: str) -> None:
+        for paragraph in within:
+            at = len(flat)
+            key, body = _texts(paragraph, instrument)
+            number = f"{paragraph.number}\t" if paragraph.number and paragraph.numbered else ""
+            append(_Flat(at, paragraph, "paragraph", paragraph.id, key, body, number, paragraph.label, parent, article))
+            for item in paragraph.items:
+                key, body = _texts(item, instrument)
+                append(_Flat(len(flat), item, "item", item.id, key, body, f"{item.number}\t" if item.number else "",
+                             item.label, at, article))
+
+    paragraphs(instrument.preamble, None, "")
+    for node in instrument.articles:  # "Article 8 – " + title, as conventions.article_heading prints it
+        at = len(flat)
+        title = " ".join(node.title.split())
+        append(_Flat(at, node, "article", node.id, title, title, conventions.article_heading_prefix(node.number, title),
+                     node.label, None, node.label))
+        paragraphs(node.paragraphs, at, node.label)
     return flat
 
 
@@ -280,7 +344,12 @@ def _line(f: _Flat) -> str:
 # --------------------------------------------------------------------------------------------- alignment
 
 
-def _align(old: list[_Flat], new: list[_Flat], problems: list[Diagnostic]) -> dict[int, tuple[int, Match]]:
+_SAME_BY_ID = Match("id", 1.0)  # immutable: shared by every pair aligned by ID whose text did not change
+
+
+def _align(old: list[_Flat], new: list[_Flat], problems: list[Diagnostic], compared: dict[int, _Compared]) -> dict[int, tuple[int, Match]]:
+    """Pairs old index → (new index, how); ``compared`` collects, per old index, the tokens and matcher of an
+    ID-aligned pair whose text changed, for its word diff."""
     pairs: dict[int, tuple[int, Match]] = {0: (0, Match("id", similarity(old[0].body, new[0].body)))}
     by_id = {f.id: f for f in new[1:] if f.id}
     for f in old[1:]:
@@ -290,8 +359,11 @@ def _align(old: list[_Flat], new: list[_Flat], problems: list[Diagnostic]) -> di
         if other.kind != f.kind:
             problems.append(diag("diff.id-collision", _where(f), _line_no(f), f"ID '{f.id}' labels {f.kind} {f.label} in the old version but {other.kind} {other.label} in the new", "IDs are never reused for another element: give one of them a new ID"))
             continue
-        score = similarity(f.key, other.key)
-        if score < UNRELATED_BELOW and min(len(tokens(f.key)), len(tokens(other.key))) >= 8:
+        if f.key == other.key:
+            pairs[f.index] = (other.index, _SAME_BY_ID)
+            continue
+        score, compared[f.index] = _compare(f.key, other.key)
+        if score < UNRELATED_BELOW and min(len(compared[f.index].a), len(compared[f.index].b)) >= 8:
             problems.append(diag("diff.id-unrelated", _where(other), _line_no(other), f"ID '{f.id}' labels unrelated texts ({f.kind} {f.label} in the old version, {other.label} in the new; similarity {score:.2f})", "if this is another element, give it a new ID; IDs are never reused"))
         pairs[f.index] = (other.index, Match("id", score))
     for kind in ("paragraph", "item"):
@@ -442,22 +514,31 @@ def _anchors(old: list[_Flat], new: list[_Flat], pairs: dict[int, tuple[int, Mat
     if not chain:
         return []
     size = len(old) + 1
-    tree: list[tuple[int, int]] = [(0, -1)] * (size + 1)  # prefix maxima of (best chain weight, chain index)
+    # A Fenwick tree of prefix maxima over old positions.  Each entry packs (best chain weight, chain index) into
+    # one integer, weight * scale + index + 1, which orders exactly as the pair would: one comparison, no tuple.
+    scale = len(chain) + 1
+    tree = [0] * (size + 1)
     best: list[int] = []
     back: list[int] = []
+    crc32 = zlib.crc32
     for k, (j, i) in enumerate(chain):
-        weight = 10**15 + len(old[i].body) * 10**6 + zlib.crc32(f"{old[i].id}|{new[j].id}|{old[i].key}".encode()) % 10**6
-        top, position = (0, -1), i  # the best chain ending at an old index below i
-        while position > 0:
-            top = max(top, tree[position])
-            position -= position & -position
-        best.append(top[0] + weight)
-        back.append(top[1])
+        a = old[i]
+        weight = 10**15 + len(a.body) * 10**6 + crc32(f"{a.id}|{new[j].id}|{a.key}".encode()) % 10**6
+        top, position = 0, i  # the best chain ending at an old index below i
+        while position:
+            if tree[position] > top:
+                top = tree[position]
+            position &= position - 1
+        total = top // scale + weight
+        best.append(total)
+        back.append(top % scale - 1)
+        packed = total * scale + k + 1
         position = i + 1
         while position <= size:
-            tree[position] = max(tree[position], (best[k], k))
+            if tree[position] < packed:
+                tree[position] = packed
             position += position & -position
-    k = max(range(len(chain)), key=lambda m: best[m])
+    k = best.index(max(best))
     result: list[tuple[int, int]] = []
     while k >= 0:
         result.append((chain[k][1], chain[k][0]))
@@ -489,6 +570,9 @@ class _State:
     kids_new: dict[int | None, list[_Flat]] = field(default_factory=dict)
     split_parts: dict[int, list[int]] = field(default_factory=dict)  # old index -> new pieces split off it
     merge_parts: dict[int, list[int]] = field(default_factory=dict)  # new index -> old pieces merged into it
+    compared: dict[int, _Compared] = field(default_factory=dict)  # old index -> its ID pair's tokens and matcher
+    changes: dict[tuple[int | None, int | None], Change] = field(default_factory=dict)  # (old, new) -> its change
+    numbers: dict[str, tuple[Segment, ...]] = field(default_factory=dict)  # an unchanged number's segments
 
     def __post_init__(self) -> None:
         self.forward = {i: j for i, (j, _) in self.pairs.items()}
@@ -591,31 +675,25 @@ def _named(f: _Flat) -> str:
     return f.label if f.label != "preamble" else "the preamble"
 
 
+def _pair_diff(state: _State, a: _Flat, b: _Flat) -> tuple[Segment, ...]:
+    """``word_diff(a.body, b.body)``, with what the alignment already compared when it can."""
+    if a.body == b.body:
+        return (Segment("equal", a.body),) if a.body else ()
+    compared = state.compared.get(a.index)
+    if compared is not None and a.key == a.body and b.key == b.body and state.forward.get(a.index) == b.index:
+        return _word_diff_compared(a.body, b.body, compared)
+    return word_diff(a.body, b.body)
+
+
 def _change(state: _State, i: int | None, j: int | None, children: tuple[Change, ...] = ()) -> Change:
     tags = _tags(state, i, j)
     a = state.old[i] if i is not None else None
     b = state.new[j] if j is not None else None
     match = state.pairs[i][1] if i is not None and j is not None else None
-    segments = word_diff(a.body if a else "", b.body if b else "")
     related: tuple[str, ...] = ()
     note = ""
-    if b is not None and a is None and j in state.split_from:
-        source = state.old[state.split_from[j]]
-        related, note = (f"old {source.label}",), f"split from {_named(source)}"
-        segments = word_diff(_left_over(source.body, state.new[state.forward[source.index]].body), b.body)
-    elif a is not None and b is None and i in state.merged_into:
-        target = state.new[state.merged_into[i]]
-        related, note = (f"new {target.label}",), f"merged into {_named(target)}"
-        segments = word_diff(a.body, _left_over(target.body, state.old[state.reverse[target.index]].body))
-    elif a is not None and b is None and "merged" in tags:
-        fate = _fate_of_old(state, a)
-        assert fate is not None
-        related, note = (f"new {fate.label}",), f"merged into {conventions.article_heading(fate.label, '')}"
-    elif b is not None and a is None and "split" in tags:
-        fate = _fate_of_new(state, b)
-        assert fate is not None
-        related, note = (f"old {fate.label}",), f"split from {conventions.article_heading(fate.label, '')}"
-    elif a is not None and b is not None:
+    if a is not None and b is not None:
+        segments = _pair_diff(state, a, b)
         parts = [f"new {state.new[k].label}" for k in state.split_parts.get(a.index, ())]
         parts += [f"old {state.old[k].label}" for k in state.merge_parts.get(b.index, ())]
         related = tuple(parts)
@@ -625,34 +703,61 @@ def _change(state: _State, i: int | None, j: int | None, children: tuple[Change,
             note = f"renumbered {a.label} \u2192 {b.label}"
         if parts:
             note = (note + "; " if note else "") + ("split into " if any(p.startswith("new") for p in parts) else "merged with ") + ", ".join(p.split()[1] for p in parts)
-    return Change(a.kind if a else b.kind, _status(tags), tuple(tags), _side(a) if a else None, _side(b) if b else None,  # type: ignore[union-attr]
-                  match, segments, related, note, children)
-
-
-_CHILD_KINDS = {"article": ("paragraph",), "paragraph": ("item",)}
+    elif b is not None and j in state.split_from:
+        source = state.old[state.split_from[j]]
+        related, note = (f"old {source.label}",), f"split from {_named(source)}"
+        segments = word_diff(_left_over(source.body, state.new[state.forward[source.index]].body), b.body)
+    elif a is not None and i in state.merged_into:
+        target = state.new[state.merged_into[i]]
+        related, note = (f"new {target.label}",), f"merged into {_named(target)}"
+        segments = word_diff(a.body, _left_over(target.body, state.old[state.reverse[target.index]].body))
+    else:
+        segments = word_diff(a.body if a else "", b.body if b else "")
+        if a is not None and "merged" in tags:
+            fate = _fate_of_old(state, a)
+            assert fate is not None
+            related, note = (f"new {fate.label}",), f"merged into {conventions.article_heading(fate.label, '')}"
+        elif b is not None and "split" in tags:
+            fate = _fate_of_new(state, b)
+            assert fate is not None
+            related, note = (f"old {fate.label}",), f"split from {conventions.article_heading(fate.label, '')}"
+    change = Change(a.kind if a else b.kind, _status(tags), tuple(tags), _side(a) if a else None, _side(b) if b else None,  # type: ignore[union-attr]
+                    match, segments, related, note, children)
+    state.changes[(i, j)] = change
+    return change
 
 
 def _with_children(state: _State, i: int | None, j: int | None) -> Change:
     kind = (state.old[i] if i is not None else state.new[j]).kind  # type: ignore[index]
-    children = _level(state, i, j, _CHILD_KINDS[kind]) if kind in _CHILD_KINDS else ()
-    return _change(state, i, j, children)
+    if kind == "item":
+        return _change(state, i, j)
+    return _change(state, i, j, _level(state, i, j, ("item",) if kind == "paragraph" else ("paragraph",)))
 
 
 def _level(state: _State, i: int | None, j: int | None, kinds: tuple[str, ...], top: bool = False) -> tuple[Change, ...]:
     """The changes under one parent (old ``i``, new ``j``; the top level when ``top``): its new children in
     order, and the old ones that are gone (not moved elsewhere) slotted in after their old predecessor."""
-    new_children = [f for f in state.kids_new.get(None if top else j, []) if f.kind in kinds] if top or j is not None else []
-    old_children = [f for f in state.kids_old.get(None if top else i, []) if f.kind in kinds] if top or i is not None else []
-    entries: list[tuple[float, Change]] = [(f.index, _with_children(state, state.reverse.get(f.index), f.index)) for f in new_children]
-    placed = sorted((state.reverse[f.index], f.index) for f in new_children if f.index in state.reverse)
+    new_children: Sequence[_Flat]
+    old_children: Sequence[_Flat]
+    if top:  # the preamble's paragraphs and the articles share the top; below it, every child is of one kind
+        new_children = [f for f in state.kids_new.get(None, []) if f.kind in kinds]
+        old_children = [f for f in state.kids_old.get(None, []) if f.kind in kinds]
+    else:
+        new_children = state.kids_new.get(j, ()) if j is not None else ()
+        old_children = state.kids_old.get(i, ()) if i is not None else ()
+    reverse, forward = state.reverse, state.forward
+    made = [_with_children(state, reverse.get(f.index), f.index) for f in new_children]
+    gone = [f for f in old_children if f.index not in forward]
+    if not gone:
+        return tuple(made)
+    entries: list[tuple[float, Change]] = [(f.index, change) for f, change in zip(new_children, made)]
+    placed = sorted((reverse[f.index], f.index) for f in new_children if f.index in reverse)
     olds = [o for o, _ in placed]
     running_max: list[int] = []
     for _, n in placed:
         running_max.append(max(running_max[-1], n) if running_max else n)
     first = min((f.index for f in new_children), default=0) - 1
-    for f in old_children:
-        if f.index in state.forward:
-            continue
+    for f in gone:
         at = bisect_left(olds, f.index)
         base = running_max[at - 1] if at else first
         entries.append((base + 0.5 + f.index / 1e7, _with_children(state, f.index, None)))
@@ -662,28 +767,37 @@ def _level(state: _State, i: int | None, j: int | None, kinds: tuple[str, ...], 
 # --------------------------------------------------------------------------------------------- redline
 
 
-def _blocks(state: _State, anchors: list[tuple[int, int]], changes: dict[tuple[int | None, int | None], Change]) -> tuple[Block, ...]:
+def _blocks(state: _State, anchors: list[tuple[int, int]]) -> tuple[Block, ...]:
     """Old and new interleaved: between two anchors, what left, then what came; the anchors kept in place."""
     old, new = state.old, state.new
     steps: list[tuple[int | None, int | None]] = []  # (old, None) removed, (None, new) added, (old, new) kept
     oi = nj = 0
     for i, j in [*anchors, (len(old), len(new))]:
-        steps += [(k, None) for k in range(oi, i)] + [(None, k) for k in range(nj, j)]
+        if i > oi:
+            steps += [(k, None) for k in range(oi, i)]
+        if j > nj:
+            steps += [(None, k) for k in range(nj, j)]
         if i < len(old):
             steps.append((i, j))
         oi, nj = i + 1, j + 1
+    steps.append((None, None))  # what follows the last step
+    split_from, merged_into = state.split_from, state.merged_into
     out: list[Block] = []
     k = 0
-    while k < len(steps):
+    while k < len(steps) - 1:
         at_old, at_new = steps[k]
-        after = steps[k + 1] if k + 1 < len(steps) else (None, None)
         if at_old is not None and at_new is not None:
-            joined = _split_blocks(state, at_old, at_new, after) or _merge_blocks(state, at_old, at_new, after)
+            after_old, after_new = steps[k + 1]
+            joined = None
+            if after_old is None and after_new is not None and split_from.get(after_new) == at_old:
+                joined = _split_blocks(state, at_old, at_new, after_new)
+            elif after_new is None and after_old is not None and merged_into.get(after_old) == at_new:
+                joined = _merge_blocks(state, at_old, at_new, after_old)
             if joined:
                 out += joined
                 k += 2
                 continue
-            out.append(_kept(old[at_old], new[at_new], changes))
+            out.append(_kept(state, old[at_old], new[at_new]))
         elif at_old is not None:
             out.append(_removed(state, old[at_old]))
         elif at_new is not None:
@@ -692,14 +806,11 @@ def _blocks(state: _State, anchors: list[tuple[int, int]], changes: dict[tuple[i
     return tuple(out)
 
 
-def _split_blocks(state: _State, i: int, j: int, after: tuple[int | None, int | None]) -> list[Block]:
-    """Old paragraph ``i`` became ``j`` and the piece added right after it: the old text with an inserted
-    paragraph break, when the piece is exactly the tail that ``j`` lost."""
-    piece = after[1]
-    if after[0] is not None or piece is None or state.split_from.get(piece) != i:
-        return []
+def _split_blocks(state: _State, i: int, j: int, piece: int) -> list[Block]:
+    """Old paragraph ``i`` became ``j`` and the piece ``piece`` split off it was added right after it: the old
+    text with an inserted paragraph break, when the piece is exactly the tail that ``j`` lost."""
     a, b, q = state.old[i], state.new[j], state.new[piece]
-    body = word_diff(a.body, b.body)
+    body = _pair_diff(state, a, b)
     if not body or body[-1].op != "delete" or (len(body) > 1 and body[-2].op == "insert"):
         return []
     head, tail = side_text(body[:-1], "old"), body[-1].text
@@ -713,13 +824,11 @@ def _split_blocks(state: _State, i: int, j: int, after: tuple[int | None, int | 
     ]
 
 
-def _merge_blocks(state: _State, i: int, j: int, after: tuple[int | None, int | None]) -> list[Block]:
-    """Old paragraph ``i`` and the one removed right after it became ``j``: a deleted paragraph break."""
-    piece = after[0]
-    if after[1] is not None or piece is None or state.merged_into.get(piece) != j:
-        return []
+def _merge_blocks(state: _State, i: int, j: int, piece: int) -> list[Block]:
+    """Old paragraph ``i`` and the one merged into ``j`` and removed right after it (``piece``) became ``j``: a
+    deleted paragraph break."""
     a, b, r = state.old[i], state.new[j], state.old[piece]
-    body = word_diff(a.body, b.body)
+    body = _pair_diff(state, a, b)
     if not body or body[-1].op != "insert" or (len(body) > 1 and body[-2].op == "delete"):
         return []
     head, tail = side_text(body[:-1], "new"), body[-1].text
@@ -750,14 +859,24 @@ def _number_segments(old: str, new: str) -> tuple[Segment, ...]:
     if old == new:
         return (Segment("equal", old),) if old else ()
     if core_old and core_new and old[len(core_old):] == new[len(core_new):]:
+        if _ONE_NUMBER.fullmatch(core_old) and _ONE_NUMBER.fullmatch(core_new):  # one token each: what word_diff says
+            return (Segment("delete", core_old), Segment("insert", core_new), Segment("equal", old[len(core_old):]))
         return (*word_diff(core_old, core_new), Segment("equal", old[len(core_old):]))
     return tuple(s for s in (Segment("delete", old), Segment("insert", new)) if s.text)
 
 
-def _kept(a: _Flat, b: _Flat, changes: dict[tuple[int | None, int | None], Change]) -> Block:
-    change = changes.get((a.index, b.index))
-    body = change.segments if change is not None else word_diff(a.body, b.body)
-    segments = _number_segments(a.number, b.number) + body
+def _kept(state: _State, a: _Flat, b: _Flat) -> Block:
+    change = state.changes.get((a.index, b.index))
+    body = change.segments if change is not None else _pair_diff(state, a, b)
+    if a.number == b.number:  # the usual case: the same number, made once per diff for all who print it
+        numbers = state.numbers.get(a.number)
+        if numbers is None:
+            numbers = state.numbers[a.number] = _number_segments(a.number, b.number)
+        if not body or (len(body) == 1 and body[0].op == "equal"):
+            return Block("equal", a.kind, numbers + body, a.number, b.number)
+    else:
+        numbers = _number_segments(a.number, b.number)
+    segments = numbers + body
     op = "equal" if all(s.op == "equal" for s in segments) else "modified"
     return Block(op, a.kind, segments, a.number, b.number)
 
@@ -765,10 +884,11 @@ def _kept(a: _Flat, b: _Flat, changes: dict[tuple[int | None, int | None], Chang
 # ------------------------------------------------------------------------------------------- references
 
 
-def _reference_labels(instrument: Instrument) -> dict[str | None, list[tuple[str | None, str, str, str]]]:
-    """Per citing element ID: (target ID, printed label, how it was written, citing label), in order."""
+def _reference_labels(instrument: Instrument, nodes: Iterable[Node] | None = None) -> dict[str | None, list[tuple[str | None, str, str, str]]]:
+    """Per citing element ID: (target ID, printed label, how it was written, citing label), in order; with
+    ``nodes``, of those elements only."""
     found: dict[str | None, list[tuple[str | None, str, str, str]]] = {}
-    for reference in find_references(instrument):
+    for reference in find_references(instrument, nodes=nodes):
         for member in reference.members:
             if member.in_range:
                 continue
@@ -785,7 +905,18 @@ def _reference_labels(instrument: Instrument) -> dict[str | None, list[tuple[str
 
 def reference_changes(old: Instrument, new: Instrument) -> tuple[RefChange, ...]:
     """References whose printed label changed although the citing text did not mention it."""
-    before, after = _reference_labels(old), _reference_labels(new)
+    old_ids, new_ids = {n.id for n in old.walk() if n.id is not None}, {n.id for n in new.walk() if n.id is not None}
+    return _reference_changes(_citing(old, old.walk(), new_ids), _citing(new, new.walk(), old_ids))
+
+
+def _citing(instrument: Instrument, nodes: Iterable[Node | None], other_ids: set[str | None]) -> dict[str | None, list[tuple[str | None, str, str, str]]]:
+    """``_reference_labels`` of the elements that can matter: those whose ID the other version also carries
+    and whose text can cite at all (``xref.may_cite``); the reference grammar reads only them."""
+    return _reference_labels(instrument, (n for n in nodes if n is not None and n.id in other_ids and not isinstance(n, Article) and may_cite(n.inlines)))
+
+
+def _reference_changes(before: dict[str | None, list[tuple[str | None, str, str, str]]],
+                       after: dict[str | None, list[tuple[str | None, str, str, str]]]) -> tuple[RefChange, ...]:
     out: list[RefChange] = []
     for source, refs in after.items():
         if source is None or source not in before:
@@ -822,8 +953,9 @@ def diff(old: Instrument, new: Instrument) -> Diff:
 def _diff(old: Instrument, new: Instrument) -> Diff:
     problems: list[Diagnostic] = []
     flat_old, flat_new = _flatten(old), _flatten(new)
-    pairs = _align(flat_old, flat_new, problems)
-    state = _State(flat_old, flat_new, pairs)
+    compared: dict[int, _Compared] = {}
+    pairs = _align(flat_old, flat_new, problems, compared)
+    state = _State(flat_old, flat_new, pairs, compared=compared)
     anchors = _anchors(flat_old, flat_new, pairs)
     state.anchored = {i for i, _ in anchors}
     _find_splits(state)
@@ -833,14 +965,11 @@ def _diff(old: Instrument, new: Instrument) -> Diff:
         state.merge_parts.setdefault(new_index, []).append(old_index)
     preamble = _level(state, None, None, ("paragraph",), top=True)
     articles = _level(state, None, None, ("article",), top=True)
-    changes: dict[tuple[int | None, int | None], Change] = {}
-    for change in (c for top in (*preamble, *articles) for c in top.walk()):
-        i = change.old.position if change.old else None
-        j = change.new.position if change.new else None
-        changes[(i, j)] = change
-    blocks = _blocks(state, anchors, changes)
+    blocks = _blocks(state, anchors)
     title = word_diff(flat_old[0].body, flat_new[0].body)
-    return Diff(old.meta, new.meta, title, preamble, articles, reference_changes(old, new), blocks, tuple(problems))
+    old_ids, new_ids = {f.id for f in flat_old[1:] if f.id is not None}, {f.id for f in flat_new[1:] if f.id is not None}
+    references = _reference_changes(_citing(old, (f.node for f in flat_old), new_ids), _citing(new, (f.node for f in flat_new), old_ids))
+    return Diff(old.meta, new.meta, title, preamble, articles, references, blocks, tuple(problems))
 
 
 def invert(change: Change) -> Change:
