@@ -53,6 +53,6 @@ def store(cache_dir: Path, root: Path, current: str | None, result: dict[str, An
         return
     try:
         parsecache.prepare(cache_dir)
-        write_atomic(_entry(cache_dir, root), json.dumps({"key": current, "result": result}, ensure_ascii=False))
+        write_atomic(_entry(cache_dir, root), json.dumps({"key": current, "result": result}, ensure_ascii=False), durable=False)
     except Exception:  # noqa: BLE001 - a cache that cannot be written only costs time
         pass

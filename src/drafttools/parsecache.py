@@ -4,8 +4,9 @@ A file's parse (its model nodes before numbering, and its diagnostics) depends o
 shown under, and the code that parses it.  The key hashes exactly those: the text, the shown path, drafttools'
 own modules (size and modification time of each), and the versions of docutils, myst-parser and markdown-it.
 So an entry can never be served for a text, a path or a parser it was not made from.  Entries are pickles in
-the project's build folder (git-ignored), written atomically; an unreadable entry is a miss.  Set
-DRAFTTOOLS_NO_CACHE=1 to parse everything afresh.  Standard library only.
+the project's build folder (git-ignored), each replaced whole but without an fsync (one lost in a crash is only a
+miss); an unreadable entry is a miss.  Set DRAFTTOOLS_NO_CACHE=1 to parse everything afresh.  Standard library
+only.
 """
 
 from __future__ import annotations
@@ -79,6 +80,6 @@ def store(cache_dir: Path, entry_key: str, value: Any) -> None:
         return
     try:
         prepare(cache_dir)
-        write_atomic(_entry(cache_dir, entry_key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(_entry(cache_dir, entry_key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
     except Exception:  # noqa: BLE001 - a cache that cannot be written only costs time
         pass
