@@ -32,6 +32,7 @@ import gc
 import re
 import zlib
 from bisect import bisect_left
+from itertools import chain
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -347,9 +348,10 @@ def _line(f: _Flat) -> str:
 _SAME_BY_ID = Match("id", 1.0)  # immutable: shared by every pair aligned by ID whose text did not change
 
 
-def _align(old: list[_Flat], new: list[_Flat], problems: list[Diagnostic], compared: dict[int, _Compared]) -> dict[int, tuple[int, Match]]:
-    """Pairs old index → (new index, how); ``compared`` collects, per old index, the tokens and matcher of an
-    ID-aligned pair whose text changed, for its word diff."""
+def _align(old: list[_Flat], new: list[_Flat], problems: list[Diagnostic], worded: dict[int, tuple[Segment, ...]]) -> dict[int, tuple[int, Match]]:
+    """Pairs old index → (new index, how); ``worded`` collects, per old index, the word diff of an ID-aligned pair
+    whose text changed, made with the tokens and matcher its similarity made (kept as segments, not tokens: they
+    are what the change shows, and far smaller)."""
     pairs: dict[int, tuple[int, Match]] = {0: (0, Match("id", similarity(old[0].body, new[0].body)))}
     by_id = {f.id: f for f in new[1:] if f.id}
     for f in old[1:]:
@@ -362,8 +364,10 @@ def _align(old: list[_Flat], new: list[_Flat], problems: list[Diagnostic], compa
         if f.key == other.key:
             pairs[f.index] = (other.index, _SAME_BY_ID)
             continue
-        score, compared[f.index] = _compare(f.key, other.key)
-        if score < UNRELATED_BELOW and min(len(compared[f.index].a), len(compared[f.index].b)) >= 8:
+        score, compared = _compare(f.key, other.key)
+        if f.key == f.body and other.key == other.body:  # no reference: the printed texts are the compared ones
+            worded[f.index] = _word_diff_compared(f.body, other.body, compared)
+        if score < UNRELATED_BELOW and min(len(compared.a), len(compared.b)) >= 8:
             problems.append(diag("diff.id-unrelated", _where(other), _line_no(other), f"ID '{f.id}' labels unrelated texts ({f.kind} {f.label} in the old version, {other.label} in the new; similarity {score:.2f})", "if this is another element, give it a new ID; IDs are never reused"))
         pairs[f.index] = (other.index, Match("id", score))
     for kind in ("paragraph", "item"):
@@ -510,18 +514,18 @@ def _anchors(old: list[_Flat], new: list[_Flat], pairs: dict[int, tuple[int, Mat
     Weight: one per pair (fewest moves first), then longer text (a short paragraph moves rather than a long
     one), then a checksum of the pair's IDs, so the chain is the same whichever version is called old.
     """
-    chain = sorted((j, i) for i, (j, _) in pairs.items())
-    if not chain:
+    ordered = sorted((j, i) for i, (j, _) in pairs.items())
+    if not ordered:
         return []
     size = len(old) + 1
     # A Fenwick tree of prefix maxima over old positions.  Each entry packs (best chain weight, chain index) into
     # one integer, weight * scale + index + 1, which orders exactly as the pair would: one comparison, no tuple.
-    scale = len(chain) + 1
+    scale = len(ordered) + 1
     tree = [0] * (size + 1)
     best: list[int] = []
     back: list[int] = []
     crc32 = zlib.crc32
-    for k, (j, i) in enumerate(chain):
+    for k, (j, i) in enumerate(ordered):
         a = old[i]
         weight = 10**15 + len(a.body) * 10**6 + crc32(f"{a.id}|{new[j].id}|{a.key}".encode()) % 10**6
         top, position = 0, i  # the best chain ending at an old index below i
@@ -541,7 +545,7 @@ def _anchors(old: list[_Flat], new: list[_Flat], pairs: dict[int, tuple[int, Mat
     k = best.index(max(best))
     result: list[tuple[int, int]] = []
     while k >= 0:
-        result.append((chain[k][1], chain[k][0]))
+        result.append((ordered[k][1], ordered[k][0]))
         k = back[k]
     return sorted(result)
 
@@ -570,7 +574,7 @@ class _State:
     kids_new: dict[int | None, list[_Flat]] = field(default_factory=dict)
     split_parts: dict[int, list[int]] = field(default_factory=dict)  # old index -> new pieces split off it
     merge_parts: dict[int, list[int]] = field(default_factory=dict)  # new index -> old pieces merged into it
-    compared: dict[int, _Compared] = field(default_factory=dict)  # old index -> its ID pair's tokens and matcher
+    worded: dict[int, tuple[Segment, ...]] = field(default_factory=dict)  # old index -> its ID pair's word diff
     changes: dict[tuple[int | None, int | None], Change] = field(default_factory=dict)  # (old, new) -> its change
     numbers: dict[str, tuple[Segment, ...]] = field(default_factory=dict)  # an unchanged number's segments
 
@@ -678,10 +682,10 @@ def _named(f: _Flat) -> str:
 def _pair_diff(state: _State, a: _Flat, b: _Flat) -> tuple[Segment, ...]:
     """``word_diff(a.body, b.body)``, with what the alignment already compared when it can."""
     if a.body == b.body:
-        return (Segment("equal", a.body),) if a.body else ()
-    compared = state.compared.get(a.index)
-    if compared is not None and a.key == a.body and b.key == b.body and state.forward.get(a.index) == b.index:
-        return _word_diff_compared(a.body, b.body, compared)
+        return (Segment("equal", b.body),) if b.body else ()
+    worded = state.worded.get(a.index)
+    if worded is not None and state.forward.get(a.index) == b.index:
+        return worded
     return word_diff(a.body, b.body)
 
 
@@ -721,7 +725,8 @@ def _change(state: _State, i: int | None, j: int | None, children: tuple[Change,
             fate = _fate_of_new(state, b)
             assert fate is not None
             related, note = (f"old {fate.label}",), f"split from {conventions.article_heading(fate.label, '')}"
-    change = Change(a.kind if a else b.kind, _status(tags), tuple(tags), _side(a) if a else None, _side(b) if b else None,  # type: ignore[union-attr]
+    old_side = None if a is None else _side(a) if b is None or a.body != b.body else Side(a.id, a.kind, a.label, a.article, b.body, a.index)  # one string for both
+    change = Change(a.kind if a else b.kind, _status(tags), tuple(tags), old_side, _side(b) if b else None,  # type: ignore[union-attr]
                     match, segments, related, note, children)
     state.changes[(i, j)] = change
     return change
@@ -767,27 +772,31 @@ def _level(state: _State, i: int | None, j: int | None, kinds: tuple[str, ...], 
 # --------------------------------------------------------------------------------------------- redline
 
 
+def _steps(anchors: list[tuple[int, int]], old_count: int, new_count: int) -> Iterator[tuple[int | None, int | None]]:
+    """(old, None) removed, (None, new) added, (old, new) kept: between two anchors, what left, then what came."""
+    oi = nj = 0
+    for i, j in chain(anchors, ((old_count, new_count),)):
+        for k in range(oi, i):
+            yield k, None
+        for k in range(nj, j):
+            yield None, k
+        if i < old_count:
+            yield i, j
+        oi, nj = i + 1, j + 1
+
+
 def _blocks(state: _State, anchors: list[tuple[int, int]]) -> tuple[Block, ...]:
     """Old and new interleaved: between two anchors, what left, then what came; the anchors kept in place."""
     old, new = state.old, state.new
-    steps: list[tuple[int | None, int | None]] = []  # (old, None) removed, (None, new) added, (old, new) kept
-    oi = nj = 0
-    for i, j in [*anchors, (len(old), len(new))]:
-        if i > oi:
-            steps += [(k, None) for k in range(oi, i)]
-        if j > nj:
-            steps += [(None, k) for k in range(nj, j)]
-        if i < len(old):
-            steps.append((i, j))
-        oi, nj = i + 1, j + 1
-    steps.append((None, None))  # what follows the last step
     split_from, merged_into = state.split_from, state.merged_into
     out: list[Block] = []
-    k = 0
-    while k < len(steps) - 1:
-        at_old, at_new = steps[k]
+    steps = _steps(anchors, len(old), len(new))
+    step = next(steps, None)
+    while step is not None:
+        following = next(steps, None)
+        at_old, at_new = step
         if at_old is not None and at_new is not None:
-            after_old, after_new = steps[k + 1]
+            after_old, after_new = following if following is not None else (None, None)
             joined = None
             if after_old is None and after_new is not None and split_from.get(after_new) == at_old:
                 joined = _split_blocks(state, at_old, at_new, after_new)
@@ -795,14 +804,14 @@ def _blocks(state: _State, anchors: list[tuple[int, int]]) -> tuple[Block, ...]:
                 joined = _merge_blocks(state, at_old, at_new, after_old)
             if joined:
                 out += joined
-                k += 2
+                step = next(steps, None)
                 continue
             out.append(_kept(state, old[at_old], new[at_new]))
         elif at_old is not None:
             out.append(_removed(state, old[at_old]))
         elif at_new is not None:
             out.append(_added(state, new[at_new]))
-        k += 1
+        step = following
     return tuple(out)
 
 
@@ -953,9 +962,9 @@ def diff(old: Instrument, new: Instrument) -> Diff:
 def _diff(old: Instrument, new: Instrument) -> Diff:
     problems: list[Diagnostic] = []
     flat_old, flat_new = _flatten(old), _flatten(new)
-    compared: dict[int, _Compared] = {}
-    pairs = _align(flat_old, flat_new, problems, compared)
-    state = _State(flat_old, flat_new, pairs, compared=compared)
+    worded: dict[int, tuple[Segment, ...]] = {}
+    pairs = _align(flat_old, flat_new, problems, worded)
+    state = _State(flat_old, flat_new, pairs, worded=worded)
     anchors = _anchors(flat_old, flat_new, pairs)
     state.anchored = {i for i, _ in anchors}
     _find_splits(state)
