@@ -176,3 +176,17 @@ def test_a_failed_check_stops_the_forked_render_and_writes_nothing(project: Path
     assert result.exit_code() == 1
     assert any(d.code == "xref.unknown-id" for d in result.diagnostics)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_files_parsed_in_worker_processes_are_stored_by_them(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drafttools import parse
+
+    monkeypatch.setattr(parse, "PARALLEL_FROM_FILES", 1)
+    code = project / "code_text"
+    fresh = parse.load(code)
+    first = parse.load(code, cache_dir=tmp_path / "c")
+    assert len(list((tmp_path / "c" / "parse").rglob("*.pickle"))) == len(first.sources)
+    served = parse.load(code, cache_dir=tmp_path / "c")
+    assert fresh.instrument == first.instrument == served.instrument
+    assert fresh.diagnostics == first.diagnostics == served.diagnostics
+    assert fresh.keys == served.keys

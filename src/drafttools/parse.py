@@ -344,11 +344,25 @@ def _parse_all(jobs: list[tuple[str, sources.SourceFile]], cache_dir: Path | Non
     with _collector_paused():  # unpickling makes only acyclic model nodes: nothing for the cycle collector
         results: list[tuple[object, list[Diagnostic]] | None] = [parsecache.load(cache_dir, k) if cache_dir else None for k in keys]
     missing = [i for i, r in enumerate(results) if r is None]
-    for i, fresh in zip(missing, _run(jobs[i] for i in missing) if len(missing) < PARALLEL_FROM_FILES else _run_parallel([jobs[i] for i in missing])):
+    todo = [(*jobs[i], keys[i], cache_dir) for i in missing]
+    for i, fresh in zip(missing, _run(todo) if len(todo) < PARALLEL_FROM_FILES else _run_parallel(todo)):
         results[i] = fresh
-        if cache_dir is not None:
-            parsecache.store(cache_dir, keys[i], fresh)
     return [r for r in results if r is not None]
+
+
+_Todo = tuple[str, sources.SourceFile, str, "Path | None"]  # role, file, parse-cache key, cache folder
+
+
+def _parse_and_store(job: _Todo) -> tuple[object, list[Diagnostic]]:
+    """Parse one file and store its parse in the cache: in the worker that parsed it, so that storing is
+    parallel too."""
+    from drafttools import parsecache
+
+    role, source, key, cache_dir = job
+    fresh = _parse_one((role, source))
+    if cache_dir is not None:
+        parsecache.store(cache_dir, key, fresh)
+    return fresh
 
 
 @contextmanager
@@ -363,11 +377,11 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _run(jobs: Iterable[tuple[str, sources.SourceFile]]) -> Iterator[tuple[object, list[Diagnostic]]]:
-    return map(_parse_one, jobs)
+def _run(jobs: Iterable[_Todo]) -> Iterator[tuple[object, list[Diagnostic]]]:
+    return map(_parse_and_store, jobs)
 
 
-def _run_parallel(jobs: list[tuple[str, sources.SourceFile]]) -> list[tuple[object, list[Diagnostic]]]:
+def _run_parallel(jobs: list[_Todo]) -> list[tuple[object, list[Diagnostic]]]:
     """Parse files in worker processes (forked, so they start with the parser already imported)."""
     import multiprocessing
     import os
@@ -379,7 +393,7 @@ def _run_parallel(jobs: list[tuple[str, sources.SourceFile]]) -> list[tuple[obje
     register()
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_parse_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+            return list(pool.map(_parse_and_store, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
     except (OSError, RuntimeError):  # no processes to be had (a sandbox, a resource limit): parse here
         return list(_run(jobs))
 
