@@ -22,6 +22,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,11 +62,57 @@ class Measure:
 GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
 
 
-def run_once(cmd: list[str], cwd: Path, stdout: Path | None = None) -> tuple[float, float, int, str]:
-    """Run one process to its end: (seconds, peak RSS in MB, exit status, the tail of its stderr).
+def _descendants(root: int) -> list[int]:
+    """``root`` and every process below it, from each process's parent in /proc/PID/stat."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents.setdefault(int(stat[stat.rindex(")") + 2:].split()[1]), []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += parents.get(pid, [])
+    return found
 
-    Peak RSS comes from GNU time when it is installed: ru_maxrss of a child forked from this (larger) Python
-    process would start at this process's own size.  Without it, os.wait4's rusage of the one child is used.
+
+def _pss_kb(pid: int) -> int:
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.M)
+    return int(found.group(1)) if found else 0
+
+
+class TreeSampler(threading.Thread):
+    """The largest proportional set size (PSS) of a process tree, summed over its processes, sampled every
+    50 ms (about 2 ms of one core each): the memory a command holds when it forks workers (parallel parse,
+    DOCX rendered beside HTML), where one process's peak RSS would understate it and a sum of RSS would count
+    pages shared since the fork twice."""
+
+    def __init__(self, root: int) -> None:
+        super().__init__(daemon=True)
+        self.root, self.peak_kb, self.done = root, 0, threading.Event()
+
+    def run(self) -> None:
+        readable = Path("/proc/self/smaps_rollup").exists()
+        while readable and not self.done.wait(0.05):
+            pids = [pid for pid in _descendants(self.root) if pid != self.root]  # not GNU time itself
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in pids))
+
+
+def run_once(cmd: list[str], cwd: Path, stdout: Path | None = None) -> tuple[float, float, int, str]:
+    """Run one process to its end: (seconds, peak memory in MB, exit status, the tail of its stderr).
+
+    Peak memory is the larger of two readings: the peak RSS of the command's largest process, from GNU time
+    when it is installed (ru_maxrss of a child forked from this larger Python process would start at this
+    process's own size; without GNU time, os.wait4's rusage of the one child is used), and the peak sum of PSS
+    over the command's whole process tree (``TreeSampler``), which counts the workers a command forks.
     """
     rss_file = WORK / ".rss"
     wrapped = [GNU_TIME, "-f", "%M", "-o", str(rss_file), *cmd] if GNU_TIME else cmd
@@ -74,8 +121,12 @@ def run_once(cmd: list[str], cwd: Path, stdout: Path | None = None) -> tuple[flo
     with open(err_path, "wb") as err:
         start = time.perf_counter()
         process = subprocess.Popen(wrapped, cwd=cwd, stdout=out, stderr=err, env={**os.environ, "PAGER": "cat"})
+        sampler = TreeSampler(process.pid)
+        sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
+        sampler.done.set()
+        sampler.join()
         process.returncode = os.waitstatus_to_exitcode(status)
     if stdout:
         out.close()  # type: ignore[union-attr]
@@ -84,7 +135,7 @@ def run_once(cmd: list[str], cwd: Path, stdout: Path | None = None) -> tuple[flo
         found = re.findall(r"^(\d+)$", rss_file.read_text(encoding="utf-8"), re.M)
         peak_kb = int(found[-1]) if found else peak_kb
     tail = err_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
-    return seconds, peak_kb / 1024, process.returncode, " | ".join(tail)
+    return seconds, max(peak_kb, sampler.peak_kb) / 1024, process.returncode, " | ".join(tail)
 
 
 def measure(cmd: list[str] | None, cwd: Path, runs: int, warmup: int, prepare: Callable[[], None] | None = None,
