@@ -310,9 +310,11 @@ def _texts(node: Paragraph | Item, instrument: Instrument) -> tuple[str, str]:
     return key, key if keys == printed else " ".join("".join(printed).split())
 
 
-def _flatten(instrument: Instrument) -> list[_Flat]:
+def _flatten(instrument: Instrument, numbers: dict[str, str] | None = None) -> list[_Flat]:
     """Every element in ``Instrument.walk`` order (the title first), read straight off the tree: each parent
-    and article is known where its children are reached, so nothing is looked up."""
+    and article is known where its children are reached, so nothing is looked up.  ``numbers`` shares one
+    printed-number string ("8.3\t", "(a)\t") among all that print it, in both versions."""
+    numbers = {} if numbers is None else numbers
     title = " ".join(instrument.meta.title.split())
     flat = [_Flat(0, None, "title", "title", title, title, "", "title", None, "")]
     append = flat.append
@@ -321,11 +323,11 @@ def _flatten(instrument: Instrument) -> list[_Flat]:
         for paragraph in within:
             at = len(flat)
             key, body = _texts(paragraph, instrument)
-            number = f"{paragraph.number}\t" if paragraph.number and paragraph.numbered else ""
+            number = numbers.setdefault(paragraph.number, f"{paragraph.number}\t") if paragraph.number and paragraph.numbered else ""
             append(_Flat(at, paragraph, "paragraph", paragraph.id, key, body, number, paragraph.label, parent, article))
             for item in paragraph.items:
                 key, body = _texts(item, instrument)
-                append(_Flat(len(flat), item, "item", item.id, key, body, f"{item.number}\t" if item.number else "",
+                append(_Flat(len(flat), item, "item", item.id, key, body, numbers.setdefault(item.number, f"{item.number}\t") if item.number else "",
                              item.label, at, article))
 
     paragraphs(instrument.preamble, None, "")
@@ -575,7 +577,8 @@ class _State:
     split_parts: dict[int, list[int]] = field(default_factory=dict)  # old index -> new pieces split off it
     merge_parts: dict[int, list[int]] = field(default_factory=dict)  # new index -> old pieces merged into it
     worded: dict[int, tuple[Segment, ...]] = field(default_factory=dict)  # old index -> its ID pair's word diff
-    changes: dict[tuple[int | None, int | None], Change] = field(default_factory=dict)  # (old, new) -> its change
+    changes: dict[int, Change] = field(default_factory=dict)  # old index -> the change of its pair
+    tag_sets: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)  # one tuple per set of tags
     numbers: dict[str, tuple[Segment, ...]] = field(default_factory=dict)  # an unchanged number's segments
 
     def __post_init__(self) -> None:
@@ -726,9 +729,11 @@ def _change(state: _State, i: int | None, j: int | None, children: tuple[Change,
             assert fate is not None
             related, note = (f"old {fate.label}",), f"split from {conventions.article_heading(fate.label, '')}"
     old_side = None if a is None else _side(a) if b is None or a.body != b.body else Side(a.id, a.kind, a.label, a.article, b.body, a.index)  # one string for both
-    change = Change(a.kind if a else b.kind, _status(tags), tuple(tags), old_side, _side(b) if b else None,  # type: ignore[union-attr]
+    tagged = tuple(tags)
+    change = Change(a.kind if a else b.kind, _status(tags), state.tag_sets.setdefault(tagged, tagged), old_side, _side(b) if b else None,  # type: ignore[union-attr]
                     match, segments, related, note, children)
-    state.changes[(i, j)] = change
+    if i is not None and j is not None:
+        state.changes[i] = change
     return change
 
 
@@ -875,7 +880,8 @@ def _number_segments(old: str, new: str) -> tuple[Segment, ...]:
 
 
 def _kept(state: _State, a: _Flat, b: _Flat) -> Block:
-    change = state.changes.get((a.index, b.index))
+    change = state.changes.get(a.index)
+    change = change if change is not None and change.new is not None and change.new.position == b.index else None
     body = change.segments if change is not None else _pair_diff(state, a, b)
     if a.number == b.number:  # the usual case: the same number, made once per diff for all who print it
         numbers = state.numbers.get(a.number)
@@ -961,7 +967,8 @@ def diff(old: Instrument, new: Instrument) -> Diff:
 
 def _diff(old: Instrument, new: Instrument) -> Diff:
     problems: list[Diagnostic] = []
-    flat_old, flat_new = _flatten(old), _flatten(new)
+    numbers: dict[str, str] = {}
+    flat_old, flat_new = _flatten(old, numbers), _flatten(new, numbers)
     worded: dict[int, tuple[Segment, ...]] = {}
     pairs = _align(flat_old, flat_new, problems, worded)
     state = _State(flat_old, flat_new, pairs, worded=worded)

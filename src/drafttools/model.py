@@ -124,7 +124,10 @@ class Instrument:
         return self._index.get(node_id)
 
     def position(self, node: Node) -> int:
-        """The element's place in document order, for 'above' and 'below'."""
+        """The element's place in document order, for 'above' and 'below' (the table is made on first use: a
+        diff or a render never asks, and at 10,000 paragraphs it holds some 2 MB)."""
+        if not self._order:
+            self._order.update((id(n), k) for k, n in enumerate(self.walk()))
         return self._order[id(node)]
 
     def parent_of(self, node: Node) -> Node | None:
@@ -148,8 +151,7 @@ def number_instrument(instrument: Instrument) -> Instrument:
     articles = tuple(_number_article(a, str(n)) for n, a in enumerate(instrument.articles, start=1))
     preamble = tuple(_number_paragraph(p, "", "preamble") for p in instrument.preamble)
     numbered = replace(instrument, articles=articles, preamble=preamble, _index={}, _order={}, _parent={})
-    for position, node in enumerate(numbered.walk()):
-        numbered._order[id(node)] = position
+    for node in numbered.walk():
         if node.id and node.id not in numbered._index:
             numbered._index[node.id] = node
         children: tuple[Node, ...] = node.paragraphs if isinstance(node, Article) else (

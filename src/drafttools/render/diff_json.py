@@ -7,6 +7,7 @@ version.  ``render`` writes the text one entry at a time, never the whole tree o
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -97,18 +98,21 @@ _CHANGES = '\n  "changes": [],'  # the key's line in the document dumped without
 
 def render(diff: Diff, old_spec: str = "", new_spec: str = "") -> str:
     """``json.dumps(to_data(...), indent=2, ensure_ascii=False)`` and a newline, made lean: the document is dumped
-    without its changes, and the changes one entry at a time (each indented as the list would indent it), as
-    UTF-8; so the whole tree of dicts and the encoder's millions of fragments never exist at once (at 10,000
-    paragraphs they took some 120 MB).  The same text, byte for byte (tests/test_diff_json_lean.py)."""
+    without its changes, and the changes one entry at a time (each indented as the list would indent it) into
+    one growing UTF-8 buffer; so neither the whole tree of dicts, nor the encoder's millions of fragments, nor a
+    list of pieces ever exists (at 10,000 paragraphs they took some 120 MB).  The same text, byte for byte
+    (tests/test_diff_json_lean.py)."""
     head, tail = json.dumps(_document(diff, old_spec, new_spec, []), indent=2, ensure_ascii=False).split(_CHANGES, 1)
-    pieces = [head.encode(), b'\n  "changes": [']
+    out = io.BytesIO()
+    out.write(head.encode())
+    out.write(b'\n  "changes": [')
     first = True
     for top in (*diff.preamble, *diff.articles):
         for entry in _walk(top):
-            pieces.append(b"\n    " if first else b",\n    ")
-            pieces.append(json.dumps(entry, indent=2, ensure_ascii=False).replace("\n", "\n    ").encode())
+            out.write(b"\n    " if first else b",\n    ")
+            out.write(json.dumps(entry, indent=2, ensure_ascii=False).replace("\n", "\n    ").encode())
             first = False
-    pieces.append(b"\n  ],%s\n" % tail.encode() if not first else b"],%s\n" % tail.encode())
-    blob = b"".join(pieces)
-    pieces.clear()  # before the text is made: the bytes and the text are the peak
+    out.write(b"],%s\n" % tail.encode() if first else b"\n  ],%s\n" % tail.encode())
+    blob = out.getvalue()
+    out = io.BytesIO()  # the buffer goes before the text is made: the bytes and the text are the peak
     return blob.decode()
