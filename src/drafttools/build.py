@@ -260,8 +260,11 @@ BACKGROUND_FROM_ARTICLES = 200
 
 
 def _worth_forking(jobs: list[_Job], chosen: tuple[str, ...], versions: _Versions, problems: list[Diagnostic], strict: bool) -> bool:
-    return ("docx" in chosen and hasattr(os, "fork") and not _failed(problems, strict) and not versions.unreadable()
-            and sum(len(job.instrument.articles) for job in jobs) >= BACKGROUND_FROM_ARTICLES)
+    """Fork only a process with one thread (a lock another thread holds would stay held in the child forever)."""
+    import threading
+
+    return ("docx" in chosen and hasattr(os, "fork") and threading.active_count() == 1 and not _failed(problems, strict)
+            and not versions.unreadable() and sum(len(job.instrument.articles) for job in jobs) >= BACKGROUND_FROM_ARTICLES)
 
 
 class _Background:
