@@ -1,0 +1,33 @@
+"""redline_bytes (built in batches and spliced) gives, member for member, the bytes of redline().save()."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from drafttools.diff import diff
+from drafttools.parse import load
+from drafttools.render import diff_docx
+
+from .conftest import ROOT
+
+TEMPLATE = ROOT / "annex_templates" / "code" / "reference.docx"
+
+
+def _members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+@pytest.mark.parametrize("batch", [1, 7, 500])
+@pytest.mark.parametrize("template", [None, TEMPLATE])
+def test_batched_redline_is_the_whole_one(monkeypatch, batch, template):
+    old = load(ROOT / "versions" / "2009-09-SEARO-RC62").instrument
+    new = load(ROOT / "versions" / "2010-illustrative-revision").instrument
+    d = diff(old, new)
+    whole = io.BytesIO()
+    diff_docx.redline(d, "Secretariat", "2010-05-21T00:00:00Z", template=template).save(whole)
+    monkeypatch.setattr(diff_docx, "REDLINE_BATCH", batch)
+    assert _members(diff_docx.redline_bytes(d, "Secretariat", "2010-05-21T00:00:00Z", template)) == _members(whole.getvalue())
