@@ -34,3 +34,13 @@ def test_phrases_match_the_plain_scan(words, gap):
     assert [m.span() for m in xref._phrases(text)] == [m.span() for m in xref.PHRASE.finditer(text)]
     if any(True for _ in xref.PHRASE.finditer(text)):
         assert xref._may_hold_phrase(text)
+
+
+def test_citing_is_may_cite_over_nodes():
+    from drafttools.parse import load
+
+    from .conftest import ROOT
+
+    instrument = load(ROOT / "versions" / "2009-09-SEARO-RC62").instrument
+    nodes = list(instrument.walk())
+    assert list(xref.citing(nodes)) == [n for n in nodes if not isinstance(n, xref.Article) and xref.may_cite(n.inlines)]

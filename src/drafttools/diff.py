@@ -41,7 +41,7 @@ from typing import TypeVar
 from drafttools import conventions
 from drafttools.diagnostics import Diagnostic, diag
 from drafttools.model import Article, Instrument, Item, Meta, Node, Paragraph, Text, plain_text, ref_label
-from drafttools.xref import find_references, may_cite
+from drafttools.xref import citing, find_references
 
 _T = TypeVar("_T")
 
@@ -323,11 +323,11 @@ def _flatten(instrument: Instrument, numbers: dict[str, str] | None = None) -> l
         for paragraph in within:
             at = len(flat)
             key, body = _texts(paragraph, instrument)
-            number = numbers.setdefault(paragraph.number, f"{paragraph.number}\t") if paragraph.number and paragraph.numbered else ""
+            number = (numbers.get(paragraph.number) or numbers.setdefault(paragraph.number, f"{paragraph.number}\t")) if paragraph.number and paragraph.numbered else ""
             append(_Flat(at, paragraph, "paragraph", paragraph.id, key, body, number, paragraph.label, parent, article))
             for item in paragraph.items:
                 key, body = _texts(item, instrument)
-                append(_Flat(len(flat), item, "item", item.id, key, body, numbers.setdefault(item.number, f"{item.number}\t") if item.number else "",
+                append(_Flat(len(flat), item, "item", item.id, key, body, (numbers.get(item.number) or numbers.setdefault(item.number, f"{item.number}\t")) if item.number else "",
                              item.label, at, article))
 
     paragraphs(instrument.preamble, None, "")
@@ -445,18 +445,26 @@ def align_by_content(old_items: Sequence[_T], new_items: Sequence[_T], key: Call
     candidates = []
     old_keys = [[t.strip() for t in tokens(text)] if i not in found else [] for i, text in enumerate(olds)]
     new_keys = [[t.strip() for t in tokens(text)] if j not in taken else [] for j, text in enumerate(news)]
-    old_sets, new_sets = [set(k) for k in old_keys], [set(k) for k in new_keys]
+    # Each text's distinct tokens as the bits of one integer (a bit per token): the count two texts share is one
+    # AND and a bit count, where a set intersection would build a set per pair.
+    bits: dict[str, int] = {}
+    old_masks, new_masks = [_mask(k, bits) for k in old_keys], [_mask(k, bits) for k in new_keys]
+    old_distinct, new_distinct = [m.bit_count() for m in old_masks], [m.bit_count() for m in new_masks]
     pools = near([old_keys[i] for i in free_old], [new_keys[j] for j in free_new]) if near else _by_rank(len(free_old), len(free_new))
     for i, pool in zip(free_old, pools):
         matcher: SequenceMatcher[str] | None = None
-        size, distinct = len(old_keys[i]), old_sets[i]
+        size, distinct, mask = len(old_keys[i]), old_distinct[i], old_masks[i]
         for j in (free_new[k] for k in pool):
+            other = len(new_keys[j])
+            # The length alone first (real_quick_ratio): it bounds the next bound from above.
+            if size + other and 2.0 * (size if size < other else other) / (size + other) < threshold:
+                continue
             if olds[i] == news[j]:
                 continue
             # A cheaper bound first: each distinct token of one text missing from the other costs it at least one
             # match, so this is at least quick_ratio (and at most real_quick_ratio); most pairs stop here.
-            other, shared = len(new_keys[j]), len(distinct & new_sets[j])
-            if size + other and 2.0 * min(size - len(distinct) + shared, other - len(new_sets[j]) + shared) / (size + other) < threshold:
+            shared = (mask & new_masks[j]).bit_count()
+            if size + other and 2.0 * min(size - distinct + shared, other - new_distinct[j] + shared) / (size + other) < threshold:
                 continue
             if matcher is None:
                 matcher = SequenceMatcher(None, autojunk=False)
@@ -471,6 +479,17 @@ def align_by_content(old_items: Sequence[_T], new_items: Sequence[_T], key: Call
                     candidates.append((ranked, _tie(where_old[i], where_new[j]), i, j, "similar"))
     _greedy(candidates, found)
     return [ContentPair(i, j, m.how, round(scores[(i, j)], 4)) for i, (j, m) in sorted(found.items())]
+
+
+def _mask(words: list[str], bits: dict[str, int]) -> int:
+    """The set of ``words`` as an integer, one bit per distinct word (numbered in ``bits`` as first seen)."""
+    mask = 0
+    for word in set(words):
+        bit = bits.get(word)
+        if bit is None:
+            bit = bits[word] = 1 << len(bits)
+        mask |= bit
+    return mask
 
 
 def _by_rank(old_count: int, new_count: int) -> Iterator[range]:
@@ -701,9 +720,11 @@ def _change(state: _State, i: int | None, j: int | None, children: tuple[Change,
     note = ""
     if a is not None and b is not None:
         segments = _pair_diff(state, a, b)
-        parts = [f"new {state.new[k].label}" for k in state.split_parts.get(a.index, ())]
-        parts += [f"old {state.old[k].label}" for k in state.merge_parts.get(b.index, ())]
-        related = tuple(parts)
+        pieces, joins = state.split_parts.get(a.index), state.merge_parts.get(b.index)
+        parts = [f"new {state.new[k].label}" for k in pieces] if pieces else []
+        if joins:
+            parts += [f"old {state.old[k].label}" for k in joins]
+        related = tuple(parts) if parts else ()
         if "moved" in tags:
             note = f"moved from {_named(a)}" if a.kind == "article" or a.article != b.article else f"moved within {conventions.article_heading(b.article, '')} (was {a.label})"
         elif "renumbered" in tags:
@@ -927,7 +948,7 @@ def reference_changes(old: Instrument, new: Instrument) -> tuple[RefChange, ...]
 def _citing(instrument: Instrument, nodes: Iterable[Node | None], other_ids: set[str | None]) -> dict[str | None, list[tuple[str | None, str, str, str]]]:
     """``_reference_labels`` of the elements that can matter: those whose ID the other version also carries
     and whose text can cite at all (``xref.may_cite``); the reference grammar reads only them."""
-    return _reference_labels(instrument, (n for n in nodes if n is not None and n.id in other_ids and not isinstance(n, Article) and may_cite(n.inlines)))
+    return _reference_labels(instrument, citing(n for n in nodes if n is not None and n.id in other_ids))
 
 
 def _reference_changes(before: dict[str | None, list[tuple[str | None, str, str, str]]],

@@ -161,6 +161,28 @@ def may_cite(inlines: tuple[Inline, ...]) -> bool:
     return bool(inlines)
 
 
+def citing(nodes: Iterable[Node]) -> Iterator[Node]:
+    """The paragraphs and items among ``nodes`` whose text may cite (``may_cite``), in order: one loop, for
+    whoever filters a whole large text."""
+    for node in nodes:
+        if isinstance(node, Article):
+            continue
+        inlines = node.inlines
+        if len(inlines) != 1 or not isinstance(inlines[0], Text):
+            if inlines:
+                yield node
+            continue
+        text = inlines[0].text
+        if not _STEMS or not (text.isascii() or _FOLDING.search(text) is None):
+            yield node
+            continue
+        lowered = text.lower()
+        for stem in _STEMS:
+            if stem in lowered:
+                yield node
+                break
+
+
 def find_references(instrument: Instrument, resolver: Resolver | None = None, nodes: Iterable[Node] | None = None) -> list[Reference]:
     """Every reference phrase in the instrument, resolved against its current numbering; with ``nodes``, only
     those in these paragraphs and items, in the order given."""
