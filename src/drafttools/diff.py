@@ -33,6 +33,7 @@ import re
 import zlib
 from bisect import bisect_left
 from itertools import chain
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -606,12 +607,17 @@ class _State:
         self.kids_old, self.kids_new = _kids(self.old), _kids(self.new)
 
 
-def _contained(piece: str, whole: str) -> float:
+def _holds(whole: str, piece: str) -> bool:
+    """Whether ``whole`` holds ``piece``: the share of the piece's tokens that SequenceMatcher matches in it is at
+    least ``CONTAINMENT_THRESHOLD``.  No matcher is made when the tokens the two have in common (counted with
+    repeats, which bounds the matched ones) already fall short."""
     tp, tw = [t.strip() for t in tokens(piece)], [t.strip() for t in tokens(whole)]
     if not tp:
-        return 0.0
+        return False
+    if sum((Counter(tp) & Counter(tw)).values()) / len(tp) < CONTAINMENT_THRESHOLD:
+        return False
     blocks = SequenceMatcher(None, tp, tw, autojunk=False).get_matching_blocks()
-    return sum(b.size for b in blocks) / len(tp)
+    return sum(b.size for b in blocks) / len(tp) >= CONTAINMENT_THRESHOLD
 
 
 def _neighbours(kids: dict[int | None, list[_Flat]], f: _Flat) -> list[_Flat]:
@@ -626,14 +632,14 @@ def _find_splits(state: _State) -> None:
         if f.kind in ("paragraph", "item") and f.index not in state.reverse:
             for other in _neighbours(state.kids_new, f):
                 source = state.reverse.get(other.index)
-                if source is not None and _contained(f.key, state.old[source].key) >= CONTAINMENT_THRESHOLD and _contained(f.key, other.key) < CONTAINMENT_THRESHOLD:
+                if source is not None and _holds(state.old[source].key, f.key) and not _holds(other.key, f.key):
                     state.split_from[f.index] = source
                     break
     for f in state.old:
         if f.kind in ("paragraph", "item") and f.index not in state.forward:
             for other in _neighbours(state.kids_old, f):
                 target = state.forward.get(other.index)
-                if target is not None and _contained(f.key, state.new[target].key) >= CONTAINMENT_THRESHOLD and _contained(f.key, other.key) < CONTAINMENT_THRESHOLD:
+                if target is not None and _holds(state.new[target].key, f.key) and not _holds(other.key, f.key):
                     state.merged_into[f.index] = target
                     break
 
