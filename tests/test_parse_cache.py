@@ -75,3 +75,16 @@ def test_parallel_parse_reports_the_same_problems(tmp_path: Path, monkeypatch: p
     assert [d.code for d in serial.diagnostics] == ["structure.stray"] * 6
     monkeypatch.setattr(parse, "PARALLEL_FROM_FILES", 1)
     same(serial, load(root))
+
+
+def test_a_load_served_wholly_from_the_cache_never_imports_the_parser(code_copy: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    program = ("import sys; from pathlib import Path; from drafttools.parse import load; "
+               f"loaded = load(Path({str(code_copy)!r}), cache_dir=Path({str(tmp_path / 'c')!r})); "
+               "print(len(loaded.instrument.articles), 'docutils' in sys.modules, 'myst_parser' in sys.modules)")
+    first = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert first.stdout.split() == ["11", "True", "True"]  # parsed: the parser was needed
+    second = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert second.stdout.split() == ["11", "False", "False"]  # every file from the cache: docutils never loaded

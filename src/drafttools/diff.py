@@ -41,7 +41,7 @@ from typing import TypeVar
 
 from drafttools import conventions
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.model import Article, Instrument, Item, Meta, Node, Paragraph, Text, plain_text, ref_label
+from drafttools.model import Instrument, Item, Meta, Node, Paragraph, Text, ref_label
 from drafttools.xref import citing, find_references
 
 _T = TypeVar("_T")

@@ -1,8 +1,9 @@
 """The document model: one instrument, its articles, paragraphs, items and references.
 
 Every later stage (checks, diff, renderers, import) reads this model and nothing else; it is built once by
-``drafttools.parse``.  Nodes are frozen and located (file and line).  Printed numbers are computed from order by
-``number_instrument`` when the model is built: they are never stored in the source.  Standard library only.
+``drafttools.parse`` (each file through ``drafttools.doctree``).  Nodes are frozen and located (file and line).
+Printed numbers are computed from order by ``number_instrument`` when the model is built: they are never stored
+in the source.  Standard library only.
 """
 
 from __future__ import annotations

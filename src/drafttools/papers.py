@@ -1,7 +1,7 @@
 """Papers: a Board or Regional Committee document (or the code on its own) written in MyST with YAML front matter.
 
 A paper is read once: its front matter is validated into ``FrontMatter``; its body is parsed by myst-parser (the
-same docutils pipeline as the code text, ``parse.doctree``) and turned into frozen blocks: section headings,
+same docutils pipeline as the code text, ``doctree.doctree``) and turned into frozen blocks: section headings,
 paragraphs numbered by the tool (1, 2, ... across the whole paper), a summary box (``:::{summary}``, unnumbered)
 and footnotes (``[^1]``), numbered in order of first reference.  ``{xref}`ID``` in a paper refers into the annexed
 code.  The annex itself is never in the paper: the front matter names the version of the code to annex, and the
@@ -20,7 +20,7 @@ import yaml
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
 
-from drafttools import ids, parse, sources
+from drafttools import doctree, ids, sources
 from drafttools.diagnostics import Diagnostic, diag
 from drafttools.model import Loc, Ref, Text
 
@@ -272,7 +272,7 @@ class SummaryDirective(Directive):
 
 
 def register() -> None:
-    parse.register()
+    doctree.register()
     directives.register_directive("summary", SummaryDirective)
 
 
@@ -357,7 +357,7 @@ class _Builder:
         pieces: list[PaperInline] = []
         line = paragraph.line or 1
         for child in paragraph.children:
-            if isinstance(child, parse.xref):
+            if isinstance(child, doctree.xref):
                 pieces.append(Ref(child["target"], Loc(self.path, line), child["written"]))
             elif isinstance(child, nodes.footnote_reference):
                 label = child.get("refname") or child.astext()
@@ -412,7 +412,7 @@ def parse_paper(source: sources.SourceFile, problems: list[Diagnostic]) -> Paper
     match = _FRONT.match(source.text)
     if match is not None:  # myst would read the front matter again; blank it, keeping the body's line numbers
         source = replace(source, text="\n" * match.group(0).count("\n") + source.text[match.end():])
-    document = parse.doctree(source, problems)
+    document = doctree.doctree(source, problems)
     builder = _Builder(source.path, problems)
     blocks = builder.blocks(document)
     builder.orphan()

@@ -6,7 +6,7 @@ In ``conf.py``::
     myst_enable_extensions = ["colon_fence"]
     drafttools_source = "code_text"          # default: [tool.drafttools] source
 
-The extension registers ``drafttools.parse``'s own ``{article}``, ``{paragraph}``, ``{item}`` directives and
+The extension registers ``drafttools.doctree``'s own ``{article}``, ``{paragraph}``, ``{item}`` directives and
 ``{xref}`` role, then, once per build, runs ``drafttools.api.check`` on the code text: its model supplies every
 printed number and label (nothing is numbered here), and its findings become Sphinx warnings typed
 ``drafttools.<code>`` at their file and line, so ``sphinx-build -W`` fails on a broken reference.  Articles
@@ -36,7 +36,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
-from drafttools import __version__, api, parse
+from drafttools import __version__, api, doctree
 from drafttools.config import settings
 from drafttools.diagnostics import DraftError, Severity
 from drafttools.model import Article, Instrument, Item, Loc, Node, Paragraph, Ref, ref_label
@@ -70,7 +70,7 @@ class Site:
     preamble_path: str | None = None  # the preamble's file, absolute, when the code has one
     by_place: dict[tuple[str, int], Node] = field(default_factory=dict)  # (absolute path, line) -> element
 
-    def node_for(self, element: parse.code_element, path: str) -> Node | None:
+    def node_for(self, element: doctree.code_element, path: str) -> Node | None:
         """The model's element for a doctree element: the one parsed at the same file and line (both parses are
         myst-parser's, so they agree; this also tells apart a duplicated ID), else the one with its stable ID."""
         if self.instrument is None:
@@ -188,10 +188,10 @@ class NumberElements(SphinxTransform):
         if site is None:
             return
         path = str(Path(self.env.doc2path(self.env.docname)).resolve())
-        for ref in list(self.document.findall(parse.xref)):
+        for ref in list(self.document.findall(doctree.xref)):
             owner = _owner(ref)
             self.label_xref(site, ref, site.node_for(owner, path) if owner is not None else None, path)
-        for element in list(self.document.findall(parse.code_element)):
+        for element in list(self.document.findall(doctree.code_element)):
             node = site.node_for(element, path)
             element["ids"] = [element["eid"]] if element["eid"] else []
             if element["kind"] == "article":
@@ -201,7 +201,7 @@ class NumberElements(SphinxTransform):
         if path == site.preamble_path:
             self.preamble()
 
-    def article(self, element: parse.code_element, node: Node | None) -> None:
+    def article(self, element: doctree.code_element, node: Node | None) -> None:
         heading = node.heading if isinstance(node, Article) else (element["title"] or "Article")
         section = nodes.section("", nodes.title(heading, heading), classes=["dt-article"])
         section["ids"] = list(element["ids"])
@@ -220,7 +220,7 @@ class NumberElements(SphinxTransform):
         section.extend(children)
         self.document.append(section)
 
-    def number(self, element: parse.code_element, node: Node | None) -> None:
+    def number(self, element: doctree.code_element, node: Node | None) -> None:
         """Put the printed number ("8.2", "(c)") before the element's text; unnumbered lead-ins get none."""
         number = node.number if isinstance(node, (Paragraph, Item)) else ""
         element["number"] = number
@@ -233,7 +233,7 @@ class NumberElements(SphinxTransform):
         first.insert(0, nodes.inline(number, number, classes=["dt-number"]))
         first.insert(1, nodes.Text(" "))
 
-    def label_xref(self, site: Site, ref: parse.xref, context: Node | None, path: str) -> None:
+    def label_xref(self, site: Site, ref: doctree.xref, context: Node | None, path: str) -> None:
         """Note the target's document and current label (the model's) for the link made at write time."""
         if site.instrument is None:
             ref["dt_label"], ref["dt_doc"] = ref["written"] or ref["target"], None
@@ -244,16 +244,16 @@ class NumberElements(SphinxTransform):
         ref["dt_doc"] = site.docname_of(target, self.env) if target is not None else None
 
 
-def _owner(node: nodes.Node) -> parse.code_element | None:
+def _owner(node: nodes.Node) -> doctree.code_element | None:
     parent = node.parent
-    while parent is not None and not isinstance(parent, parse.code_element):
+    while parent is not None and not isinstance(parent, doctree.code_element):
         parent = parent.parent
     return parent
 
 
-def _link_xrefs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def _link_xrefs(app: Sphinx, document: nodes.document, docname: str) -> None:
     """doctree-resolved: each ``{xref}`` becomes a link to ``page#ID`` (plain text when its target is unknown)."""
-    for ref in list(doctree.findall(parse.xref)):
+    for ref in list(document.findall(doctree.xref)):
         label = ref.get("dt_label") or ref.astext()
         todoc = ref.get("dt_doc")
         if todoc is None:
@@ -268,7 +268,7 @@ def _link_xrefs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 # ------------------------------------------------------------------------------------------------ HTML
 
 
-def visit_element_html(self: HTML5Translator, node: parse.code_element) -> None:
+def visit_element_html(self: HTML5Translator, node: doctree.code_element) -> None:
     kind = node["kind"]
     if kind not in ("paragraph", "item"):
         raise NotImplementedError(f"drafttools: no HTML for a {kind!r} element left in the doctree")
@@ -278,7 +278,7 @@ def visit_element_html(self: HTML5Translator, node: parse.code_element) -> None:
         self.body.append(f'<a class="dt-permalink" href="#{anchor}" title="Link to this {kind}">\u00b6</a>')
 
 
-def depart_element_html(self: HTML5Translator, node: parse.code_element) -> None:
+def depart_element_html(self: HTML5Translator, node: doctree.code_element) -> None:
     self.body.append("</div>\n")
 
 
@@ -313,12 +313,12 @@ def _name_site(app: Sphinx, config: Config) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("drafttools_source", "", "env", types=frozenset({str}))
     for kind in ("article", "paragraph", "item"):
-        app.add_directive(kind, parse.ElementDirective, override=True)
-    app.add_role("xref", parse.xref_role, override=True)
+        app.add_directive(kind, doctree.ElementDirective, override=True)
+    app.add_role("xref", doctree.xref_role, override=True)
     plain = (_visit_plain, _depart_plain)
-    app.add_node(parse.code_element, override=True, html=(visit_element_html, depart_element_html),
+    app.add_node(doctree.code_element, override=True, html=(visit_element_html, depart_element_html),
                  text=plain, latex=plain, man=plain, texinfo=plain)
-    app.add_node(parse.xref, override=True)
+    app.add_node(doctree.xref, override=True)
     app.add_transform(NumberElements)
     app.add_css_file(CSS_FILE)
     app.connect("config-inited", _name_site)
