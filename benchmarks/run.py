@@ -386,10 +386,11 @@ TARGETS: list[tuple[str, str, str, float]] = [
     ("diff engine ≤ 2× the difflib script's engine", "diff engine (in-process)", "difflib engine (in-process)", 2.0),
     ("DOCX redline ≤ 2.0× writing the DOCX without tracked changes", "diff --format docx (redline)", "build, DOCX only", 2.0),
 ]
+# The growth target is for commands (whole processes); the engine, timed in-process, is shown beside it.
 GROWTH_ROWS = ["build, HTML + DOCX", "build, HTML only", "build, DOCX only", "rebuild, one article edited",
                "check, cold (no cache)", "check, nothing changed", "diff --format json", "diff --format json, nothing cached",
-               "diff engine (in-process)",
                "diff --format docx (redline)"]
+GROWTH_SHOWN = ["diff engine (in-process)"]
 
 
 def verdict(value: float | None, limit: float, missing: str) -> str:
@@ -425,9 +426,12 @@ def targets(by_size: dict[int, list[Row]]) -> str:
         if grown:
             factor, measure = max(grown)
             missing = len(GROWTH_ROWS) - len(grown)
+            shown = [(find(by_size[10000], m)[0], find(by_size[1000], m)[0], m) for m in GROWTH_SHOWN]
             lines.append(f"- every command grows ≤ 10× from 1,000 to 10,000 paragraphs: {verdict(factor, 10.0, '')}, "
                          f"worst {measure}" + (f"; {missing} command(s) not available" if missing else "")
-                         + "; " + ", ".join(f"{m} {f:.1f}×" for f, m in grown))
+                         + "; " + ", ".join(f"{m} {f:.1f}×" for f, m in grown)
+                         + "".join(f"; not a command, shown for reference: {m} {large.seconds / small.seconds:.1f}×"
+                                   for large, small, m in shown if large.ok and small.ok))
         else:
             lines.append("- every command grows ≤ 10×: not met (no command measured at both sizes)")
     else:
