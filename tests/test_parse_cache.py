@@ -88,3 +88,20 @@ def test_a_load_served_wholly_from_the_cache_never_imports_the_parser(code_copy:
     assert first.stdout.split() == ["11", "True", "True"]  # parsed: the parser was needed
     second = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert second.stdout.split() == ["11", "False", "False"]  # every file from the cache: docutils never loaded
+
+
+def test_numbering_and_pickling_pass_on_every_field_of_a_node() -> None:
+    """``number_instrument`` builds numbered nodes with their constructors and ``_reduce`` pickles them as field
+    values: a field added to a node must be passed on there too, and this list changed with it."""
+    from dataclasses import fields
+
+    from drafttools import model
+
+    assert [f.name for f in fields(model.Item)] == ["id", "inlines", "loc", "text_line", "number", "label"]
+    assert [f.name for f in fields(model.Paragraph)] == ["id", "inlines", "loc", "items", "numbered", "text_line", "number", "label"]
+    assert [f.name for f in fields(model.Article)] == ["id", "title", "paragraphs", "loc", "number", "label"]
+    node = model.Paragraph("p", (model.Text("x"), model.Ref("t", model.Loc("a.md", 3), "8.2")), model.Loc("a.md", 2),
+                           (model.Item("i", (), model.Loc("a.md", 4), 4, "(a)", "1.1(a)"),), False, 2, "", "Article 1")
+    import pickle
+
+    assert pickle.loads(pickle.dumps(node)) == node

@@ -15,6 +15,13 @@ from typing import Union
 from drafttools import conventions
 
 
+def _reduce(self: object) -> tuple[type, tuple[object, ...]]:
+    """Pickle a node as its class and field values, so that unpickling runs the class's own ``__init__``: the
+    dataclass default for frozen slotted classes (``__setstate__`` looking up the fields of every object) costs
+    a third of reading 10,000 paragraphs back from the parse cache."""
+    return type(self), tuple(map(self.__getattribute__, self.__slots__))  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True, slots=True)
 class Loc:
     path: str
@@ -88,6 +95,9 @@ class Article:
 
 
 Node = Union[Article, Paragraph, Item]
+
+for _node_class in (Loc, Text, Ref, Item, Paragraph, Article):
+    _node_class.__reduce__ = _reduce  # type: ignore[assignment,method-assign]
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,14 +181,19 @@ def _number_article(article: Article, number: str) -> Article:
             paragraphs.append(_number_paragraph(paragraph, f"{number}.{count}", f"{number}.{count}"))
         else:
             paragraphs.append(_number_paragraph(paragraph, "", conventions.article_heading(number, ""), item_prefix=number))
-    return replace(article, paragraphs=tuple(paragraphs), number=number, label=number)
+    # The constructors, not dataclasses.replace: some 18,000 nodes at 10,000 paragraphs, and replace looks up
+    # every field of each (a third of numbering).  A field added to a node must be passed on here too
+    # (tests/test_parse_cache.py holds the field lists, and fails until it is).
+    return Article(article.id, article.title, tuple(paragraphs), article.loc, number=number, label=number)
 
 
 def _number_paragraph(paragraph: Paragraph, number: str, label: str, item_prefix: str | None = None) -> Paragraph:
     prefix = number if item_prefix is None else item_prefix
     letters = [conventions.item_number(i) for i in range(len(paragraph.items))]
-    items = tuple(replace(item, number=letter, label=f"{prefix}{letter}") for item, letter in zip(paragraph.items, letters))
-    return replace(paragraph, items=items, number=number, label=label)
+    items = tuple(Item(item.id, item.inlines, item.loc, item.text_line, number=letter, label=f"{prefix}{letter}")
+                  for item, letter in zip(paragraph.items, letters))
+    return Paragraph(paragraph.id, paragraph.inlines, paragraph.loc, items, paragraph.numbered, paragraph.text_line,
+                     number=number, label=label)
 
 
 def plain_text(inlines: tuple[Inline, ...], instrument: Instrument, context: Node | None = None) -> str:

@@ -7,9 +7,11 @@ tolerated) and the manifest's rules; it knows nothing of MyST.  Standard library
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from drafttools.diagnostics import Diagnostic, diag
@@ -41,9 +43,15 @@ class Manifest:
 def display(path: Path) -> str:
     """A path as a diagnostic shows it: relative to the working folder when it lies below it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(_resolved(os.getcwd())))
     except ValueError:
         return str(path)
+
+
+@lru_cache(maxsize=8)
+def _resolved(folder: str) -> Path:
+    """The working folder with its links resolved, once per folder (``display`` asks for every file read)."""
+    return Path(folder).resolve()
 
 
 def read_source(path: Path, problems: list[Diagnostic]) -> SourceFile | None:
