@@ -271,7 +271,7 @@ def bench_size(size: int, runs: int, warmup: int, tools: Drafttools, log: Callab
     middle = articles[len(articles) // 2].name
     cache = cwd / "build" / ".cache"
 
-    def timed(label: str, cmd: list[str] | None, **kw: object) -> Measure:
+    def timed(label: str, cmd: list[str] | None, runs: int = runs, warmup: int = warmup, **kw: object) -> Measure:
         log(f"  {size}: {label} ...")
         result = measure(cmd, cwd, runs, warmup, **kw)  # type: ignore[arg-type]
         log(f"  {size}: {label}: {fmt_s(result)} s, {fmt_mb(result)} MB{'' if result.ok else ' ' + str(result.error)}")
@@ -287,13 +287,15 @@ def bench_size(size: int, runs: int, warmup: int, tools: Drafttools, log: Callab
     pandoc = timed("pandoc -t docx", ["pandoc", "-f", "markdown", "-t", "docx", "-o", "out/pandoc.docx", "v1/plain.md"])
     sphinx = timed("sphinx-build -b html (cold)", sphinx_cold_cmd, prepare=remove(out / "sphinx"))
 
-    if build_both and not (out / "dt").is_dir():  # the cold runs leave a complete build to start from
+    # A rebuild starts from the same command's complete build (the HTML-only and DOCX-only runs above cleared
+    # build/ and its caches).  The rebuilds are short, so at least 3 runs after a warm-up, even at 10,000.
+    if build_both:
         run_once(build_both, cwd)
-    rebuild = timed("drafttools rebuild after one article edited", build_both,
+    rebuild = timed("drafttools rebuild after one article edited", build_both, runs=max(runs, 3), warmup=max(warmup, 1),
                     prepare=toggle_edit(cwd / "v1" / "code_text" / middle, r":{3,}\{paragraph\}"))
     if not (out / "sphinx" / "html" / "index.html").is_file():
         run_once(sphinx_cold_cmd, cwd)
-    sphinx_inc = timed("sphinx-build incremental (one file edited)", sphinx_cold_cmd,
+    sphinx_inc = timed("sphinx-build incremental (one file edited)", sphinx_cold_cmd, runs=max(runs, 3), warmup=max(warmup, 1),
                        prepare=toggle_edit(cwd / "v1" / "sphinx" / middle, r"# Article"))
     toggle_back(cwd, middle)
 
@@ -453,7 +455,7 @@ def environment(runs: int, warmup: int, load_before: str) -> str:
             f"load average before {load_before}, after {loadavg()}\n"
             f"- {version(['pandoc', '--version'])}; {version([SPHINX, '--version'])}; "
             f"myst-parser {version([PYTHON, '-c', 'import myst_parser; print(myst_parser.__version__)'])}; {version(['git', '--version'])}\n"
-            f"- median of {runs} timed run(s) after {warmup} warm-up run(s); whole processes; peak = largest RSS of the timed runs\n")
+            f"- median of {runs} timed run(s) after {warmup} warm-up run(s); whole processes (the rebuild rows: at least 3 after 1); peak = the largest, over the timed runs, of the biggest process's peak RSS and the process tree's summed PSS\n")
 
 
 def loadavg() -> str:
