@@ -192,3 +192,35 @@ def test_files_parsed_in_worker_processes_are_stored_by_them(project: Path, tmp_
     assert fresh.instrument == first.instrument == served.instrument
     assert fresh.diagnostics == first.diagnostics == served.diagnostics
     assert fresh.keys == served.keys
+
+
+def test_a_forked_render_no_longer_wanted_unwinds_and_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``close`` stops the forked renderer with SIGTERM: its ``finally`` blocks run (as a cache write's removal of
+    its temporary file does), it is reaped, and no SIGKILL is needed."""
+    import os
+    import time
+
+    scratch = tmp_path / ".entry.pickle.tmp"
+
+    def slow_render(job: object, fmt: str, cache_dir: object) -> bytes:
+        scratch.write_bytes(b"half a cache entry")
+        try:
+            time.sleep(60)
+            return b""
+        finally:
+            scratch.unlink()
+
+    monkeypatch.setattr(use_case, "_render", slow_render)
+    background = use_case._Background.start([object()], ("docx",), None)  # type: ignore[list-item]
+    assert background is not None
+    pid = background.pid
+    deadline = time.monotonic() + 10
+    while not scratch.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert scratch.exists()
+    started = time.monotonic()
+    background.close()
+    assert time.monotonic() - started < use_case.STOP_GRACE_SECONDS
+    assert not scratch.exists()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped: no zombie left

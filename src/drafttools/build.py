@@ -22,6 +22,7 @@ import os
 import pickle
 import signal
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -287,6 +288,7 @@ class _Background:
             os.close(read)
             status = 1
             try:
+                signal.signal(signal.SIGTERM, _stop)  # so that ``close`` lets a cache write remove its temporary file
                 results: list[bytes | Diagnostic] = []
                 for job in jobs:
                     try:
@@ -322,10 +324,25 @@ class _Background:
             self.done = {}
         if self.pid:
             with contextlib.suppress(OSError):
-                os.kill(self.pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.waitpid(self.pid, 0)
+                os.kill(self.pid, signal.SIGTERM)
+                deadline = time.monotonic() + STOP_GRACE_SECONDS
+                while os.waitpid(self.pid, os.WNOHANG) == (0, 0):
+                    if time.monotonic() > deadline:  # stuck: no more waiting
+                        os.kill(self.pid, signal.SIGKILL)
+                        os.waitpid(self.pid, 0)
+                        break
+                    time.sleep(0.01)
             self.pid = 0
+
+
+# How long a forked renderer that is no longer wanted may take to stop (it unwinds, removing any temporary file a
+# cache write left) before it is killed.
+STOP_GRACE_SECONDS = 2.0
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM in the forked renderer: unwind (``finally`` blocks run, so no temporary file is left), then exit."""
+    raise SystemExit(1)
 
 
 def _finish(jobs: list[_Job], chosen: tuple[str, ...], outdir: Path, problems: list[Diagnostic], strict: bool,

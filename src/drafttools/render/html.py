@@ -184,12 +184,13 @@ def render(paper: Paper, instrument: Instrument, doctype: DocType, context: dict
     With ``cache_dir``, unchanged articles come from the render cache (``render.cache``)."""
     env = _environment(doctype.folder.parent.resolve())
     name = f"{doctype.name}/{doctype.html.name}"
+    fragments = FragmentCache(cache_dir, paper.path, "html") if cache_dir else None
     try:
         template = env.get_template(name)
         return template.render(
             paper=context["paper"], annex=context["annex"], doctype={"name": doctype.name, "label": doctype.label},
             body=Markup(body(paper, instrument)), notes=Markup(notes(paper, instrument)),
-            code=Markup(code(instrument, doctype, context["annex"], FragmentCache(cache_dir, paper.path, "html") if cache_dir else None)),
+            code=Markup(code(instrument, doctype, context["annex"], fragments)),
         )
     except TemplateSyntaxError as exc:
         where = display(Path(exc.filename)) if exc.filename else display(doctype.html)
