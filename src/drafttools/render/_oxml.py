@@ -158,6 +158,8 @@ def scratch_body() -> Any:
 def take_fragment(scratch: Any) -> bytes:
     """The scratch body's children serialised as they are inside ``word/document.xml`` (the ``w`` prefix is
     declared on the document's root there, on the scratch body here, so no child declares it), then removed."""
+    if not len(scratch):
+        return b""
     xml: bytes = tostring(scratch, encoding="UTF-8")
     start, end = xml.index(b">") + 1, xml.rindex(b"</w:body>")
     for child in list(scratch):
@@ -187,12 +189,14 @@ class _SplicedPart:
 
 def save_spliced(document: Any, out: Any, marker: bytes, fragments: list[bytes]) -> None:
     """Save the package with ``fragments`` in place of ``marker`` in ``word/document.xml``: what
-    ``Document.save`` writes had the fragments been in the tree (python-docx's own serialiser and writer)."""
+    ``Document.save`` writes had the fragments been in the tree (python-docx's own serialiser and writer).
+    ``fragments`` is emptied once they are joined, so that they are not held twice while the package is written."""
     part = document.part
     head, found, tail = serialize_part_xml(part.element).partition(marker)
     if not found or marker in tail:
         raise ValueError("the fragment marker is not in the document exactly once")
     blob = b"".join([head, *fragments, tail])
+    fragments.clear()
     package = part.package
     for each in package.parts:
         each.before_marshal()

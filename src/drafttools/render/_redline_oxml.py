@@ -9,17 +9,12 @@ Word's rules, as this module applies them:
 - every revision carries a unique ``w:id``, the author and an ISO 8601 date;
 - ``w:trackRevisions`` in the settings keeps Word tracking the reviewer's own edits.
 
-It also holds the one raw step of a lean redline: paragraphs built in a holder a batch at a time, serialised and
-dropped, then spliced into the saved package's document.xml (``holder``, ``drain``, ``splice``).
-
 Moves are written as a deletion plus an insertion (with a comment made by the caller), not ``w:moveFrom`` /
 ``w:moveTo``, whose rendering in LibreOffice and pandoc is not proven.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
 from copy import deepcopy
 from dataclasses import dataclass, field
 from itertools import count
@@ -27,7 +22,6 @@ from typing import Any
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from lxml import etree
 from lxml.etree import SubElement
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -124,56 +118,6 @@ def new_paragraph(body: Any, style_id: str) -> Any:
     if last is not None and last.tag == _W + "sectPr":
         last.addprevious(paragraph)
     return paragraph
-
-
-# --------------------------------------------------------------------------------------- a body in batches
-
-SPLICE = "drafttools-redline-body"  # the comment standing where the batches go in the saved document.xml
-_DOCUMENT_MEMBER = "word/document.xml"
-
-
-def holder(body: Any) -> Any:
-    """A ``w:body`` hung under the document element beside the real body, to build paragraphs in: the same
-    namespaces are in scope, so each serialises exactly as it would in the body.  A comment marks the place in
-    the real body (before its section properties) where ``splice`` puts them."""
-    marker = etree.Comment(SPLICE)
-    last = body[-1] if len(body) else None
-    if last is not None and last.tag == _W + "sectPr":
-        last.addprevious(marker)
-    else:
-        body.append(marker)
-    return SubElement(body.getparent(), _W + "body")
-
-
-def drain(spare: Any) -> bytes:
-    """The holder's paragraphs as document.xml holds them, removed from it: the inside of its serialisation."""
-    if not len(spare):
-        return b""
-    text = etree.tostring(spare, encoding="UTF-8", xml_declaration=False)
-    spare.clear()
-    start, end = text.index(b">") + 1, text.rindex(b"</")
-    return text[start:end]
-
-
-def splice(package: bytes, batches: list[bytes]) -> bytes:
-    """The package (saved with the holder detached) with the batches in document.xml where the marker comment
-    stands: every other member copied as it is, each with its own zip entry."""
-    marker = f"<!--{SPLICE}-->".encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename != _DOCUMENT_MEMBER:
-                target.writestr(info, data)
-                continue
-            before, after = data.split(marker, 1)
-            with target.open(info, "w") as stream:
-                stream.write(before)
-                for k, batch in enumerate(batches):
-                    stream.write(batch)
-                    batches[k] = b""  # each batch goes as soon as it is written
-                stream.write(after)
-    return out.getvalue()
 
 
 def detach(element: Any) -> Any:

@@ -13,6 +13,7 @@ The document carries its own small set of styles, named as the house template na
 from __future__ import annotations
 
 import io
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,21 +177,22 @@ REDLINE_BATCH = 500  # blocks written to the document tree at a time by redline_
 
 def redline_bytes(diff: Diff, author: str, date: str, template: Path | None = None) -> bytes:
     """The bytes of ``redline``'s document, made lean: the paragraphs are built ``REDLINE_BATCH`` blocks at a
-    time, serialised and dropped, and spliced into the saved package (``_redline_oxml.splice``); so the tree
-    of the whole body never exists (at 10,000 paragraphs it took some 75 MB).  Every member the same, byte for
-    byte."""
+    time in a scratch body, serialised and dropped, and spliced into ``word/document.xml`` as the package is
+    saved (``_oxml.save_spliced``, as the papers' annex is); so the tree of the whole body never exists (at
+    10,000 paragraphs it took some 75 MB).  Every member the same, byte for byte."""
     canvas = new_document(template)
     document = canvas.document
     revisions = _start(diff, author, date, canvas)
-    spare = _redline_oxml.holder(document.element.body)
+    body = document.element.body
+    marker = _oxml.fragment_marker(body, _oxml.body_anchor(body), uuid.uuid4().hex)
+    scratch = _oxml.scratch_body()
     batches: list[bytes] = []
     for start in range(0, len(diff.blocks), REDLINE_BATCH):
-        _write_blocks(document, canvas.styles, diff.blocks[start:start + REDLINE_BATCH], spare, author, revisions)
-        batches.append(_redline_oxml.drain(spare))
-    _redline_oxml.detach(spare)
+        _write_blocks(document, canvas.styles, diff.blocks[start:start + REDLINE_BATCH], scratch, author, revisions)
+        batches.append(_oxml.take_fragment(scratch))
     out = io.BytesIO()
-    document.save(out)
-    return _redline_oxml.splice(out.getvalue(), batches)
+    _oxml.save_spliced(document, out, marker, batches)
+    return out.getvalue()
 
 
 # ------------------------------------------------------------------------------------------------- synoptic
