@@ -3,7 +3,8 @@
 The key covers every byte ``check`` reads (each file directly in the code text folder: manifest, articles, the
 ID ledger, stray Markdown files it would report; the manifest may name no file outside it), the folder's path and
 the working folder (diagnostics show paths relative to it), and drafttools' own code (every module's size and
-modification time) with the parser libraries' versions (``parsecache.code_fingerprint``), so a cached result can never outlive a change to the text or to the checker.
+modification time) with the parser libraries' versions (``parsecache.code_fingerprint``), so a cached result can
+never outlive a change to the text or to the checker.
 Entries live in the project's build folder (git-ignored) and are written atomically.  Importing this module
 must stay cheap: it is the whole of a cache hit.  Standard library only.
 """

@@ -32,11 +32,11 @@ import gc
 import re
 import zlib
 from bisect import bisect_left
-from itertools import chain
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from itertools import chain
 from typing import TypeVar
 
 from drafttools import conventions
@@ -291,7 +291,6 @@ class _Flat:
         self.article = article
 
 
-
 def _texts(node: Paragraph | Item, instrument: Instrument) -> tuple[str, str]:
     """(key, body) of a paragraph or item: without a reference, what is printed is what is compared."""
     inlines = node.inlines
@@ -320,16 +319,19 @@ def _flatten(instrument: Instrument, numbers: dict[str, str] | None = None) -> l
     flat = [_Flat(0, None, "title", "title", title, title, "", "title", None, "")]
     append = flat.append
 
+    def printed(number: str) -> str:
+        """The number as the redline prints it, before a tab ("" stays ""), one string per number."""
+        return (numbers.get(number) or numbers.setdefault(number, f"{number}\t")) if number else ""
+
     def paragraphs(within: tuple[Paragraph, ...], parent: int | None, article: str) -> None:
         for paragraph in within:
             at = len(flat)
             key, body = _texts(paragraph, instrument)
-            number = (numbers.get(paragraph.number) or numbers.setdefault(paragraph.number, f"{paragraph.number}\t")) if paragraph.number and paragraph.numbered else ""
+            number = printed(paragraph.number) if paragraph.numbered else ""
             append(_Flat(at, paragraph, "paragraph", paragraph.id, key, body, number, paragraph.label, parent, article))
             for item in paragraph.items:
                 key, body = _texts(item, instrument)
-                append(_Flat(len(flat), item, "item", item.id, key, body, (numbers.get(item.number) or numbers.setdefault(item.number, f"{item.number}\t")) if item.number else "",
-                             item.label, at, article))
+                append(_Flat(len(flat), item, "item", item.id, key, body, printed(item.number), item.label, at, article))
 
     paragraphs(instrument.preamble, None, "")
     for node in instrument.articles:  # "Article 8 – " + title, as conventions.article_heading prints it
@@ -951,10 +953,10 @@ def reference_changes(old: Instrument, new: Instrument) -> tuple[RefChange, ...]
     return _reference_changes(_citing(old, old.walk(), new_ids), _citing(new, new.walk(), old_ids))
 
 
-def _citing(instrument: Instrument, nodes: Iterable[Node | None], other_ids: set[str | None]) -> dict[str | None, list[tuple[str | None, str, str, str]]]:
+def _citing(instrument: Instrument, nodes: Iterable[Node], other_ids: set[str | None]) -> dict[str | None, list[tuple[str | None, str, str, str]]]:
     """``_reference_labels`` of the elements that can matter: those whose ID the other version also carries
     and whose text can cite at all (``xref.may_cite``); the reference grammar reads only them."""
-    return _reference_labels(instrument, citing(n for n in nodes if n is not None and n.id in other_ids))
+    return _reference_labels(instrument, citing(n for n in nodes if n.id in other_ids))
 
 
 def _reference_changes(before: dict[str | None, list[tuple[str | None, str, str, str]]],
@@ -1010,9 +1012,7 @@ def _diff(old: Instrument, new: Instrument) -> Diff:
     articles = _level(state, None, None, ("article",), top=True)
     blocks = _blocks(state, anchors)
     title = word_diff(flat_old[0].body, flat_new[0].body)
-    old_ids, new_ids = {f.id for f in flat_old[1:] if f.id is not None}, {f.id for f in flat_new[1:] if f.id is not None}
-    references = _reference_changes(_citing(old, (f.node for f in flat_old), new_ids), _citing(new, (f.node for f in flat_new), old_ids))
-    return Diff(old.meta, new.meta, title, preamble, articles, references, blocks, tuple(problems))
+    return Diff(old.meta, new.meta, title, preamble, articles, reference_changes(old, new), blocks, tuple(problems))
 
 
 def invert(change: Change) -> Change:

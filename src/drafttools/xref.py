@@ -162,25 +162,8 @@ def may_cite(inlines: tuple[Inline, ...]) -> bool:
 
 
 def citing(nodes: Iterable[Node]) -> Iterator[Node]:
-    """The paragraphs and items among ``nodes`` whose text may cite (``may_cite``), in order: one loop, for
-    whoever filters a whole large text."""
-    for node in nodes:
-        if isinstance(node, Article):
-            continue
-        inlines = node.inlines
-        if len(inlines) != 1 or not isinstance(inlines[0], Text):
-            if inlines:
-                yield node
-            continue
-        text = inlines[0].text
-        if not _STEMS or not (text.isascii() or _FOLDING.search(text) is None):
-            yield node
-            continue
-        lowered = text.lower()
-        for stem in _STEMS:
-            if stem in lowered:
-                yield node
-                break
+    """The paragraphs and items among ``nodes`` whose text may cite (``may_cite``), in order."""
+    return (node for node in nodes if not isinstance(node, Article) and may_cite(node.inlines))
 
 
 def find_references(instrument: Instrument, resolver: Resolver | None = None, nodes: Iterable[Node] | None = None) -> list[Reference]:
@@ -212,13 +195,10 @@ def _may_hold_phrase(text: str) -> bool:
     """False only when ``PHRASE`` cannot match ``text``: it holds no keyword in any case ("article" and
     "paragraph" stand for all of them).  A literal search is some twenty times faster than the phrase's
     case-insensitive scan, and most blocks cite nothing."""
-    if not _STEMS or not (text.isascii() or _FOLDING.search(text) is None):  # _folds, inline: called per block
+    if not _STEMS or _folds(text):
         return True
     lowered = text.lower()
-    for stem in _STEMS:
-        if stem in lowered:
-            return True
-    return False
+    return any(stem in lowered for stem in _STEMS)
 
 
 def _folds(text: str) -> bool:

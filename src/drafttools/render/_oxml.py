@@ -3,7 +3,8 @@
 What python-docx has no proxy for lives here: paragraphs appended to a large body in constant time, bookmarks,
 internal hyperlinks, footnotes (the footnotes part, its separators, references), simple fields (PAGE), paragraph
 borders in a style, the document's default language, and body content made apart as serialised fragments and
-spliced into ``word/document.xml`` when the package is saved (so that a large body is never one lxml tree).  camelCase XML names stay inside this module.
+spliced into ``word/document.xml`` when the package is saved (so that a large body is never one lxml tree).
+camelCase XML names stay inside this module.
 """
 
 from __future__ import annotations
