@@ -381,3 +381,16 @@ def test_diff_reads_versions_through_a_self_ignoring_parse_cache_and_never_a_sta
     edited = run("diff", OLD, NEW, "--format", "json")
     assert edited.stdout == run("diff", OLD, NEW, "--format", "json", "--no-cache").stdout != second.stdout
     assert "roster" in edited.stdout
+
+
+def test_json_on_stdout_and_in_a_file_are_the_utf8_bytes_of_the_render(tmp_path):
+    """The CLI writes the JSON's bytes as they are made (no text is built of them): what a pipe and ``-o`` get
+    is ``diff_json.render`` in UTF-8, non-ASCII text (the arrow of "renumbered 3.10 → 3.9") kept as written."""
+    from drafttools import api_diff
+    from drafttools.render import diff_json
+
+    expected = diff_json.render(api_diff.compare(OLD, NEW).diff, OLD, NEW).encode("utf-8")
+    assert "\u2192".encode() in expected
+    assert run("diff", OLD, NEW, "--format", "json").stdout_bytes == expected
+    assert run("diff", OLD, NEW, "--format", "json", "-o", str(tmp_path / "d.json")).exit_code == 0
+    assert (tmp_path / "d.json").read_bytes() == expected

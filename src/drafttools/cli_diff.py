@@ -62,7 +62,7 @@ def diff_command(old: str, new: str, fmt: str, output: Path | None, author: str 
     if output is not None:
         write_atomic(output, payload)
         click.echo(f"wrote {output}", err=True)
-    elif isinstance(payload, bytes):
+    elif isinstance(payload, bytes) and fmt != "json":
         raise UsageError(f"--format {fmt} is binary: give -o FILE")
     else:
         click.echo(payload, nl=False, color=colour or None)  # click strips colour off a pipe unless told
@@ -74,7 +74,7 @@ def _render(result: Any, fmt: str, suffix: str, author: str, when: str, colour: 
     if fmt == "json":
         from drafttools.render import diff_json
 
-        return diff_json.render(diff, *names)
+        return diff_json.render_bytes(diff, *names)  # UTF-8, written as it is
     if fmt == "html":
         from drafttools.render import diff_html
 

@@ -97,11 +97,17 @@ _CHANGES = '\n  "changes": [],'  # the key's line in the document dumped without
 
 
 def render(diff: Diff, old_spec: str = "", new_spec: str = "") -> str:
-    """``json.dumps(to_data(...), indent=2, ensure_ascii=False)`` and a newline, made lean: the document is dumped
-    without its changes, and the changes one entry at a time (each indented as the list would indent it) into
-    one growing UTF-8 buffer; so neither the whole tree of dicts, nor the encoder's millions of fragments, nor a
-    list of pieces ever exists (at 10,000 paragraphs they took some 120 MB).  The same text, byte for byte
-    (tests/test_diff_json_lean.py)."""
+    """``json.dumps(to_data(...), indent=2, ensure_ascii=False)`` and a newline (``render_bytes`` as text)."""
+    return render_bytes(diff, old_spec, new_spec).decode()
+
+
+def render_bytes(diff: Diff, old_spec: str = "", new_spec: str = "") -> bytes:
+    """``render`` as UTF-8, made lean: the document is dumped without its changes, and the changes one entry at
+    a time (each indented as the list would indent it) into one growing buffer; so neither the whole tree of
+    dicts, nor the encoder's millions of fragments, nor a list of pieces ever exists (at 10,000 paragraphs they
+    took some 120 MB), and the bytes are what is written: no text is made of them (the CLI writes them as they
+    are, where a text would be some 20-40 MB more, and as much again encoded on the way out).  The same text,
+    byte for byte (tests/test_diff_json_lean.py)."""
     head, tail = json.dumps(_document(diff, old_spec, new_spec, []), indent=2, ensure_ascii=False).split(_CHANGES, 1)
     out = io.BytesIO()
     out.write(head.encode())
@@ -113,6 +119,4 @@ def render(diff: Diff, old_spec: str = "", new_spec: str = "") -> str:
             out.write(json.dumps(entry, indent=2, ensure_ascii=False).replace("\n", "\n    ").encode())
             first = False
     out.write(b"],%s\n" % tail.encode() if first else b"\n  ],%s\n" % tail.encode())
-    blob = out.getvalue()
-    out = io.BytesIO()  # the buffer goes before the text is made: the bytes and the text are the peak
-    return blob.decode()
+    return out.getvalue()  # shares the buffer's memory: no copy is made
