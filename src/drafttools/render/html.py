@@ -142,33 +142,35 @@ def _article(node: Article, instrument: Instrument) -> str:
     return f'<article{_node_id(node)}>\n<h3>{escape(node.heading)}{link}</h3>\n{paragraphs}\n</article>'
 
 
-def _articles(instrument: Instrument, cache: FragmentCache | None) -> list[str]:
-    """Every article's <article>, served from the render cache when the article and its references' labels are
-    unchanged (see ``render.cache``)."""
+def _articles(instrument: Instrument, cache: FragmentCache | None) -> list[bytes]:
+    """Every article's <article> in UTF-8, served from the render cache (as stored: never decoded) when the
+    article and its references' labels are unchanged (see ``render.cache``)."""
     if cache is None:
-        return [_article(a, instrument) for a in instrument.articles]
-    out: list[str] = []
+        return [_article(a, instrument).encode("utf-8") for a in instrument.articles]
+    out: list[bytes] = []
     for article in instrument.articles:
         key = cache.key(article, instrument)
         found = cache.get(key)
         if found is None:
-            html = _article(article, instrument)
-            cache.put(key, html.encode("utf-8"))
-        else:
-            html = found.decode("utf-8")
-        out.append(html)
+            found = _article(article, instrument).encode("utf-8")
+            cache.put(key, found)
+        out.append(found)
     cache.save()
     return out
 
 
 def code(instrument: Instrument, doctype: DocType, annex: dict[str, str], cache: FragmentCache | None = None) -> str:
     """The annexed code at its version: <section class="annex" id="annex">."""
+    return code_bytes(instrument, doctype, annex, cache).decode("utf-8")
+
+
+def code_bytes(instrument: Instrument, doctype: DocType, annex: dict[str, str], cache: FragmentCache | None = None) -> bytes:
+    """``code`` in UTF-8, joined from the articles' UTF-8 fragments."""
     heading = f'<p class="annex-heading">{escape(doctype.annex_heading)}</p>\n' if doctype.annex_heading else ""
-    parts = [f'<h2>{escape(annex["title"])}</h2>', f'<p class="version">{escape(annex["line"])}</p>']
-    parts += [_code_paragraph(p, instrument) for p in instrument.preamble]
-    parts += _articles(instrument, cache)
     lang = escape(instrument.meta.language)
-    return f'<section class="annex" id="annex" lang="{lang}">\n{heading}' + "\n".join(parts) + "\n</section>"
+    parts = [f'<section class="annex" id="annex" lang="{lang}">\n{heading}<h2>{escape(annex["title"])}</h2>',
+             f'<p class="version">{escape(annex["line"])}</p>', *(_code_paragraph(p, instrument) for p in instrument.preamble)]
+    return b"\n".join([*(part.encode("utf-8") for part in parts), *_articles(instrument, cache), b"</section>"])
 
 
 # ------------------------------------------------------------------------------------------------ the page
@@ -182,15 +184,45 @@ def render(paper: Paper, instrument: Instrument, doctype: DocType, context: dict
     """The page; template problems raise TemplateError (template.syntax with file and line, template.field).
 
     With ``cache_dir``, unchanged articles come from the render cache (``render.cache``)."""
+    annexed = Markup(code(instrument, doctype, context["annex"], _fragments(paper, cache_dir)))
+    return _page(paper, instrument, doctype, context, annexed)
+
+
+# Stand for the annexed code in the pages that ``render_bytes`` renders: private-use characters, which no template
+# or text of the code holds; two of different lengths, so that a template that does anything with the code but
+# print it as it is (its length, say) renders two pages that differ by more than the mark.
+_CODE_MARKS = ("\ue002annexed code\ue003", "\ue002the annexed code\ue003")
+
+
+def render_bytes(paper: Paper, instrument: Instrument, doctype: DocType, context: dict[str, dict[str, str]],
+                 cache_dir: Path | None = None) -> bytes:
+    """``render(...)`` in UTF-8, made lean: the template renders the page around a mark (twice, with two marks, to
+    be sure it prints the code once and as it is), and the annexed code's UTF-8 (``code_bytes``: the cached
+    fragments as stored) is put where the mark stands.  The code, most of the
+    page, is then one bytes object: never decoded, copied into a Markup, into the page's text and encoded again
+    (at 10,000 paragraphs those copies took some 50 MB).  The same bytes as ``render(...).encode()``."""
+    mark, other = _CODE_MARKS
+    page = _page(paper, instrument, doctype, context, Markup(mark))
+    if page.count(mark) != 1 or page.replace(mark, other) != _page(paper, instrument, doctype, context, Markup(other)):
+        return render(paper, instrument, doctype, context, cache_dir).encode("utf-8")  # not printed once, as it is
+    head, tail = page.split(mark)
+    annexed = code_bytes(instrument, doctype, context["annex"], _fragments(paper, cache_dir))
+    return b"".join((head.encode("utf-8"), annexed, tail.encode("utf-8")))
+
+
+def _fragments(paper: Paper, cache_dir: Path | None) -> FragmentCache | None:
+    return FragmentCache(cache_dir, paper.path, "html") if cache_dir else None
+
+
+def _page(paper: Paper, instrument: Instrument, doctype: DocType, context: dict[str, dict[str, str]], annexed: Markup) -> str:
+    """The template rendered with ``annexed`` as the code."""
     env = _environment(doctype.folder.parent.resolve())
     name = f"{doctype.name}/{doctype.html.name}"
-    fragments = FragmentCache(cache_dir, paper.path, "html") if cache_dir else None
     try:
         template = env.get_template(name)
         return template.render(
             paper=context["paper"], annex=context["annex"], doctype={"name": doctype.name, "label": doctype.label},
-            body=Markup(body(paper, instrument)), notes=Markup(notes(paper, instrument)),
-            code=Markup(code(instrument, doctype, context["annex"], fragments)),
+            body=Markup(body(paper, instrument)), notes=Markup(notes(paper, instrument)), code=annexed,
         )
     except TemplateSyntaxError as exc:
         where = display(Path(exc.filename)) if exc.filename else display(doctype.html)
