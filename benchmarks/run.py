@@ -155,20 +155,22 @@ def measure(cmd: list[str] | None, cwd: Path, runs: int, warmup: int, prepare: C
     return Measure(statistics.median(times), max(peaks), times)
 
 
-def engines(cwd: Path, runs: int) -> tuple[Measure, Measure]:
-    """The diff engines alone, in-process (benchmarks/engine.py), median over ``runs`` processes."""
-    found: dict[str, list[float]] = {"drafttools": [], "difflib": []}
+def engines(cwd: Path, runs: int) -> tuple[Measure, Measure, Measure]:
+    """The diff engines alone, in-process (benchmarks/engine.py), median over ``runs`` processes: ours, the difflib
+    script's, and the word diffs alone that our engine makes of the pairs the script diffs."""
+    keys = ("drafttools", "difflib", "drafttools_word_diffs")
+    found: dict[str, list[float]] = {key: [] for key in keys}
     for _ in range(runs):
         run = subprocess.run([PYTHON, str(HERE / "engine.py"), "v1/code_text", "v2/code_text"], cwd=cwd,
                              capture_output=True, text=True)
         if run.returncode != 0:
             error = f"failed: {run.stderr.strip().splitlines()[-1:]}"
-            return Measure(error=error), Measure(error=error)
+            return Measure(error=error), Measure(error=error), Measure(error=error)
         for key, value in json.loads(run.stdout).items():
-            if value is not None:
+            if value is not None and key in found:
                 found[key].append(value)
-    ours = Measure(statistics.median(found["drafttools"]), None, found["drafttools"]) if found["drafttools"] else Measure(error=NA)
-    return ours, Measure(statistics.median(found["difflib"]), None, found["difflib"])
+    ours, difflib, words = (Measure(statistics.median(found[k]), None, found[k]) if found[k] else Measure(error=NA) for k in keys)
+    return ours, difflib, words
 
 
 # ----------------------------------------------------------------------------------- the drafttools commands
@@ -319,7 +321,7 @@ def bench_size(size: int, runs: int, warmup: int, tools: Drafttools, log: Callab
     difflib = timed("difflib id-aligned word diff", [PYTHON, str(HERE / "difflib_diff.py"), "v1/code_text", "v2/code_text"],
                     stdout=out / "difflib.json")
     log(f"  {size}: diff engines in-process ...")
-    engine_ours, engine_difflib = engines(cwd, runs)
+    engine_ours, engine_difflib, engine_words = engines(cwd, runs)
 
     return [
         Row("build, HTML + DOCX", both, "pandoc -t docx", pandoc),
@@ -334,6 +336,7 @@ def bench_size(size: int, runs: int, warmup: int, tools: Drafttools, log: Callab
         Row("diff --format json", diff_json, "git diff --no-index --word-diff", git),
         Row("diff --format json", diff_json, "difflib id-aligned script", difflib),
         Row("diff engine (in-process)", engine_ours, "difflib engine (in-process)", engine_difflib),
+        Row("diff engine: its word diffs alone (in-process)", engine_words, "difflib engine (in-process)", engine_difflib),
         Row("diff --format docx (redline)", redline, "build, DOCX only", docx),
         Row("diff --format docx (redline)", redline, "git diff --no-index --word-diff", git),
     ]
