@@ -125,10 +125,14 @@ class Instrument:
 
     def walk(self) -> Iterator[Node]:
         """Every article, paragraph and item in document order (preamble first)."""
-        yield from _walk_paragraphs(self.preamble)
+        for paragraph in self.preamble:
+            yield paragraph
+            yield from paragraph.items
         for article in self.articles:
             yield article
-            yield from _walk_paragraphs(article.paragraphs)
+            for paragraph in article.paragraphs:
+                yield paragraph
+                yield from paragraph.items
 
     def get(self, node_id: str) -> Node | None:
         """The element carrying ``node_id`` (the first one, if the ID is duplicated)."""
@@ -151,25 +155,32 @@ class Instrument:
         return current
 
 
-def _walk_paragraphs(paragraphs: tuple[Paragraph, ...]) -> Iterator[Node]:
-    for paragraph in paragraphs:
-        yield paragraph
-        yield from paragraph.items
-
-
 def number_instrument(instrument: Instrument) -> Instrument:
     """Compute every printed number from order and index the nodes by ID.  The only place numbers are made."""
-    articles = tuple(_number_article(a, str(n)) for n, a in enumerate(instrument.articles, start=1))
+    index: dict[str, Node] = {}  # filled in ``walk`` order, so that a duplicated ID names its first element
+    parent: dict[int, Node] = {}
     preamble = tuple(_number_paragraph(p, "", "preamble") for p in instrument.preamble)
-    numbered = replace(instrument, articles=articles, preamble=preamble, _index={}, _order={}, _parent={})
-    for node in numbered.walk():
-        if node.id and node.id not in numbered._index:
-            numbered._index[node.id] = node
-        children: tuple[Node, ...] = node.paragraphs if isinstance(node, Article) else (
-            node.items if isinstance(node, Paragraph) else ())
-        for child in children:
-            numbered._parent[id(child)] = node
-    return numbered
+    for paragraph in preamble:
+        _register(paragraph, index, parent)
+    articles = tuple(_number_article(a, str(n)) for n, a in enumerate(instrument.articles, start=1))
+    for article in articles:
+        if article.id and article.id not in index:
+            index[article.id] = article
+        for paragraph in article.paragraphs:
+            parent[id(paragraph)] = article
+            _register(paragraph, index, parent)
+    return replace(instrument, articles=articles, preamble=preamble, _index=index, _order={}, _parent=parent)
+
+
+def _register(paragraph: Paragraph, index: dict[str, Node], parent: dict[int, Node]) -> None:
+    """Index a paragraph and its items by ID (the first element to carry an ID keeps it), and record the
+    paragraph as its items' parent."""
+    if paragraph.id and paragraph.id not in index:
+        index[paragraph.id] = paragraph
+    for item in paragraph.items:
+        if item.id and item.id not in index:
+            index[item.id] = item
+        parent[id(item)] = paragraph
 
 
 def _number_article(article: Article, number: str) -> Article:
@@ -178,22 +189,25 @@ def _number_article(article: Article, number: str) -> Article:
     for paragraph in article.paragraphs:
         if paragraph.numbered:
             count += 1
-            paragraphs.append(_number_paragraph(paragraph, f"{number}.{count}", f"{number}.{count}"))
+            label = f"{number}.{count}"
+            paragraphs.append(_number_paragraph(paragraph, label, label))
         else:
             paragraphs.append(_number_paragraph(paragraph, "", conventions.article_heading(number, ""), item_prefix=number))
     # The constructors, not dataclasses.replace: some 18,000 nodes at 10,000 paragraphs, and replace looks up
     # every field of each (a third of numbering).  A field added to a node must be passed on here too
-    # (tests/test_parse_cache.py holds the field lists, and fails until it is).
-    return Article(article.id, article.title, tuple(paragraphs), article.loc, number=number, label=number)
+    # (tests/test_parse_cache.py holds the field lists, and fails until it is).  Positional: keywords cost more.
+    return Article(article.id, article.title, tuple(paragraphs), article.loc, number, number)
 
 
 def _number_paragraph(paragraph: Paragraph, number: str, label: str, item_prefix: str | None = None) -> Paragraph:
-    prefix = number if item_prefix is None else item_prefix
-    letters = [conventions.item_number(i) for i in range(len(paragraph.items))]
-    items = tuple(Item(item.id, item.inlines, item.loc, item.text_line, number=letter, label=f"{prefix}{letter}")
-                  for item, letter in zip(paragraph.items, letters))
+    items: tuple[Item, ...] = ()
+    if paragraph.items:  # most paragraphs have none
+        prefix = number if item_prefix is None else item_prefix
+        letters = [conventions.item_number(i) for i in range(len(paragraph.items))]
+        items = tuple(Item(item.id, item.inlines, item.loc, item.text_line, letter, f"{prefix}{letter}")
+                      for item, letter in zip(paragraph.items, letters))
     return Paragraph(paragraph.id, paragraph.inlines, paragraph.loc, items, paragraph.numbered, paragraph.text_line,
-                     number=number, label=label)
+                     number, label)
 
 
 def plain_text(inlines: tuple[Inline, ...], instrument: Instrument, context: Node | None = None) -> str:
