@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from drafttools import conventions
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.model import Instrument, Node, plain_text
+from drafttools.model import Instrument, Node, Text, plain_text
 from drafttools.xref import blocks, describe
 
 
@@ -28,7 +28,8 @@ def scan(instrument: Instrument) -> tuple[list[Bracket], list[Diagnostic]]:
     found: list[Bracket] = []
     problems: list[Diagnostic] = []
     for node, inlines, first_line in blocks(instrument):
-        text = plain_text(inlines, instrument, node)
+        # one run of text (the usual shape) is its own plain text
+        text = inlines[0].text if len(inlines) == 1 and isinstance(inlines[0], Text) else plain_text(inlines, instrument, node)
         if "[" not in text and "]" not in text:
             continue  # most blocks hold none, and counting lines per character made this a tenth of a check
         article = instrument.article_of(node)

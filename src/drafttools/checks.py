@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from drafttools import ids
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.model import Instrument
+from drafttools.model import Instrument, Loc
 from drafttools.xref import describe
 
 if TYPE_CHECKING:  # the ledger is read by an adapter; this logic only looks at what it holds
@@ -18,20 +18,21 @@ if TYPE_CHECKING:  # the ledger is read by an adapter; this logic only looks at 
 
 def check_ids(instrument: Instrument) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
-    first: dict[str, str] = {}
+    first: dict[str, Loc] = {}
     for node in instrument.walk():
-        where, name = str(node.loc), describe(node)
-        if not node.id:
-            problems.append(diag("id.missing", node.loc.path, node.loc.line, f"{name} has no ID", "run `drafttools ids` to give it one"))
+        node_id = node.id
+        if not node_id:
+            problems.append(diag("id.missing", node.loc.path, node.loc.line, f"{describe(node)} has no ID", "run `drafttools ids` to give it one"))
             continue
-        if (why := ids.problem(node.id)) is not None:
-            problems.append(diag("id.malformed", node.loc.path, node.loc.line, f"ID '{node.id}' of {name} is malformed: {why}", "use lower-case words joined by single hyphens, e.g. 'data-to-secretariat'"))
-        elif ids.looks_number_derived(node.id):
-            problems.append(diag("id.number-like", node.loc.path, node.loc.line, f"ID '{node.id}' of {name} looks derived from a number, which renumbering will falsify", "choose an ID from its words, e.g. 'data-to-secretariat'"))
-        if node.id in first:
-            problems.append(diag("id.duplicate", node.loc.path, node.loc.line, f"duplicate ID '{node.id}' on {name}; first defined at {first[node.id]}", "give one of them another ID"))
+        # ``is_valid`` holds exactly when ``problem`` finds nothing, and costs less: most IDs are well formed
+        if not ids.is_valid(node_id) and (why := ids.problem(node_id)) is not None:
+            problems.append(diag("id.malformed", node.loc.path, node.loc.line, f"ID '{node_id}' of {describe(node)} is malformed: {why}", "use lower-case words joined by single hyphens, e.g. 'data-to-secretariat'"))
+        elif ids.looks_number_derived(node_id):
+            problems.append(diag("id.number-like", node.loc.path, node.loc.line, f"ID '{node_id}' of {describe(node)} looks derived from a number, which renumbering will falsify", "choose an ID from its words, e.g. 'data-to-secretariat'"))
+        if node_id in first:
+            problems.append(diag("id.duplicate", node.loc.path, node.loc.line, f"duplicate ID '{node_id}' on {describe(node)}; first defined at {first[node_id]}", "give one of them another ID"))
         else:
-            first[node.id] = where
+            first[node_id] = node.loc
     return problems
 
 

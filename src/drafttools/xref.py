@@ -38,6 +38,9 @@ _STEMS = tuple(sorted(k for k in _WORDS if not any(o != k and o in k for o in _W
 _FOLDING = re.compile("[\u0130\u0131\u017f\u212a]")
 _ATOMS = re.compile(rf"(?P<atom>{_ATOM})|(?P<join>{_JOIN})")
 HOLE = re.compile(_HOLE)
+_HOLE_NUMBER = re.compile(rf"{_OPEN}(\d+){_CLOSE}")  # a placeholder, its reference's index as the group
+_SPACES = re.compile(r"\s+")
+_RANGE_WORDS = conventions.RANGE_JOINERS | {"\u2013", "-"}
 # "Article 5 of the Constitution", "paragraph 3 of resolution WHA57.19": another instrument's numbering.
 _SELF = "|".join(conventions.SELF_NAMES)
 _EXTERNAL = re.compile(
@@ -99,7 +102,7 @@ class Resolver:
         self._by_label = labels
 
     def resolve(self, text: str, context: Node) -> Node | None:
-        compact = re.sub(r"\s+", "", text)
+        compact = _SPACES.sub("", text)
         if compact.startswith("("):
             return self._sibling(compact, context)
         return self.by_label.get(compact)
@@ -174,6 +177,8 @@ def find_references(instrument: Instrument, resolver: Resolver | None = None, no
     chosen = blocks(instrument) if nodes is None else (
         (node, node.inlines, node.text_line or node.loc.line) for node in nodes if isinstance(node, (Paragraph, Item)) and node.inlines)
     for node, inlines, first_line in chosen:
+        if len(inlines) == 1 and isinstance(inlines[0], Text) and not _may_hold_phrase(inlines[0].text):
+            continue  # no linked reference, and no phrase can match: most blocks
         text, refs = probe(inlines)
         covered: set[int] = set()
         for match in _phrases(text):
@@ -181,7 +186,7 @@ def find_references(instrument: Instrument, resolver: Resolver | None = None, no
                 continue
             line = first_line + text.count("\n", 0, match.start())
             members = _members(match["list"], refs, node, resolver, text.count("\n", 0, match.start("list")) + first_line, match.start("list") - match.start())
-            covered.update(int(n) for n in re.findall(rf"{_OPEN}(\d+){_CLOSE}", match["list"]))
+            covered.update(int(n) for n in _HOLE_NUMBER.findall(match["list"]))
             phrase = _readable(match.group(0), refs, instrument, node)
             found.append(Reference(node, match["kw"].lower(), tuple(members), (match["dir"] or "").lower() or None, Loc(node.loc.path, line), phrase, match.group(0)))
         for index, ref in enumerate(refs):
@@ -198,7 +203,10 @@ def _may_hold_phrase(text: str) -> bool:
     if not _STEMS or _folds(text):
         return True
     lowered = text.lower()
-    return any(stem in lowered for stem in _STEMS)
+    for stem in _STEMS:  # a loop, not any() over a generator: this runs for every block of a large text
+        if stem in lowered:
+            return True
+    return False
 
 
 def _folds(text: str) -> bool:
@@ -235,10 +243,10 @@ def _members(listing: str, refs: list[Ref], context: Node, resolver: Resolver, l
     pending_range = False
     for token in _ATOMS.finditer(listing):
         if token["join"] is not None:
-            pending_range = token["join"].strip().lower() in conventions.RANGE_JOINERS | {"\u2013", "-"}
+            pending_range = token["join"].strip().lower() in _RANGE_WORDS
             continue
         text = token["atom"]
-        hole = re.fullmatch(rf"{_OPEN}(\d+){_CLOSE}", text)
+        hole = _HOLE_NUMBER.fullmatch(text)
         ref = refs[int(hole.group(1))] if hole else None
         target = resolver.instrument.get(ref.target) if ref else resolver.resolve(text, context)
         at = ref.loc.line if ref else list_line + listing.count("\n", 0, token.start())
@@ -254,7 +262,7 @@ def _readable(phrase: str, refs: list[Ref], instrument: Instrument, context: Nod
     def label(match: re.Match[str]) -> str:
         return plain_text((refs[int(match.group(1))],), instrument, context)
 
-    return re.sub(rf"{_OPEN}(\d+){_CLOSE}", label, re.sub(r"\s+", " ", phrase))
+    return _HOLE_NUMBER.sub(label, _SPACES.sub(" ", phrase))
 
 
 # --------------------------------------------------------------------------------------------------- checks
@@ -272,26 +280,25 @@ def check(instrument: Instrument, references: list[Reference] | None = None) -> 
 
 def _check_member(instrument: Instrument, reference: Reference, member: Member) -> Iterator[Diagnostic]:
     path, line = reference.loc.path, member.line
-    where = describe(reference.source)
     if member.ref is not None and member.target is None:
-        yield diag("xref.unknown-id", path, line, f"reference in {where} links to ID '{member.ref.target}', which no article, paragraph or item carries", "correct the ID, or restore the element it named")
+        yield diag("xref.unknown-id", path, line, f"reference in {describe(reference.source)} links to ID '{member.ref.target}', which no article, paragraph or item carries", "correct the ID, or restore the element it named")
         return
     if member.target is None:
-        yield diag("xref.unresolved", path, line, f"\"{reference.phrase}\" in {where}: {reference.keyword} {member.text.strip()} does not exist", "correct the number, or link the reference to an ID")
+        yield diag("xref.unresolved", path, line, f"\"{reference.phrase}\" in {describe(reference.source)}: {reference.keyword} {member.text.strip()} does not exist", "correct the number, or link the reference to an ID")
         return
     target = member.target
-    if member.ref is not None and member.ref.written and member.ref.written != plain_text((member.ref,), instrument, reference.source):
-        yield diag("xref.label-stale", path, line, f"reference in {where} is written '{member.ref.written}' but its target '{target.id}' is now {plain_text((member.ref,), instrument, reference.source)}", f"write {{xref}}`{target.id}` and let the number print itself")
+    if member.ref is not None and member.ref.written and member.ref.written != (now := plain_text((member.ref,), instrument, reference.source)):
+        yield diag("xref.label-stale", path, line, f"reference in {describe(reference.source)} is written '{member.ref.written}' but its target '{target.id}' is now {now}", f"write {{xref}}`{target.id}` and let the number print itself")
     if reference.direction:
         above = instrument.position(target) < instrument.position(reference.source)
         if above != (reference.direction == "above") and target is not reference.source:
             truth = "above" if above else "below"
-            yield diag("xref.direction", path, line, f"\"{reference.phrase}\" in {where}: {describe(target)} stands {truth}, not {reference.direction}", f"write '{truth}'")
+            yield diag("xref.direction", path, line, f"\"{reference.phrase}\" in {describe(reference.source)}: {describe(target)} stands {truth}, not {reference.direction}", f"write '{truth}'")
     allowed = conventions.REFERENCE_KEYWORDS.get(reference.keyword)
     if allowed is not None and target.kind not in allowed:
-        yield diag("xref.kind", path, line, f"\"{reference.phrase}\" in {where} calls {describe(target)} a {reference.keyword.rstrip('s')}", None)
+        yield diag("xref.kind", path, line, f"\"{reference.phrase}\" in {describe(reference.source)} calls {describe(target)} a {reference.keyword.rstrip('s')}", None)
     if member.ref is None:
-        yield diag("xref.untagged", path, line, f"\"{reference.phrase}\" in {where} is plain text; {member.text.strip()} is '{target.id or '(no ID)'}'", f"write {{xref}}`{target.id}` (or run `drafttools check --fix`)" if target.id else "give the target an ID (`drafttools ids`), then link it")
+        yield diag("xref.untagged", path, line, f"\"{reference.phrase}\" in {describe(reference.source)} is plain text; {member.text.strip()} is '{target.id or '(no ID)'}'", f"write {{xref}}`{target.id}` (or run `drafttools check --fix`)" if target.id else "give the target an ID (`drafttools ids`), then link it")
 
 
 def describe(node: Node) -> str:

@@ -1,0 +1,235 @@
+"""The rebuild's fast paths give exactly what the plain code they replace gives.
+
+Each shortcut taken for speed (string paths instead of pathlib, one folder listing instead of a stat per file, a
+byte scan before the character scan, the ID checks' cheap test first, numbering that indexes as it builds, the
+reference finder skipping blocks that cannot cite) is compared here with the straightforward version, kept in
+this file as the reference.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from drafttools import brackets, ids, sources, xref
+from drafttools.diagnostics import Diagnostic, diag
+from drafttools.model import Article, Instrument, Item, Loc, Meta, Node, Paragraph, Ref, Text, number_instrument
+
+from .builders import MANIFEST, article
+
+# ------------------------------------------------------------------------------------------ sources.display
+
+
+def _display_reference(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path(os.getcwd()).resolve()))
+    except ValueError:
+        return str(path)
+
+
+def test_display_is_pathlibs_answer(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    (real / "code").mkdir(parents=True)
+    (real / "code" / "a.md").write_text("x")
+    (real / "elsewhere.md").write_text("x")
+    (tmp_path / "link").symlink_to(real)
+    (real / "code" / "linked.md").symlink_to(real / "elsewhere.md")
+    (real / "code" / "dangling.md").symlink_to(real / "nothing.md")
+    (real / "code" / "loop.md").symlink_to(real / "code" / "loop.md")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    paths = ["code/a.md", "code", ".", "..", "code/../code/a.md", "code/linked.md", "code/dangling.md", "code/none.md",
+             "elsewhere.md", str(real / "code" / "a.md"), str(outside), str(tmp_path / "link" / "code" / "a.md"),
+             "code//a.md", "./code/./a.md", "/", str(tmp_path)]
+    for here in (real, tmp_path / "link", tmp_path / "link" / "code", outside, Path("/")):
+        with contextlib.chdir(here):
+            for shown in paths:
+                assert sources.display(Path(shown)) == _display_reference(Path(shown)), (here, shown)
+            with pytest.raises(RuntimeError):  # a symbolic link loop, as pathlib reports it
+                _display_reference(real / "code" / "loop.md")
+            with pytest.raises(RuntimeError):
+                sources.display(real / "code" / "loop.md")
+
+
+# ---------------------------------------------------------------------------------------- sources.read_source
+
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def test_the_byte_scan_misses_no_forbidden_character() -> None:
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        assert sources._may_hold_forbidden(char.encode()) == bool(_FORBIDDEN.match(char)), f"U+{code:04X}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "\r", "\n", "\r\n", "\x0b", "\x1f", "\t", "\ufffe", "\uffff", "\ufffd", "é",
+                                 "\u0800", "\x7f", " "]), max_size=12))
+def test_read_source_reports_what_the_character_scan_reports(tmp_path_factory: pytest.TempPathFactory, pieces: list[str]) -> None:
+    text = "".join(pieces)
+    path = tmp_path_factory.mktemp("src") / "a.md"
+    path.write_bytes(text.encode())
+    problems: list[Diagnostic] = []
+    source = sources.read_source(path, problems)
+    assert source is not None
+    expected: list[tuple[str, int]] = []
+    crlf = "\r\n" in text
+    if crlf:
+        expected.append(("source.crlf", text[: text.index("\r\n")].count("\n") + 1))
+        text = text.replace("\r\n", "\n")
+    expected += [("source.control-char", text[: m.start()].count("\n") + 1) for m in _FORBIDDEN.finditer(text)]
+    assert [(d.code, d.line) for d in problems] == expected
+    assert (source.text, source.crlf) == (text, crlf)
+
+
+# ---------------------------------------------------------------------------------------- the manifest's files
+
+
+def _check_files_reference(listed: list[str], source: sources.SourceFile, root: Path) -> list[Diagnostic]:
+    """sources._check_files as it was: a stat per file named, and a glob."""
+    problems: list[Diagnostic] = []
+    seen: set[str] = set()
+    for name in listed:
+        line = sources._line_of(source.text, f'"{name}"')
+        if not sources.is_listable(name):
+            problems.append(diag("manifest.field", source.path, line, f"{name!r} is not the name of a Markdown file in the code text folder", "list plain file names such as \"article-01.md\"; a code text is one folder"))
+            seen.add(name)
+            continue
+        if name in seen:
+            problems.append(diag("manifest.duplicate-file", source.path, line, f"{name} is listed twice"))
+        seen.add(name)
+        if not (root / name).is_file():
+            problems.append(diag("manifest.missing-file", source.path, line, f"the manifest names {name}, which does not exist in {sources.display(root)}", f"create {name} or remove it from the manifest"))
+    for extra in sorted(p.name for p in root.glob("*.md")):
+        if extra not in seen and extra.lower() != "readme.md":
+            problems.append(diag("manifest.unlisted", sources.display(root / extra), 1, f"{extra} is not named in {sources.MANIFEST}, so it is not part of the code", f"add \"{extra}\" to articles in {sources.MANIFEST}, or move it out of the folder"))
+    return problems
+
+
+def test_the_folder_listing_finds_what_stat_and_glob_find(tmp_path: Path) -> None:
+    root = tmp_path / "code"
+    root.mkdir()
+    for name in ("a.md", "b.md", "README.md", "readme.md", "stray.md", ".hidden.md", "UPPER.MD", "notes.txt"):
+        (root / name).write_text(article())
+    (root / "folder.md").mkdir()
+    (tmp_path / "outside.md").write_text(article())
+    (root / "linked.md").symlink_to(tmp_path / "outside.md")
+    (root / "dangling.md").symlink_to(tmp_path / "nothing.md")
+    (root / "loop.md").symlink_to(root / "loop.md")
+    (root / "dirlink.md").symlink_to(root / "folder.md")
+    listed = ["a.md", "b.md", "a.md", "missing.md", "folder.md", "linked.md", "dangling.md", "loop.md", "dirlink.md",
+              "A.md", "sub/x.md", "../outside.md", ".hidden.md", "notes.txt", "UPPER.MD"]
+    text = MANIFEST.format(articles=", ".join(f'"{n}"' for n in listed))
+    (root / "manifest.toml").write_text(text)
+    source = sources.SourceFile("code/manifest.toml", text)
+    with contextlib.chdir(tmp_path):
+        for names in (listed, listed[:2], ["a.md", "b.md", "stray.md", ".hidden.md", "linked.md"]):
+            if names is not listed:
+                (root / "loop.md").unlink(missing_ok=True)  # shown unlisted, it would stop both (pathlib raises)
+            found: list[Diagnostic] = []
+            sources._check_files(names, source, Path("code"), found)
+            assert found == _check_files_reference(names, source, Path("code"))
+            assert found
+        problems: list[Diagnostic] = []
+        assert sources.read_manifest(Path("code"), problems) is not None
+        assert {d.code for d in problems} == {"manifest.field", "manifest.duplicate-file", "manifest.missing-file", "manifest.unlisted"}
+
+
+# ---------------------------------------------------------------------------------------------------- IDs
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab09-_A. é", max_size=45) | st.from_regex(ids.ID_PATTERN, fullmatch=True))
+def test_a_valid_id_is_one_with_no_problem(candidate: str) -> None:
+    assert ids.is_valid(candidate) == (ids.problem(candidate) is None)
+
+
+# ----------------------------------------------------------------------------------------------- numbering
+
+
+def _index_reference(numbered: Instrument) -> tuple[list[tuple[str, int]], dict[int, int]]:
+    """What number_instrument indexed, walked as it used to be: each ID's first element, each child's parent."""
+    index: dict[str, Node] = {}
+    parent: dict[int, Node] = {}
+    for node in numbered.walk():
+        if node.id and node.id not in index:
+            index[node.id] = node
+        children = node.paragraphs if isinstance(node, Article) else (node.items if isinstance(node, Paragraph) else ())
+        for child in children:
+            parent[id(child)] = node
+    return [(k, id(v)) for k, v in index.items()], {k: id(v) for k, v in parent.items()}
+
+
+def _sample_instrument() -> Instrument:
+    def loc(line: int) -> Loc:
+        return Loc("a.md", line)
+
+    def items(*names: str | None) -> tuple[Item, ...]:
+        return tuple(Item(n, (Text(f"item {n}"),), loc(k)) for k, n in enumerate(names))
+
+    preamble = (Paragraph("pre", (Text("Recalling"),), loc(1), items("pre-a", "dup"), numbered=False),
+                Paragraph(None, (Text("Noting"),), loc(2)))
+    first = Article("dup", "One", (Paragraph("dup", (Text("x"),), loc(3), items("p-a", None, "p-a")),
+                                   Paragraph("lead", (Text("y"),), loc(4), items(*[f"l-{k}" for k in range(30)]), numbered=False),
+                                   Paragraph("", (Text("z"), Ref("dup", loc(5))), loc(5))), loc(3))
+    second = Article(None, "Two", (Paragraph("pre-a", (Text("w"),), loc(6), items("art-2")),), loc(6))
+    return Instrument(Meta("T", "v", "2010-01-01", "draft"), (first, second), preamble)
+
+
+def test_numbering_indexes_as_the_walk_does() -> None:
+    numbered = number_instrument(_sample_instrument())
+    index, parent = _index_reference(numbered)
+    assert [(k, id(v)) for k, v in numbered._index.items()] == index
+    assert {k: id(v) for k, v in numbered._parent.items()} == parent
+    assert numbered.get("dup") is numbered.preamble[0].items[1]
+    assert numbered.get("pre-a") is numbered.preamble[0].items[0]
+    assert numbered.parent_of(numbered.articles[1].paragraphs[0].items[0]) is numbered.articles[1].paragraphs[0]
+    assert [i.label for i in numbered.articles[0].paragraphs[1].items][-5:] == ["1(z)", "1(aa)", "1(bb)", "1(cc)", "1(dd)"]
+    assert [i.label for i in numbered.preamble[0].items] == ["(a)", "(b)"]
+    assert number_instrument(numbered) == numbered
+
+
+def test_numbering_the_shipped_text_indexes_as_the_walk_does(shipped: Instrument) -> None:
+    index, parent = _index_reference(shipped)
+    assert [(k, id(v)) for k, v in shipped._index.items()] == index
+    assert {k: id(v) for k, v in shipped._parent.items()} == parent
+
+
+# ---------------------------------------------------------------------------------------------- references
+
+
+def _references_reference(instrument: Instrument) -> list[xref.Reference]:
+    """find_references without its skipping of blocks that cannot cite."""
+    saved = xref._may_hold_phrase
+    xref._may_hold_phrase = lambda text: True  # type: ignore[assignment]
+    try:
+        return xref.find_references(instrument)
+    finally:
+        xref._may_hold_phrase = saved  # type: ignore[assignment]
+
+
+def test_skipping_blocks_finds_the_same_references(shipped: Instrument) -> None:
+    numbered = number_instrument(_sample_instrument())
+    for instrument in (shipped, numbered):
+        found = xref.find_references(instrument)
+        assert found == _references_reference(instrument)
+        assert xref.check(instrument, found) == xref.check(instrument, _references_reference(instrument))
+    assert xref.find_references(shipped)
+
+
+def test_a_single_run_of_text_is_its_own_plain_text(shipped: Instrument) -> None:
+    assert brackets.scan(shipped)[0]  # the shipped text has open brackets
+    from drafttools.model import plain_text
+
+    for node, inlines, _ in xref.blocks(shipped):
+        if len(inlines) == 1 and isinstance(inlines[0], Text):
+            assert plain_text(inlines, shipped, node) == inlines[0].text
