@@ -144,6 +144,46 @@ def test_the_folder_listing_finds_what_stat_and_glob_find(tmp_path: Path) -> Non
         assert {d.code for d in problems} == {"manifest.field", "manifest.duplicate-file", "manifest.missing-file", "manifest.unlisted"}
 
 
+def test_the_shown_paths_prepared_by_the_manifest_are_displays_answer(tmp_path: Path) -> None:
+    """read_manifest prepares each listed file's shown path from one listing; read_source shows what display
+    (pathlib) would, from any working folder, through a linked folder, for a linked file, after a chdir."""
+    real = tmp_path / "real" / "code"
+    real.mkdir(parents=True)
+    (tmp_path / "shared.md").write_text(article(aid="art-two", pid="second"))
+    (real / "a.md").write_text(article())
+    (real / "b.md").symlink_to(tmp_path / "shared.md")
+    (real / "manifest.toml").write_text(MANIFEST.format(articles='"a.md", "b.md"'))
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    roots = [Path("code"), Path("link/code"), tmp_path / "link" / "code", Path("."), Path("../code")]
+    for here, root in [(tmp_path / "real", roots[0]), (tmp_path, roots[1]), (Path("/"), roots[2]), (real, roots[3]),
+                       (real, roots[4]), (tmp_path / "link" / "code", roots[3])]:
+        with contextlib.chdir(here):
+            problems: list[Diagnostic] = []
+            assert sources.read_manifest(root, problems) is not None and not problems
+            for name in ("a.md", "b.md"):
+                source = sources.read_source(root / name, problems)
+                assert source is not None and source.path == _display_reference(root / name), (here, root, name)
+    with contextlib.chdir(tmp_path):
+        sources.read_manifest(real, problems)
+        with contextlib.chdir(tmp_path / "real"):  # the working folder changed since: not the prepared path
+            shown = sources.read_source(real / "a.md", problems)
+            assert shown is not None and shown.path == _display_reference(real / "a.md") == "code/a.md"
+    assert not problems
+
+
+def test_reading_a_file_is_read_bytes(tmp_path: Path) -> None:
+    for size in (0, 1, 4095, 65536, 65537, 3 * 65536 + 5):
+        path = tmp_path / f"f{size}"
+        path.write_bytes(os.urandom(size))
+        assert sources._read_bytes(path) == path.read_bytes()
+    for bad in (tmp_path, tmp_path / "missing"):
+        with pytest.raises(OSError) as ours:
+            sources._read_bytes(bad)
+        with pytest.raises(OSError) as theirs:
+            bad.read_bytes()
+        assert (type(ours.value), str(ours.value)) == (type(theirs.value), str(theirs.value))
+
+
 # ---------------------------------------------------------------------------------------------------- IDs
 
 
@@ -233,3 +273,31 @@ def test_a_single_run_of_text_is_its_own_plain_text(shipped: Instrument) -> None
     for node, inlines, _ in xref.blocks(shipped):
         if len(inlines) == 1 and isinstance(inlines[0], Text):
             assert plain_text(inlines, shipped, node) == inlines[0].text
+
+
+# ------------------------------------------------------------------------------------------ node constructors
+
+
+@pytest.mark.parametrize("cls", [Loc, Text, Ref, Item, Paragraph, Article])
+def test_quick_init_is_the_dataclass_init(cls: type) -> None:
+    """model._quick_init's __init__ takes the parameters dataclasses' would (names, defaults, kinds) and stores
+    what it would; the node stays frozen."""
+    import dataclasses
+    import inspect
+
+    fields = dataclasses.fields(cls)
+    plain = dataclasses.make_dataclass(cls.__name__, [(f.name, f.type, dataclasses.field(default=f.default)) for f in fields],
+                                       frozen=True, slots=True)
+    assert [(p.name, p.default, p.kind) for p in inspect.signature(cls).parameters.values()] == \
+        [(p.name, p.default, p.kind) for p in inspect.signature(plain).parameters.values()]
+    values = [object() for _ in fields]
+    required = sum(f.default is dataclasses.MISSING for f in fields)
+    for count in range(required, len(fields) + 1):
+        made, expected = cls(*values[:count]), plain(*values[:count])
+        assert [getattr(made, f.name) for f in fields] == [getattr(expected, f.name) for f in fields]
+        keywords = {f.name: v for f, v in zip(fields, values[:count])}
+        assert [getattr(cls(**keywords), f.name) for f in fields] == [getattr(expected, f.name) for f in fields]
+    with pytest.raises(TypeError):
+        cls(*values, None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(cls(*values), fields[0].name, None)
