@@ -5,11 +5,9 @@ path that cannot be written) with their diagnostics and exit codes (0 fine, 1 fi
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import shutil
-from pathlib import Path
 
 import docx
 import pytest
