@@ -4,6 +4,7 @@ Each test builds the three shipped papers in a private project with the caches o
 HTML or DOCX depends on (its text, the ID a reference names, the numbering of a target in another file, the
 article order, the HTML template, the reference .docx and its style IDs), builds again from the cache, and
 compares with a build that uses no cache at all: HTML byte for byte, DOCX member by member after unzipping.
+The last tests hold the papers' own parses (``papers.load_paper`` through ``parsecache``) to the same rule.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import contextlib
 import io
 import pickle
 import shutil
+import subprocess
+import sys
 import threading
 import zipfile
 from pathlib import Path
@@ -20,6 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from drafttools import build as use_case
+from drafttools import papers
 from drafttools.cli import main
 from drafttools.render import cache as render_cache
 from tests.conftest import ROOT
@@ -224,3 +228,65 @@ def test_a_forked_render_no_longer_wanted_unwinds_and_leaves_no_temporary_file(t
     assert not scratch.exists()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # reaped: no zombie left
+
+
+def _parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the path of every paper parsed (not served from the parse cache) from now on."""
+    parsed: list[str] = []
+    parse = papers.parse_paper
+
+    def recording(source, problems):  # type: ignore[no-untyped-def]
+        parsed.append(Path(source.path).name)
+        return parse(source, problems)
+
+    monkeypatch.setattr(papers, "parse_paper", recording)
+    return parsed
+
+
+def test_an_unchanged_paper_is_not_parsed_again_and_an_edited_one_is(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = build(project, tmp_path / "first")
+    parsed = _parses(monkeypatch)
+    assert build(project, tmp_path / "again") == first
+    assert parsed == []  # all three papers came from the parse cache
+    edit(project / "papers" / "eb124-13.md", "concern has long been expressed", "concern has often been voiced")
+    cached = assert_fresh(project, tmp_path)  # equal to a build with every cache off
+    assert parsed == ["eb124-13.md", "code.md", "eb124-13.md", "sea-rc62-working-paper.md"]  # the edit, then the uncached build
+    assert b"concern has often been voiced" in cached["eb124-13.html"][""]
+    edit(project / "papers" / "eb124-13.md", "date: 2008-12-04", "date: 2008-12-05")  # the front matter too
+    assert b"5 December 2008" in assert_fresh(project, tmp_path)["eb124-13.html"][""]
+
+
+def test_a_cached_paper_reports_its_problems_again(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parse's diagnostics are cached with it; those of reading the file (a BOM) are found afresh."""
+    path = project / "papers" / "eb124-13.md"
+    text = path.read_text(encoding="utf-8") + "\nA last word.[^undefined]\n"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+
+    def diagnostics() -> list[str]:
+        with contextlib.chdir(project):
+            result = use_case.build(None, ("html",), tmp_path / "out", project=use_case.Project.here(project))
+        assert result.exit_code() == 1
+        return [d.format() for d in result.diagnostics]
+
+    cold = diagnostics()
+    assert any("source.bom" in d for d in cold) and any("[^undefined]" in d for d in cold)
+    parsed = _parses(monkeypatch)
+    assert diagnostics() == cold
+    assert parsed == []
+
+
+def test_a_build_with_every_paper_cached_does_not_load_docutils(project: Path) -> None:
+    """An unchanged paper and an unchanged code text are served from the cache: the process that builds them
+    never imports docutils or myst-parser (about 0.13 s of a small build)."""
+    program = ("import sys\n"
+               "from drafttools.cli import main\n"
+               "try:\n"
+               "    main(['build', '-o', 'out'])\n"
+               "except SystemExit as done:\n"
+               "    assert not done.code, done.code\n"
+               "print(sorted({m.split('.')[0] for m in sys.modules} & {'docutils', 'myst_parser', 'markdown_it'}))\n")
+    runs = [subprocess.run([sys.executable, "-c", program], cwd=project, capture_output=True, text=True, timeout=300)
+            for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
+    assert runs[0].stdout.split("\n")[-2] == "['docutils', 'markdown_it', 'myst_parser']"  # the first build parses
+    assert runs[1].stdout.split("\n")[-2] == "[]"

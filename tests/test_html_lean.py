@@ -18,7 +18,7 @@ def _jobs(root: Path) -> list:
     project = use_case.Project.here(root)
     problems: list = []
     versions = use_case._Versions(project, problems)
-    jobs = [use_case._prepare(path, project, versions, problems) for path in use_case.default_papers(project)]
+    jobs = [use_case._prepare(path, project, versions, problems, None) for path in use_case.default_papers(project)]
     assert problems == [] and len(jobs) == 3 and all(jobs)
     return jobs
 

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from drafttools.model import Loc, Text
-from drafttools.papers import Box, Heading, Para, Paper, load_paper
+from drafttools.paper_model import Box, Heading, Para, Paper
+from drafttools.papers import load_paper
 from drafttools.parse import load
 from drafttools.render import paper_text
 from tests.conftest import CODE_TEXT, ROOT, SEED

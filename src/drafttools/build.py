@@ -31,7 +31,7 @@ from drafttools import api, papers, templates
 from drafttools.config import settings
 from drafttools.diagnostics import Diagnostic, DraftError, Severity, UsageError, diag, exit_code, is_finding, sort_key
 from drafttools.model import Instrument, ref_label
-from drafttools.papers import Paper
+from drafttools.paper_model import Paper
 from drafttools.parse import Loaded
 from drafttools.render import cache as render_cache
 from drafttools.sources import display
@@ -158,8 +158,9 @@ def _formats(requested: Sequence[str]) -> tuple[str, ...]:
     return chosen
 
 
-def _prepare(path: Path, project: Project, versions: _Versions, problems: list[Diagnostic]) -> _Job | None:
-    loaded = papers.load_paper(path)
+def _prepare(path: Path, project: Project, versions: _Versions, problems: list[Diagnostic],
+             cache_dir: Path | None) -> _Job | None:
+    loaded = papers.load_paper(path, cache_dir)
     problems.extend(loaded.diagnostics)
     paper = loaded.paper
     if paper is None:
@@ -241,7 +242,7 @@ def build(paths: Sequence[Path] | None, formats: Sequence[str] = FORMATS, outdir
     outdir = outdir if outdir is not None else settings(project.root).build
     versions = _Versions(project, problems, cache)
     cache_dir = settings(project.root).build / ".cache" if cache else None
-    jobs = [job for path in targets if (job := _prepare(path, project, versions, problems)) is not None]
+    jobs = [job for path in targets if (job := _prepare(path, project, versions, problems, cache_dir)) is not None]
     gc.freeze()  # the models loaded stay to the end: later collections need not walk them again
     background = _Background.start(jobs, chosen, cache_dir) if _worth_forking(jobs, chosen, versions, problems, strict) else None
     try:

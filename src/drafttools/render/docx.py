@@ -25,7 +25,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from drafttools.diagnostics import diag
 from drafttools.model import Article, Instrument, Item, Node, Paragraph, Ref, Text, ref_label
-from drafttools.papers import Block, Box, Heading, NoteRef, Para, Paper, Styled
+from drafttools.paper_model import Block, Box, Heading, NoteRef, Para, Paper, Styled
 from drafttools.render import _oxml
 from drafttools.render.cache import FragmentCache
 from drafttools.sources import display

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from drafttools.diagnostics import diag
 from drafttools.model import Article, Instrument, Item, Node, Paragraph, Ref, Text, ref_label
-from drafttools.papers import Box, Heading, NoteRef, Para, Paper, Styled
+from drafttools.paper_model import Box, Heading, NoteRef, Para, Paper, Styled
 from drafttools.render.cache import FragmentCache
 from drafttools.sources import display
 from drafttools.templates import DocType, TemplateError

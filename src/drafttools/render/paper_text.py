@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from drafttools.model import Instrument, Ref, Text, ref_label
-from drafttools.papers import Box, Footnote, Heading, NoteRef, Para, Paper, PaperInline, Styled
+from drafttools.paper_model import Box, Footnote, Heading, NoteRef, Para, Paper, PaperInline, Styled
 from drafttools.render import plain
 
 

@@ -1,0 +1,177 @@
+"""A paper's body through docutils: the ``{summary}`` directive, and the walk that turns myst-parser's doctree
+(``doctree.doctree``, the code text's own pipeline) into the blocks of ``paper_model``: section headings,
+paragraphs numbered 1, 2, ... across the paper with their MyST-target IDs, the summary box, footnotes numbered in
+order of first reference.  ``papers`` imports this module only when a paper must be parsed (not when its parse
+comes from the cache), so a build that parses nothing does not load docutils or myst-parser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from docutils import nodes
+from docutils.parsers.rst import Directive, directives
+
+from drafttools import doctree, ids, sources
+from drafttools.diagnostics import Diagnostic, diag
+from drafttools.model import Loc, Ref, Text
+from drafttools.paper_model import Block, Box, Footnote, Heading, NoteRef, Para, PaperInline, Styled
+
+
+class summary(nodes.container):
+    """The ``{summary}`` box."""
+
+
+class SummaryDirective(Directive):
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        node = summary()
+        node.line = self.lineno
+        self.state.nested_parse(self.content, self.content_offset, node)
+        return [node]
+
+
+def register() -> None:
+    doctree.register()
+    directives.register_directive("summary", SummaryDirective)
+
+
+@dataclass
+class _Builder:
+    path: str
+    problems: list[Diagnostic]
+    count: int = 0
+    notes: dict[str, int] = field(default_factory=dict)  # footnote label -> printed number
+    note_lines: dict[str, int] = field(default_factory=dict)  # footnote label -> line of its first reference
+    defined: dict[str, nodes.footnote] = field(default_factory=dict)
+    target: nodes.target | None = None  # a MyST target '(id)=' waiting for its paragraph
+    anchors: dict[str, int] = field(default_factory=dict)  # paragraph IDs given, with their lines
+
+    def error(self, line: int | None, message: str, fix: str | None = None, code: str = "paper.structure") -> None:
+        self.problems.append(diag(code, self.path, line or 1, message, fix))
+
+    def orphan(self) -> None:
+        """A MyST target that no paragraph follows labels nothing."""
+        if self.target is not None:
+            name = (self.target.get("names") or [""])[0]
+            self.error(self.target.line, f"MyST target '({name})=' labels no paragraph", "put it on the line just before a paragraph", "id.orphan")
+            self.target = None
+
+    def blocks(self, container: nodes.Element, level: int = 0) -> list[Block]:
+        found: list[Block] = []
+        for child in container.children:
+            if not isinstance(child, (nodes.paragraph, nodes.target)):
+                self.orphan()
+            if isinstance(child, nodes.section):
+                title = child.next_node(nodes.title)
+                found.append(Heading(title.astext() if title else "", Loc(self.path, child.line or 1), level + 1))
+                found += self.blocks(child, level + 1)
+            elif isinstance(child, nodes.paragraph):
+                self.count += 1
+                anchor = self.take_target(child) or f"para-{self.count}"
+                found.append(Para(self.inlines(child), Loc(self.path, child.line or 1), str(self.count), anchor))
+            elif isinstance(child, nodes.target):
+                self.target = child
+            elif isinstance(child, summary):
+                found.append(self.box(child))
+            elif isinstance(child, nodes.footnote):
+                self.defined.setdefault(child["names"][0] if child["names"] else "", child)
+            elif not isinstance(child, (nodes.title, nodes.field_list, nodes.docinfo, nodes.system_message,
+                                        nodes.comment)):
+                self.stray(child)
+        return found
+
+    def stray(self, node: nodes.Node) -> None:
+        line = node.line if isinstance(node, nodes.Element) else None
+        what = type(node).__name__.replace("_", " ")
+        text = node.astext().strip().replace("\n", " ")[:60]
+        self.error(line, f"a paper cannot hold a {what}: {text!r}", "write it as paragraphs under a '# heading'")
+
+    def take_target(self, paragraph: nodes.paragraph) -> str | None:
+        """The ID of a MyST target ``(id)=`` standing just before ``paragraph``, checked against the others."""
+        target, self.target = self.target, None
+        if target is None or target is not paragraph.previous_sibling():
+            return None
+        name = str((target.get("names") or target.get("ids") or [""])[0])
+        if (why := ids.problem(name)) is not None:
+            self.error(target.line or paragraph.line, f"paragraph ID '{name}' is malformed: {why}", code="id.malformed")
+        elif name in self.anchors:
+            self.error(target.line or paragraph.line, f"duplicate paragraph ID '{name}'; first defined at {self.path}:{self.anchors[name]}", code="id.duplicate")
+        self.anchors.setdefault(name, target.line or paragraph.line or 1)
+        return name
+
+    def box(self, node: summary) -> Box:
+        paragraphs: list[Para] = []
+        for child in node.children:
+            if isinstance(child, nodes.paragraph):
+                anchor = self.take_target(child) or f"summary-{len(paragraphs) + 1}"
+                paragraphs.append(Para(self.inlines(child), Loc(self.path, child.line or node.line or 1), "", anchor))
+            elif isinstance(child, nodes.target):
+                self.target = child
+            else:
+                self.stray(child)
+        self.orphan()
+        return Box(tuple(paragraphs), Loc(self.path, node.line or 1))
+
+    def inlines(self, paragraph: nodes.paragraph) -> tuple[PaperInline, ...]:
+        pieces: list[PaperInline] = []
+        line = paragraph.line or 1
+        for child in paragraph.children:
+            if isinstance(child, doctree.xref):
+                pieces.append(Ref(child["target"], Loc(self.path, line), child["written"]))
+            elif isinstance(child, nodes.footnote_reference):
+                label = child.get("refname") or child.astext()
+                number = self.notes.setdefault(label, len(self.notes) + 1)
+                self.note_lines.setdefault(label, line)
+                pieces.append(NoteRef(number, label))
+            elif isinstance(child, (nodes.emphasis, nodes.strong)):
+                pieces.append(Styled(child.astext(), isinstance(child, nodes.strong)))
+            elif isinstance(child, (nodes.Text, nodes.literal, nodes.inline)):
+                pieces.append(Text(child.astext()))
+            elif not isinstance(child, nodes.system_message):
+                self.stray(child)
+            line += child.astext().count("\n")
+        return tuple(_merge(pieces))
+
+    def footnotes(self, document: nodes.document) -> tuple[Footnote, ...]:
+        for node in document.findall(nodes.footnote):
+            self.defined.setdefault(node["names"][0] if node["names"] else "", node)
+        notes: list[Footnote] = []
+        for label, node in self.defined.items():
+            if label not in self.notes:
+                self.error(node.line, f"footnote [^{label}] is defined but never referenced", "reference it with [^label] or delete it", "paper.footnote")
+                continue
+            body = [c for c in node.children if isinstance(c, nodes.paragraph)]
+            inlines = tuple(i for p in body for i in self.inlines(p))
+            notes.append(Footnote(self.notes[label], label, inlines, Loc(self.path, node.line or 1)))
+        for label, number in self.notes.items():
+            if label not in self.defined:
+                self.error(self.note_lines.get(label, 1), f"footnote [^{label}] is referenced but never defined", f"add '[^{label}]: ...' at the end of the paper", "paper.footnote")
+        return tuple(sorted(notes, key=lambda n: n.number))
+
+
+def _merge(pieces: list[PaperInline]) -> list[PaperInline]:
+    """Adjacent texts joined, and the source's line breaks read as the spaces they are."""
+    merged: list[PaperInline] = []
+    for piece in pieces:
+        if isinstance(piece, Text):
+            piece = Text(piece.text.replace("\n", " "))
+        elif isinstance(piece, Styled):
+            piece = Styled(piece.text.replace("\n", " "), piece.strong)
+        if isinstance(piece, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].text + piece.text)
+        else:
+            merged.append(piece)
+    return merged
+
+
+
+def parse_body(source: sources.SourceFile, problems: list[Diagnostic]) -> tuple[tuple[Block, ...], tuple[Footnote, ...]]:
+    """The blocks and footnotes of a paper's body (its front matter already blanked out of ``source``)."""
+    register()
+    document = doctree.doctree(source, problems)
+    builder = _Builder(source.path, problems)
+    blocks = builder.blocks(document)
+    builder.orphan()
+    return tuple(blocks), builder.footnotes(document)
