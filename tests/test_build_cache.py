@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import io
 import pickle
-import shutil
 import subprocess
 import sys
 import threading
@@ -26,17 +25,11 @@ from drafttools import build as use_case
 from drafttools import papers
 from drafttools.cli import main
 from drafttools.render import cache as render_cache
-from tests.conftest import ROOT
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    root.mkdir()
-    for folder in ("code_text", "versions", "annex_templates", "papers"):
-        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("*.png"))
-    (root / "pyproject.toml").write_text('[tool.drafttools]\nsource = "code_text"\nversions = "versions"\nbuild = "build"\n', encoding="utf-8")
-    return root
+def project(shipped_project: Path) -> Path:
+    return shipped_project
 
 
 def build(root: Path, out: Path, cache: bool = True) -> dict[str, dict[str, bytes]]:

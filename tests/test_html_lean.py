@@ -4,14 +4,12 @@ exactly once, as it is, is rendered whole instead."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from drafttools import build as use_case
 from drafttools.render import html
-from tests.conftest import ROOT
 
 
 def _jobs(root: Path) -> list:
@@ -24,13 +22,8 @@ def _jobs(root: Path) -> list:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    root.mkdir()
-    for folder in ("code_text", "versions", "annex_templates", "papers"):
-        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("*.png"))
-    (root / "pyproject.toml").write_text('[tool.drafttools]\nsource = "code_text"\nversions = "versions"\nbuild = "build"\n', encoding="utf-8")
-    return root
+def project(shipped_project: Path) -> Path:
+    return shipped_project
 
 
 def test_every_shipped_paper_with_and_without_the_render_cache(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
