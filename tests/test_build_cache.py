@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import pickle
+import re
 import subprocess
 import sys
 import threading
@@ -22,7 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 from drafttools import build as use_case
-from drafttools import papers
+from drafttools import paper_model, papers, parsecache, sources
 from drafttools.cli import main
 from drafttools.render import cache as render_cache
 
@@ -266,6 +268,16 @@ def test_a_cached_paper_reports_its_problems_again(project: Path, tmp_path: Path
     parsed = _parses(monkeypatch)
     assert diagnostics() == cold
     assert parsed == []
+    # the entry holds the parse's problems only; the BOM is reported first, by the read, on every load
+    cache_dir = project / "build" / ".cache"
+    with contextlib.chdir(project):
+        loaded = papers.load_paper(Path("papers/eb124-13.md"), cache_dir)
+        source = sources.read_source(Path("papers/eb124-13.md"), [])
+    assert source is not None and parsed == []
+    entry = parsecache.load(cache_dir, parsecache.key("paper", source))
+    assert isinstance(entry, paper_model.LoadedPaper) and entry.diagnostics
+    assert [d.code for d in entry.diagnostics] == [d.code for d in loaded.diagnostics[1:]]
+    assert loaded.diagnostics[0].code == "source.bom" and "source.bom" not in [d.code for d in entry.diagnostics]
 
 
 def test_a_build_with_every_paper_cached_does_not_load_docutils(project: Path) -> None:
@@ -278,8 +290,33 @@ def test_a_build_with_every_paper_cached_does_not_load_docutils(project: Path) -
                "except SystemExit as done:\n"
                "    assert not done.code, done.code\n"
                "print(sorted({m.split('.')[0] for m in sys.modules} & {'docutils', 'myst_parser', 'markdown_it'}))\n")
-    runs = [subprocess.run([sys.executable, "-c", program], cwd=project, capture_output=True, text=True, timeout=300)
-            for _ in range(2)]
+    env = {k: v for k, v in os.environ.items() if k != "DRAFTTOOLS_NO_CACHE"}
+    runs = [subprocess.run([sys.executable, "-c", program], cwd=project, capture_output=True, text=True, timeout=300,
+                           env=env) for _ in range(2)]
     assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
     assert runs[0].stdout.split("\n")[-2] == "['docutils', 'markdown_it', 'myst_parser']"  # the first build parses
     assert runs[1].stdout.split("\n")[-2] == "[]"
+
+
+def test_a_summary_box_in_the_code_text_reads_the_same_whatever_was_parsed_first(project: Path) -> None:
+    """docutils keeps one directive registry per process: ``{summary}`` (a paper's box) is in it whether or not a
+    paper was parsed first, so a code text holding one gets the same diagnostic from ``check`` (no paper parsed)
+    as from ``build`` (papers parsed first, or served from the cache), and a cached parse is the same either way."""
+    article = project / "code_text" / "article-02.md"
+    edit(article, ":::\n\n:::{paragraph} global-scope-directed-toward", ":::\n\n:::{summary}\nA box.\n:::\n\n:::{paragraph} global-scope-directed-toward")
+    env = {k: v for k, v in os.environ.items() if k != "DRAFTTOOLS_NO_CACHE"}
+
+    def codes(*args: str) -> list[str]:
+        done = subprocess.run([sys.executable, "-c", "from drafttools.cli import main; main()", *args], cwd=project,
+                              capture_output=True, text=True, timeout=300, env=env)
+        assert done.returncode == 1, done.stderr
+        return sorted(set(re.findall(r"article-02\.md:\d+: error: .*\[([a-z.-]+)\]$", done.stderr, re.M)))
+
+    assert codes("check", "--no-cache", "code_text") == ["structure.stray"]
+    assert codes("build", "--no-cache", "-o", "out") == ["structure.stray"]
+    build_dir = project / "build"
+    assert not build_dir.exists()
+    assert codes("build", "-o", "out") == ["structure.stray"]  # papers parsed, then the code text: cached
+    edit(article, "A box.", "A box, edited.")
+    assert codes("build", "-o", "out") == ["structure.stray"]  # papers from the cache, the article parsed
+    assert codes("check", "code_text") == ["structure.stray"]

@@ -85,10 +85,27 @@ def xref_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any, opt
     return [node], []
 
 
+class summary(nodes.container):
+    """A paper's ``{summary}`` box (``paper_body`` reads it; in a code text it is a stray block)."""
+
+
+class SummaryDirective(Directive):
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        node = summary()
+        node.line = self.lineno
+        self.state.nested_parse(self.content, self.content_offset, node)
+        return [node]
+
+
 def register() -> None:
-    """Register the code text's directives and role with docutils (idempotent)."""
+    """Register every directive and role drafttools' MyST knows with docutils (idempotent): the code text's, and
+    a paper's ``{summary}``.  docutils keeps one registry per process, so all are registered together: a file
+    then parses the same (and its cached parse is the same) whatever was parsed before it in the process."""
     for kind in ("article", "paragraph", "item"):
         directives.register_directive(kind, ElementDirective)
+    directives.register_directive("summary", SummaryDirective)
     roles.register_local_role("xref", xref_role)
 
 

@@ -1,8 +1,8 @@
-"""A paper's body through docutils: the ``{summary}`` directive, and the walk that turns myst-parser's doctree
-(``doctree.doctree``, the code text's own pipeline) into the blocks of ``paper_model``: section headings,
-paragraphs numbered 1, 2, ... across the paper with their MyST-target IDs, the summary box, footnotes numbered in
-order of first reference.  ``papers`` imports this module only when a paper must be parsed (not when its parse
-comes from the cache), so a build that parses nothing does not load docutils or myst-parser.
+"""A paper's body through docutils: the walk that turns myst-parser's doctree (``doctree.doctree``, the code
+text's own pipeline, whose registry also holds the ``{summary}`` directive) into the blocks of ``paper_model``:
+section headings, paragraphs numbered 1, 2, ... across the paper with their MyST-target IDs, the summary box,
+footnotes numbered in order of first reference.  ``papers`` imports this module only when a paper must be parsed
+(not when its parse comes from the cache), so a build that parses nothing does not load docutils or myst-parser.
 """
 
 from __future__ import annotations
@@ -10,31 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from docutils import nodes
-from docutils.parsers.rst import Directive, directives
 
 from drafttools import doctree, ids, sources
 from drafttools.diagnostics import Diagnostic, diag
 from drafttools.model import Loc, Ref, Text
 from drafttools.paper_model import Block, Box, Footnote, Heading, NoteRef, Para, PaperInline, Styled
-
-
-class summary(nodes.container):
-    """The ``{summary}`` box."""
-
-
-class SummaryDirective(Directive):
-    has_content = True
-
-    def run(self) -> list[nodes.Node]:
-        node = summary()
-        node.line = self.lineno
-        self.state.nested_parse(self.content, self.content_offset, node)
-        return [node]
-
-
-def register() -> None:
-    doctree.register()
-    directives.register_directive("summary", SummaryDirective)
 
 
 @dataclass
@@ -73,7 +53,7 @@ class _Builder:
                 found.append(Para(self.inlines(child), Loc(self.path, child.line or 1), str(self.count), anchor))
             elif isinstance(child, nodes.target):
                 self.target = child
-            elif isinstance(child, summary):
+            elif isinstance(child, doctree.summary):
                 found.append(self.box(child))
             elif isinstance(child, nodes.footnote):
                 self.defined.setdefault(child["names"][0] if child["names"] else "", child)
@@ -101,7 +81,7 @@ class _Builder:
         self.anchors.setdefault(name, target.line or paragraph.line or 1)
         return name
 
-    def box(self, node: summary) -> Box:
+    def box(self, node: doctree.summary) -> Box:
         paragraphs: list[Para] = []
         for child in node.children:
             if isinstance(child, nodes.paragraph):
@@ -169,7 +149,7 @@ def _merge(pieces: list[PaperInline]) -> list[PaperInline]:
 
 def parse_body(source: sources.SourceFile, problems: list[Diagnostic]) -> tuple[tuple[Block, ...], tuple[Footnote, ...]]:
     """The blocks and footnotes of a paper's body (its front matter already blanked out of ``source``)."""
-    register()
+    doctree.register()
     document = doctree.doctree(source, problems)
     builder = _Builder(source.path, problems)
     blocks = builder.blocks(document)

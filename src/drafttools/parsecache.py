@@ -1,12 +1,13 @@
 """A cache of each file's parse, so that an unchanged article is never parsed twice.
 
 A file's parse (its model nodes before numbering, and its diagnostics) depends only on its text, the path it is
-shown under, and the code that parses it.  The key hashes exactly those: the text, the shown path, drafttools'
-own modules (size and modification time of each), and the versions of docutils, myst-parser and markdown-it.
-So an entry can never be served for a text, a path or a parser it was not made from.  Entries are pickles in
-the project's build folder (git-ignored), each replaced whole but without an fsync (one lost in a crash is only a
-miss); an unreadable entry is a miss.  Set DRAFTTOOLS_NO_CACHE=1 to parse everything afresh.  Standard library
-only.
+shown under, and the code that parses it (docutils' directive registry included: ``doctree.register`` fills it
+the same way in every process).  The key hashes exactly those: the text, the shown path, drafttools' own modules
+(size and modification time of each), and the versions of docutils, myst-parser, markdown-it and PyYAML (a
+paper's front matter).  So an entry can never be served for a text, a path or a parser it was not made from.
+Entries are pickles in the project's build folder (git-ignored), each replaced whole but without an fsync (one
+lost in a crash is only a miss); an unreadable entry is a miss.  Set DRAFTTOOLS_NO_CACHE=1 to parse everything
+afresh.  Standard library only.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ _PACKAGE = Path(__file__).resolve().parent
 def code_fingerprint() -> bytes:
     """drafttools' own modules (size and mtime of each) and the parser libraries' versions."""
     digest = hashlib.sha256(f"drafttools {__version__}\n".encode())
-    for dist in ("docutils", "myst-parser", "markdown-it-py", "mdit-py-plugins"):
+    for dist in ("docutils", "myst-parser", "markdown-it-py", "mdit-py-plugins", "PyYAML"):  # PyYAML: papers
         try:
             digest.update(f"{dist} {metadata.version(dist)}\n".encode())
         except metadata.PackageNotFoundError:
