@@ -225,6 +225,10 @@ def test_a_forked_render_no_longer_wanted_unwinds_and_leaves_no_temporary_file(t
         os.waitpid(pid, os.WNOHANG)  # reaped: no zombie left
 
 
+# The environment of a subprocess that must use the caches, whatever the test run's own environment says.
+_CACHING = {k: v for k, v in os.environ.items() if k != "DRAFTTOOLS_NO_CACHE"}
+
+
 def _parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the path of every paper parsed (not served from the parse cache) from now on."""
     parsed: list[str] = []
@@ -290,9 +294,8 @@ def test_a_build_with_every_paper_cached_does_not_load_docutils(project: Path) -
                "except SystemExit as done:\n"
                "    assert not done.code, done.code\n"
                "print(sorted({m.split('.')[0] for m in sys.modules} & {'docutils', 'myst_parser', 'markdown_it'}))\n")
-    env = {k: v for k, v in os.environ.items() if k != "DRAFTTOOLS_NO_CACHE"}
     runs = [subprocess.run([sys.executable, "-c", program], cwd=project, capture_output=True, text=True, timeout=300,
-                           env=env) for _ in range(2)]
+                           env=_CACHING) for _ in range(2)]
     assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
     assert runs[0].stdout.split("\n")[-2] == "['docutils', 'markdown_it', 'myst_parser']"  # the first build parses
     assert runs[1].stdout.split("\n")[-2] == "[]"
@@ -304,18 +307,16 @@ def test_a_summary_box_in_the_code_text_reads_the_same_whatever_was_parsed_first
     as from ``build`` (papers parsed first, or served from the cache), and a cached parse is the same either way."""
     article = project / "code_text" / "article-02.md"
     edit(article, ":::\n\n:::{paragraph} global-scope-directed-toward", ":::\n\n:::{summary}\nA box.\n:::\n\n:::{paragraph} global-scope-directed-toward")
-    env = {k: v for k, v in os.environ.items() if k != "DRAFTTOOLS_NO_CACHE"}
 
     def codes(*args: str) -> list[str]:
         done = subprocess.run([sys.executable, "-c", "from drafttools.cli import main; main()", *args], cwd=project,
-                              capture_output=True, text=True, timeout=300, env=env)
+                              capture_output=True, text=True, timeout=300, env=_CACHING)
         assert done.returncode == 1, done.stderr
         return sorted(set(re.findall(r"article-02\.md:\d+: error: .*\[([a-z.-]+)\]$", done.stderr, re.M)))
 
     assert codes("check", "--no-cache", "code_text") == ["structure.stray"]
     assert codes("build", "--no-cache", "-o", "out") == ["structure.stray"]
-    build_dir = project / "build"
-    assert not build_dir.exists()
+    assert not (project / "build").exists()
     assert codes("build", "-o", "out") == ["structure.stray"]  # papers parsed, then the code text: cached
     edit(article, "A box.", "A box, edited.")
     assert codes("build", "-o", "out") == ["structure.stray"]  # papers from the cache, the article parsed

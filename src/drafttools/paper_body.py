@@ -146,11 +146,9 @@ def _merge(pieces: list[PaperInline]) -> list[PaperInline]:
     return merged
 
 
-
 def parse_body(source: sources.SourceFile, problems: list[Diagnostic]) -> tuple[tuple[Block, ...], tuple[Footnote, ...]]:
     """The blocks and footnotes of a paper's body (its front matter already blanked out of ``source``)."""
-    doctree.register()
-    document = doctree.doctree(source, problems)
+    document = doctree.doctree(source, problems)  # registers drafttools' directives itself
     builder = _Builder(source.path, problems)
     blocks = builder.blocks(document)
     builder.orphan()

@@ -171,11 +171,11 @@ def load_paper(path: Path, cache_dir: Path | None = None) -> LoadedPaper:
     source = sources.read_source(path, problems)
     if source is None:
         return LoadedPaper(None, tuple(problems))
-    entry_key = parsecache.key("paper", source) if cache_dir is not None and parsecache.enabled() else ""
-    parsed = parsecache.load(cache_dir, entry_key) if cache_dir is not None and entry_key else None
+    entry_key = parsecache.key("paper", source) if cache_dir is not None else ""
+    parsed = parsecache.load(cache_dir, entry_key) if cache_dir is not None else None  # None when switched off
     if not isinstance(parsed, LoadedPaper):
         found: list[Diagnostic] = []
         parsed = LoadedPaper(parse_paper(source, found), tuple(found))
-        if cache_dir is not None and entry_key:
-            parsecache.store(cache_dir, entry_key, parsed)
+        if cache_dir is not None:
+            parsecache.store(cache_dir, entry_key, parsed)  # a no-op when switched off
     return LoadedPaper(parsed.paper, tuple(problems) + parsed.diagnostics)
