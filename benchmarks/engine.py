@@ -46,9 +46,9 @@ def main() -> None:
     old_blocks, new_blocks = difflib_diff.blocks(args.old), difflib_diff.blocks(args.new)
     result["difflib"] = median_time(lambda: difflib_diff.engine(old_blocks, new_blocks), args.repeat)
     try:
-        from drafttools.diff import diff, word_diff
-        from drafttools.model import Item, Paragraph, Text, plain_text
-        from drafttools.parse import load
+        from drafttools.diff.engine import diff, word_diff
+        from drafttools.model.tree import Item, Paragraph, Text, plain_text
+        from drafttools.source.parse import load
     except ImportError:
         print(json.dumps(result))
         return

@@ -24,7 +24,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.shared import Cm, Pt, RGBColor
 
-from drafttools import templates
+from drafttools.papers import templates
 from drafttools.render import _oxml
 from drafttools.render.docx import CHARACTER_STYLES, PARAGRAPH_STYLES
 

@@ -41,7 +41,7 @@ def shipped_project(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def shipped():
-    from drafttools.parse import load
+    from drafttools.source.parse import load
 
     loaded = load(CODE_TEXT)
     assert loaded.instrument is not None

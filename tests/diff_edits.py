@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from hypothesis import strategies as st
 
-from drafttools.model import Article, Instrument, Item, Paragraph, Text, number_instrument, plain_text
+from drafttools.model.tree import Article, Instrument, Item, Paragraph, Text, number_instrument, plain_text
 
 OPERATIONS = ("insert", "delete", "move", "split", "merge", "remove_article", "word", "word", "retitle", "item_delete", "unnumber")
 WORDS = ("health", "Member", "States", "shall", "cooperate", "data", "Secretariat", "workforce", "recruitment",

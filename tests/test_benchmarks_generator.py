@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from drafttools.model import Instrument, Paragraph, Ref, Text
-from drafttools.parse import load
+from drafttools.model.tree import Instrument, Paragraph, Ref, Text
+from drafttools.source.parse import load
 from drafttools.render import plain
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +55,7 @@ def _source_words(paragraph: Paragraph) -> tuple:
 @pytest.mark.parametrize("version", ["v1", "v2"])
 def test_code_text_passes_check(generated: tuple[Path, dict], version: str) -> None:
     out, _ = generated
-    run = subprocess.run([sys.executable, "-c", "from drafttools.cli import main; main()", "check", "--strict",
+    run = subprocess.run([sys.executable, "-c", "from drafttools.cli.main import main; main()", "check", "--strict",
                           str(out / version / "code_text")],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr

@@ -17,12 +17,13 @@ from lxml import etree
 
 from tests.clients import _run, chromium_dom, pandoc_text, pdf_pages, pdf_text
 from tests.conftest import ROOT
-from drafttools import build as use_case
-from drafttools import templates, versions
-from drafttools.cli import main
-from drafttools.model import Ref, plain_text, ref_label
-from drafttools.papers import load_paper
-from drafttools.parse import load
+from drafttools.api import build as use_case
+from drafttools.papers import templates
+from drafttools.source import versions
+from drafttools.cli.main import main
+from drafttools.model.tree import Ref, plain_text, ref_label
+from drafttools.papers.load import load_paper
+from drafttools.source.parse import load
 from drafttools.render import paper_text, plain
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -251,7 +252,7 @@ def test_paper_text_of_code_paragraphs(instrument) -> None:
 
 
 def _synthetic(instrument, articles: int, per_article: int):
-    from drafttools.model import Article, Instrument, Loc, Paragraph, Text, number_instrument
+    from drafttools.model.tree import Article, Instrument, Loc, Paragraph, Text, number_instrument
 
     loc, count, built_articles = Loc("synthetic.md", 1), 0, []
     for a in range(articles):

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from drafttools.cli import main
+from drafttools.cli.main import main
 from tests.conftest import ROOT
 
 PAPER = """---

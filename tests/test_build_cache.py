@@ -23,9 +23,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from drafttools import build as use_case
-from drafttools import paper_model, papers, parsecache, sources
-from drafttools.cli import main
+from drafttools.api import build as use_case
+from drafttools.papers import model as paper_model
+from drafttools.papers import load as papers
+from drafttools.source import cache as parsecache
+from drafttools.source import files as sources
+from drafttools.cli.main import main
 from drafttools.render import cache as render_cache
 
 
@@ -180,7 +183,7 @@ def test_a_failed_check_stops_the_forked_render_and_writes_nothing(project: Path
 
 
 def test_files_parsed_in_worker_processes_are_stored_by_them(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from drafttools import parse
+    from drafttools.source import parse
 
     monkeypatch.setattr(parse, "PARALLEL_FROM_FILES", 1)
     code = project / "code_text"
@@ -288,7 +291,7 @@ def test_a_build_with_every_paper_cached_does_not_load_docutils(project: Path) -
     """An unchanged paper and an unchanged code text are served from the cache: the process that builds them
     never imports docutils or myst-parser (about 0.13 s of a small build)."""
     program = ("import sys\n"
-               "from drafttools.cli import main\n"
+               "from drafttools.cli.main import main\n"
                "try:\n"
                "    main(['build', '-o', 'out'])\n"
                "except SystemExit as done:\n"
@@ -309,7 +312,7 @@ def test_a_summary_box_in_the_code_text_reads_the_same_whatever_was_parsed_first
     edit(article, ":::\n\n:::{paragraph} global-scope-directed-toward", ":::\n\n:::{summary}\nA box.\n:::\n\n:::{paragraph} global-scope-directed-toward")
 
     def codes(*args: str) -> list[str]:
-        done = subprocess.run([sys.executable, "-c", "from drafttools.cli import main; main()", *args], cwd=project,
+        done = subprocess.run([sys.executable, "-c", "from drafttools.cli.main import main; main()", *args], cwd=project,
                               capture_output=True, text=True, timeout=300, env=_CACHING)
         assert done.returncode == 1, done.stderr
         return sorted(set(re.findall(r"article-02\.md:\d+: error: .*\[([a-z.-]+)\]$", done.stderr, re.M)))

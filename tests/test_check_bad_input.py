@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from drafttools.cli import main
+from drafttools.cli.main import main
 from drafttools.diagnostics import CODES
 
 from .builders import MANIFEST, article, code_text

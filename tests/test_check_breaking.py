@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from drafttools.cli import main
+from drafttools.cli.main import main
 
 
 def run(*args: str):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from drafttools import api
+from drafttools.api import check as api
 
 
 def fresh_and_cached(root: Path, cache: Path) -> tuple[api.CheckResult, api.CheckResult]:

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from drafttools import api, xref
-from drafttools.model import Item, Paragraph
+from drafttools.api import check as api
+from drafttools.model import references as xref
+from drafttools.model.tree import Item, Paragraph
 from drafttools.render import plain
 
 from .conftest import CODE_TEXT, SEED

@@ -11,7 +11,7 @@ from importlib.metadata import entry_points
 
 from click.testing import CliRunner
 
-from drafttools.cli import main
+from drafttools.cli.main import main
 
 from .conftest import CODE_TEXT, ROOT
 
@@ -19,7 +19,7 @@ from .conftest import CODE_TEXT, ROOT
 # collector was frozen when the process began to exit.
 _PROCESS = (
     "import gc, sys\n"
-    "from drafttools.cli import run\n"
+    "from drafttools.cli.main import run\n"
     "try:\n"
     "    run()\n"
     "finally:\n"
@@ -34,7 +34,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_the_installed_console_script_is_run() -> None:
     (script,) = [ep for ep in entry_points(group="console_scripts") if ep.name == "drafttools"]
-    assert script.value == "drafttools.cli:run"
+    assert script.value == "drafttools.cli.main:run"
 
 
 def test_a_clean_check_exits_0_with_the_collector_frozen() -> None:

@@ -13,7 +13,7 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from drafttools.cli import main
+from drafttools.cli.main import main
 from drafttools.config import settings
 
 from .clients import chromium_dom
@@ -337,7 +337,7 @@ def test_snapshot_refuses_a_version_it_cannot_set_on_one_line(project):
 
 
 def test_every_output_prints_article_headings_through_conventions(monkeypatch, tmp_path):
-    from drafttools import conventions
+    from drafttools.model import conventions
 
     monkeypatch.setattr(conventions, "ARTICLE_WORD", "Artikel")
     text = run("diff", OLD, NEW)
@@ -384,7 +384,7 @@ def test_diff_reads_versions_through_a_self_ignoring_parse_cache_and_never_a_sta
 def test_json_on_stdout_and_in_a_file_are_the_utf8_bytes_of_the_render(tmp_path):
     """The CLI writes the JSON's bytes as they are made (no text is built of them): what a pipe and ``-o`` get
     is ``diff_json.render`` in UTF-8, non-ASCII text (the arrow of "renumbered 3.10 → 3.9") kept as written."""
-    from drafttools import api_diff
+    from drafttools.api import diff as api_diff
     from drafttools.render import diff_json
 
     expected = diff_json.render(api_diff.compare(OLD, NEW).diff, OLD, NEW).encode("utf-8")

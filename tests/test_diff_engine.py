@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from drafttools import diff as engine
-from drafttools.diff import Segment, diff, invert, side_text, word_diff
-from drafttools.model import Text, number_instrument
-from drafttools.parse import load
+from drafttools.diff import engine
+from drafttools.diff.engine import Segment, diff, invert, side_text, word_diff
+from drafttools.model.tree import Text, number_instrument
+from drafttools.source.parse import load
 from drafttools.render import plain
 
 from . import diff_edits

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from drafttools.diff import diff
-from drafttools.model import Instrument, Meta, number_instrument
-from drafttools.parse import load
+from drafttools.diff.engine import diff
+from drafttools.model.tree import Instrument, Meta, number_instrument
+from drafttools.source.parse import load
 from drafttools.render import diff_json
 
 from .conftest import ROOT

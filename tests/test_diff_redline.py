@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from drafttools.diff import diff
-from drafttools.parse import load
+from drafttools.diff.engine import diff
+from drafttools.source.parse import load
 from drafttools.render import _redline_oxml, diff_docx, plain
 
 from . import diff_edits
@@ -133,7 +133,7 @@ def test_redline_xml_of_the_merged_article_matches_the_golden_file(pair):
 
     from lxml import etree
 
-    from drafttools.model import number_instrument
+    from drafttools.model.tree import number_instrument
 
     old = number_instrument(replace(pair[0], articles=pair[0].articles[4:6]))
     new = number_instrument(replace(pair[1], articles=pair[1].articles[4:5], preamble=()))

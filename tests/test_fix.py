@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from drafttools.cli import main
-from drafttools.parse import load
+from drafttools.cli.main import main
+from drafttools.source.parse import load
 from drafttools.render import plain
 
 from .conftest import CODE_TEXT

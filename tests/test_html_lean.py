@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from drafttools import build as use_case
+from drafttools.api import build as use_case
 from drafttools.render import html
 
 

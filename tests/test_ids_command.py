@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 import re
 
-from drafttools import ids
-from drafttools.cli import main
+from drafttools.model import ids
+from drafttools.cli.main import main
 
 from .builders import code_text
 

@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from drafttools.cli import main
+from drafttools.cli.main import main
 from drafttools.config import settings
 from drafttools.importer import import_draft
 from drafttools.importer.usecase import Places
-from drafttools.model import Instrument
+from drafttools.model.tree import Instrument
 from drafttools.render import plain
 
 from .clients import libreoffice_convert

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from drafttools.cli import main
+from drafttools.cli.main import main
 from drafttools.config import settings
 from drafttools.importer import import_draft
 from drafttools.importer.docx import read_docx
 from drafttools.importer.structure import recognise
 from drafttools.importer.usecase import Places
-from drafttools.model import Instrument
+from drafttools.model.tree import Instrument
 from drafttools.render import plain
 
 from .conftest import ROOT

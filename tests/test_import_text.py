@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from drafttools import ledger
-from drafttools.cli import main
+from drafttools.source import ledger
+from drafttools.cli.main import main
 from drafttools.config import settings
 from drafttools.importer import import_draft
 from drafttools.importer.text import read_text
 from drafttools.importer.usecase import Places
-from drafttools.model import Instrument
-from drafttools.parse import load
+from drafttools.model.tree import Instrument
+from drafttools.source.parse import load
 from drafttools.render import plain
 
 from .importing import annex_text, git, places, same_as_code_text, snapshot  # noqa: F401 (places is a fixture)
@@ -165,7 +165,7 @@ def test_title_preamble_lead_in_items_roman_brackets_footnotes(places: Places, t
     codes = _codes(result)
     assert codes.count("import.footnote") == 1 and codes.count("import.roman-items") == 1 and codes.count("import.nested-item") == 2
     assert [c.after for c in result.linked] == ["paragraph {xref}`member-states-act` above"]
-    from drafttools import ids
+    from drafttools.model import ids
 
     assert all(ids.problem(n.id) is None and not ids.looks_number_derived(n.id) for n in result.new)
     assert next(n.id for n in result.new if n.text == "WHO shall:") == "measures-paragraph"
@@ -393,7 +393,7 @@ def test_every_import_code_is_produced_by_a_test() -> None:
 
 
 def test_cli_report_names_articles_through_conventions(places: Places, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from drafttools import conventions
+    from drafttools.model import conventions
 
     draft = _write(tmp_path, UNSPACED["en dash"])
     monkeypatch.setattr(conventions, "ARTICLE_WORD", "Artikel")
@@ -408,7 +408,7 @@ def test_cli_report_names_articles_through_conventions(places: Places, tmp_path:
 
 
 def test_content_matching_is_the_diff_engines(places: Places, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from drafttools import diff
+    from drafttools.diff import engine as diff
     from drafttools.importer import match
 
     assert match.similarity is diff.similarity and match.CONTENT_THRESHOLD == diff.SIMILARITY_THRESHOLD

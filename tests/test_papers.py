@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from drafttools.model import Loc, Text
-from drafttools.paper_model import Box, Heading, Para, Paper
-from drafttools.papers import load_paper
-from drafttools.parse import load
+from drafttools.model.tree import Loc, Text
+from drafttools.papers.model import Box, Heading, Para, Paper
+from drafttools.papers.load import load_paper
+from drafttools.source.parse import load
 from drafttools.render import paper_text
 from tests.conftest import CODE_TEXT, ROOT, SEED
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from drafttools import parse, parsecache
-from drafttools.parse import load
+from drafttools.source import parse
+from drafttools.source import cache as parsecache
+from drafttools.source.parse import load
 
 
 def same(a: parse.Loaded, b: parse.Loaded) -> None:
@@ -81,7 +82,7 @@ def test_a_load_served_wholly_from_the_cache_never_imports_the_parser(code_copy:
     import subprocess
     import sys
 
-    program = ("import sys; from pathlib import Path; from drafttools.parse import load; "
+    program = ("import sys; from pathlib import Path; from drafttools.source.parse import load; "
                f"loaded = load(Path({str(code_copy)!r}), cache_dir=Path({str(tmp_path / 'c')!r})); "
                "print(len(loaded.instrument.articles), 'docutils' in sys.modules, 'myst_parser' in sys.modules)")
     first = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
@@ -95,7 +96,7 @@ def test_numbering_and_pickling_pass_on_every_field_of_a_node() -> None:
     values: a field added to a node must be passed on there too, and this list changed with it."""
     from dataclasses import fields
 
-    from drafttools import model
+    from drafttools.model import tree as model
 
     assert [f.name for f in fields(model.Item)] == ["id", "inlines", "loc", "text_line", "number", "label"]
     assert [f.name for f in fields(model.Paragraph)] == ["id", "inlines", "loc", "items", "numbered", "text_line", "number", "label"]

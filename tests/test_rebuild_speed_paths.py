@@ -18,9 +18,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drafttools import brackets, ids, sources, xref
+from drafttools.checks import brackets
+from drafttools.model import ids
+from drafttools.source import files as sources
+from drafttools.model import references as xref
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.model import Article, Instrument, Item, Loc, Meta, Node, Paragraph, Ref, Text, number_instrument
+from drafttools.model.tree import Article, Instrument, Item, Loc, Meta, Node, Paragraph, Ref, Text, number_instrument
 
 from .builders import MANIFEST, article
 
@@ -268,7 +271,7 @@ def test_skipping_blocks_finds_the_same_references(shipped: Instrument) -> None:
 
 def test_a_single_run_of_text_is_its_own_plain_text(shipped: Instrument) -> None:
     assert brackets.scan(shipped)[0]  # the shipped text has open brackets
-    from drafttools.model import plain_text
+    from drafttools.model.tree import plain_text
 
     for node, inlines, _ in xref.blocks(shipped):
         if len(inlines) == 1 and isinstance(inlines[0], Text):

@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from drafttools.diff import diff
-from drafttools.parse import load
+from drafttools.diff.engine import diff
+from drafttools.source.parse import load
 from drafttools.render import diff_docx
 
 from .conftest import ROOT

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import zipfile
 
-from drafttools.diff import diff
-from drafttools.parse import load
+from drafttools.diff.engine import diff
+from drafttools.source.parse import load
 from drafttools.render.diff_docx import redline_bytes
 
 from .conftest import ROOT

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from drafttools.model import Article, Instrument, Item, Loc, Meta, Paragraph, Ref, Text, number_instrument
-from drafttools.parse import load
+from drafttools.model.tree import Article, Instrument, Item, Loc, Meta, Paragraph, Ref, Text, number_instrument
+from drafttools.source.parse import load
 from drafttools.render import myst, plain
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from drafttools import xref
-from drafttools.parse import load
+from drafttools.model import references as xref
+from drafttools.source.parse import load
 
 from .builders import code_text
 

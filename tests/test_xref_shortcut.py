@@ -9,7 +9,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drafttools import xref
+from drafttools.model import references as xref
 
 
 def test_folding_letters_are_all_listed():
@@ -37,7 +37,7 @@ def test_phrases_match_the_plain_scan(words, gap):
 
 
 def test_citing_is_may_cite_over_nodes():
-    from drafttools.parse import load
+    from drafttools.source.parse import load
 
     from .conftest import ROOT
 

@@ -36,10 +36,12 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
-from drafttools import __version__, api, doctree
+from drafttools import __version__
+from drafttools.api import check as api
+from drafttools.source import doctree
 from drafttools.config import settings
 from drafttools.diagnostics import DraftError, Severity
-from drafttools.model import Article, Instrument, Item, Loc, Node, Paragraph, Ref, ref_label
+from drafttools.model.tree import Article, Instrument, Item, Loc, Node, Paragraph, Ref, ref_label
 
 logger = logging.getLogger(__name__)
 
@@ -301,7 +303,7 @@ def _name_site(app: Sphinx, config: Config) -> None:
     """config-inited: a conf.py that names no project gets the instrument's title from the manifest."""
     if config.project != config.config_values["project"].default:
         return
-    from drafttools import sources
+    from drafttools.source import files as sources
 
     manifest = sources.read_manifest(_source_folder(app), [])
     if manifest is not None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from drafttools.model import Instrument, Ref
+from drafttools.model.tree import Instrument, Ref
 
 from ..clients import chromium_dom
 from ..conftest import ROOT

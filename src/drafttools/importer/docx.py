@@ -31,7 +31,7 @@ from typing import Any
 
 from lxml import etree
 
-from drafttools import conventions
+from drafttools.model import conventions
 from drafttools.diagnostics import diag
 from drafttools.importer.blocks import (MAX_BLOCKS, MAX_FILE_BYTES, MAX_TABLE_DEPTH, MAX_UNPACKED_BYTES, MAX_XML_DEPTH,
                                         LINK_CLOSE, LINK_MID, LINK_OPEN, Block, Read, Refused)

@@ -26,11 +26,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from drafttools import ids
-from drafttools.diff import SIMILARITY_THRESHOLD, align_by_content, similarity
+from drafttools.model import ids
+from drafttools.diff.engine import SIMILARITY_THRESHOLD, align_by_content, similarity
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.ledger import Entry
-from drafttools.model import Article, Instrument, Node, plain_text
+from drafttools.source.ledger import Entry
+from drafttools.model.tree import Article, Instrument, Node, plain_text
 
 BOOKMARK_LIMIT = 40  # Word and LibreOffice cut bookmark names to 40 characters
 CONTENT_THRESHOLD = SIMILARITY_THRESHOLD

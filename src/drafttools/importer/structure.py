@@ -13,10 +13,11 @@ import re
 import string
 from dataclasses import dataclass, field
 
-from drafttools import conventions, ids
+from drafttools.model import conventions
+from drafttools.model import ids
 from drafttools.diagnostics import Diagnostic, diag
 from drafttools.importer.blocks import LINK, Block, Read, unlinked
-from drafttools.model import Article, Inline, Instrument, Item, Loc, Meta, Paragraph, Ref, Text, number_instrument
+from drafttools.model.tree import Article, Inline, Instrument, Item, Loc, Meta, Paragraph, Ref, Text, number_instrument
 
 # ------------------------------------------------------------------------------------------ conventions (data)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from drafttools.conventions import LIST_JOINERS, REFERENCE_KEYWORDS
+from drafttools.model.conventions import LIST_JOINERS, REFERENCE_KEYWORDS
 from drafttools.diagnostics import Diagnostic, diag
 from drafttools.importer.blocks import MAX_BLOCKS, MAX_FILE_BYTES, Block, Read, Refused
 from drafttools.importer.structure import ITEM, PARAGRAPH, heading_match

@@ -18,12 +18,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from drafttools import ledger, parse, rewrite, sources, versions, xref
+from drafttools.source import ledger
+from drafttools.source import parse
+from drafttools.source import rewrite
+from drafttools.source import files as sources
+from drafttools.source import versions
+from drafttools.model import references as xref
 from drafttools.diagnostics import Diagnostic, UsageError, diag, exit_code, is_finding
 from drafttools.importer import match as matching
 from drafttools.importer.blocks import Read, Refused
 from drafttools.importer.structure import Draft, recognise
-from drafttools.model import Article, Inline, Instrument, Item, Meta, Paragraph, Ref, Text, number_instrument
+from drafttools.model.tree import Article, Inline, Instrument, Item, Meta, Paragraph, Ref, Text, number_instrument
 from drafttools.render import myst
 
 TEXT_SUFFIXES = {".txt": False, ".text": False, ".md": True, ".markdown": True}

@@ -20,9 +20,9 @@ import hashlib
 import pickle
 from pathlib import Path
 
-from drafttools import parsecache
+from drafttools.source import cache as parsecache
 from drafttools.fsutil import write_atomic
-from drafttools.model import Article, Instrument, Ref, ref_label
+from drafttools.model.tree import Article, Instrument, Ref, ref_label
 
 
 # What names each article in a key, per instrument (the last few rendered): its file's parse key and its number

@@ -25,8 +25,8 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.shared import Cm, Pt, RGBColor
 
-from drafttools import conventions
-from drafttools.diff import Block, Change, Diff, Segment
+from drafttools.model import conventions
+from drafttools.diff.engine import Block, Change, Diff, Segment
 from drafttools.render import _oxml, _redline_oxml
 
 STYLES = {  # the built-in document's styles, named as the house template names them

@@ -16,8 +16,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from drafttools import conventions
-from drafttools.diff import STATUS_ORDER, Change, Diff, Side
+from drafttools.model import conventions
+from drafttools.diff.engine import STATUS_ORDER, Change, Diff, Side
 
 SHOWN = ("inserted", "deleted", "modified", "moved", "split", "merged", "renumbered", "retitled")
 

@@ -12,8 +12,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from drafttools import diff as engine
-from drafttools.diff import Change, Diff, Segment, Side
+from drafttools.diff import engine
+from drafttools.diff.engine import Change, Diff, Segment, Side
 
 SCHEMA = "drafttools.diff/1"
 

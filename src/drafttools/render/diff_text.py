@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from drafttools import conventions
-from drafttools.diff import STATUS_ORDER, Change, Diff, Segment
+from drafttools.model import conventions
+from drafttools.diff.engine import STATUS_ORDER, Change, Diff, Segment
 
 CONTEXT_WORDS = 6
 TITLE_WIDTH = 64

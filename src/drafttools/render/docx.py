@@ -24,12 +24,12 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from drafttools.diagnostics import diag
-from drafttools.model import Article, Instrument, Item, Node, Paragraph, Ref, Text, ref_label
-from drafttools.paper_model import Block, Box, Heading, NoteRef, Para, Paper, Styled
+from drafttools.model.tree import Article, Instrument, Item, Node, Paragraph, Ref, Text, ref_label
+from drafttools.papers.model import Block, Box, Heading, NoteRef, Para, Paper, Styled
 from drafttools.render import _oxml
 from drafttools.render.cache import FragmentCache
-from drafttools.sources import display
-from drafttools.templates import DocType, TemplateError, fill
+from drafttools.source.files import display
+from drafttools.papers.templates import DocType, TemplateError, fill
 
 # The styles a reference .docx must hold, by role (scripts/make_reference_docx.py makes them).
 PARAGRAPH_STYLES: dict[str, str] = {

@@ -21,11 +21,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup, escape
 
 from drafttools.diagnostics import diag
-from drafttools.model import Article, Instrument, Item, Node, Paragraph, Ref, Text, ref_label
-from drafttools.paper_model import Box, Heading, NoteRef, Para, Paper, Styled
+from drafttools.model.tree import Article, Instrument, Item, Node, Paragraph, Ref, Text, ref_label
+from drafttools.papers.model import Box, Heading, NoteRef, Para, Paper, Styled
 from drafttools.render.cache import FragmentCache
-from drafttools.sources import display
-from drafttools.templates import DocType, TemplateError
+from drafttools.source.files import display
+from drafttools.papers.templates import DocType, TemplateError
 
 
 @lru_cache(maxsize=8)

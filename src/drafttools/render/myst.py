@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import re
 
-from drafttools.model import Article, Inline, Instrument, Item, Paragraph, Ref, Text
-from drafttools.sources import MANIFEST
+from drafttools.model.tree import Article, Inline, Instrument, Item, Paragraph, Ref, Text
+from drafttools.source.files import MANIFEST
 
 WIDTH = 115
 PREAMBLE_FILE = "preamble.md"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from drafttools.model import Instrument, Ref, Text, ref_label
-from drafttools.paper_model import Box, Footnote, Heading, NoteRef, Para, Paper, PaperInline, Styled
+from drafttools.model.tree import Instrument, Ref, Text, ref_label
+from drafttools.papers.model import Box, Footnote, Heading, NoteRef, Para, Paper, PaperInline, Styled
 from drafttools.render import plain
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from drafttools.model import Article, Instrument, Item, Node, Paragraph, plain_text
+from drafttools.model.tree import Article, Instrument, Item, Node, Paragraph, plain_text
 
 
 def block_text(node: Node, instrument: Instrument) -> str:

@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from drafttools import conventions
+from drafttools.model import conventions
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.model import Article, Inline, Instrument, Item, Loc, Node, Paragraph, Ref, Text, plain_text
+from drafttools.model.tree import Article, Inline, Instrument, Item, Loc, Node, Paragraph, Ref, Text, plain_text
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: cannot occur in the text
 _NUM = r"\d+(?:\.\d+)*"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from drafttools.cli import emit, guarded, summary_counts
+from drafttools.cli.main import emit, guarded, summary_counts
 from drafttools.diagnostics import Severity
 
 
@@ -27,7 +27,7 @@ def build(papers: tuple[Path, ...], formats: str, output: Path | None, strict: b
 
     The annexed version of the code is checked first: a broken reference (or any error) builds nothing.
     """
-    from drafttools import build as use_case
+    from drafttools.api import build as use_case
 
     result = use_case.build(list(papers) or None, formats.split(","), output, strict=strict, cache=not no_cache)
     emit([d for d in result.diagnostics if d.severity >= Severity.WARNING], strict)

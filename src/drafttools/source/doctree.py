@@ -37,9 +37,9 @@ from myst_parser.mdit_to_docutils.base import DocutilsRenderer
 from myst_parser.parsers.docutils_ import Parser as MystParser
 from myst_parser.parsers.mdit import create_md_parser
 
-from drafttools import sources
+from drafttools.source import files as sources
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.model import Article, Inline, Item, Loc, Paragraph, Ref, Text
+from drafttools.model.tree import Article, Inline, Item, Loc, Paragraph, Ref, Text
 
 MYST_EXTENSIONS = frozenset({"colon_fence"})
 

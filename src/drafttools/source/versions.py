@@ -22,11 +22,11 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from drafttools import sources
+from drafttools.source import files as sources
 from drafttools.config import settings
 from drafttools.diagnostics import Diagnostic, DraftError, SourceError, UsageError, diag
-from drafttools.model import Instrument
-from drafttools.parse import load
+from drafttools.model.tree import Instrument
+from drafttools.source.parse import load
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 WORKING = ("code_text", "current")  # names that always mean the working text, so no frozen version may take them

@@ -81,7 +81,7 @@ def default_source() -> Path:
 @guarded
 def check(path: Path | None, fmt: str, strict: bool, fix: bool, quiet: bool, no_cache: bool) -> None:
     """Check a code text: IDs, cross-references, brackets.  PATH defaults to the project's code_text/."""
-    from drafttools import api
+    from drafttools.api import check as api
     from drafttools.config import settings
 
     source = path or default_source()
@@ -102,7 +102,7 @@ def check(path: Path | None, fmt: str, strict: bool, fix: bool, quiet: bool, no_
 @guarded
 def ids(path: Path | None, dry_run: bool) -> None:
     """Give an ID to every article, paragraph and item without one, and update the ID ledger."""
-    from drafttools import api
+    from drafttools.api import check as api
 
     result = api.assign_ids(path or default_source(), dry_run=dry_run)
     emit(result.diagnostics, False)
@@ -127,7 +127,7 @@ def _register_optional() -> None:
     """Commands that live in their own modules register themselves here."""
     import importlib
 
-    for name in ("drafttools.cli_build", "drafttools.cli_diff", "drafttools.cli_import"):
+    for name in ("drafttools.cli.build", "drafttools.cli.diff", "drafttools.cli.import_"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

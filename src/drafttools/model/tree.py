@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import MISSING, dataclass, field, replace
 from typing import Any, Union
 
-from drafttools import conventions
+from drafttools.model import conventions
 
 
 def _reduce(self: object) -> tuple[type, tuple[object, ...]]:

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 from drafttools.diagnostics import Diagnostic, UsageError, diag, exit_code, sort_key
 
 if TYPE_CHECKING:  # the parse stack (docutils, myst-parser) is imported only when a parse is needed
-    from drafttools import rewrite
-    from drafttools.model import Instrument
-    from drafttools.parse import Loaded
+    from drafttools.source import rewrite
+    from drafttools.model.tree import Instrument
+    from drafttools.source.parse import Loaded
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def load_code_text(path: Path, parse_cache: bool = True) -> Loaded:
     or DRAFTTOOLS_NO_CACHE is set.
     """
     from drafttools.config import settings
-    from drafttools.parse import load
+    from drafttools.source.parse import load
 
     _require_folder(path)
     return load(path, cache_dir=settings().build / ".cache" if parse_cache else None)
@@ -66,7 +66,7 @@ def check(path: Path, fix: bool = False, cache_dir: Path | None = None, parse_ca
     atomically), and the text is checked again as it now stands.  With ``cache_dir``, an unchanged text's
     result is served from the cache (see ``checkcache`` for why it cannot be stale).
     """
-    from drafttools import checkcache
+    from drafttools.checks import cache as checkcache
 
     _require_folder(path)
     key = checkcache.key(path) if cache_dir is not None and not fix else None
@@ -79,7 +79,8 @@ def check(path: Path, fix: bool = False, cache_dir: Path | None = None, parse_ca
 
 
 def _check(path: Path, fix: bool, parse_cache: bool = True) -> CheckResult:
-    from drafttools import rewrite, xref
+    from drafttools.source import rewrite
+    from drafttools.model import references as xref
 
     loaded = load_code_text(path, parse_cache)
     changes: tuple[rewrite.Change, ...] = ()
@@ -93,7 +94,10 @@ def _check(path: Path, fix: bool, parse_cache: bool = True) -> CheckResult:
 def check_loaded(path: Path, loaded: Loaded, changes: tuple[rewrite.Change, ...] = ()) -> CheckResult:
     """``check`` on a code text already parsed (``load_code_text``), so that a build can start on the model
     while the checks run; the same result as ``check(path)``."""
-    from drafttools import brackets, checks, ledger, xref
+    from drafttools.checks import brackets
+    from drafttools.checks import identity as checks
+    from drafttools.source import ledger
+    from drafttools.model import references as xref
 
     problems = list(loaded.diagnostics)
     instrument = loaded.instrument
@@ -123,7 +127,7 @@ def _unreadable(loaded: Loaded) -> bool:
 
 def _retiring_referenced(instrument: Instrument, book: Any) -> tuple[Diagnostic, ...]:
     """Links to an ID that is in the ledger as active but on no element: `ids` would retire it for good."""
-    from drafttools.model import Ref
+    from drafttools.model.tree import Ref
 
     present = {n.id for n in instrument.walk() if n.id}
     found: list[Diagnostic] = []
@@ -149,7 +153,9 @@ class IdsResult:
 
 def assign_ids(path: Path, dry_run: bool = False) -> IdsResult:
     """Give every element without an ID a new one, and bring the ID ledger up to date."""
-    from drafttools import checks, ledger, rewrite
+    from drafttools.checks import identity as checks
+    from drafttools.source import ledger
+    from drafttools.source import rewrite
 
     loaded = load_code_text(path)
     blocking = tuple(d for d in loaded.diagnostics if d.severity >= 2)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drafttools import conventions
+from drafttools.model import conventions
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.model import Instrument, Node, Text, plain_text
-from drafttools.xref import blocks, describe
+from drafttools.model.tree import Instrument, Node, Text, plain_text
+from drafttools.model.references import blocks, describe
 
 
 @dataclass(frozen=True, slots=True)

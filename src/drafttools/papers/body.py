@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 
 from docutils import nodes
 
-from drafttools import doctree, ids, sources
+from drafttools.source import doctree
+from drafttools.model import ids
+from drafttools.source import files as sources
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.model import Loc, Ref, Text
-from drafttools.paper_model import Block, Box, Footnote, Heading, NoteRef, Para, PaperInline, Styled
+from drafttools.model.tree import Loc, Ref, Text
+from drafttools.papers.model import Block, Box, Footnote, Heading, NoteRef, Para, PaperInline, Styled
 
 
 @dataclass

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.model import Meta
+from drafttools.model.tree import Meta
 
 MANIFEST = "manifest.toml"
 LEDGER = "id-ledger.tsv"

@@ -24,9 +24,9 @@ from drafttools import __version__
 from drafttools.fsutil import write_atomic
 
 if TYPE_CHECKING:
-    from drafttools.sources import SourceFile
+    from drafttools.source.files import SourceFile
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]
 
 
 @lru_cache(maxsize=1)

@@ -39,10 +39,10 @@ from difflib import SequenceMatcher
 from itertools import chain
 from typing import TypeVar
 
-from drafttools import conventions
+from drafttools.model import conventions
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.model import Instrument, Item, Meta, Node, Paragraph, Text, _quick_init, ref_label
-from drafttools.xref import citing, find_references
+from drafttools.model.tree import Instrument, Item, Meta, Node, Paragraph, Text, _quick_init, ref_label
+from drafttools.model.references import citing, find_references
 
 _T = TypeVar("_T")
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from drafttools import checks, versions
+from drafttools.checks import identity as checks
+from drafttools.source import versions
 from drafttools.config import settings
 from drafttools.diagnostics import Diagnostic, Severity, diag, exit_code, sort_key
-from drafttools.diff import Diff, diff
+from drafttools.diff.engine import Diff, diff
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class SnapshotResult:
 
 def snapshot(name: str, source: Path | None = None, root: Path | None = None) -> SnapshotResult:
     """Freeze the code text as ``versions/NAME``; a text with errors is not frozen."""
-    from drafttools import api
+    from drafttools.api import check as api
 
     config = settings(root)
     folder = source or config.source

@@ -19,9 +19,10 @@ from typing import Any
 
 import yaml
 
-from drafttools import parsecache, sources
+from drafttools.source import cache as parsecache
+from drafttools.source import files as sources
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.paper_model import FrontMatter, LoadedPaper, Paper
+from drafttools.papers.model import FrontMatter, LoadedPaper, Paper
 
 # Front-matter fields every paper may give, with what each holds (the data behind validation and docs).
 FIELDS: dict[str, str] = {
@@ -146,7 +147,7 @@ def _date(value: object) -> datetime.date | None:
 
 def parse_paper(source: sources.SourceFile, problems: list[Diagnostic]) -> Paper | None:
     """Front matter and body of one paper; None when the front matter cannot be used."""
-    from drafttools import paper_body  # docutils and myst-parser: only when a paper must be parsed
+    from drafttools.papers import body as paper_body  # docutils and myst-parser: only when a paper must be parsed
 
     front = _front_matter(source, problems)
     match = _FRONT.match(source.text)

@@ -14,9 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafttools import sources
+from drafttools.source import files as sources
 from drafttools.diagnostics import Diagnostic
-from drafttools.model import Article, Instrument, Paragraph, number_instrument
+from drafttools.model.tree import Article, Instrument, Paragraph, number_instrument
 
 
 # ------------------------------------------------------------------------------------------------ code text
@@ -42,7 +42,7 @@ _PREAMBLE, _ARTICLE = "preamble", "article"
 def _parse_one(job: tuple[str, sources.SourceFile]) -> tuple[object, list[Diagnostic]]:
     """Parse one file: the unit that is cached and that runs in a worker process.  A pure function of the
     file's text and shown path (numbers are computed later, over the whole instrument)."""
-    from drafttools import doctree
+    from drafttools.source import doctree
 
     role, source = job
     problems: list[Diagnostic] = []
@@ -51,7 +51,7 @@ def _parse_one(job: tuple[str, sources.SourceFile]) -> tuple[object, list[Diagno
 
 
 def _parse_all(jobs: list[tuple[str, sources.SourceFile]], cache_dir: Path | None, keys: list[str]) -> list[tuple[object, list[Diagnostic]]]:
-    from drafttools import parsecache
+    from drafttools.source import cache as parsecache
 
     with _collector_paused():  # unpickling makes only acyclic model nodes: nothing for the cycle collector
         results: list[tuple[object, list[Diagnostic]] | None] = [parsecache.load(cache_dir, k) if cache_dir else None for k in keys]
@@ -68,7 +68,7 @@ _Todo = tuple[str, sources.SourceFile, str, "Path | None"]  # role, file, parse-
 def _parse_and_store(job: _Todo) -> tuple[object, list[Diagnostic]]:
     """Parse one file and store its parse in the cache: in the worker that parsed it, so that storing is
     parallel too."""
-    from drafttools import parsecache
+    from drafttools.source import cache as parsecache
 
     role, source, key, cache_dir = job
     fresh = _parse_one((role, source))
@@ -102,7 +102,7 @@ def _run_parallel(jobs: list[_Todo]) -> list[tuple[object, list[Diagnostic]]]:
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 8)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return list(_run(jobs))
-    from drafttools import doctree
+    from drafttools.source import doctree
 
     doctree.register()  # before the fork, so the workers start with the parser imported and set up
     try:
@@ -140,7 +140,7 @@ def load(root: Path, cache_dir: Path | None = None) -> Loaded:
         jobs.append((_PREAMBLE if manifest.preamble and position == 0 else _ARTICLE, source))
     articles: list[Article] = []
     preamble: tuple[Paragraph, ...] = ()
-    from drafttools import parsecache
+    from drafttools.source import cache as parsecache
 
     keys = [parsecache.key(role, source) for role, source in jobs]
     for (role, _), (result, found) in zip(jobs, _parse_all(jobs, cache_dir, keys)):

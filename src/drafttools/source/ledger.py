@@ -13,7 +13,7 @@ from pathlib import Path
 
 from drafttools.diagnostics import Diagnostic, diag
 from drafttools.fsutil import write_atomic
-from drafttools.sources import LEDGER, display
+from drafttools.source.files import LEDGER, display
 
 KINDS = frozenset({"article", "paragraph", "item"})
 STATUSES = frozenset({"active", "retired"})

@@ -27,16 +27,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafttools import api, papers, templates
+from drafttools.api import check as api
+from drafttools.papers import load as papers
+from drafttools.papers import templates
 from drafttools.config import settings
 from drafttools.diagnostics import Diagnostic, DraftError, Severity, UsageError, diag, exit_code, is_finding, sort_key
-from drafttools.model import Instrument, ref_label
-from drafttools.paper_model import Paper
-from drafttools.parse import Loaded
+from drafttools.model.tree import Instrument, ref_label
+from drafttools.papers.model import Paper
+from drafttools.source.parse import Loaded
 from drafttools.render import cache as render_cache
-from drafttools.sources import display
-from drafttools.versions import known as known_versions
-from drafttools.versions import locate
+from drafttools.source.files import display
+from drafttools.source.versions import known as known_versions
+from drafttools.source.versions import locate
 
 FORMATS = ("docx", "html")
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from drafttools import ids
+from drafttools.model import ids
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.model import Instrument, Loc
-from drafttools.xref import describe
+from drafttools.model.tree import Instrument, Loc
+from drafttools.model.references import describe
 
 if TYPE_CHECKING:  # the ledger is read by an adapter; this logic only looks at what it holds
-    from drafttools.ledger import Ledger
+    from drafttools.source.ledger import Ledger
 
 
 def check_ids(instrument: Instrument) -> list[Diagnostic]:

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from drafttools.cli import emit, guarded
+from drafttools.cli.main import emit, guarded
 from drafttools.diagnostics import UsageError
 from drafttools.fsutil import write_atomic
 
@@ -41,7 +41,7 @@ HOUSE_TEMPLATE = Path("annex_templates") / "code" / "reference.docx"  # house st
 @guarded
 def diff_command(old: str, new: str, fmt: str, output: Path | None, author: str | None, when: str | None, colour: bool | None, strict: bool, no_cache: bool) -> None:
     """Compare two versions of the code text: OLD and NEW are version names, folders or git revisions REV:PATH."""
-    from drafttools import api_diff
+    from drafttools.api import diff as api_diff
     from drafttools.config import settings
 
     suffix = _check_output(fmt, output)
@@ -148,7 +148,7 @@ def _manifest_date(text: str) -> str:
 @guarded
 def snapshot_command(name: str, source: Path | None) -> None:
     """Freeze the current code text as versions/NAME/ (refuses an existing name or a text with errors)."""
-    from drafttools import api_diff
+    from drafttools.api import diff as api_diff
 
     result = api_diff.snapshot(name, source)
     emit(result.diagnostics, False)
@@ -166,7 +166,7 @@ def versions_command(fmt: str) -> None:
     """List the frozen versions (versions/NAME/): name, date, status, article count, note."""
     from dataclasses import asdict
 
-    from drafttools import api_diff
+    from drafttools.api import diff as api_diff
 
     found = api_diff.list_versions()
     if fmt == "json":

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Union
 
 from drafttools.diagnostics import Diagnostic
-from drafttools.model import Loc, Ref, Text
+from drafttools.model.tree import Loc, Ref, Text
 
 
 @dataclass(frozen=True, slots=True)

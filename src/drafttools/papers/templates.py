@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drafttools.diagnostics import Diagnostic, DraftError, diag
-from drafttools.sources import display, toml_error_line
+from drafttools.source.files import display, toml_error_line
 
 TEMPLATES = "annex_templates"
 SPEC = "template.toml"

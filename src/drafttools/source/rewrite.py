@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from drafttools import ids
+from drafttools.model import ids
 from drafttools.fsutil import write_atomic
-from drafttools.model import Article, Instrument, Node, plain_text
-from drafttools.xref import HOLE, Reference
+from drafttools.model.tree import Article, Instrument, Node, plain_text
+from drafttools.model.references import HOLE, Reference
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,8 @@ from typing import Any
 
 import click
 
-from drafttools import conventions
-from drafttools.cli import emit, guarded, summary_counts
+from drafttools.model import conventions
+from drafttools.cli.main import emit, guarded, summary_counts
 
 
 @click.command("import")

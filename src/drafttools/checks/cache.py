@@ -16,7 +16,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from drafttools import __version__, parsecache
+from drafttools import __version__
+from drafttools.source import cache as parsecache
 from drafttools.fsutil import write_atomic
 
 

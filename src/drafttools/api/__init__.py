@@ -1,0 +1,1 @@
+"""Use cases: check, ids, diff, snapshot, build. They return results and never print."""

@@ -1,0 +1,1 @@
+"""Checks over the model: identities and the ledger, cross-references, brackets, and the check cache."""

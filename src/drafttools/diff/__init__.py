@@ -1,0 +1,1 @@
+"""The diff engine: two models in, one change tree out."""

@@ -1,0 +1,1 @@
+"""The instrument as a tree: its elements, numbering conventions, reference grammar and ID rules. Standard library only."""
