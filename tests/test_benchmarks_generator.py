@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from drafttools.model.tree import Instrument, Paragraph, Ref, Text
+from drafttools.model.tree import Element as Paragraph, Instrument, Ref, Text
 from drafttools.source.parse import load
 from drafttools.render import plain
 
@@ -43,12 +43,12 @@ def _instrument(folder: Path) -> Instrument:
 
 
 def _paragraphs(instrument: Instrument) -> dict[str, tuple[str, Paragraph]]:
-    return {p.id: (a.id, p) for a in instrument.articles for p in a.paragraphs if p.id}
+    return {p.id: (a.id, p) for a in instrument.articles for p in a.children if p.id}
 
 
 def _source_words(paragraph: Paragraph) -> tuple:
     """What the author wrote (words and link targets), not what prints: renumbering is no edit."""
-    blocks = [paragraph.inlines, *(i.inlines for i in paragraph.items)]
+    blocks = [paragraph.inlines, *(i.inlines for i in paragraph.children)]
     return tuple(tuple(" ".join(x.text.split()) if isinstance(x, Text) else ("ref", x.target) for x in b) for b in blocks)
 
 
@@ -72,13 +72,13 @@ def test_is_deterministic(generated: tuple[Path, dict], tmp_path: Path) -> None:
 def test_shape(generated: tuple[Path, dict]) -> None:
     out, _ = generated
     v1 = _instrument(out / "v1" / "code_text")
-    paragraphs = [p for a in v1.articles for p in a.paragraphs]
+    paragraphs = [p for a in v1.articles for p in a.children]
     assert len(paragraphs) == SIZE
-    assert all(5 <= len(a.paragraphs) <= 12 for a in v1.articles)
-    assert any(p.items for p in paragraphs)
-    with_refs = [p for p in paragraphs if any(isinstance(x, Ref) for b in [p, *p.items] for x in b.inlines)]
+    assert all(5 <= len(a.children) <= 12 for a in v1.articles)
+    assert any(p.children for p in paragraphs)
+    with_refs = [p for p in paragraphs if any(isinstance(x, Ref) for b in [p, *p.children] for x in b.inlines)]
     assert 0.08 * SIZE <= len(with_refs) <= 0.25 * SIZE
-    assert any("[" in t.text for p in paragraphs for b in [p, *p.items] for t in b.inlines if isinstance(t, Text))
+    assert any("[" in t.text for p in paragraphs for b in [p, *p.children] for t in b.inlines if isinstance(t, Text))
 
 
 @pytest.mark.parametrize("version", ["v1", "v2"])
@@ -99,7 +99,7 @@ def test_version_two_differs_as_specified(generated: tuple[Path, dict]) -> None:
     old, new = _paragraphs(v1), _paragraphs(v2)
     removed = {a.id for a in v1.articles} - {a.id for a in v2.articles}
     assert len(removed) == 1 and {a.id for a in v2.articles} < {a.id for a in v1.articles}
-    in_removed = {p.id for a in v1.articles if a.id in removed for p in a.paragraphs}
+    in_removed = {p.id for a in v1.articles if a.id in removed for p in a.children}
     deleted = set(old) - set(new) - in_removed
     inserted = set(new) - set(old)
     assert len(deleted) == len(stats["changes"]["deleted"]) == round(0.02 * SIZE)

@@ -252,7 +252,8 @@ def test_paper_text_of_code_paragraphs(instrument) -> None:
 
 
 def _synthetic(instrument, articles: int, per_article: int):
-    from drafttools.model.tree import Article, Instrument, Loc, Paragraph, Text, number_instrument
+    from drafttools.model.numbering import number_instrument
+    from drafttools.model.tree import Element, Instrument, Loc, Text
 
     loc, count, built_articles = Loc("synthetic.md", 1), 0, []
     for a in range(articles):
@@ -260,9 +261,9 @@ def _synthetic(instrument, articles: int, per_article: int):
         for _ in range(per_article):
             count += 1
             inlines = (Text("Words of a paragraph long enough to count, as drafted. " * 2), Ref(f"p{max(1, count - 1)}", loc))
-            paragraphs.append(Paragraph(f"p{count}", inlines, loc))
-        built_articles.append(Article(f"a{a}", f"Title {a}", tuple(paragraphs), loc))
-    return number_instrument(Instrument(instrument.meta, tuple(built_articles)))
+            paragraphs.append(Element("paragraph", f"p{count}", loc, inlines=inlines))
+        built_articles.append(Element("article", f"a{a}", loc, f"Title {a}", children=tuple(paragraphs)))
+    return number_instrument(Instrument(instrument.meta, instrument.profile, body=tuple(built_articles)))
 
 
 def test_docx_body_builds_in_linear_time(instrument) -> None:

@@ -16,6 +16,13 @@ from .builders import MANIFEST, article, code_text
 ONE = ["a.md"]
 
 
+def _nested(depth: int) -> str:
+    """An article whose paragraph holds items nested ``depth`` deep."""
+    opening = "".join(f"{':' * (depth + 3 - k)}{{item}} deep-{k}\nLevel {k}.\n\n" for k in range(depth))
+    closing = "".join(f"{':' * (3 + k)}\n" for k in range(depth))
+    return f"{':' * (depth + 5)}{{article}} art-one\n:title: One\n\n{':' * (depth + 4)}{{paragraph}} first\nText.\n\n" + opening + closing + f"{':' * (depth + 4)}\n{':' * (depth + 5)}\n"
+
+
 def _art(**kw: str) -> dict[str, str]:
     return {"a.md": article(**kw)}
 
@@ -60,6 +67,10 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str] | None, str | None, str
     ("manifest names a file outside the folder", _art(), ["a.md", "../b.md"], None, "manifest.field", "manifest.toml", 6, 1),
     ("manifest names a file in a subfolder", _art(), ["a.md", "parts/b.md"], None, "manifest.field", "manifest.toml", 6, 1),
     ("ledger line that is not a ledger line", {**_art(), "id-ledger.tsv": "art-one\tarticle\tactive\nfirst-paragraph\tparagraph\tweird\n"}, ONE, None, "id.ledger", "id-ledger.tsv", 2, 1),
+    ("kind the profile does not have", {"a.md": ":::::{article} art-one\n:title: One\n\n:::{clause} closing\nText.\n:::\n:::::\n"}, ONE, None, "structure.unknown-kind", "a.md", 4, 1),
+    ("elements nested deeper than the profile allows", {"a.md": _nested(13)}, ONE, None, "structure.too-deep", "a.md", 37, 1),
+    ("footnote cited but not defined", _art(text="Text with a note[^n]."), ONE, None, "structure.footnote", "a.md", 5, 1),
+    ("reference to its own element", _art(text="As this paragraph {xref}`first-paragraph` says."), ONE, None, "xref.self", "a.md", 5, 0),
     ("ledger not UTF-8", {**_art(), "id-ledger.tsv": b"art-one\tarticle\tactive\n\xff\xfe\n"}, ONE, None, "id.ledger", "id-ledger.tsv", 1, 1),
 ]
 

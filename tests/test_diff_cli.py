@@ -336,10 +336,19 @@ def test_snapshot_refuses_a_version_it_cannot_set_on_one_line(project):
     assert not (project / "versions").exists() or not any((project / "versions").iterdir())
 
 
-def test_every_output_prints_article_headings_through_conventions(monkeypatch, tmp_path):
-    from drafttools.model import conventions
+def test_every_output_prints_article_headings_from_the_profile(tmp_path, monkeypatch):
+    """A profile is data: copy the shipped one, call articles "Artikel", and every output says so."""
+    from drafttools.source.profiles import SHIPPED
 
-    monkeypatch.setattr(conventions, "ARTICLE_WORD", "Artikel")
+    profile = (SHIPPED / "who-code.toml").read_text(encoding="utf-8")
+    profile = profile.replace('word = "Article"', 'word = "Artikel"').replace('heading = "Article {number}"', 'heading = "Artikel {number}"')
+    for name in (OLD, NEW):
+        folder = tmp_path / "versions" / name
+        shutil.copytree(ROOT / "versions" / name, folder)
+        (folder / "artikel.toml").write_text(profile, encoding="utf-8")
+        manifest = folder / "manifest.toml"
+        manifest.write_text(manifest.read_text(encoding="utf-8").replace("articles = [", 'profile = "artikel.toml"\narticles = [', 1), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
     text = run("diff", OLD, NEW)
     assert text.exit_code == 0 and "Artikel 6 (was 7) \u2013 Data gathering and research" in text.stdout
     assert "merged into Artikel 5" in text.stdout and "Article 7" not in text.stdout

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 
 from drafttools.diff import engine
 from drafttools.diff.engine import Segment, diff, invert, side_text, word_diff
-from drafttools.model.tree import Text, number_instrument
+from drafttools.model.numbering import number_instrument
+from drafttools.model.tree import Text
 from drafttools.source.parse import load
 from drafttools.render import plain
 
@@ -225,8 +226,8 @@ def test_random_edit_kinds_are_recognised(pair):
 def test_same_id_on_another_kind_is_a_collision(pair):
     a = pair[0]
     first = a.articles[0]
-    renamed = replace(a.articles[1], paragraphs=(replace(a.articles[1].paragraphs[0], id=first.id), *a.articles[1].paragraphs[1:]))
-    b = number_instrument(replace(a, articles=(replace(first, id="art-objectives-renamed"), renamed, *a.articles[2:])))
+    renamed = replace(a.articles[1], children=(replace(a.articles[1].children[0], id=first.id), *a.articles[1].children[1:]))
+    b = number_instrument(replace(a, body=(replace(first, id="art-objectives-renamed"), renamed, *a.articles[2:])))
     d = diff(a, b)
     assert [p.code for p in d.problems] == ["diff.id-collision"]
     assert "art-objectives" in d.problems[0].message
@@ -235,17 +236,17 @@ def test_same_id_on_another_kind_is_a_collision(pair):
 def test_same_id_on_unrelated_text_is_reported(pair):
     a = pair[0]
     article = a.articles[2]
-    other = replace(article.paragraphs[0], inlines=(Text("Completely different words about fisheries, shipping lanes and satellite orbits entirely."),))
-    b = number_instrument(replace(a, articles=(*a.articles[:2], replace(article, paragraphs=(other, *article.paragraphs[1:])), *a.articles[3:])))
+    other = replace(article.children[0], inlines=(Text("Completely different words about fisheries, shipping lanes and satellite orbits entirely."),))
+    b = number_instrument(replace(a, body=(*a.articles[:2], replace(article, children=(other, *article.children[1:])), *a.articles[3:])))
     assert [p.code for p in diff(a, b).problems] == ["diff.id-unrelated"]
 
 
 def test_plain_text_reference_that_now_names_another_element(pair):
     a = pair[0]
     ten = a.articles[9]
-    review = ten.paragraphs[1]
+    review = ten.children[1]
     typed = replace(review, inlines=(Text("The Director-General shall report on the reports received pursuant to Article 8.3 above."),))
-    a = number_instrument(replace(a, articles=(*a.articles[:9], replace(ten, paragraphs=(ten.paragraphs[0], typed, *ten.paragraphs[2:])), a.articles[10])))
+    a = number_instrument(replace(a, body=(*a.articles[:9], replace(ten, children=(ten.children[0], typed, *ten.children[2:])), a.articles[10])))
     b = diff_edits.apply(a, [("remove_article", 4, 0, 0)])
     retargeted = [r for r in diff(a, b).references if r.reason == "retargeted"]
     assert [(r.old_source, r.new_source, r.new_label) for r in retargeted] == [("10.2", "9.2", "8.3")]

@@ -133,10 +133,10 @@ def test_redline_xml_of_the_merged_article_matches_the_golden_file(pair):
 
     from lxml import etree
 
-    from drafttools.model.tree import number_instrument
+    from drafttools.model.numbering import number_instrument
 
-    old = number_instrument(replace(pair[0], articles=pair[0].articles[4:6]))
-    new = number_instrument(replace(pair[1], articles=pair[1].articles[4:5], preamble=()))
+    old = number_instrument(replace(pair[0], body=pair[0].articles[4:6]))
+    new = number_instrument(replace(pair[1], body=pair[1].articles[4:5], preamble=()))
     document = diff_docx.redline(diff(old, new), AUTHOR, DATE)
     xml = etree.tostring(document.element.body, pretty_print=True, encoding="unicode")
     golden = ROOT / "tests" / "data" / "diff" / "redline-article5.xml"

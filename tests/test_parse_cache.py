@@ -91,18 +91,25 @@ def test_a_load_served_wholly_from_the_cache_never_imports_the_parser(code_copy:
     assert second.stdout.split() == ["11", "False", "False"]  # every file from the cache: docutils never loaded
 
 
-def test_numbering_and_pickling_pass_on_every_field_of_a_node() -> None:
-    """``number_instrument`` builds numbered nodes with their constructors and ``_reduce`` pickles them as field
-    values: a field added to a node must be passed on there too, and this list changed with it."""
+def test_numbering_and_pickling_pass_on_every_field_of_an_element() -> None:
+    """``number_instrument`` rebuilds each element with its constructor and the parse cache pickles them: a field
+    added to ``Element`` must be passed on there too, and this list changed with it."""
+    import pickle
     from dataclasses import fields
 
     from drafttools.model import tree as model
+    from drafttools.model.numbering import number_instrument
+    from drafttools.source.profiles import default
 
-    assert [f.name for f in fields(model.Item)] == ["id", "inlines", "loc", "text_line", "number", "label"]
-    assert [f.name for f in fields(model.Paragraph)] == ["id", "inlines", "loc", "items", "numbered", "text_line", "number", "label"]
-    assert [f.name for f in fields(model.Article)] == ["id", "title", "paragraphs", "loc", "number", "label"]
-    node = model.Paragraph("p", (model.Text("x"), model.Ref("t", model.Loc("a.md", 3), "8.2")), model.Loc("a.md", 2),
-                           (model.Item("i", (), model.Loc("a.md", 4), 4, "(a)", "1.1(a)"),), False, 2, "", "Article 1")
-    import pickle
-
-    assert pickle.loads(pickle.dumps(node)) == node
+    assert [f.name for f in fields(model.Element)] == [
+        "kind", "id", "loc", "title", "inlines", "children", "numbered", "given", "deleted", "header", "cells",
+        "text_line", "role", "token", "number", "label", "near", "heading"]
+    loc = model.Loc("a.md", 2)
+    item = model.Element("item", "i", loc, inlines=(model.Text("x"), model.Note("1", (model.Text("n"),), loc)))
+    paragraph = model.Element("paragraph", "p", loc, inlines=(model.Text("x"), model.Ref("t", loc, "8.2")),
+                              children=(item,), given="3", text_line=2)
+    article = model.Element("article", "a", loc, "Title", children=(paragraph,), deleted=True)
+    numbered = number_instrument(model.Instrument(model.Meta("T", "v", "d", "draft"), default(), body=(article,)))
+    made = numbered.body[0]
+    assert made.children[0].children[0].inlines == item.inlines and made.deleted and made.children[0].given == "3"
+    assert pickle.loads(pickle.dumps(made)) == made

@@ -2,7 +2,7 @@
 
 Each shortcut taken for speed (string paths instead of pathlib, one folder listing instead of a stat per file, a
 byte scan before the character scan, the ID checks' cheap test first, numbering that indexes as it builds, the
-reference finder skipping blocks that cannot cite) is compared here with the straightforward version, kept in
+reference finder skipping runs of text that cannot cite) is compared here with the straightforward version, kept in
 this file as the reference.
 """
 
@@ -21,9 +21,12 @@ from hypothesis import strategies as st
 from drafttools.checks import brackets
 from drafttools.model import ids
 from drafttools.source import files as sources
+from drafttools.checks import references as reference_checks
 from drafttools.model import references as xref
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.model.tree import Article, Instrument, Item, Loc, Meta, Node, Paragraph, Ref, Text, number_instrument
+from drafttools.model.numbering import number_instrument
+from drafttools.model.tree import Element, Instrument, Loc, Meta, Ref, Text
+from drafttools.source.profiles import default as default_profile
 
 from .builders import MANIFEST, article
 
@@ -200,14 +203,13 @@ def test_a_valid_id_is_one_with_no_problem(candidate: str) -> None:
 
 
 def _index_reference(numbered: Instrument) -> tuple[list[tuple[str, int]], dict[int, int]]:
-    """What number_instrument indexed, walked as it used to be: each ID's first element, each child's parent."""
-    index: dict[str, Node] = {}
-    parent: dict[int, Node] = {}
+    """What number_instrument indexed, walked plainly: each ID's first element, each child's parent."""
+    index: dict[str, Element] = {}
+    parent: dict[int, Element] = {}
     for node in numbered.walk():
         if node.id and node.id not in index:
             index[node.id] = node
-        children = node.paragraphs if isinstance(node, Article) else (node.items if isinstance(node, Paragraph) else ())
-        for child in children:
+        for child in node.children:
             parent[id(child)] = node
     return [(k, id(v)) for k, v in index.items()], {k: id(v) for k, v in parent.items()}
 
@@ -216,16 +218,20 @@ def _sample_instrument() -> Instrument:
     def loc(line: int) -> Loc:
         return Loc("a.md", line)
 
-    def items(*names: str | None) -> tuple[Item, ...]:
-        return tuple(Item(n, (Text(f"item {n}"),), loc(k)) for k, n in enumerate(names))
+    def items(*names: str | None) -> tuple[Element, ...]:
+        return tuple(Element("item", n, loc(k), inlines=(Text(f"item {n}"),)) for k, n in enumerate(names))
 
-    preamble = (Paragraph("pre", (Text("Recalling"),), loc(1), items("pre-a", "dup"), numbered=False),
-                Paragraph(None, (Text("Noting"),), loc(2)))
-    first = Article("dup", "One", (Paragraph("dup", (Text("x"),), loc(3), items("p-a", None, "p-a")),
-                                   Paragraph("lead", (Text("y"),), loc(4), items(*[f"l-{k}" for k in range(30)]), numbered=False),
-                                   Paragraph("", (Text("z"), Ref("dup", loc(5))), loc(5))), loc(3))
-    second = Article(None, "Two", (Paragraph("pre-a", (Text("w"),), loc(6), items("art-2")),), loc(6))
-    return Instrument(Meta("T", "v", "2010-01-01", "draft"), (first, second), preamble)
+    def paragraph(name: str | None, text: str, line: int, children: tuple[Element, ...] = (), numbered: bool = True,
+                  extra: tuple[Ref, ...] = ()) -> Element:
+        return Element("paragraph", name, loc(line), inlines=(Text(text), *extra), children=children, numbered=numbered)
+
+    preamble = (paragraph("pre", "Recalling", 1, items("pre-a", "dup"), numbered=False), paragraph(None, "Noting", 2))
+    first = Element("article", "dup", loc(3), "One", children=(
+        paragraph("dup", "x", 3, items("p-a", None, "p-a")),
+        paragraph("lead", "y", 4, items(*[f"l-{k}" for k in range(30)]), numbered=False),
+        paragraph("", "z", 5, extra=(Ref("dup", loc(5)),))))
+    second = Element("article", None, loc(6), "Two", children=(paragraph("pre-a", "w", 6, items("art-2")),))
+    return Instrument(Meta("T", "v", "2010-01-01", "draft"), default_profile(), preamble=preamble, body=(first, second))
 
 
 def test_numbering_indexes_as_the_walk_does() -> None:
@@ -233,12 +239,12 @@ def test_numbering_indexes_as_the_walk_does() -> None:
     index, parent = _index_reference(numbered)
     assert [(k, id(v)) for k, v in numbered._index.items()] == index
     assert {k: id(v) for k, v in numbered._parent.items()} == parent
-    assert numbered.get("dup") is numbered.preamble[0].items[1]
-    assert numbered.get("pre-a") is numbered.preamble[0].items[0]
-    assert numbered.parent_of(numbered.articles[1].paragraphs[0].items[0]) is numbered.articles[1].paragraphs[0]
-    assert [i.label for i in numbered.articles[0].paragraphs[1].items][-5:] == ["1(z)", "1(aa)", "1(bb)", "1(cc)", "1(dd)"]
-    assert [i.label for i in numbered.preamble[0].items] == ["(a)", "(b)"]
-    assert number_instrument(numbered) == numbered
+    assert numbered.get("dup") is numbered.preamble[0].children[1]
+    assert numbered.get("pre-a") is numbered.preamble[0].children[0]
+    second = numbered.articles[1]
+    assert numbered.parent_of(second.children[0].children[0]) is second.children[0]
+    assert [i.label for i in numbered.articles[0].children[1].children][-5:] == ["1(z)", "1(aa)", "1(bb)", "1(cc)", "1(dd)"]
+    assert number_instrument(numbered).walk().__next__() == numbered.walk().__next__()
 
 
 def test_numbering_the_shipped_text_indexes_as_the_walk_does(shipped: Instrument) -> None:
@@ -250,22 +256,20 @@ def test_numbering_the_shipped_text_indexes_as_the_walk_does(shipped: Instrument
 # ---------------------------------------------------------------------------------------------- references
 
 
-def _references_reference(instrument: Instrument) -> list[xref.Reference]:
-    """find_references without its skipping of blocks that cannot cite."""
-    saved = xref._may_hold_phrase
-    xref._may_hold_phrase = lambda text: True  # type: ignore[assignment]
-    try:
+def _references_reference(instrument: Instrument, monkeypatch: pytest.MonkeyPatch) -> list[xref.Reference]:
+    """find_references without its skipping of runs of text that cannot cite."""
+    with monkeypatch.context() as patched:
+        patched.setattr(xref, "may_cite", lambda inlines, profile: True)
         return xref.find_references(instrument)
-    finally:
-        xref._may_hold_phrase = saved  # type: ignore[assignment]
 
 
-def test_skipping_blocks_finds_the_same_references(shipped: Instrument) -> None:
+def test_skipping_blocks_finds_the_same_references(shipped: Instrument, monkeypatch: pytest.MonkeyPatch) -> None:
     numbered = number_instrument(_sample_instrument())
     for instrument in (shipped, numbered):
         found = xref.find_references(instrument)
-        assert found == _references_reference(instrument)
-        assert xref.check(instrument, found) == xref.check(instrument, _references_reference(instrument))
+        plain = _references_reference(instrument, monkeypatch)
+        assert found == plain
+        assert reference_checks.check(instrument, found) == reference_checks.check(instrument, plain)
     assert xref.find_references(shipped)
 
 
@@ -276,31 +280,3 @@ def test_a_single_run_of_text_is_its_own_plain_text(shipped: Instrument) -> None
     for node, inlines, _ in xref.blocks(shipped):
         if len(inlines) == 1 and isinstance(inlines[0], Text):
             assert plain_text(inlines, shipped, node) == inlines[0].text
-
-
-# ------------------------------------------------------------------------------------------ node constructors
-
-
-@pytest.mark.parametrize("cls", [Loc, Text, Ref, Item, Paragraph, Article])
-def test_quick_init_is_the_dataclass_init(cls: type) -> None:
-    """model._quick_init's __init__ takes the parameters dataclasses' would (names, defaults, kinds) and stores
-    what it would; the node stays frozen."""
-    import dataclasses
-    import inspect
-
-    fields = dataclasses.fields(cls)
-    plain = dataclasses.make_dataclass(cls.__name__, [(f.name, f.type, dataclasses.field(default=f.default)) for f in fields],
-                                       frozen=True, slots=True)
-    assert [(p.name, p.default, p.kind) for p in inspect.signature(cls).parameters.values()] == \
-        [(p.name, p.default, p.kind) for p in inspect.signature(plain).parameters.values()]
-    values = [object() for _ in fields]
-    required = sum(f.default is dataclasses.MISSING for f in fields)
-    for count in range(required, len(fields) + 1):
-        made, expected = cls(*values[:count]), plain(*values[:count])
-        assert [getattr(made, f.name) for f in fields] == [getattr(expected, f.name) for f in fields]
-        keywords = {f.name: v for f, v in zip(fields, values[:count])}
-        assert [getattr(cls(**keywords), f.name) for f in fields] == [getattr(expected, f.name) for f in fields]
-    with pytest.raises(TypeError):
-        cls(*values, None)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        setattr(cls(*values), fields[0].name, None)

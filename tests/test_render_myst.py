@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from drafttools.model.tree import Article, Instrument, Item, Loc, Meta, Paragraph, Ref, Text, number_instrument
+from drafttools.model.numbering import number_instrument
+from drafttools.model.tree import Element, Instrument, Loc, Meta, Note, Ref, Text
+from drafttools.source.profiles import default as default_profile
 from drafttools.source.parse import load
 from drafttools.render import myst, plain
 
@@ -29,7 +31,7 @@ def test_shipped_code_text_round_trips(shipped: Instrument, tmp_path: Path) -> N
     again = _write(myst.serialize(shipped), tmp_path / "out")
     assert _shape(again) == _shape(shipped)
     assert again.meta == shipped.meta
-    assert [r for n in again.walk() for r in getattr(n, "inlines", ()) if isinstance(r, Ref)] != []
+    assert [r for n in again.walk() for r in n.inlines if isinstance(r, Ref)] != []
 
 
 def test_writer_follows_code_text_layout(shipped: Instrument) -> None:
@@ -55,12 +57,13 @@ TRICKY = [
 def test_text_that_looks_like_markup_reads_back_as_written(text: str, tmp_path: Path) -> None:
     long = " ".join([text] * 6)  # long enough to wrap, so every word gets a chance to start a line
     loc = Loc("x", 1)
-    article = Article("art-one", "One * two", (
-        Paragraph("lead", (Text(long),), loc, (Item("first", (Text(text),), loc),), numbered=False),
-        Paragraph("second", (Text(long + " see "), Ref("lead", loc), Text(".")), loc),
-    ), loc)
-    model = number_instrument(Instrument(Meta('Title "quoted" \\ back', "v1", "2009-01-01", "draft"), (article,),
-                                         (Paragraph("pre", (Text(text),), loc),)))
+    article = Element("article", "art-one", loc, "One * two", children=(
+        Element("paragraph", "lead", loc, inlines=(Text(long),), numbered=False,
+                children=(Element("item", "first", loc, inlines=(Text(text), Note("n1", (Text(text),), loc))),)),
+        Element("paragraph", "second", loc, inlines=(Text(long + " see "), Ref("lead", loc), Text("."))),
+    ))
+    model = number_instrument(Instrument(Meta('Title "quoted" \\ back', "v1", "2009-01-01", "draft"), default_profile(),
+                                         preamble=(Element("paragraph", "pre", loc, inlines=(Text(text),)),), body=(article,)))
     again = _write(myst.serialize(model), tmp_path / "out")
     assert _shape(again) == _shape(model)
     assert again.meta.title == model.meta.title
@@ -73,8 +76,8 @@ TITLES = ["Monitoring: institutional arrangements", "Data # gathering", "'quoted
 def test_titles_that_yaml_would_misread(tmp_path: Path) -> None:
     """MyST reads directive options as YAML: a title with '#', a quote, '|' or '>' is written quoted."""
     loc = Loc("x", 1)
-    articles = tuple(Article(f"art-{n}", title, (Paragraph(f"p-{n}", (Text("x"),), loc),), loc)
+    articles = tuple(Element("article", f"art-{n}", loc, title, children=(Element("paragraph", f"p-{n}", loc, inlines=(Text("x"),)),))
                      for n, title in zip("abcdefghijklmnop", TITLES))
-    model = number_instrument(Instrument(Meta("T", "v1", "2009-01-01", "draft"), articles))
+    model = number_instrument(Instrument(Meta("T", "v1", "2009-01-01", "draft"), default_profile(), body=articles))
     again = _write(myst.serialize(model), tmp_path / "out")
     assert [a.title for a in again.articles] == TITLES

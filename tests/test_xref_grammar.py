@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from drafttools.checks import references as reference_checks
 from drafttools.model import references as xref
 from drafttools.source.parse import load
 
@@ -89,11 +90,11 @@ def test_sibling_letters_resolve_inside_their_paragraph(tmp_path: Path) -> None:
     instrument = load(root).instrument
     (reference,) = xref.find_references(instrument)
     assert [m.target.id for m in reference.members] == ["item-a", "item-b"]
-    assert reference.direction == "above" and xref.check(instrument, [reference])[0].code == "xref.untagged"
+    assert reference.direction == "above" and reference_checks.check(instrument, [reference])[0].code == "xref.untagged"
 
 
 def test_a_linked_reference_outside_any_phrase_is_still_checked(tmp_path: Path) -> None:
     root = code_text(tmp_path / "ct", {"a.md": ARTICLE_ONE, "b.md": ARTICLE_TWO.format(text="As set out in {xref}`first-two`, and {xref}`gone`.")})
     instrument = load(root).instrument
-    codes = [d.code for d in xref.check(instrument)]
+    codes = [d.code for d in reference_checks.check(instrument)]
     assert codes == ["xref.unknown-id"]

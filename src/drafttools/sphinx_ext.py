@@ -41,7 +41,8 @@ from drafttools.api import check as api
 from drafttools.source import doctree
 from drafttools.config import settings
 from drafttools.diagnostics import DraftError, Severity
-from drafttools.model.tree import Article, Instrument, Item, Loc, Node, Paragraph, Ref, ref_label
+from drafttools.model.tree import Element, Instrument, Loc, Ref, ref_label
+from drafttools.source.profiles import SHIPPED_KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -70,9 +71,9 @@ class Site:
     instrument: Instrument | None
     docnames: list[str] = field(default_factory=list)  # the code text's documents, in manifest order
     preamble_path: str | None = None  # the preamble's file, absolute, when the code has one
-    by_place: dict[tuple[str, int], Node] = field(default_factory=dict)  # (absolute path, line) -> element
+    by_place: dict[tuple[str, int], Element] = field(default_factory=dict)  # (absolute path, line) -> element
 
-    def node_for(self, element: doctree.code_element, path: str) -> Node | None:
+    def node_for(self, element: doctree.code_element, path: str) -> Element | None:
         """The model's element for a doctree element: the one parsed at the same file and line (both parses are
         myst-parser's, so they agree; this also tells apart a duplicated ID), else the one with its stable ID."""
         if self.instrument is None:
@@ -83,7 +84,7 @@ class Site:
         found = self.instrument.get(element["eid"]) if element["eid"] else None
         return found if found is not None and found.kind == element["kind"] else None
 
-    def docname_of(self, node: Node, env: BuildEnvironment) -> str | None:
+    def docname_of(self, node: Element, env: BuildEnvironment) -> str | None:
         return env.path2doc(str(Path(node.loc.path).resolve()))
 
 
@@ -196,16 +197,17 @@ class NumberElements(SphinxTransform):
         for element in list(self.document.findall(doctree.code_element)):
             node = site.node_for(element, path)
             element["ids"] = [element["eid"]] if element["eid"] else []
-            if element["kind"] == "article":
+            if _headed(element, node, site):
                 self.article(element, node)
             else:
                 self.number(element, node)
         if path == site.preamble_path:
             self.preamble()
 
-    def article(self, element: doctree.code_element, node: Node | None) -> None:
-        heading = node.heading if isinstance(node, Article) else (element["title"] or "Article")
-        section = nodes.section("", nodes.title(heading, heading), classes=["dt-article"])
+    def article(self, element: doctree.code_element, node: Element | None) -> None:
+        heading = (node.heading.replace("\n", " \u2013 ") if node is not None and node.heading
+                   else element["title"] or element["kind"].capitalize())
+        section = nodes.section("", nodes.title(heading, heading), classes=[f"dt-{element['kind']}"])
         section["ids"] = list(element["ids"])
         section.extend(element.children)
         section.line, section.source = element.line, element.source
@@ -222,9 +224,9 @@ class NumberElements(SphinxTransform):
         section.extend(children)
         self.document.append(section)
 
-    def number(self, element: doctree.code_element, node: Node | None) -> None:
+    def number(self, element: doctree.code_element, node: Element | None) -> None:
         """Put the printed number ("8.2", "(c)") before the element's text; unnumbered lead-ins get none."""
-        number = node.number if isinstance(node, (Paragraph, Item)) else ""
+        number = node.number if node is not None else ""
         element["number"] = number
         if not number:
             return
@@ -235,7 +237,7 @@ class NumberElements(SphinxTransform):
         first.insert(0, nodes.inline(number, number, classes=["dt-number"]))
         first.insert(1, nodes.Text(" "))
 
-    def label_xref(self, site: Site, ref: doctree.xref, context: Node | None, path: str) -> None:
+    def label_xref(self, site: Site, ref: doctree.xref, context: Element | None, path: str) -> None:
         """Note the target's document and current label (the model's) for the link made at write time."""
         if site.instrument is None:
             ref["dt_label"], ref["dt_doc"] = ref["written"] or ref["target"], None
@@ -244,6 +246,14 @@ class NumberElements(SphinxTransform):
         ref["dt_label"] = ref_label(written, site.instrument, context)  # "??id??" when the ID is unknown
         target = site.instrument.get(ref["target"])
         ref["dt_doc"] = site.docname_of(target, self.env) if target is not None else None
+
+
+def _headed(element: doctree.code_element, node: Element | None, site: Site) -> bool:
+    """Whether an element becomes a titled section: a division, an article, an annex."""
+    if node is not None:
+        return node.role in ("division", "article", "annex")
+    kind = site.instrument.profile.kind(element["kind"]) if site.instrument is not None else None
+    return kind.role in ("division", "article", "annex") if kind is not None else element["kind"] == "article"
 
 
 def _owner(node: nodes.Node) -> doctree.code_element | None:
@@ -272,8 +282,6 @@ def _link_xrefs(app: Sphinx, document: nodes.document, docname: str) -> None:
 
 def visit_element_html(self: HTML5Translator, node: doctree.code_element) -> None:
     kind = node["kind"]
-    if kind not in ("paragraph", "item"):
-        raise NotImplementedError(f"drafttools: no HTML for a {kind!r} element left in the doctree")
     self.body.append(self.starttag(node, "div", CLASS=f"dt-{kind}"))
     if node["ids"]:
         anchor = html.escape(node["ids"][0])
@@ -314,7 +322,7 @@ def _name_site(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("drafttools_source", "", "env", types=frozenset({str}))
-    for kind in ("article", "paragraph", "item"):
+    for kind in sorted(SHIPPED_KINDS):
         app.add_directive(kind, doctree.ElementDirective, override=True)
     app.add_role("xref", doctree.xref_role, override=True)
     plain = (_visit_plain, _depart_plain)

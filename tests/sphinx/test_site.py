@@ -79,7 +79,7 @@ def _html_of(source: str) -> str:
 def test_every_article_paragraph_and_item_id_is_an_html_id(site: Path, shipped: Instrument) -> None:
     for article in shipped.articles:
         shown = page(site, _html_of(article.loc.path))
-        expected = {article.id} | {p.id for p in article.paragraphs} | {i.id for p in article.paragraphs for i in p.items}
+        expected = {e.id for e in article.walk()}
         assert expected - shown.ids == set(), article.heading
 
 
@@ -99,7 +99,7 @@ def test_references_link_to_the_page_and_id_and_show_the_current_number(site: Pa
 def test_numbers_and_headings_come_from_the_model(site: Path, shipped: Instrument) -> None:
     text = (site / "code_text/article-08.html").read_text(encoding="utf-8")
     assert "Article 8 \u2013 Information exchange" in text
-    for paragraph in shipped.articles[7].paragraphs:
+    for paragraph in shipped.articles[7].children:
         assert f'id="{paragraph.id}"' in text and f'<span class="dt-number">{paragraph.number}</span>' in text
     lead_in = (site / "code_text/article-01.html").read_text(encoding="utf-8")
     assert re.search(r'id="objectives-lead-in">\s*<a class="dt-permalink"[^>]*>\u00b6</a><p>The objectives', lead_in)

@@ -94,10 +94,9 @@ def _check(path: Path, fix: bool, parse_cache: bool = True) -> CheckResult:
 def check_loaded(path: Path, loaded: Loaded, changes: tuple[rewrite.Change, ...] = ()) -> CheckResult:
     """``check`` on a code text already parsed (``load_code_text``), so that a build can start on the model
     while the checks run; the same result as ``check(path)``."""
-    from drafttools.checks import brackets
+    from drafttools.checks import brackets, numbers, references
     from drafttools.checks import identity as checks
     from drafttools.source import ledger
-    from drafttools.model import references as xref
 
     problems = list(loaded.diagnostics)
     instrument = loaded.instrument
@@ -105,7 +104,8 @@ def check_loaded(path: Path, loaded: Loaded, changes: tuple[rewrite.Change, ...]
     if instrument is not None:
         problems += checks.check_ids(instrument)
         problems += checks.check_ledger(instrument, ledger.read(path))
-        problems += xref.check(instrument)
+        problems += numbers.check(instrument)
+        problems += references.check(instrument)
         found, bracket_problems = brackets.scan(instrument)
         problems += bracket_problems + brackets.report(found)
     problems += [diag("xref.fixed", c.path, c.line, f"linked: {c.before!r} -> {c.after!r}") for c in changes]
@@ -113,12 +113,17 @@ def check_loaded(path: Path, loaded: Loaded, changes: tuple[rewrite.Change, ...]
 
 
 def _summary(instrument: Instrument | None) -> dict[str, Any]:
+    """The version and how many elements of each kind it holds (profile order), for the one-line summary."""
     if instrument is None:
         return {}
-    counts = {"article": 0, "paragraph": 0, "item": 0}
-    for node in instrument.walk():
-        counts[node.kind] += 1
-    return {"version": instrument.meta.version, "articles": counts["article"], "paragraphs": counts["paragraph"], "items": counts["item"]}
+    kinds = {name: 0 for name in instrument.profile.kinds}
+    roles = {"article": 0, "paragraph": 0, "point": 0}
+    for element in instrument.walk():
+        kinds[element.kind] = kinds.get(element.kind, 0) + 1
+        if element.role in roles:
+            roles[element.role] += 1
+    return {"version": instrument.meta.version, "profile": instrument.profile.name, "articles": roles["article"],
+            "paragraphs": roles["paragraph"], "items": roles["point"], "kinds": {k: n for k, n in kinds.items() if n}}
 
 
 def _unreadable(loaded: Loaded) -> bool:
@@ -132,7 +137,7 @@ def _retiring_referenced(instrument: Instrument, book: Any) -> tuple[Diagnostic,
     present = {n.id for n in instrument.walk() if n.id}
     found: list[Diagnostic] = []
     for node in instrument.walk():
-        for piece in getattr(node, "inlines", ()):
+        for piece in (p for run in node.texts() for p in run):
             entry = book.entries.get(piece.target) if isinstance(piece, Ref) else None
             if entry is not None and entry.status == "active" and piece.target not in present:
                 found.append(diag("id.retire-referenced", piece.loc.path, piece.loc.line, f"ID '{piece.target}' is on no element, but this reference links to it; `ids` would retire it for good", f"put '{piece.target}' back on the {entry.kind} it named, or change the reference"))

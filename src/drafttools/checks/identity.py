@@ -1,4 +1,4 @@
-"""Identity checks: every article, paragraph and item has one well-formed, unique, never-reused ID.
+"""Identity checks: every element has one well-formed, unique, never-reused ID.
 
 Pure functions over the model and the ledger; they return diagnostics.  Standard library only.
 """
@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from drafttools.model import ids
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.model.tree import Instrument, Loc
+from drafttools.model.profile import ROLE_CLASS
 from drafttools.model.references import describe
+from drafttools.model.tree import Instrument, Loc
 
 if TYPE_CHECKING:  # the ledger is read by an adapter; this logic only looks at what it holds
     from drafttools.source.ledger import Ledger
@@ -22,15 +23,15 @@ def check_ids(instrument: Instrument) -> list[Diagnostic]:
     for node in instrument.walk():
         node_id = node.id
         if not node_id:
-            problems.append(diag("id.missing", node.loc.path, node.loc.line, f"{describe(node)} has no ID", "run `drafttools ids` to give it one"))
+            problems.append(diag("id.missing", node.loc.path, node.loc.line, f"{describe(node, instrument)} has no ID", "run `drafttools ids` to give it one"))
             continue
         # ``is_valid`` holds exactly when ``problem`` finds nothing, and costs less: most IDs are well formed
         if not ids.is_valid(node_id) and (why := ids.problem(node_id)) is not None:
-            problems.append(diag("id.malformed", node.loc.path, node.loc.line, f"ID '{node_id}' of {describe(node)} is malformed: {why}", "use lower-case words joined by single hyphens, e.g. 'data-to-secretariat'"))
+            problems.append(diag("id.malformed", node.loc.path, node.loc.line, f"ID '{node_id}' of {describe(node, instrument)} is malformed: {why}", "use lower-case words joined by single hyphens, e.g. 'data-to-secretariat'"))
         elif ids.looks_number_derived(node_id):
-            problems.append(diag("id.number-like", node.loc.path, node.loc.line, f"ID '{node_id}' of {describe(node)} looks derived from a number, which renumbering will falsify", "choose an ID from its words, e.g. 'data-to-secretariat'"))
+            problems.append(diag("id.number-like", node.loc.path, node.loc.line, f"ID '{node_id}' of {describe(node, instrument)} looks derived from a number, which renumbering will falsify", "choose an ID from its words, e.g. 'data-to-secretariat'"))
         if node_id in first:
-            problems.append(diag("id.duplicate", node.loc.path, node.loc.line, f"duplicate ID '{node_id}' on {describe(node)}; first defined at {first[node_id]}", "give one of them another ID"))
+            problems.append(diag("id.duplicate", node.loc.path, node.loc.line, f"duplicate ID '{node_id}' on {describe(node, instrument)}; first defined at {first[node_id]}", "give one of them another ID"))
         else:
             first[node_id] = node.loc
     return problems
@@ -49,12 +50,22 @@ def check_ledger(instrument: Instrument, ledger: Ledger) -> list[Diagnostic]:
         present.add(node.id)
         entry = ledger.entries.get(node.id)
         if entry is None:
-            problems.append(diag("id.unrecorded", node.loc.path, node.loc.line, f"ID '{node.id}' of {describe(node)} is not in the ledger", "run `drafttools ids` to record it"))
+            problems.append(diag("id.unrecorded", node.loc.path, node.loc.line, f"ID '{node.id}' of {describe(node, instrument)} is not in the ledger", "run `drafttools ids` to record it"))
         elif entry.status == "retired":
             problems.append(diag("id.reused", node.loc.path, node.loc.line, f"ID '{node.id}' was retired (its {entry.kind} was deleted) and may not be used again", "give this element a new ID (`drafttools ids` mints one)"))
-        elif entry.kind != node.kind:
-            problems.append(diag("id.kind-changed", node.loc.path, node.loc.line, f"ID '{node.id}' was given to an {entry.kind}, and now labels an {node.kind}", "give this element a new ID"))
+        elif entry.kind != node.kind and _class(entry.kind, instrument) != _class(node.kind, instrument):
+            problems.append(diag("id.kind-changed", node.loc.path, node.loc.line, f"ID '{node.id}' was given to {_a(entry.kind)}, and now labels {_a(node.kind)}", "give this element a new ID"))
     for entry in ledger.entries.values():
         if entry.status == "active" and entry.id not in present:
             problems.append(diag("id.gone", shown, 0, f"{entry.kind} '{entry.id}' is no longer in the text", "run `drafttools ids` to record it as retired"))
     return problems
+
+
+def _class(kind: str, instrument: Instrument) -> str:
+    """An ID may pass between kinds of one class (a point promoted to a paragraph keeps its ID), never between
+    classes (an article's ID never labels a paragraph)."""
+    return ROLE_CLASS.get(instrument.profile.role(kind), "text")
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"

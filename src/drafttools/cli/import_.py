@@ -13,8 +13,7 @@ from typing import Any
 
 import click
 
-from drafttools.model import conventions
-from drafttools.cli.main import emit, guarded, summary_counts
+from drafttools.cli.main import emit, guarded, plural, summary_counts
 
 
 @click.command("import")
@@ -26,12 +25,15 @@ from drafttools.cli.main import emit, guarded, summary_counts
 @click.option("--dry-run", is_flag=True, help="Read, match and report; write nothing.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="json: the report on stdout as JSON.")
 @click.option("--strict", is_flag=True, help="Warnings are findings too: nothing is written (exit 1).")
+@click.option("--profile", "profile", metavar="NAME", help="Read the file with this numbering profile (who-code, treaty, eu, or a .toml file); by default the profile of --ids-from or of the target, else the one that fits the text.")
 @guarded
-def import_cmd(file: Path, name: str, ids_from: str | None, track_changes: str, force: bool, dry_run: bool, fmt: str, strict: bool) -> None:
+def import_cmd(file: Path, name: str, ids_from: str | None, track_changes: str, force: bool, dry_run: bool, fmt: str,
+               strict: bool, profile: str | None) -> None:
     """Import a draft from Word (.docx), plain text (.txt) or Markdown (.md) as a code text version."""
     from drafttools.importer import import_draft
 
-    result = import_draft(file, name, ids_from, track_changes=track_changes, force=force, dry_run=dry_run, strict=strict)
+    result = import_draft(file, name, ids_from, track_changes=track_changes, force=force, dry_run=dry_run,
+                          strict=strict, profile=profile)
     emit(result.diagnostics, strict)
     if fmt == "json":
         click.echo(json.dumps(_as_json(result, strict), indent=2, ensure_ascii=False))
@@ -46,32 +48,67 @@ def report_lines(result: Any) -> list[str]:
     """The import report as text lines: matched (how, score), new, gone, then a summary."""
     if result.instrument is None or not (result.written or result.matched or result.new):
         return [f"{result.file}: nothing written"]
-    lines = [f"matched  {p.kind:<9} {_label(p.kind, p.label):<18} {p.id:<44} {p.how} {p.score:.2f}"
-             + (f" (was {_label(p.kind, p.old_label)})" if p.old_label and p.old_label != p.label else "")
+    profile = result.instrument.profile
+    lines = [f"matched  {p.kind:<9} {_label(profile, p.kind, p.label):<18} {p.id:<44} {p.how} {p.score:.2f}"
+             + (f" (was {_label(profile, p.kind, p.old_label)})" if p.old_label and p.old_label != p.label else "")
              for p in result.matched]
-    lines += [f"new      {n.kind:<9} {_label(n.kind, n.label):<18} {n.id:<44} {n.text[:60]!r}" for n in result.new]
-    lines += [f"gone     {g.kind:<9} {_label(g.kind, g.label):<18} {g.id:<44} {g.text[:60]!r}" for g in result.gone]
-    nodes = list(result.instrument.walk())
-    shape = ", ".join(f"{sum(n.kind == k for n in nodes)} {k}s" for k in ("article", "paragraph", "item"))
+    lines += [f"new      {n.kind:<9} {_label(profile, n.kind, n.label):<18} {n.id:<44} {n.text[:60]!r}" for n in result.new]
+    lines += [f"gone     {g.kind:<9} {_label(profile, g.kind, g.label):<18} {g.id:<44} {g.text[:60]!r}" for g in result.gone]
     verb = "imported" if result.written else "would import (dry run)"
     origin = f"; IDs from {result.ids_from}" if result.ids_from else ""
-    lines.append(f"{verb} {result.file} as {result.target}: {shape}{origin}; "
-                 f"{len(result.matched)} kept their ID, {len(result.new)} new, {len(result.gone)} gone, {len(result.linked)} reference(s) linked")
+    lines.append(f"read with profile {result.profile}: {result.profile_why}")
+    lines.append(f"{verb} {result.file} as {result.target} (profile {result.profile}): {_shape(result.instrument)}{origin}; "
+                 f"{len(result.matched)} kept their ID, {len(result.new)} new, {len(result.gone)} gone, {len(result.linked)} reference(s) linked; "
+                 f"{result.words_in:,} words in, {result.words_kept:,} kept"
+                 + (f", {result.words_in - result.words_kept:,} left out (each in a diagnostic above)" if result.words_in > result.words_kept else ""))
     return lines
 
 
-def _label(kind: str, label: str) -> str:
+def _shape(instrument: Any) -> str:
+    counts: dict[str, int] = {}
+    for element in instrument.walk():
+        counts[element.kind] = counts.get(element.kind, 0) + 1
+    return ", ".join(f"{n} {kind if n == 1 else plural(kind)}" for kind, n in counts.items())
+
+
+def _label(profile: Any, kind_name: str, label: str) -> str:
+    """How the report names an element: "Article 5", "8.3", "Article 1 lead-in", "(unnumbered)"."""
     if not label:
         return "(unnumbered)"
-    if label.startswith("Article") and kind == "paragraph":
+    kind = profile.kind(kind_name)
+    if kind is not None and kind.headed and kind.word and not label.startswith(kind.word):
+        return f"{kind.word} {label}"
+    if kind is not None and kind.role == "paragraph" and not label[:1].isdigit() and not label.startswith("("):
         return f"{label} lead-in"  # an unnumbered paragraph is known by its article
-    return conventions.article_heading(label, "") if kind == "article" else label
+    return label
+
+
+def outline(instrument: Any) -> list[dict[str, object]]:
+    """The recognised structure, for a user to see what was understood: divisions with their contents, articles
+    and annexes with their numbers, headings and counts of what they hold."""
+    def node(element: Any) -> dict[str, object]:
+        entry: dict[str, object] = {"kind": element.kind, "number": element.number or element.token,
+                                    "heading": element.heading, "title": element.title, "id": element.id}
+        if element.role in ("article", "annex"):
+            counts: dict[str, int] = {}
+            for inner in element.walk():
+                if inner is not element:
+                    counts[inner.kind] = counts.get(inner.kind, 0) + 1
+            entry["counts"] = counts
+        else:
+            entry["children"] = [node(c) for c in element.children if c.role in ("division", "article", "annex")]
+        return entry
+
+    return [node(e) for _, elements in instrument.tops() for e in elements
+            if e.role in ("division", "article", "annex")]
 
 
 def _as_json(result: Any, strict: bool) -> dict[str, object]:
     return {
         "file": result.file, "as": result.name, "target": str(result.target), "written": result.written,
-        "ids_from": str(result.ids_from) if result.ids_from else None,
+        "ids_from": str(result.ids_from) if result.ids_from else None, "profile": result.profile, "profile_why": result.profile_why,
+        "words": {"in": result.words_in, "kept": result.words_kept},
+        "outline": outline(result.instrument) if result.instrument is not None else [],
         "matched": [{"kind": p.kind, "id": p.id, "label": p.label, "old_label": p.old_label, "how": p.how, "score": p.score} for p in result.matched],
         "new": [{"kind": n.kind, "id": n.id, "label": n.label, "text": n.text} for n in result.new],
         "gone": [{"kind": g.kind, "id": g.id, "label": g.label, "text": g.text} for g in result.gone],

@@ -53,6 +53,11 @@ def emit(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic], strict: bool, q
         click.secho(d.format(), err=True, fg=colour if colour else None)
 
 
+def plural(name: str) -> str:
+    """'articles', 'annexes', 'subsections'."""
+    return name + ("es" if name.endswith(("x", "s", "ch", "sh")) else "s")
+
+
 def summary_counts(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> str:
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
@@ -91,7 +96,7 @@ def check(path: Path | None, fmt: str, strict: bool, fix: bool, quiet: bool, no_
     else:
         emit(result.diagnostics, strict, quiet)
         if s := result.summary:
-            shape = f"{s['articles']} articles, {s['paragraphs']} paragraphs, {s['items']} items"
+            shape = ", ".join(f"{n} {plural(kind)}" for kind, n in s.get("kinds", {}).items()) or "empty"
             click.echo(f"{source}: {s['version']}, {shape}; {summary_counts(result.diagnostics)}", err=True)
     sys.exit(result.exit_code(strict))
 

@@ -39,9 +39,10 @@ from difflib import SequenceMatcher
 from itertools import chain
 from typing import TypeVar
 
-from drafttools.model import conventions
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.model.tree import Instrument, Item, Meta, Node, Paragraph, Text, _quick_init, ref_label
+from drafttools.model.numbering import heading_prefix
+from drafttools.model.profile import ROLE_CLASS
+from drafttools.model.tree import Element, Inline, Instrument, Meta, Note, Ref, Text, ref_label
 from drafttools.model.references import citing, find_references
 
 _T = TypeVar("_T")
@@ -53,7 +54,8 @@ UNRELATED_BELOW = 0.2  # the same ID on texts this dissimilar (both of 8 words o
 SIMILARITY_WINDOW = 200  # content alignment of texts without IDs: above this many elements, compare by rank
 FOLD_EQUAL_RUN = 2  # equal runs of this many tokens or fewer between two edits are folded into the edit
 
-STATUS_ORDER = ("inserted", "deleted", "split", "merged", "moved", "modified", "retitled", "renumbered", "unchanged")
+STATUS_ORDER = ("inserted", "deleted", "split", "merged", "moved", "modified", "retitled", "retargeted", "renumbered",
+                "unchanged")
 INVERSE_STATUS = {"inserted": "deleted", "deleted": "inserted", "split": "merged", "merged": "split"}
 
 _ONE_NUMBER = re.compile(r"\d+(?:\.\d+)*|\([a-z]{1,3}\)")  # a paragraph's or item's number: always one _TOKEN
@@ -82,11 +84,14 @@ class Side:
     """One side of an aligned pair: the element as it stands in that version."""
 
     id: str | None
-    kind: str  # "article" | "paragraph" | "item"
+    kind: str  # the profile's kind: "article", "paragraph", "item", "part", "point", "row" ...
     label: str  # "8", "8.3", "8.2(c)", "Article 1" (a lead-in), "preamble"
-    article: str  # label of the article holding it ("" in the preamble)
-    text: str  # what a reader sees: the title of an article, the text of a paragraph or item
+    article: str  # label of the article (or annex) holding it ("" in the preamble, or for a division)
+    text: str  # what a reader sees: the title of a heading, the text of a paragraph or point, a row's cells
     position: int  # place in document order
+    role: str = ""  # the kind's role: division, article, paragraph, point, text, row, annex ...
+    prefix: str = ""  # what prints before the text: "Article 8 – ", "8.3", "(c)"; "" for none
+    name: str = ""  # how a reader names it: "Article 8", "paragraph 8.3", "the preamble"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +127,15 @@ class RefChange:
     target_id: str | None
     old_label: str
     new_label: str
-    reason: str  # "renumbered" (same target, new number) | "retargeted" (plain text now names another element)
+    reason: str  # "renumbered" (same target, new number) | "retargeted" (it names another element than it did)
+    old_target: str | None = None  # what it named before, when that differs from ``target_id``
+    old_gone: bool = False  # the old target is in no element of the new version
 
     def describe(self) -> str:
+        if self.reason == "retargeted" and self.old_target is not None:
+            gone = ", deleted" if self.old_gone else ""
+            return (f"{self.new_source} cited {self.old_label} ({self.old_target}{gone}); "
+                    f"it now cites {self.new_label} ({self.target_id})")
         if self.reason == "retargeted":
             return f"{self.new_source}: \"{self.new_label}\" typed as plain text now names another element than it did"
         return f"{self.new_source} now cites {self.new_label} where it cited {self.old_label}"
@@ -141,12 +152,14 @@ class Block:
     """
 
     op: str  # "equal" | "modified" | "insert" | "delete"
-    kind: str  # "title" | "article" | "paragraph" | "item"
+    kind: str  # "title", or the profile's kind: "article" | "paragraph" | "item" | "part" | "row" ...
     segments: tuple[Segment, ...]
     number_old: str = ""
     number_new: str = ""
     moved: str = ""  # "from 3.9" on a moved element's insertion, "to 4.3" on its deletion
     mark: str = ""  # "insert" | "delete": the paragraph mark is a tracked change; "" it is not
+    role: str = ""  # the kind's role (division, article, paragraph, point, text, row ...); "title" for the title
+    depth: int = 0  # how many points hold it (0 for a paragraph or a point (a); 1 for (i) ...)
 
 
 @dataclass(frozen=True)
@@ -155,15 +168,27 @@ class Diff:
     new_meta: Meta
     title: tuple[Segment, ...]
     preamble: tuple[Change, ...]
-    articles: tuple[Change, ...]
+    body: tuple[Change, ...]  # divisions and articles, with their contents
     references: tuple[RefChange, ...]
     blocks: tuple[Block, ...]
     problems: tuple[Diagnostic, ...] = ()
+    final: tuple[Change, ...] = ()
+    annexes: tuple[Change, ...] = ()
+
+    @property
+    def tops(self) -> tuple[Change, ...]:
+        """The top-level changes in document order: preamble, body, final clauses, annexes."""
+        return (*self.preamble, *self.body, *self.final, *self.annexes)
 
     def changes(self) -> Iterator[Change]:
-        """Every change of the tree in order: preamble paragraphs, then articles with their contents."""
-        for change in (*self.preamble, *self.articles):
+        """Every change of the tree in document order, each parent before its contents."""
+        for change in self.tops:
             yield from change.walk()
+
+    @property
+    def articles(self) -> list[Change]:
+        """The changes of articles (and annexes), at whatever depth divisions put them, in order."""
+        return [c for c in self.changes() if (c.new or c.old) is not None and (c.new or c.old).role in ("article", "annex")]  # type: ignore[union-attr]
 
     @property
     def has_changes(self) -> bool:
@@ -176,11 +201,6 @@ class Diff:
         return totals
 
 
-# A diff of 10,000 paragraphs makes some 37,000 sides, 19,000 changes and as many blocks: each class is given an
-# ``__init__`` that stores its fields through the slots' own setters (as model's nodes are), with the same
-# parameters, defaults and stored values as the one ``dataclass`` writes; the classes stay frozen dataclasses.
-for _tree_class in (Segment, Match, Side, Change, RefChange, Block):
-    _quick_init(_tree_class)
 
 
 # ------------------------------------------------------------------------------------------------- tokens
@@ -282,10 +302,12 @@ class _Flat:
     """One element in document order, with what the engine compares and prints.  Private and short-lived: a
     plain slotted class, because a diff of 10,000 paragraphs makes some 37,000 of them."""
 
-    __slots__ = ("index", "node", "kind", "id", "key", "body", "number", "label", "parent", "article")
+    __slots__ = ("index", "node", "kind", "id", "key", "body", "number", "label", "parent", "article", "role",
+                 "depth", "name", "klass", "region")
 
-    def __init__(self, index: int, node: Node | None, kind: str, id: str | None, key: str, body: str, number: str,
-                 label: str, parent: int | None, article: str) -> None:
+    def __init__(self, index: int, node: Element | None, kind: str, id: str | None, key: str, body: str, number: str,
+                 label: str, parent: int | None, article: str, role: str = "title", depth: int = 0,
+                 name: str = "", region: str = "") -> None:
         self.index = index
         self.node = node  # None: the instrument's title
         self.kind = kind
@@ -296,11 +318,26 @@ class _Flat:
         self.label = label
         self.parent = parent
         self.article = article
+        self.role = role
+        self.depth = depth  # points holding it
+        self.name = name  # "Article 8", "paragraph 8.3", "the preamble"
+        self.klass = ROLE_CLASS.get(role, role)  # an ID may move between kinds of one class only
+        self.region = region  # preamble, body, final or annexes
 
 
-def _texts(node: Paragraph | Item, instrument: Instrument) -> tuple[str, str]:
-    """(key, body) of a paragraph or item: without a reference, what is printed is what is compared."""
-    inlines = node.inlines
+HEADED = frozenset({"division", "article", "annex", "table"})
+
+
+def _texts(node: Element, instrument: Instrument) -> tuple[str, str]:
+    """(key, body) of an element's text (a row's cells joined by " | "): without a reference or a footnote, what
+    is printed is what is compared."""
+    if node.cells:
+        pairs = [_run(cell, instrument, node) for cell in node.cells]
+        return " | ".join(k for k, _ in pairs), " | ".join(b for _, b in pairs)
+    return _run(node.inlines, instrument, node)
+
+
+def _run(inlines: tuple[Inline, ...], instrument: Instrument, node: Element) -> tuple[str, str]:
     if len(inlines) == 1 and isinstance(inlines[0], Text):  # the usual shape: the parser merges adjacent text
         key = " ".join(inlines[0].text.split())
         return key, key
@@ -310,43 +347,57 @@ def _texts(node: Paragraph | Item, instrument: Instrument) -> tuple[str, str]:
         if isinstance(piece, Text):
             keys.append(piece.text)
             printed.append(piece.text)
-        else:  # as _key and model.plain_text write them
+        elif isinstance(piece, Ref):  # as model.plain_text writes it
             keys.append(f"\u27e6{piece.target}\u27e7")
             printed.append(ref_label(piece, instrument, node))
+        elif isinstance(piece, Note):  # a footnote reads where it is cited: "[note 1: text]"
+            note_key, note_body = _run(piece.inlines, instrument, node)
+            keys.append(f" [note {piece.label}: {note_key}]")
+            printed.append(f" [note {piece.label}: {note_body}]")
     key = " ".join("".join(keys).split())
     return key, key if keys == printed else " ".join("".join(printed).split())
 
 
+def _name(node: Element) -> str:
+    """How a reader names an element in a note: "Article 8", "paragraph 8.3", "the preamble"."""
+    if node.role in HEADED:
+        return heading_prefix(node).rstrip(" \u2013\n:.") or node.label
+    if not node.number:
+        return "the preamble" if node.label == "preamble" else node.label
+    return node.label
+
+
 def _flatten(instrument: Instrument, numbers: dict[str, str] | None = None) -> list[_Flat]:
     """Every element in ``Instrument.walk`` order (the title first), read straight off the tree: each parent
-    and article is known where its children are reached, so nothing is looked up.  ``numbers`` shares one
-    printed-number string ("8.3\t", "(a)\t") among all that print it, in both versions."""
+    and article is known where its children are reached.  ``numbers`` shares one printed-number string
+    ("8.3\t", "(a)\t") among all that print it, in both versions."""
     numbers = {} if numbers is None else numbers
     title = " ".join(instrument.meta.title.split())
     flat = [_Flat(0, None, "title", "title", title, title, "", "title", None, "")]
-    append = flat.append
 
     def printed(number: str) -> str:
         """The number as the redline prints it, before a tab ("" stays ""), one string per number."""
         return (numbers.get(number) or numbers.setdefault(number, f"{number}\t")) if number else ""
 
-    def paragraphs(within: tuple[Paragraph, ...], parent: int | None, article: str) -> None:
-        for paragraph in within:
-            at = len(flat)
-            key, body = _texts(paragraph, instrument)
-            number = printed(paragraph.number) if paragraph.numbered else ""
-            append(_Flat(at, paragraph, "paragraph", paragraph.id, key, body, number, paragraph.label, parent, article))
-            for item in paragraph.items:
-                key, body = _texts(item, instrument)
-                append(_Flat(len(flat), item, "item", item.id, key, body, printed(item.number), item.label, at, article))
-
-    paragraphs(instrument.preamble, None, "")
-    for node in instrument.articles:  # "Article 8 – " + title, as conventions.article_heading prints it
+    def add(node: Element, parent: int | None, article: str, depth: int, region: str) -> None:
         at = len(flat)
-        title = " ".join(node.title.split())
-        append(_Flat(at, node, "article", node.id, title, title, conventions.article_heading_prefix(node.number, title),
-                     node.label, None, node.label))
-        paragraphs(node.paragraphs, at, node.label)
+        if node.role in HEADED:
+            key = body = " ".join(node.title.split())
+            number = heading_prefix(node) if node.title else node.heading
+            if node.role in ("article", "annex"):
+                article = node.label
+        else:
+            key, body = _texts(node, instrument)
+            number = printed(node.number)
+        flat.append(_Flat(at, node, node.kind, node.id, key, body, number, node.label, parent, article, node.role,
+                          depth, _name(node), region))
+        inner = depth + (node.role == "point")
+        for child in node.children:
+            add(child, at, article, inner, region)
+
+    for region, tops in instrument.tops():
+        for node in tops:
+            add(node, None, "", 0, region)
     return flat
 
 
@@ -360,7 +411,8 @@ def _line(f: _Flat) -> str:
 _SAME_BY_ID = Match("id", 1.0)  # immutable: shared by every pair aligned by ID whose text did not change
 
 
-def _align(old: list[_Flat], new: list[_Flat], problems: list[Diagnostic], worded: dict[int, tuple[Segment, ...]]) -> dict[int, tuple[int, Match]]:
+def _align(old: list[_Flat], new: list[_Flat], problems: list[Diagnostic], worded: dict[int, tuple[Segment, ...]],
+           rank: Callable[[str], int]) -> dict[int, tuple[int, Match]]:
     """Pairs old index → (new index, how); ``worded`` collects, per old index, the word diff of an ID-aligned pair
     whose text changed, made with the tokens and matcher its similarity made (kept as segments, not tokens: they
     are what the change shows, and far smaller)."""
@@ -370,7 +422,7 @@ def _align(old: list[_Flat], new: list[_Flat], problems: list[Diagnostic], worde
         other = by_id.get(f.id) if f.id else None
         if other is None:
             continue
-        if other.kind != f.kind:
+        if other.klass != f.klass:
             problems.append(diag("diff.id-collision", _where(f), _line_no(f), f"ID '{f.id}' labels {f.kind} {f.label} in the old version but {other.kind} {other.label} in the new", "IDs are never reused for another element: give one of them a new ID"))
             continue
         if f.key == other.key:
@@ -382,9 +434,12 @@ def _align(old: list[_Flat], new: list[_Flat], problems: list[Diagnostic], worde
         if score < UNRELATED_BELOW and min(len(compared.a), len(compared.b)) >= 8:
             problems.append(diag("diff.id-unrelated", _where(other), _line_no(other), f"ID '{f.id}' labels unrelated texts ({f.kind} {f.label} in the old version, {other.label} in the new; similarity {score:.2f})", "if this is another element, give it a new ID; IDs are never reused"))
         pairs[f.index] = (other.index, Match("id", score))
-    for kind in ("paragraph", "item"):
-        _align_content(old, new, pairs, kind)
-    _align_articles(old, new, pairs)
+    kinds = dict.fromkeys(f.kind for f in (*old[1:], *new[1:]))
+    for kind in kinds:  # texts by their words, kind by kind
+        if not any(f.kind == kind and f.role in HEADED for f in (*old[1:], *new[1:])):
+            _align_content(old, new, pairs, kind)
+    for kind in sorted((k for k in kinds if any(f.kind == k and f.role in HEADED for f in (*old, *new))), key=rank, reverse=True):
+        _align_containers(old, new, pairs, kind)  # headings by title or contents, the innermost first
     return pairs
 
 
@@ -422,7 +477,6 @@ class ContentPair:
     score: float
 
 
-_quick_init(ContentPair)
 
 
 def align_by_content(old_items: Sequence[_T], new_items: Sequence[_T], key: Callable[[_T], str],
@@ -522,8 +576,10 @@ def _greedy(candidates: list[tuple[float, tuple[int, int, int], int, int, str]],
             taken.add(j)
 
 
-def _align_articles(old: list[_Flat], new: list[_Flat], pairs: dict[int, tuple[int, Match]]) -> None:
-    left, right = _free(old, new, pairs, "article")
+def _align_containers(old: list[_Flat], new: list[_Flat], pairs: dict[int, tuple[int, Match]], kind: str) -> None:
+    """Headed elements of ``kind`` (articles, chapters, tables) left unpaired: by the same title, else by how many
+    of their contents went to the same one."""
+    left, right = _free(old, new, pairs, kind)
     counterpart = {i: j for i, (j, _) in pairs.items()}
     kids_old, kids_new = _kids(old), _kids(new)
     children_old = {a.index: [f.index for f in kids_old.get(a.index, [])] for a in left}
@@ -540,6 +596,13 @@ def _align_articles(old: list[_Flat], new: list[_Flat], pairs: dict[int, tuple[i
             if overlap >= ARTICLE_OVERLAP_THRESHOLD:
                 candidates.append((overlap, _tie(a.index, b.index), a.index, b.index, "similar"))
     _greedy(candidates, pairs)
+
+
+def _same_parent(a: _Flat, b: _Flat, pairs: dict[int, tuple[int, Match]]) -> bool:
+    if a.parent is None or b.parent is None:
+        return a.parent is None and b.parent is None
+    pair = pairs.get(a.parent)
+    return pair is not None and pair[0] == b.parent
 
 
 def _anchors(old: list[_Flat], new: list[_Flat], pairs: dict[int, tuple[int, Match]]) -> list[tuple[int, int]]:
@@ -639,16 +702,16 @@ def _neighbours(kids: dict[int | None, list[_Flat]], f: _Flat) -> list[_Flat]:
 
 
 def _find_splits(state: _State) -> None:
-    """A new paragraph (item) beside an aligned one whose old text holds it was split off; and the mirror."""
+    """A new text (paragraph, point) beside an aligned one whose old text holds it was split off; and the mirror."""
     for f in state.new:
-        if f.kind in ("paragraph", "item") and f.index not in state.reverse:
+        if f.role not in HEADED and f.index not in state.reverse:
             for other in _neighbours(state.kids_new, f):
                 source = state.reverse.get(other.index)
                 if source is not None and _holds(state.old[source].key, f.key) and not _holds(other.key, f.key):
                     state.split_from[f.index] = source
                     break
     for f in state.old:
-        if f.kind in ("paragraph", "item") and f.index not in state.forward:
+        if f.role not in HEADED and f.index not in state.forward:
             for other in _neighbours(state.kids_old, f):
                 target = state.forward.get(other.index)
                 if target is not None and _holds(state.new[target].key, f.key) and not _holds(other.key, f.key):
@@ -657,7 +720,7 @@ def _find_splits(state: _State) -> None:
 
 
 def _article_fate(f: _Flat, kids: dict[int | None, list[_Flat]], mapping: dict[int, int], other: list[_Flat]) -> _Flat | None:
-    """The one article that every child of an unaligned article went to, if there is one."""
+    """The one heading (article, chapter) that every child of an unaligned one went to, if there is one."""
     children = kids.get(f.index, [])
     parents = {other[mapping[c.index]].parent for c in children if c.index in mapping}
     if len(parents) == 1 and all(c.index in mapping for c in children) and None not in parents:
@@ -675,11 +738,11 @@ def _left_over(whole: str, kept: str) -> str:
 
 
 def _fate_of_old(state: _State, f: _Flat) -> _Flat | None:
-    return _article_fate(f, state.kids_old, state.forward, state.new) if f.kind == "article" else None
+    return _article_fate(f, state.kids_old, state.forward, state.new) if f.role in HEADED else None
 
 
 def _fate_of_new(state: _State, f: _Flat) -> _Flat | None:
-    return _article_fate(f, state.kids_new, state.reverse, state.old) if f.kind == "article" else None
+    return _article_fate(f, state.kids_new, state.reverse, state.old) if f.role in HEADED else None
 
 
 def _tags(state: _State, i: int | None, j: int | None) -> list[str]:
@@ -696,27 +759,52 @@ def _tags(state: _State, i: int | None, j: int | None) -> list[str]:
     if j in state.merge_parts:
         tags.append("merged")
     parent_moved = (a.parent is None) != (b.parent is None) or (a.parent is not None and state.forward.get(a.parent) != b.parent)
-    if i not in state.anchored or (a.kind != "article" and parent_moved):
-        tags.append("moved")
+    carried = a.parent is not None and not parent_moved and _moved_block(state, a.parent)
+    if (i not in state.anchored and not carried) or parent_moved or a.kind != b.kind:
+        tags.append("moved")  # an element carried by its moving parent moved with it, not on its own
     if a.key != b.key:
-        tags.append("retitled" if a.kind == "article" else "modified")
+        if a.role in HEADED:
+            tags.append("retitled")
+        elif a.body == b.body:  # only a reference's target changed: shown as a reference change, not an empty edit
+            tags.append("retargeted")
+        else:
+            tags.append("modified")
     if a.number != b.number and "moved" not in tags:
         tags.append("renumbered")
     return tags or ["unchanged"]
+
+
+def _moved_block(state: _State, index: int) -> bool:
+    """Whether old element ``index`` (or one of its ancestors) left the chain of anchors: a block that moved whole."""
+    current: int | None = index
+    while current is not None:
+        if current not in state.anchored:
+            return True
+        current = state.old[current].parent
+    return False
 
 
 def _status(tags: list[str]) -> str:
     return tags[0] if len(tags) == 1 else next(s for s in STATUS_ORDER if s in tags)  # most carry one tag
 
 
-def _side(f: _Flat) -> Side:
-    return Side(f.id, f.kind, f.label, f.article, f.body, f.index)
+def _side(f: _Flat, text: str | None = None) -> Side:
+    return Side(f.id, f.kind, f.label, f.article, f.body if text is None else text, f.index, f.role, f.number.rstrip("\t"),
+                f.name)
 
 
 def _named(f: _Flat) -> str:
-    if f.kind == "article":
-        return conventions.article_heading(f.label, "")
-    return f.label if f.label != "preamble" else "the preamble"
+    return f.name
+
+
+def _holder(flats: list[_Flat], f: _Flat) -> str:
+    """The name of the article (or annex) holding ``f``: "Article 8"."""
+    parent = f.parent
+    while parent is not None:
+        if flats[parent].role in ("article", "annex"):
+            return flats[parent].name
+        parent = flats[parent].parent
+    return "the preamble" if f.region == "preamble" else f.region
 
 
 def _pair_diff(state: _State, a: _Flat, b: _Flat) -> tuple[Segment, ...]:
@@ -743,8 +831,14 @@ def _change(state: _State, i: int | None, j: int | None, children: tuple[Change,
         if joins:
             parts += [f"old {state.old[k].label}" for k in joins]
         related = tuple(parts) if parts else ()
-        if "moved" in tags:
-            note = f"moved from {_named(a)}" if a.kind == "article" or a.article != b.article else f"moved within {conventions.article_heading(b.article, '')} (was {a.label})"
+        if "moved" in tags and a.kind != b.kind:
+            note = f"{a.kind} {a.label} became {b.kind} {b.label}"
+        elif "moved" in tags and not _same_parent(a, b, state.pairs) and a.role in HEADED:
+            before = state.old[a.parent].name if a.parent is not None else "the top level"
+            after = state.new[b.parent].name if b.parent is not None else "the top level"
+            note = f"moved from {before} to {after}"
+        elif "moved" in tags:
+            note = f"moved from {_named(a)}" if a.role in HEADED or a.article != b.article else f"moved within {_holder(state.new, b)} (was {a.label})"
         elif "renumbered" in tags:
             note = f"renumbered {a.label} \u2192 {b.label}"
         if parts:
@@ -762,12 +856,12 @@ def _change(state: _State, i: int | None, j: int | None, children: tuple[Change,
         if a is not None and "merged" in tags:
             fate = _fate_of_old(state, a)
             assert fate is not None
-            related, note = (f"new {fate.label}",), f"merged into {conventions.article_heading(fate.label, '')}"
+            related, note = (f"new {fate.label}",), f"merged into {fate.name}"
         elif b is not None and "split" in tags:
             fate = _fate_of_new(state, b)
             assert fate is not None
-            related, note = (f"old {fate.label}",), f"split from {conventions.article_heading(fate.label, '')}"
-    old_side = None if a is None else _side(a) if b is None or a.body != b.body else Side(a.id, a.kind, a.label, a.article, b.body, a.index)  # one string for both
+            related, note = (f"old {fate.label}",), f"split from {fate.name}"
+    old_side = None if a is None else _side(a) if b is None or a.body != b.body else _side(a, b.body)  # one string for both
     tagged = tuple(tags)
     change = Change(a.kind if a else b.kind, _status(tags), state.tag_sets.setdefault(tagged, tagged), old_side, _side(b) if b else None,  # type: ignore[union-attr]
                     match, segments, related, note, children)
@@ -777,20 +871,18 @@ def _change(state: _State, i: int | None, j: int | None, children: tuple[Change,
 
 
 def _with_children(state: _State, i: int | None, j: int | None) -> Change:
-    kind = (state.old[i] if i is not None else state.new[j]).kind  # type: ignore[index]
-    if kind == "item":
-        return _change(state, i, j)
-    return _change(state, i, j, _level(state, i, j, ("item",) if kind == "paragraph" else ("paragraph",)))
+    return _change(state, i, j, _level(state, i, j))
 
 
-def _level(state: _State, i: int | None, j: int | None, kinds: tuple[str, ...], top: bool = False) -> tuple[Change, ...]:
-    """The changes under one parent (old ``i``, new ``j``; the top level when ``top``): its new children in
-    order, and the old ones that are gone (not moved elsewhere) slotted in after their old predecessor."""
+def _level(state: _State, i: int | None, j: int | None, region: str = "") -> tuple[Change, ...]:
+    """The changes under one parent (old ``i``, new ``j``; the top of ``region`` when both are None): its new
+    children in order, and the old ones that are gone (not moved elsewhere) slotted in after their old
+    predecessor."""
     new_children: Sequence[_Flat]
     old_children: Sequence[_Flat]
-    if top:  # the preamble's paragraphs and the articles share the top; below it, every child is of one kind
-        new_children = [f for f in state.kids_new.get(None, []) if f.kind in kinds]
-        old_children = [f for f in state.kids_old.get(None, []) if f.kind in kinds]
+    if region:
+        new_children = [f for f in state.kids_new.get(None, []) if f.region == region]
+        old_children = [f for f in state.kids_old.get(None, []) if f.region == region]
     else:
         new_children = state.kids_new.get(j, ()) if j is not None else ()
         old_children = state.kids_old.get(i, ()) if i is not None else ()
@@ -872,8 +964,8 @@ def _split_blocks(state: _State, i: int, j: int, piece: int) -> list[Block]:
     numbers = _number_segments(a.number, b.number)
     return [
         # the space between the halves exists only in the old text, where rejecting the break joins them
-        Block("modified", a.kind, numbers + first + (Segment("delete", " "),), a.number, b.number, mark="insert"),
-        Block("modified", q.kind, (Segment("insert", q.number),) * bool(q.number) + second, "", q.number),
+        Block("modified", a.kind, numbers + first + (Segment("delete", " "),), a.number, b.number, mark="insert", role=a.role, depth=a.depth),
+        Block("modified", q.kind, (Segment("insert", q.number),) * bool(q.number) + second, "", q.number, role=q.role, depth=q.depth),
     ]
 
 
@@ -889,21 +981,21 @@ def _merge_blocks(state: _State, i: int, j: int, piece: int) -> list[Block]:
     second = word_diff(r.body, tail)
     numbers = _number_segments(a.number, b.number)
     return [
-        Block("modified", a.kind, numbers + first + (Segment("insert", " "),), a.number, b.number, mark="delete"),
-        Block("modified", r.kind, (Segment("delete", r.number),) * bool(r.number) + second, r.number, ""),
+        Block("modified", a.kind, numbers + first + (Segment("insert", " "),), a.number, b.number, mark="delete", role=a.role, depth=a.depth),
+        Block("modified", r.kind, (Segment("delete", r.number),) * bool(r.number) + second, r.number, "", role=r.role, depth=r.depth),
     ]
 
 
 def _removed(state: _State, f: _Flat) -> Block:
     j = state.pairs.get(f.index, (None,))[0]
     moved = f"to {_named(state.new[j])}" if j is not None else ""
-    return Block("delete", f.kind, (Segment("delete", _line(f)),), f.number, "", moved, "delete")
+    return Block("delete", f.kind, (Segment("delete", _line(f)),), f.number, "", moved, "delete", f.role, f.depth)
 
 
 def _added(state: _State, f: _Flat) -> Block:
     i = state.reverse.get(f.index)
     moved = f"from {_named(state.old[i])}" if i is not None else ""
-    return Block("insert", f.kind, (Segment("insert", _line(f)),), "", f.number, moved, "insert")
+    return Block("insert", f.kind, (Segment("insert", _line(f)),), "", f.number, moved, "insert", f.role, f.depth)
 
 
 def _number_segments(old: str, new: str) -> tuple[Segment, ...]:
@@ -927,22 +1019,22 @@ def _kept(state: _State, a: _Flat, b: _Flat) -> Block:
         if numbers is None:
             numbers = state.numbers[a.number] = _number_segments(a.number, b.number)
         if not body or (len(body) == 1 and body[0].op == "equal"):
-            return Block("equal", a.kind, numbers + body, a.number, b.number)
+            return Block("equal", a.kind, numbers + body, a.number, b.number, role=b.role, depth=b.depth)
     else:
         numbers = _number_segments(a.number, b.number)
     segments = numbers + body
     op = "equal" if all(s.op == "equal" for s in segments) else "modified"
-    return Block(op, a.kind, segments, a.number, b.number)
+    return Block(op, a.kind, segments, a.number, b.number, role=b.role, depth=b.depth)
 
 
 # ------------------------------------------------------------------------------------------- references
 
 
-def _reference_labels(instrument: Instrument, nodes: Iterable[Node] | None = None) -> dict[str | None, list[tuple[str | None, str, str, str]]]:
+def _reference_labels(instrument: Instrument, nodes: Iterable[Element] | None = None) -> dict[str | None, list[tuple[str | None, str, str, str]]]:
     """Per citing element ID: (target ID, printed label, how it was written, citing label), in order; with
     ``nodes``, of those elements only."""
     found: dict[str | None, list[tuple[str | None, str, str, str]]] = {}
-    for reference in find_references(instrument, nodes=nodes):
+    for reference in find_references(instrument, elements=nodes):
         for member in reference.members:
             if member.in_range:
                 continue
@@ -958,19 +1050,21 @@ def _reference_labels(instrument: Instrument, nodes: Iterable[Node] | None = Non
 
 
 def reference_changes(old: Instrument, new: Instrument) -> tuple[RefChange, ...]:
-    """References whose printed label changed although the citing text did not mention it."""
+    """References whose printed label changed although the citing text did not mention it, and references that
+    now name another element than they did."""
     old_ids, new_ids = {n.id for n in old.walk() if n.id is not None}, {n.id for n in new.walk() if n.id is not None}
-    return _reference_changes(_citing(old, old.walk(), new_ids), _citing(new, new.walk(), old_ids))
+    return _reference_changes(_citing(old, old.walk(), new_ids), _citing(new, new.walk(), old_ids), new_ids)
 
 
-def _citing(instrument: Instrument, nodes: Iterable[Node], other_ids: set[str | None]) -> dict[str | None, list[tuple[str | None, str, str, str]]]:
+def _citing(instrument: Instrument, nodes: Iterable[Element], other_ids: set[str]) -> dict[str | None, list[tuple[str | None, str, str, str]]]:
     """``_reference_labels`` of the elements that can matter: those whose ID the other version also carries
-    and whose text can cite at all (``xref.may_cite``); the reference grammar reads only them."""
-    return _reference_labels(instrument, citing(n for n in nodes if n.id in other_ids))
+    and whose text can cite at all (``references.may_cite``); the reference grammar reads only them."""
+    return _reference_labels(instrument, citing((n for n in nodes if n.id in other_ids), instrument.profile))
 
 
 def _reference_changes(before: dict[str | None, list[tuple[str | None, str, str, str]]],
-                       after: dict[str | None, list[tuple[str | None, str, str, str]]]) -> tuple[RefChange, ...]:
+                       after: dict[str | None, list[tuple[str | None, str, str, str]]],
+                       present: set[str]) -> tuple[RefChange, ...]:
     out: list[RefChange] = []
     for source, refs in after.items():
         if source is None or source not in before:
@@ -984,6 +1078,14 @@ def _reference_changes(before: dict[str | None, list[tuple[str | None, str, str,
                     out.append(RefChange(source, old_src, src, target, was, label, "renumbered"))
             elif written == "plain" and label in old_plain and old_plain[label][0] != target:
                 out.append(RefChange(source, old_plain[label][1], src, target, label, label, "retargeted"))
+        # a link that now names another element: paired, in order, with the old link whose target it no longer names
+        old_links = [(t, label, src) for t, label, w, src in before[source] if w == "id"]
+        new_links = [(t, label, src) for t, label, w, src in refs if w == "id"]
+        old_targets, new_targets = {t for t, _, _ in old_links}, {t for t, _, _ in new_links}
+        lost = [link for link in old_links if link[0] not in new_targets]
+        gained = [link for link in new_links if link[0] not in old_targets]
+        for (was, was_label, old_src), (now, label, src) in zip(lost, gained):
+            out.append(RefChange(source, old_src, src, now, was_label, label, "retargeted", was, was not in present))
     return tuple(out)
 
 
@@ -1009,20 +1111,30 @@ def _diff(old: Instrument, new: Instrument) -> Diff:
     numbers: dict[str, str] = {}
     flat_old, flat_new = _flatten(old, numbers), _flatten(new, numbers)
     worded: dict[int, tuple[Segment, ...]] = {}
-    pairs = _align(flat_old, flat_new, problems, worded)
+    pairs = _align(flat_old, flat_new, problems, worded, new.profile.rank)
     state = _State(flat_old, flat_new, pairs, worded=worded)
-    anchors = _anchors(flat_old, flat_new, pairs)
+    # An article or division that moved into another division has moved whatever its place: it and its contents do
+    # not compete for the chain of anchors (else a chapter heading could be called moved for the article that moved
+    # into it).  Paragraphs that changed article stay in the chain: merged into the article before, they are shown
+    # where they stand, renumbered.
+    settled: dict[int, bool] = {}
+    for i in sorted(pairs):  # parents come before their children in the flat order
+        parent = flat_old[i].parent
+        moved_whole = flat_old[i].role in HEADED and not _same_parent(flat_old[i], flat_new[pairs[i][0]], pairs)
+        settled[i] = not moved_whole and (parent is None or settled.get(parent, True))
+    staying = {i: pair for i, pair in pairs.items() if settled[i]}
+    anchors = _anchors(flat_old, flat_new, staying)
     state.anchored = {i for i, _ in anchors}
     _find_splits(state)
     for new_index, old_index in state.split_from.items():
         state.split_parts.setdefault(old_index, []).append(new_index)
     for old_index, new_index in state.merged_into.items():
         state.merge_parts.setdefault(new_index, []).append(old_index)
-    preamble = _level(state, None, None, ("paragraph",), top=True)
-    articles = _level(state, None, None, ("article",), top=True)
+    regions = {region: _level(state, None, None, region) for region in ("preamble", "body", "final", "annexes")}
     blocks = _blocks(state, anchors)
     title = word_diff(flat_old[0].body, flat_new[0].body)
-    return Diff(old.meta, new.meta, title, preamble, articles, reference_changes(old, new), blocks, tuple(problems))
+    return Diff(old.meta, new.meta, title, regions["preamble"], regions["body"], reference_changes(old, new), blocks,
+                tuple(problems), regions["final"], regions["annexes"])
 
 
 def invert(change: Change) -> Change:

@@ -8,7 +8,7 @@ numbering (the reader puts the generated label in front).  ``where`` counts line
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from drafttools.diagnostics import Diagnostic
 
@@ -24,11 +24,19 @@ MAX_XML_DEPTH = 200
 # LINK_OPEN anchor LINK_MID shown-text LINK_CLOSE; private-use characters, so they cannot clash with the text.
 LINK_OPEN, LINK_MID, LINK_CLOSE = "\ue010", "\ue011", "\ue012"
 LINK = re.compile(f"{LINK_OPEN}([^{LINK_MID}]*){LINK_MID}([^{LINK_CLOSE}]*){LINK_CLOSE}")
+# A footnote reference travels as NOTE_OPEN label NOTE_CLOSE; its text is in ``Read.notes`` under that label.
+NOTE_OPEN, NOTE_CLOSE = "\ue013", "\ue014"
+NOTE = re.compile(f"{NOTE_OPEN}([^{NOTE_CLOSE}]*){NOTE_CLOSE}")
 
 
 def unlinked(text: str) -> str:
-    """The text a reader sees: links replaced by their shown text."""
-    return LINK.sub(r"\2", text)
+    """The text a reader sees: links replaced by their shown text, footnote markers left out."""
+    return NOTE.sub("", LINK.sub(r"\2", text))
+
+
+def words(text: str) -> int:
+    """How many words ``text`` shows (for the import's account of what came in and what was kept)."""
+    return len(unlinked(text).split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +49,8 @@ class Block:
     generated: str = ""  # the label Word's automatic numbering generated ("8.2", "(a)"), already in ``text``
     style: str = ""  # the Word paragraph style's name
     in_table: bool = False  # inside a table (a first-page block, not the instrument, when before Article 1)
-    notes: tuple[int, ...] = ()  # footnotes whose references were dropped from the text (Word)
+    cells: tuple[str, ...] = ()  # a table row's cells (Word table rows; text lines with TABs)
+    header: bool = False  # a table's header row (Word's "repeat as header row")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +60,7 @@ class Read:
     blocks: tuple[Block, ...]
     unit: str
     problems: tuple[Diagnostic, ...] = ()
+    notes: dict[str, str] = field(default_factory=dict)  # footnote label → its text (with markers of its own)
 
 
 class Refused(Exception):

@@ -14,7 +14,11 @@ because the text a reader sees is not ``Paragraph.text``:
 - bookmarks (``w:bookmarkStart w:name``) travel with their paragraph: our builder names them by stable ID;
 - internal hyperlinks (``w:hyperlink w:anchor``: our builder's cross-references) are kept as links to their
   bookmark, so a reference finds its target even when its shown number has gone stale;
-- footnote references are dropped (the code text has no footnotes); ``structure`` warns where it keeps the text.
+- footnote references become markers in the text, and each footnote's text (from ``footnotes.xml``) goes into
+  ``Read.notes`` under the number Word shows for it;
+- a table row is one block of cells (a cell's paragraphs joined; tables nested in a cell read as its text), a
+  header row (``w:tblHeader``) marked so; a ``w:tab`` inside a paragraph is kept, so TAB-separated text can be
+  read as a row too.
 
 Headings are known by style ("Heading 1", outline level); "Title" marks the instrument's title.
 """
@@ -31,11 +35,11 @@ from typing import Any
 
 from lxml import etree
 
-from drafttools.model import conventions
 from drafttools.diagnostics import diag
 from drafttools.importer.blocks import (MAX_BLOCKS, MAX_FILE_BYTES, MAX_TABLE_DEPTH, MAX_UNPACKED_BYTES, MAX_XML_DEPTH,
-                                        LINK_CLOSE, LINK_MID, LINK_OPEN, Block, Read, Refused)
-from drafttools.importer.text import join_lines, starts_block
+                                        LINK_CLOSE, LINK_MID, LINK_OPEN, NOTE_CLOSE, NOTE_OPEN, Block, Read, Refused)
+from drafttools.importer.text import HEADING, LABEL, NOTE_DEF, SENTENCE_END, join_lines, notes_marked, starts_block
+from drafttools.model.profile import letters as letter_token
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -126,7 +130,7 @@ class _Level:
 def format_number(value: int, fmt: str) -> str:
     """A counter as Word prints it in ``w:numFmt`` ``fmt``."""
     if fmt in ("lowerLetter", "upperLetter"):  # Word doubles letters after z (aa, bb), as UN documents do
-        letters = conventions.item_number(value - 1).strip("()")
+        letters = letter_token(value)
         return letters if fmt == "lowerLetter" else letters.upper()
     if fmt in ("lowerRoman", "upperRoman"):
         roman = _roman(value)
@@ -255,11 +259,13 @@ class _Reader:
     numbering: _Numbering
     fields: list[str] = field(default_factory=list)  # complex-field stack: "instr" or "result" per level
     footnotes: int = 0
-    notes: list[int] = field(default_factory=list)  # footnote numbers dropped from the paragraph being read
+    texts: dict[str, str] = field(default_factory=dict)  # footnote w:id → its text, from footnotes.xml
+    notes: dict[str, str] = field(default_factory=dict)  # the label Word shows → the footnote's text
     count: int = 0  # Word paragraphs seen, for locations
+    in_rows: int = 0  # of which in table rows (read as one block per row)
 
     def paragraphs(self, container: Any, depth: int = 0) -> Iterator[tuple[Any, bool, tuple[str, ...]]]:
-        """Every w:p in reading order (tables cell by cell), with bookmarks standing just before it."""
+        """Every w:p in reading order, and every row (w:tr) of a table, with bookmarks standing just before it."""
         waiting: list[str] = []
         for child in container:
             tag = child.tag
@@ -269,14 +275,37 @@ class _Reader:
             elif tag == _w("bookmarkStart"):
                 waiting.append(child.get(_w("name")) or "")
             elif tag == _TBL:
-                if depth + 1 > MAX_TABLE_DEPTH:
-                    raise Refused(diag("import.too-deep", self.shown, self.count + 1, f"paragraph {self.count + 1}: tables nested {depth + 1} deep (at most {MAX_TABLE_DEPTH})", "take the text out of the nested tables"))
+                self.nesting(child, depth + 1)
                 for row in child.iter(_TR):
                     if _ancestor_tables(row, child) == 0:
-                        for cell in row.findall(_TC):
-                            yield from self.paragraphs(cell, depth + 1)
+                        yield row, True, tuple(waiting)
+                        waiting = []
             elif tag in (_w("sdt"), _w("sdtContent"), _w("customXml")) or tag in _INSERTED or (tag in _DELETED and self.mode == "reject"):
                 yield from self.paragraphs(child, depth)
+
+    def nesting(self, table: Any, depth: int) -> None:
+        """Refuse tables nested deeper than ``MAX_TABLE_DEPTH``."""
+        if depth > MAX_TABLE_DEPTH:
+            raise Refused(diag("import.too-deep", self.shown, self.count + 1, f"paragraph {self.count + 1}: tables nested {depth} deep (at most {MAX_TABLE_DEPTH})", "take the text out of the nested tables"))
+        for inner in table.iter(_TBL):
+            if inner is not table and _ancestor_tables(inner, table) == 0:
+                self.nesting(inner, depth + 1)
+
+    def row(self, row: Any) -> tuple[tuple[str, ...], list[str], bool]:
+        """A table row's cells (each cell's paragraphs joined), its bookmarks, and whether it is a header row."""
+        cells: list[str] = []
+        bookmarks: list[str] = []
+        for cell in row.findall(_TC):
+            parts: list[str] = []
+            for paragraph in cell.iter(_P):
+                self.count += 1
+                self.in_rows += 1
+                text, marks = self.text(paragraph)
+                parts.append(text)
+                bookmarks += marks
+            cells.append(re.sub(r"\s+", " ", " ".join(parts).replace("\u00ad", "")).strip())
+        header = row.find(f"{_w('trPr')}/{_w('tblHeader')}") is not None
+        return tuple(cells), bookmarks, header
 
     def text(self, paragraph: Any) -> tuple[str, list[str]]:
         parts: list[str] = []
@@ -320,13 +349,17 @@ class _Reader:
                 continue  # a field's instruction (w:instrText, and anything else before 'separate')
             if tag == _T or (tag == _w("delText") and self.mode == "reject"):
                 parts.append(child.text or "")
-            elif tag in (_w("tab"), _w("ptab"), _w("br"), _w("cr")):
+            elif tag in (_w("tab"), _w("ptab")):
+                parts.append("\t")
+            elif tag in (_w("br"), _w("cr")):
                 parts.append(" ")
             elif tag == _w("noBreakHyphen"):
                 parts.append("-")
             elif tag in (_w("footnoteReference"), _w("endnoteReference")):
                 self.footnotes += 1
-                self.notes.append(self.footnotes)
+                label = str(self.footnotes)
+                self.notes[label] = self.texts.get(("e" if tag == _w("endnoteReference") else "") + (child.get(_w("id")) or ""), "")
+                parts.append(f"{NOTE_OPEN}{label}{NOTE_CLOSE}")
 
     def paragraph_info(self, paragraph: Any) -> tuple[str, int, bool, str]:
         """Style name, heading level, title style, and the label automatic numbering gives this paragraph."""
@@ -342,6 +375,8 @@ class _Reader:
         outline = int(_val(outline_el) or 9) if outline_el is not None else _inherited(self.styles, style_id, "outline")
         heading = re.fullmatch(r"heading\s*(\d)", name, re.IGNORECASE)
         level = int(heading.group(1)) if heading else (outline + 1 if outline is not None and outline < 9 else 0)
+        if not level and re.search(r"\bheading\b", name, re.IGNORECASE):
+            level = 1  # a heading style of its own ("Article Heading", "Division Heading")
         title = re.fullmatch(r"(?:annex\s+)?title", name, re.IGNORECASE) is not None
         label = self.numbering.label(*num) if num else ""
         return name, level, title, label
@@ -410,11 +445,44 @@ def read_docx(path: Path, shown: str, track_changes: str = "refuse") -> Read:
         where = _paragraph_number(body, first)
         raise Refused(diag("import.tracked-changes", shown, where, f"the file holds tracked changes: {insertions} insertion(s) and {deletions} deletion(s), the first in paragraph {where}", "choose: --track-changes accept (the text as it reads with every change accepted) or --track-changes reject (the text as it was before the changes)"))
     reader = _Reader(shown, track_changes, _styles(document), _Numbering.read(document))
+    reader.texts = _note_texts(document, reader)
     found = list(_blocks(reader, body))
-    return Read(tuple(_unwrap(found, reader.count)), "paragraph")
+    rows = [b for b in found if b.in_table and b.cells]
+    found = _unwrap([b for b in found if not (b.in_table and b.cells)], reader.count - reader.in_rows) if rows else \
+        _unwrap(found, reader.count)
+    if rows:
+        found = sorted(found + rows, key=lambda b: b.where)
+    notes = {k: v for k, v in reader.notes.items() if v}
+    blocks: list[Block] = []
+    for block in found:  # footnotes typed as text ("[^1]" and a paragraph "[^1]: ..."), as a converted .txt has them
+        if (definition := NOTE_DEF.match(block.text)) is not None and not block.cells:
+            notes[definition.group(1)] = notes_marked(definition.group(2).strip())
+        else:
+            blocks.append(replace(block, text=notes_marked(block.text), cells=tuple(notes_marked(c) for c in block.cells)))
+    return Read(tuple(blocks), "paragraph", (), notes)
 
 
-SENTENCE_END = (".", ";", ":", "!", "?", "\u201d", '"', ")")
+def _note_texts(document: Any, reader: _Reader) -> dict[str, str]:
+    """Each footnote's (and endnote's, keyed "e" + id) text, by its w:id; separators left out."""
+    found: dict[str, str] = {}
+    for rel in document.part.rels.values():
+        kind = rel.reltype.rsplit("/", 1)[-1]
+        if kind not in ("footnotes", "endnotes") or rel.is_external:
+            continue
+        try:
+            root = etree.fromstring(rel.target_part.blob)
+        except etree.XMLSyntaxError:
+            continue
+        for note in root:
+            if note.get(_w("type")) in ("separator", "continuationSeparator", "continuationNotice"):
+                continue
+            texts = []
+            for paragraph in note.iter(_P):
+                text, _ = reader.text(paragraph)
+                texts.append(text)
+            key = ("e" if kind == "endnotes" else "") + (note.get(_w("id")) or "")
+            found[key] = re.sub(r"\s+", " ", " ".join(texts)).strip()
+    return found
 
 
 def _unwrap(blocks: list[Block], paragraphs: int) -> list[Block]:
@@ -429,6 +497,7 @@ def _unwrap(blocks: list[Block], paragraphs: int) -> list[Block]:
     for block in blocks:
         last = joined[-1] if joined else None
         if (last is None or block.where != last.where + last.text.count("\n") + 1 or block.heading or last.heading
+                or block.cells or last.cells or NOTE_DEF.match(block.text)
                 or starts_block(block.text, last.text.replace("\n", " ").split("\n")[-1]) or block.generated):
             joined.append(block)
             continue
@@ -440,14 +509,23 @@ def _blocks(reader: _Reader, body: Any) -> Iterator[Block]:
     carried, carried_marks = "", tuple[str, ...]()
     made = 0
     for paragraph, in_table, before in reader.paragraphs(body):
+        if paragraph.tag == _TR:
+            where = reader.count + 1
+            cells, marks, header = reader.row(paragraph)
+            if any(cells):
+                made += 1
+                yield Block(" ".join(c for c in cells if c), where, bookmarks=before + tuple(marks), in_table=True,
+                            cells=cells, header=header)
+            continue
         reader.count += 1
-        reader.notes = []
         text, marks = reader.text(paragraph)
         style, level, title, label = reader.paragraph_info(paragraph)
         if reader.mark_changed(paragraph):  # its mark is gone: its text runs on into the next paragraph
             carried, carried_marks = carried + text, carried_marks + before + tuple(marks)
             continue
-        text = re.sub(r"[ \t\r\n]+", " ", (carried + text).replace("\u00ad", "")).strip()
+        text = (carried + text).replace("\u00ad", "")
+        cells = tuple(" ".join(c.split()) for c in text.split("\t"))
+        text = re.sub(r"[ \t\r\n]+", " ", text).strip()
         names = carried_marks + before + tuple(marks)
         carried, carried_marks = "", ()
         if label and not text.startswith(label):
@@ -457,5 +535,7 @@ def _blocks(reader: _Reader, body: Any) -> Iterator[Block]:
         made += 1
         if made > MAX_BLOCKS:
             raise Refused(diag("import.too-large", reader.shown, reader.count, f"more than {MAX_BLOCKS:,} paragraphs", "split the file, or import the part that holds the code"))
+        row = sum(1 for c in cells if c) >= 2 and not level and not label and LABEL.match(cells[0]) is None \
+            and HEADING.match(cells[0]) is None
         yield Block(text, reader.count, heading=level, title_style=title, bookmarks=names, generated=label,
-                    style=style, in_table=in_table, notes=tuple(reader.notes))
+                    style=style, in_table=in_table, cells=cells if row else ())

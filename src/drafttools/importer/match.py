@@ -1,6 +1,7 @@
 """Giving imported elements their IDs back: match each one to an element of an earlier version, or mint one.
 
-In this order, kind by kind (article, paragraph, item):
+In this order (elements with text innermost kind first, then the containers: tables, articles, annexes,
+divisions):
 
 1. a bookmark in the Word file naming an ID we know (our DOCX builder writes one on every element; known means
    in the earlier version or in a ledger) keeps that ID — ``how="bookmark"`` — unless the ledger records it as
@@ -11,8 +12,9 @@ In this order, kind by kind (article, paragraph, item):
    elements near the same relative place or sharing one of its rarest words).  A pair is
    taken at ``CONTENT_THRESHOLD`` (the engine's ``SIMILARITY_THRESHOLD``) or above (``how="content"``), or at
    ``NUMBER_THRESHOLD`` or above when both carry the same number (``how="number+content"``).  The same number adds ``NUMBER_BONUS`` to the ranking
-   only, so content wins when numbers moved.  An article is the old article that most of its paragraphs and
-   items came from (share at ``CONTENT_THRESHOLD`` or above); failing that, it is compared by title and text;
+   only, so content wins when numbers moved.  A container (an article, a division, a table) is the old one that
+   most of its elements came from (share at ``ARTICLE_OVERLAP`` or above) or the one with the same title;
+   failing that, it is compared by title and text;
 3. everything left gets a new ID from ``drafttools.ids.mint``, never one in ``taken`` (every ID any ledger or
    version knows), so a retired ID is never given again.
 
@@ -30,7 +32,8 @@ from drafttools.model import ids
 from drafttools.diff.engine import SIMILARITY_THRESHOLD, align_by_content, similarity
 from drafttools.diagnostics import Diagnostic, diag
 from drafttools.source.ledger import Entry
-from drafttools.model.tree import Article, Instrument, Node, plain_text
+from drafttools.model.profile import ROLE_CLASS
+from drafttools.model.tree import Element, Instrument, plain_text
 
 BOOKMARK_LIMIT = 40  # Word and LibreOffice cut bookmark names to 40 characters
 CONTENT_THRESHOLD = SIMILARITY_THRESHOLD
@@ -73,32 +76,38 @@ class Matching:
     problems: tuple[Diagnostic, ...]
 
 
-def node_text(node: Node, instrument: Instrument) -> str:
-    if isinstance(node, Article):
+CONTAINER_ROLES = frozenset({"division", "article", "annex", "table"})
+
+
+def node_text(node: Element, instrument: Instrument) -> str:
+    if node.role in CONTAINER_ROLES:
         return node.title
+    if node.cells:
+        return " | ".join(" ".join(plain_text(c, instrument, node).split()) for c in node.cells)
     return " ".join(plain_text(node.inlines, instrument, node).split())
 
 
-def _mint_text(node: Node, instrument: Instrument) -> str:
+def _mint_text(node: Element, instrument: Instrument) -> str:
     """The words a new ID is made from: the element's own, or (when it has none that count, as "WHO shall:"
-    or a lead-in without text) its article's title, so the ID is never a bare "paragraph-2"."""
+    or a lead-in without text) its nearest titled ancestor's title, so the ID is never a bare "paragraph-2"."""
     text = node_text(node, instrument)
-    if ids.slug_words(text) or isinstance(node, Article):
+    if ids.slug_words(text) or node.role in CONTAINER_ROLES:
         return text
-    article = instrument.article_of(node)
-    return f"{article.title} {node.kind}" if article is not None else text
+    titled = next((a for a in instrument.ancestors(node) if a.title), None)
+    return f"{titled.title} {node.kind}" if titled is not None else text
 
 
-def _content(node: Node, instrument: Instrument) -> str:
-    """What content matching compares, lower-cased: an article's title and all its text; an element's own text."""
-    if isinstance(node, Article):
-        children: list[Node] = []
-        for paragraph in node.paragraphs:
-            children += [paragraph, *paragraph.items]
-        text = " ".join([node.title] + [node_text(n, instrument) for n in children])
+def _content(node: Element, instrument: Instrument) -> str:
+    """What content matching compares, lower-cased: a container's title and all its text; an element's own text."""
+    if node.role in CONTAINER_ROLES:
+        text = " ".join([node.title] + [node_text(n, instrument) for n in node.walk() if n is not node])
     else:
         text = node_text(node, instrument)
     return " ".join(text.lower().split())
+
+
+def _same_class(a: str, b: str) -> bool:
+    return ROLE_CLASS.get(a, a) == ROLE_CLASS.get(b, b)
 
 
 def match(new: Instrument, typed: tuple[str, ...], old: Instrument | None, taken: Iterable[str],
@@ -114,14 +123,18 @@ def match(new: Instrument, typed: tuple[str, ...], old: Instrument | None, taken
     old_by_id = {n.id: i for i, n in enumerate(old_nodes) if n.id}
     used_old: set[int] = set()
     known = {n.id: n.kind for n in old_nodes if n.id} | {i: e.kind for i, e in ledger.items()}
+    role_of = {k.name: k.role for k in new.profile.kinds.values()}
+    if old is not None:
+        role_of = {k.name: k.role for k in old.profile.kinds.values()} | role_of
     for index, node in enumerate(nodes):  # 1. bookmarks naming IDs we know
         if not node.id:
             continue
         node_id = _known(node.id, node.kind, known)
         entry = ledger.get(node_id)
         at = old_by_id.get(node_id)
-        fits_old = at is not None and old_nodes[at].kind == node.kind and at not in used_old
-        fits_ledger = entry is not None and entry.kind == node.kind and entry.status == "active"
+        fits_old = at is not None and _same_class(old_nodes[at].role, node.role) and at not in used_old
+        fits_ledger = entry is not None and _same_class(role_of.get(entry.kind, "text"), node.role) \
+            and entry.status == "active"
         if at is None and entry is None:
             continue  # a bookmark of another tool's (pandoc's heading IDs, Word's _Toc): not one of our IDs
         if node_id in claimed or not (fits_old or (at is None and fits_ledger)):
@@ -136,17 +149,21 @@ def match(new: Instrument, typed: tuple[str, ...], old: Instrument | None, taken
             score = round(similarity(_content(node, new), _content(old_nodes[at], old)), 3) if old is not None else 1.0
         how = "bookmark" if node_id == node.id else "bookmark (cut)"
         pairs[index] = Pair(node.kind, node_id, labels[index], old_nodes[at].label if fits_old and at is not None else "", how, score)
-    if old is not None:  # 2. content: paragraphs and items, then articles by where their paragraphs went
-        for kind in ("paragraph", "item"):
-            _by_content(kind, nodes, labels, new, old_nodes, old, assigned, used_old, pairs, claimed)
-        _articles_by_children(nodes, labels, old_nodes, old, assigned, used_old, pairs, claimed)
-        _by_content("article", nodes, labels, new, old_nodes, old, assigned, used_old, pairs, claimed)
+    if old is not None:  # 2. content: elements with text, innermost first, then containers by their elements
+        order = sorted({n.kind for n in nodes} | {n.kind for n in old_nodes}, key=lambda k: -new.profile.rank(k))
+        for kind in order:
+            if new.profile.role(kind) not in CONTAINER_ROLES:
+                _by_content(kind, nodes, labels, new, old_nodes, old, assigned, used_old, pairs, claimed)
+        for kind in order:
+            if new.profile.role(kind) in CONTAINER_ROLES:
+                _containers_by_children(kind, nodes, labels, old_nodes, old, assigned, used_old, pairs, claimed)
+                _by_content(kind, nodes, labels, new, old_nodes, old, assigned, used_old, pairs, claimed)
     busy = set(taken) | claimed | {n.id for n in old_nodes if n.id}
     new_lone: list[Lone] = []
     for index, node in enumerate(nodes):  # 3. mint
         if index in assigned:
             continue
-        minted = ids.mint(node.kind, _mint_text(node, new), busy)
+        minted = ids.mint(node.kind, _mint_text(node, new), busy, prefix=ids.prefix_for(node.role, node.kind))
         busy.add(minted)
         assigned[index] = minted
         new_lone.append(Lone(node.kind, minted, labels[index], node_text(node, new)))
@@ -163,55 +180,58 @@ def _known(name: str, kind: str, known: dict[str, str]) -> str:
     return longer[0] if len(longer) == 1 else name
 
 
-def _articles_by_children(nodes: list[Node], labels: list[str], old_nodes: list[Node], old: Instrument,
-                          assigned: dict[int, str], used_old: set[int], pairs: dict[int, Pair], claimed: set[str]) -> None:
-    """An article whose paragraphs and items kept IDs of one old article is that article (overlap = 2 × shared /
-    (new children + old children), at least ``ARTICLE_OVERLAP``), as is one with the same title; both together
-    rank first."""
+def _containers_by_children(kind: str, nodes: list[Element], labels: list[str], old_nodes: list[Element],
+                            old: Instrument, assigned: dict[int, str], used_old: set[int], pairs: dict[int, Pair],
+                            claimed: set[str]) -> None:
+    """A container whose elements kept IDs of one old container of its kind is that container (overlap = 2 ×
+    shared / (new elements + old elements), at least ``ARTICLE_OVERLAP``), as is one with the same title; both
+    together rank first."""
     index_of = {id(n): i for i, n in enumerate(nodes)}
     old_index = {id(n): j for j, n in enumerate(old_nodes)}
     old_by_id = {n.id: n for n in old_nodes if n.id}
     titled: dict[str, set[int]] = {}
     for j, n in enumerate(old_nodes):
-        if isinstance(n, Article):
+        if n.kind == kind and n.title:
             titled.setdefault(" ".join(n.title.lower().split()), set()).add(j)
     candidates: list[tuple[float, int, int, float]] = []
     for i, node in enumerate(nodes):
-        if not isinstance(node, Article) or i in assigned:
+        if node.kind != kind or i in assigned:
             continue
-        children = [c for p in node.paragraphs for c in (p, *p.items)]
+        inside = [c for c in node.walk() if c is not node]
         votes: dict[int, int] = {}
-        for child in children:
+        for child in inside:
             kept = old_by_id.get(assigned.get(index_of[id(child)], ""))
-            home = old.article_of(kept) if kept is not None else None
+            home = next((a for a in ([kept] if kept is not None else []) + list(old.ancestors(kept) if kept is not None else [])
+                         if a.kind == kind), None)
             if home is not None:
                 votes[old_index[id(home)]] = votes.get(old_index[id(home)], 0) + 1
         title = " ".join(node.title.lower().split())
-        for j in set(votes) | titled.get(title, set()):
-            old_article = old_nodes[j]
-            assert isinstance(old_article, Article)
-            total = len(children) + sum(1 + len(p.items) for p in old_article.paragraphs)
+        for j in set(votes) | (titled.get(title, set()) if title else set()):
+            old_node = old_nodes[j]
+            total = len(inside) + sum(1 for c in old_node.walk() if c is not old_node)
             overlap = 2 * votes.get(j, 0) / total if total else 0.0
-            same_title = j in titled.get(title, set())
+            same_title = bool(title) and j in titled.get(title, set())
             if j not in used_old and (overlap >= ARTICLE_OVERLAP or same_title):
                 candidates.append((overlap + (1.0 if same_title else 0.0), i, j, overlap))
     for _, i, j, overlap in sorted(candidates, key=lambda c: (-c[0], c[1])):
         node_id = old_nodes[j].id
-        if i in assigned or j in used_old or node_id is None:
+        if i in assigned or j in used_old or node_id is None or node_id in claimed:
             continue
         assigned[i] = node_id
         used_old.add(j)
         claimed.add(node_id)
         how = ("number+" if labels[i] == old_nodes[j].label else "") + ("content" if overlap >= ARTICLE_OVERLAP else "title")
-        pairs[i] = Pair("article", node_id, labels[i], old_nodes[j].label, how, round(overlap, 3))
+        pairs[i] = Pair(kind, node_id, labels[i], old_nodes[j].label, how, round(overlap, 3))
 
 
-def _by_content(kind: str, nodes: list[Node], labels: list[str], new: Instrument, old_nodes: list[Node], old: Instrument,
+def _by_content(kind: str, nodes: list[Element], labels: list[str], new: Instrument, old_nodes: list[Element], old: Instrument,
                 assigned: dict[int, str], used_old: set[int], pairs: dict[int, Pair], claimed: set[str]) -> None:
     """The engine's content alignment, with the typed number as a clue: the same number lowers the bar to
     ``NUMBER_THRESHOLD`` and adds ``NUMBER_BONUS`` to the ranking (identical texts: the same number first)."""
     right = [(i, _content(n, new)) for i, n in enumerate(nodes) if n.kind == kind and i not in assigned]
     left = [(j, _content(n, old)) for j, n in enumerate(old_nodes) if n.kind == kind and j not in used_old and n.id and n.id not in claimed]
+    if not right or not left:
+        return
 
     def rank(o: int, n: int, score: float) -> float | None:
         same_number = bool(labels[right[n][0]]) and labels[right[n][0]] == old_nodes[left[o][0]].label

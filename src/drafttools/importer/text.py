@@ -1,11 +1,16 @@
 """Reading a draft typed as plain text (.txt) or Markdown (.md) into blocks.
 
-Blocks are separated by blank lines, or begin on a line that starts an article or follows an article heading,
-or on a line that starts a numbered paragraph or an item (unless the line before ends with a reference word
-such as "paragraph" or "and", so a wrapped "paragraph" / "8.3 above" stays one block).  Lines of one block are joined with a space, except a word broken with a
-hyphen at the end of a line ("data-" / "gathering" → "data-gathering").  Lone page numbers are dropped;
-footnote markers glued to a word ("acknowledged.1") are dropped with a warning.  For Markdown, headings,
-emphasis, escapes, links and quote or bullet markers are read as the text they show.  Standard library only.
+Blocks are separated by blank lines, or begin on a line that starts a heading ("Article 8", "PART II",
+"CHAPTER 1", "Section 2", "ANNEX I") or follows one, or on a line that starts a numbered paragraph ("8.3", "1.")
+or a point ("(a)", "(i)", "(1)", "a)", a dash) unless the line before ends with a reference word such as
+"paragraph" or "and", so a wrapped "paragraph" / "8.3 above" stays one block.  A text with no blank lines
+between its paragraphs (one paragraph per line, as LibreOffice saves text) is read a line per block.  Lines of
+one block are joined with a space, except a word broken with a hyphen at the end of a line ("data-" /
+"gathering" → "data-gathering").  A line of TAB-separated cells is a table row.  Footnotes are written as in
+Markdown: a marker "[^1]" in the text and the note "[^1]: its text" on a line of its own.  Lone page numbers
+are dropped; footnote markers glued to a word ("acknowledged.1") are dropped with a warning.  For Markdown,
+headings, emphasis, escapes, links and quote or bullet markers are read as the text they show.  Standard
+library only.
 """
 
 from __future__ import annotations
@@ -13,10 +18,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from drafttools.model.conventions import LIST_JOINERS, REFERENCE_KEYWORDS
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.importer.blocks import MAX_BLOCKS, MAX_FILE_BYTES, Block, Read, Refused
-from drafttools.importer.structure import ITEM, PARAGRAPH, heading_match
+from drafttools.importer.blocks import MAX_BLOCKS, MAX_FILE_BYTES, NOTE_CLOSE, NOTE_OPEN, Block, Read, Refused
 
 PAGE_NUMBER = re.compile(r"^\s*(?:-\s*\d{1,4}\s*-|\d{1,4}|page\s+\d+(?:\s+of\s+\d+)?)\s*$", re.IGNORECASE)
 FOOTNOTE_MARKER = re.compile(r"(?<=[a-z][.,;:)])(\d{1,2})(?=\s|$)")
@@ -28,7 +31,19 @@ _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?!
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # A line ending with one of these runs on: "paragraph" / "8.3 above", "paragraphs 7.2 and" / "7.3".
-_CONTINUES = frozenset(REFERENCE_KEYWORDS) | frozenset(LIST_JOINERS) | {"of", "in", "under", "see"}
+_CONTINUES = frozenset({"article", "articles", "paragraph", "paragraphs", "subparagraph", "subparagraphs", "point",
+                        "points", "annex", "part", "chapter", "title", "section", ",", "and", "or", "to", "of", "in",
+                        "under", "see"})
+# What starts a block whatever the profile: a heading word and its number, a paragraph or point label.
+HEADING = re.compile(r"^(?:Article|ARTICLE|Art\.|PART|Part|TITLE|Title|CHAPTER|Chapter|SECTION|Section|SUB-SECTION|"
+                     r"Sub-section|ANNEX|Annex|APPENDIX|Appendix)(?:\s+(?:\d{1,4}[a-z]{0,2}|[IVXLCDM]{1,8}|[A-Z]|ONE|TWO|"
+                     r"THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE|TEN|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten)"
+                     r"(?![\w.]\d)(?:\s*[-\u2010-\u2015\u2212:.]?\s*(?P<title>[A-Z\u2018\u201c\"'].*))?|\s*)$")
+LABEL = re.compile(r"^(?:\d{1,4}\.\d{1,3}(?:\.\d{1,3})*\.?|\d{1,3}[a-z]?\.|\((?:[a-z]{1,4}|[A-Z]{1,3}|\d{1,3}[a-z]?)\)|"
+                   r"[a-z]{1,2}\)|[\u2014\u2013\u2022\u25aa\u25cf-])(?:\s|$)")
+NOTE_REF = re.compile(r"\[\^([\w.-]{1,20})\]")
+NOTE_DEF = re.compile(r"^\[\^([\w.-]{1,20})\]:\s*(.*)$")
+SENTENCE_END = (".", ";", ":", "!", "?", "\u201d", '"', ")")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -53,8 +68,11 @@ def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
     lines = decode(path, shown).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     problems: list[Diagnostic] = []
     blocks: list[Block] = []
+    notes: dict[str, str] = {}
     current: list[str] = []
     start, heading = 0, 0
+    per_line = _one_paragraph_per_line(lines)
+    note_open: str | None = None
 
     def flush() -> None:
         nonlocal current, heading
@@ -65,7 +83,24 @@ def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
         current, heading = [], 0
 
     for number, raw in enumerate(_skip_front_matter(lines) if markdown else lines, start=1):
+        if "\t" in raw.strip() and not markdown:
+            cells = tuple(" ".join(c.split()) for c in raw.strip().split("\t"))
+            if sum(1 for c in cells if c) >= 2 and LABEL.match(cells[0]) is None and HEADING.match(cells[0]) is None:
+                flush()
+                note_open = None
+                cells = tuple(notes_marked(c) for c in cells)
+                blocks.append(Block(" ".join(c for c in cells if c), number, cells=cells))
+                continue
+        if (definition := NOTE_DEF.match(raw.strip())) is not None:
+            flush()
+            note_open = definition.group(1)
+            notes[note_open] = notes_marked(definition.group(2).strip())
+            continue
         line, level = (_markdown_line(raw, shown, number) if markdown else (raw.strip(), 0))
+        if note_open is not None and line and raw[:1].isspace():
+            notes[note_open] = join_lines([notes[note_open], notes_marked(line)])  # an indented run-on of a note
+            continue
+        note_open = None
         if markdown and _MD_SETEXT.match(raw.strip()) and current:
             heading = 1 if raw.strip()[0] == "=" else 2
             flush()
@@ -73,8 +108,8 @@ def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
         if not line or PAGE_NUMBER.match(line):
             flush()
             continue
-        line = _drop_footnote_markers(line, shown, number, problems)
-        if current and (level or starts_block(line, current[-1])):
+        line = notes_marked(_drop_footnote_markers(line, shown, number, problems))
+        if current and (level or per_line or starts_block(line, current[-1])):
             flush()
         if not current:
             start, heading = number, level
@@ -82,22 +117,44 @@ def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
         if level:
             flush()
     flush()
-    return Read(tuple(blocks), "line", tuple(problems))
+    return Read(tuple(blocks), "line", tuple(problems), notes)
+
+
+def notes_marked(text: str) -> str:
+    """Footnote markers "[^1]" as the marker the structure step reads."""
+    return NOTE_REF.sub(lambda m: f"{NOTE_OPEN}{m.group(1)}{NOTE_CLOSE}", text)
+
+
+def _one_paragraph_per_line(lines: list[str]) -> bool:
+    """Whether the text holds one paragraph per line with no blank line between (as LibreOffice saves text):
+    blank lines are rare, and hardly a line runs on into the next (ends mid-sentence before a lower-case word,
+    a hyphen or a reference word such as "paragraph")."""
+    filled = [line.strip() for line in lines if line.strip()]
+    if len(filled) < 4 or sum(1 for line in lines if not line.strip()) > 0.2 * len(filled):
+        return False
+    runs_on = 0
+    for a, b in zip(filled, filled[1:]):
+        if a.endswith(SENTENCE_END) or "\t" in a or "\t" in b or starts_block(b, a):
+            continue
+        last = a.rsplit(None, 1)[-1].lower()
+        if b[:1].islower() or a.endswith("-") or last in _CONTINUES:
+            runs_on += 1
+    return runs_on <= 0.02 * len(filled)
 
 
 def starts_block(line: str, previous: str) -> bool:
-    """A heading starts a block and (with its title) ends one; so does a numbered paragraph or item, unless
+    """A heading starts a block and (with its title) ends one; so does a numbered paragraph or point, unless
     the line before ends with a reference keyword or list word ("paragraph" / "8.3 above" wrapped)."""
-    if heading_match(line) is not None:
+    if HEADING.match(line) is not None:
         return True
-    heading = heading_match(previous)
-    if heading is not None and heading[1]:
+    heading = HEADING.match(previous)
+    if heading is not None:
         return True
-    if PARAGRAPH.match(line) is None and ITEM.match(line) is None:
+    if LABEL.match(line) is None:
         return False
     ends_sentence = previous.endswith((".", ";", ":")) or re.search(r";\s+(?:and|or)$", previous) is not None
     last = previous.rsplit(None, 1)[-1].lower() if previous.strip() else ""
-    return heading is not None or ends_sentence or last not in _CONTINUES
+    return ends_sentence or last not in _CONTINUES
 
 
 def join_lines(lines: list[str]) -> str:
@@ -113,7 +170,7 @@ def join_lines(lines: list[str]) -> str:
 def _drop_footnote_markers(line: str, shown: str, number: int, problems: list[Diagnostic]) -> str:
     for match in FOOTNOTE_MARKER.finditer(line):
         before = line[max(0, match.start() - 20) : match.start()]
-        problems.append(diag("import.footnote", shown, number, f"footnote marker {match.group(1)} after '...{before}' dropped; footnotes are not part of the code text"))
+        problems.append(diag("import.footnote", shown, number, f"footnote marker {match.group(1)} after '...{before}' dropped: a footnote in text is written [^{match.group(1)}], with its note on a line '[^{match.group(1)}]: ...'"))
     return FOOTNOTE_MARKER.sub("", line)
 
 

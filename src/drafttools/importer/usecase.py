@@ -1,10 +1,12 @@
 """The import use case: a file in, a code text folder out (written atomically), and a report.  Never prints.
 
-``import_draft`` reads the file (``text`` or ``docx``), recognises the structure, gives every element its ID
-(``match``), writes the MyST source (``drafttools.render.myst``) into a temporary folder beside the target,
-links plain-text references there (``drafttools.xref`` + ``drafttools.rewrite``, resolving the numbers as the
-file typed them), records the IDs in the folder's ledger, and only then renames the folder into place.
-Any error before that leaves the target as it was.
+``import_draft`` reads the file (``text`` or ``docx``), picks the numbering profile (``--profile``, the profile
+of the version IDs come from or of the target, or the shipped profile that reads the most structure), recognises
+the structure, gives every element its ID (``match``), writes the MyST source (``drafttools.render.myst``) into
+a temporary folder beside the target, links plain-text references there (``model.references`` +
+``source.rewrite``, resolving the numbers as the file typed them, and warning where a reference so resolved
+lands elsewhere than it did in the version it answers), records the IDs in the folder's ledger, and only then
+renames the folder into place.  Any error before that leaves the target as it was.
 """
 
 from __future__ import annotations
@@ -28,8 +30,11 @@ from drafttools.diagnostics import Diagnostic, UsageError, diag, exit_code, is_f
 from drafttools.importer import match as matching
 from drafttools.importer.blocks import Read, Refused
 from drafttools.importer.structure import Draft, recognise
-from drafttools.model.tree import Article, Inline, Instrument, Item, Meta, Paragraph, Ref, Text, number_instrument
+from drafttools.model.numbering import number_instrument
+from drafttools.model.profile import Profile
+from drafttools.model.tree import Element, Inline, Instrument, Meta, Note, Ref, Text
 from drafttools.render import myst
+from drafttools.source import profiles
 
 TEXT_SUFFIXES = {".txt": False, ".text": False, ".md": True, ".markdown": True}
 TRACK_CHANGES = ("accept", "reject", "refuse")
@@ -49,6 +54,10 @@ class ImportResult:
     linked: tuple[rewrite.Change, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     written: bool = False
+    profile: str = ""  # the numbering profile the file was read with
+    profile_why: str = ""  # why that one
+    words_in: int = 0  # words in the file
+    words_kept: int = 0  # words that ended in the model (the rest are in located diagnostics)
 
     def exit_code(self, strict: bool = False) -> int:
         return exit_code(self.diagnostics, strict)
@@ -74,7 +83,7 @@ class Places:
 
 def import_draft(file: Path, name: str, ids_from: str | None = None, *, track_changes: str = "refuse",
                  force: bool = False, dry_run: bool = False, strict: bool = False,
-                 places: Places | None = None) -> ImportResult:
+                 places: Places | None = None, profile: str | None = None) -> ImportResult:
     """Import ``file`` as the version ``name`` (``code_text`` for the source itself).  Nothing is written when
     there is an error (or, with ``strict``, a warning)."""
     places = places or Places.from_settings()
@@ -88,9 +97,11 @@ def import_draft(file: Path, name: str, ids_from: str | None = None, *, track_ch
         read = read_file(file, shown, track_changes)
     except Refused as refused:
         return replace(result, diagnostics=(refused.diagnostic,))
-    draft = recognise(read, shown)
-    problems = list(draft.problems)
     base = earlier.instrument if earlier is not None else None
+    draft = _recognised(read, shown, profile, base, target)
+    problems = list(draft.problems)
+    result = replace(result, profile=draft.profile.name, profile_why=draft.why, words_in=draft.words_in,
+                     words_kept=draft.words_in - draft.words_dropped)
     if earlier is not None and base is None:
         problems += earlier.diagnostics
     if _blocking(problems, strict):
@@ -104,9 +115,46 @@ def import_draft(file: Path, name: str, ids_from: str | None = None, *, track_ch
     if _blocking(problems, strict):
         return replace(result, instrument=draft.instrument, diagnostics=tuple(problems))
     instrument = _with_ids(draft.instrument, found.ids, _meta(draft, base, name, file, target))
-    written, linked = _write(instrument, draft, target, file, book, dry_run)
+    written, linked, stale = _write(instrument, draft, target, file, book, dry_run, base)
+    problems += stale
     return replace(result, instrument=written, matched=found.matched, new=found.new, gone=found.gone,
                    linked=linked, diagnostics=tuple(problems), written=not dry_run)
+
+
+def _recognised(read: Read, shown: str, requested: str | None, base: Instrument | None, target: Path) -> Draft:
+    """The file read with the profile asked for, else the one of the version IDs come from or of the target,
+    else the shipped profile that recognises the most structure (fewest blocks left as unnumbered text that
+    look numbered or headed, then fewest errors, then warnings); ``Draft.why`` says which and why."""
+    if requested is not None:
+        chosen, problems, _ = profiles.load(requested, Path.cwd())
+        if chosen is None:
+            raise UsageError(f"--profile {requested}: " + "; ".join(p.message for p in problems))
+        return _with_note(recognise(read, shown, chosen), "as asked (--profile)")
+    known = base.profile if base is not None else _target_profile(target)
+    if known is not None:
+        return _with_note(recognise(read, shown, known), "the profile of " + ("the version IDs come from" if base is not None else sources.display(target)))
+    drafts = []
+    for rank, name in enumerate(profiles.ranked()):
+        candidate, _, _ = profiles.load(name, None)
+        if candidate is not None:
+            draft = recognise(read, shown, candidate)
+            errors = sum(1 for p in draft.problems if p.severity.name == "ERROR")
+            warnings = sum(1 for p in draft.problems if p.severity.name == "WARNING")
+            drafts.append(((draft.unplaced, errors, warnings, rank), draft))
+    best = min(drafts, key=lambda d: d[0])[1]
+    return _with_note(best, "it reads the most structure of the shipped profiles (--profile NAME to choose another)")
+
+
+def _target_profile(target: Path) -> Profile | None:
+    manifest = sources.read_manifest(target, []) if (target / sources.MANIFEST).is_file() else None
+    if manifest is None:
+        return None
+    found, _, _ = profiles.load(manifest.profile, target, numbering=manifest.numbering)
+    return found
+
+
+def _with_note(draft: Draft, why: str) -> Draft:
+    return replace(draft, why=why)
 
 
 def _check_arguments(file: Path, name: str, track_changes: str) -> None:
@@ -195,26 +243,28 @@ def _meta(draft: Draft, base: Instrument | None, name: str, file: Path, target: 
 
 
 def _with_ids(instrument: Instrument, given: tuple[str, ...], meta: Meta) -> Instrument:
-    """The draft with its final IDs, and each link to a bookmark pointed at the ID its element now carries."""
+    """The draft with its final IDs, and each link to a bookmark pointed at the ID its element now carries.  A
+    profile that computes numbers drops the typed ones (they served matching and linking); one that keeps
+    them (``numbering = "given"``) writes them."""
     nodes = list(instrument.walk())
     targets = {node.id: final for node, final in zip(nodes, given) if node.id}
     finals = set(given)
     feed: Iterator[str] = iter(given)
+    keep = instrument.profile.numbering == "given"
 
     def inlines(pieces: tuple[Inline, ...]) -> tuple[Inline, ...]:
-        return tuple(_link_target(piece, targets, finals) if isinstance(piece, Ref) else piece for piece in pieces)
+        return tuple(_link_target(piece, targets, finals) if isinstance(piece, Ref)
+                     else replace(piece, inlines=inlines(piece.inlines)) if isinstance(piece, Note) else piece
+                     for piece in pieces)
 
-    def paragraph(p: Paragraph) -> Paragraph:
+    def element(e: Element) -> Element:
         own = next(feed)
-        items = tuple(replace(i, id=next(feed), inlines=inlines(i.inlines)) for i in p.items)
-        return replace(p, id=own, inlines=inlines(p.inlines), items=items)
+        children = tuple(element(c) for c in e.children)
+        return Element(e.kind, own, e.loc, e.title, inlines(e.inlines), children, e.numbered,
+                       e.given if keep else "", e.deleted, e.header, tuple(inlines(c) for c in e.cells), e.text_line)
 
-    preamble = tuple(paragraph(p) for p in instrument.preamble)
-    articles = []
-    for article in instrument.articles:
-        own = next(feed)
-        articles.append(replace(article, id=own, paragraphs=tuple(paragraph(p) for p in article.paragraphs)))
-    return number_instrument(Instrument(meta, tuple(articles), preamble))
+    regions = {region: tuple(element(e) for e in elements) for region, elements in instrument.tops()}
+    return number_instrument(Instrument(meta, instrument.profile, **regions))
 
 
 def _link_target(ref: Ref, targets: dict[str, str], finals: set[str]) -> Inline:
@@ -231,15 +281,16 @@ def _link_target(ref: Ref, targets: dict[str, str], finals: set[str]) -> Inline:
 
 
 def _write(instrument: Instrument, draft: Draft, target: Path, file: Path, book: dict[str, ledger.Entry],
-           dry_run: bool) -> tuple[Instrument, tuple[rewrite.Change, ...]]:
+           dry_run: bool, base: Instrument | None) -> tuple[Instrument, tuple[rewrite.Change, ...], list[Diagnostic]]:
     if not dry_run:
         target.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{target.name}.import-", dir=None if dry_run else target.parent))
     try:
         for name, text in myst.serialize(instrument, comment=f"Imported by `drafttools import` from {file.name}.").items():
             (build / name).write_text(text, encoding="utf-8")
+        _write_profile(instrument.profile, build)
         loaded = parse.load(build)
-        linked = _link_references(loaded, draft)
+        linked, stale = _link_references(loaded, draft, base)
         if linked:
             loaded = parse.load(build)  # read again what is now on disk
         if _keep_unchanged_files(build, target, loaded):
@@ -255,56 +306,113 @@ def _write(instrument: Instrument, draft: Draft, target: Path, file: Path, book:
         if not dry_run:
             _keep_foreign_files(target, build)
             _swap(build, target)
-        return written, tuple(replace(c, path=sources.display(target / Path(c.path).name)) for c in linked)
+        return written, tuple(replace(c, path=sources.display(target / Path(c.path).name)) for c in linked), stale
     finally:
         if build.exists():
             shutil.rmtree(build, ignore_errors=True)
 
 
-def _link_references(loaded: parse.Loaded, draft: Draft) -> tuple[rewrite.Change, ...]:
+def _write_profile(profile: Profile, build: Path) -> None:
+    """A profile that is not shipped (a user's file) is copied beside the manifest that names it."""
+    if myst.profile_name(profile) == profile.name:
+        return
+    source = Path(profile.path)
+    if source.is_file():
+        shutil.copyfile(source, build / source.name)
+
+
+def _as_typed(instrument: Instrument, draft: Draft) -> Instrument:
+    """``instrument`` numbered as the file typed it: each element's typed number given and kept."""
+    feed = iter([e.given for e in draft.instrument.walk()])
+
+    def element(e: Element) -> Element:
+        own = next(feed)
+        return replace(e, given=own, children=tuple(element(c) for c in e.children))
+
+    regions = {region: tuple(element(e) for e in elements) for region, elements in instrument.tops()}
+    return number_instrument(replace(instrument, profile=replace(instrument.profile, numbering="given"), **regions))
+
+
+def _link_references(loaded: parse.Loaded, draft: Draft, base: Instrument | None
+                     ) -> tuple[tuple[rewrite.Change, ...], list[Diagnostic]]:
     """Link plain-text references in the files just written, resolving each number as the file typed it (not
-    as renumbered)."""
+    as renumbered); warn where one so resolved lands elsewhere than the same element's reference did in
+    ``base`` and that old target is gone (a reference left stale by renumbering by hand)."""
     if loaded.instrument is None:
-        return ()
-    resolver = xref.Resolver(loaded.instrument)
-    nodes = list(loaded.instrument.walk())
-    typed = {label: node for label, node in zip(draft.typed, nodes) if label}
-    if typed:
-        for label, node in zip(draft.typed, nodes):
-            if not label and node.label and not (isinstance(node, Paragraph) and not node.numbered):
-                typed.setdefault(node.label, node)
-        resolver.by_label = typed
-    return tuple(rewrite.link_references(xref.find_references(loaded.instrument, resolver)))
+        return (), []
+    typed = _as_typed(loaded.instrument, draft)
+    found = xref.find_references(typed)
+    stale = _stale(found, typed, base) if base is not None else []
+    return tuple(rewrite.link_references(found)), stale
+
+
+def _stale(found: list[xref.Reference], typed: Instrument, base: Instrument) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    old_refs: dict[str, list[xref.Member]] = {}
+    for reference in found:
+        source = reference.source
+        if source.id is None or (old := base.get(source.id)) is None:
+            continue
+        if source.id not in old_refs:
+            old_refs[source.id] = [m for r in xref.find_references(base, elements=[old]) for m in r.members]
+        for member in reference.members:
+            if member.ref is not None or member.target is None:
+                continue
+            for was in old_refs[source.id]:
+                gone = was.target
+                if gone is None or gone.id is None or gone.id == member.target.id or typed.get(gone.id) is not None:
+                    continue
+                if " ".join(was.text.split()) == " ".join(member.text.split()) or gone.label == member.text:
+                    problems.append(diag(
+                        "import.stale-reference", reference.loc.path, reference.loc.line,
+                        f"{source.label or source.kind} cites {member.text!r}, which as typed is now {xref.describe(member.target, typed)}; "
+                        f"in the version it answers, the same reference cited {gone.label} ({gone.id}), which this version no longer has",
+                        "check the reference: renumbered by hand, it may have been left pointing at the old number"))
+    return problems
 
 
 def _keep_unchanged_files(build: Path, target: Path, written: parse.Loaded) -> bool:
-    """Where an article (or the manifest) reads exactly as the target's file already has it, keep that file's
-    bytes, so that importing into a code text changes only what the draft changed (and not line wrapping).
-    True when a file was replaced."""
+    """Where a file's element (an article, a division heading, an annex) reads exactly as the target's file
+    already has it, keep that file's bytes, so that importing into a code text changes only what the draft
+    changed (and not line wrapping).  True when a file was replaced."""
     if not (target / sources.MANIFEST).is_file():
         return False
     before = parse.load(target)
     if before.instrument is None or written.instrument is None:
         return False
-    old = {_signature(a): a.loc.path for a in before.instrument.articles}
+    old = {_signature(e): e.loc.path for e in _file_elements(before.instrument)}
     replaced = False
-    for article in written.instrument.articles:
-        if (path := old.get(_signature(article))) is not None:
-            Path(article.loc.path).write_bytes(Path(path).read_bytes())
+    for element in _file_elements(written.instrument):
+        if (path := old.get(_signature(element))) is not None and Path(path).name != sources.MANIFEST:
+            Path(element.loc.path).write_bytes(Path(path).read_bytes())
             replaced = True
     kept, made = sources.read_manifest(target, []), sources.read_manifest(build, [])
-    if kept is not None and made is not None and (kept.meta, kept.preamble, kept.articles) == (made.meta, made.preamble, made.articles):
+    if kept is not None and made is not None and (kept.meta, kept.preamble, kept.articles, kept.final, kept.annexes,
+                                                  kept.profile) == (made.meta, made.preamble, made.articles,
+                                                                    made.final, made.annexes, made.profile):
         shutil.copyfile(target / sources.MANIFEST, build / sources.MANIFEST)
     return replaced
 
 
-def _signature(article: Article) -> tuple[object, ...]:
-    """What an article file says, whatever its line wrapping: IDs, kinds, titles, text and references."""
-    def inlines(node: Paragraph | Item) -> tuple[object, ...]:
-        return tuple(" ".join(p.text.split()) if isinstance(p, Text) else (p.target, p.written) for p in node.inlines)
+def _file_elements(instrument: Instrument) -> list[Element]:
+    """The elements that stand first in a file of their own: each body file's top element and each annex."""
+    files: dict[str, Element] = {}
+    for element in instrument.walk():
+        region = instrument.region_of(element)
+        if region in ("body", "annexes") and element.loc.path not in files:
+            files[element.loc.path] = element
+    return [e for e in files.values() if e.loc.line > 0]
 
-    return (article.id, article.title, tuple(
-        (p.id, p.numbered, inlines(p), tuple((i.id, inlines(i)) for i in p.items)) for p in article.paragraphs))
+
+def _signature(element: Element) -> tuple[object, ...]:
+    """What an element says, whatever its line wrapping: IDs, kinds, titles, numbers, text and references."""
+    def inlines(pieces: tuple[Inline, ...]) -> tuple[object, ...]:
+        return tuple(" ".join(p.text.split()) if isinstance(p, Text) else (p.target, p.written) if isinstance(p, Ref)
+                     else (p.label, inlines(p.inlines)) for p in pieces)
+
+    return (element.kind, element.id, element.title, element.numbered, element.given, element.deleted,
+            element.header, inlines(element.inlines), tuple(inlines(c) for c in element.cells),
+            tuple(_signature(c) for c in element.children))
 
 
 def _keep_foreign_files(target: Path, build: Path) -> None:
@@ -312,11 +420,11 @@ def _keep_foreign_files(target: Path, build: Path) -> None:
     if not target.is_dir():
         return
     manifest = sources.read_manifest(target, [])
-    ours = {sources.MANIFEST, sources.LEDGER, myst.PREAMBLE_FILE}
+    ours = {sources.MANIFEST, sources.LEDGER, myst.PREAMBLE_FILE, myst.FINAL_FILE}
     if manifest is not None:
-        ours |= set(manifest.articles) | ({manifest.preamble} if manifest.preamble else set())
+        ours |= {name for _, name in manifest.files()}
     for entry in target.iterdir():
-        if entry.name not in ours and not (build / entry.name).exists() and not re.fullmatch(r"article-\d+\.md", entry.name):
+        if entry.name not in ours and not (build / entry.name).exists() and not re.fullmatch(r"(?:article|part|title|chapter|section|subsection|annex)-\d+\.md", entry.name):
             (shutil.copytree if entry.is_dir() else shutil.copy2)(entry, build / entry.name)
 
 

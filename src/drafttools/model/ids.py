@@ -26,7 +26,15 @@ STOP_WORDS = frozenset(
 )
 # Words too common in this kind of instrument to tell one paragraph from another.
 COMMON_WORDS = frozenset("member members states state health personnel code international recruitment".split())
-PREFIX = {"article": "art", "paragraph": "", "item": ""}
+PREFIX = {"article": "art"}  # by role: an article's ID starts "art-"; a division's, annex's or table's with its kind
+
+
+def prefix_for(role: str, kind: str) -> str:
+    """What a minted ID starts with: 'art' for an article, the kind for a division, annex or table ('part',
+    'chapter', 'annex'), nothing for a paragraph, point or other text."""
+    if role in PREFIX:
+        return PREFIX[role]
+    return kind if role in ("division", "annex", "table") else ""
 
 
 def is_valid(candidate: str) -> bool:
@@ -69,7 +77,7 @@ def _letters(text: str, count: int = 6) -> str:
     return "".join(chr(ord("a") + b % 26) for b in digest[:count])
 
 
-def mint(kind: str, text: str, taken: Container[str], fallback: str = "") -> str:
+def mint(kind: str, text: str, taken: Container[str], fallback: str = "", prefix: str | None = None) -> str:
     """A new ID for an element of ``kind`` with ``text``, colliding with nothing in ``taken``.
 
     ``taken`` holds every ID in use and every ID ever retired, so a minted ID is never a reused one.  When the
@@ -77,7 +85,7 @@ def mint(kind: str, text: str, taken: Container[str], fallback: str = "") -> str
     failing those a letters-only tag, so the result never looks number-derived.
     """
     words = slug_words(text) or slug_words(fallback)
-    prefix = PREFIX.get(kind, "")
+    prefix = PREFIX.get(kind, "") if prefix is None else prefix
     base = "-".join(([prefix] if prefix else []) + words)[:MAX_LENGTH].strip("-") if words else ""
     if not base or not base[0].isalpha() or base == prefix or looks_number_derived(base):
         base = f"{kind}-{_letters(text or fallback or kind)}"

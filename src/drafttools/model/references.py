@@ -1,10 +1,18 @@
-"""Cross-references: finding them (linked by ID or typed as plain text), resolving and checking them.
+"""Cross-references: finding them (linked by ID or typed as plain text) and resolving them, by the profile's grammar.
 
-One grammar reads both kinds.  Each block of text (a paragraph's text, an item's text) becomes a *probe*: its
-text with every ID reference replaced by a placeholder.  The grammar then matches phrases such as
-"paragraphs 7.2 and 7.3 above", "paragraph 8.2(c) above and Article 10.1", "paragraphs (a) and (b) above",
-"7.2 to 7.4" after a keyword, with placeholders standing where a linked reference stands.  Every member of a
-phrase resolves to a node of the model, and the phrase's "above"/"below" is checked against document order.
+One grammar reads both kinds.  Each run of text becomes a *probe*: its text with every ID reference replaced by a
+placeholder.  The profile's phrases (``model.profile.Grammar``) then match what drafters write:
+
+- a keyword and one or more numbers in one of its forms: "paragraphs 7.2 and 7.3 above", "Article 92(1)(a)",
+  "Articles 12 to 15", "paragraphs (a) and (b)", with placeholders standing where a linked reference stands;
+- chained designators, inner "of" outer or outer "," inner: "point (a) of Article 92(1)", "subparagraph (a) of
+  paragraph 1 of this Article", "Article 8, paragraph 3", "Chapter 3 of Title II of Part Three";
+- an ordinal before the keyword: "the second subparagraph of Article 5(2)".
+
+A number form is a template of kind slots ("{article}.{paragraph}({item})"); its numbers make a *path* of
+(kind, token) steps, completed from the chain and then from where the reference stands ("paragraph 1" inside
+Article 92 is Article 92's paragraph 1), and resolved down the tree.  What another instrument's numbering names
+("Article 4 of Directive 2013/36/EU", "Article 114 TFEU", "Article 3 of the Constitution of WHO") is left alone.
 Standard library only.
 """
 
@@ -13,39 +21,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
-from drafttools.model import conventions
-from drafttools.diagnostics import Diagnostic, diag
-from drafttools.model.tree import Article, Inline, Instrument, Item, Loc, Node, Paragraph, Ref, Text, plain_text
+from drafttools.model.profile import ORDINALS, TEMPLATE_FIELD, Phrase, Profile
+from drafttools.model.tree import Element, Inline, Instrument, Loc, Note, Ref, Text, plain_text
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: cannot occur in the text
-_NUM = r"\d+(?:\.\d+)*"
-_LET = r"\([a-z]{1,3}\)"
-_HOLE = rf"{_OPEN}\d+{_CLOSE}"
-_ATOM = rf"(?:{_HOLE}|{_NUM}(?:\s?{_LET})?|{_LET})"
-_JOIN = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+|\s*[\u2013-]\s*)"
-_KEYWORDS = "|".join(sorted(conventions.REFERENCE_KEYWORDS, key=len, reverse=True))
-PHRASE = re.compile(
-    rf"\b(?P<kw>{_KEYWORDS})\s+(?P<list>{_ATOM}(?:{_JOIN}{_ATOM})*)(?:\s+(?P<dir>above|below)\b)?",
-    re.IGNORECASE,
-)
-# The keywords in lower case, and those that hold no other ("article", "paragraph"): what a text must hold for
-# PHRASE to match (see _phrases).  None when a keyword is not ASCII: then no shortcut.
-_WORDS = {word.lower() for word in conventions.REFERENCE_KEYWORDS}
-_STEMS = tuple(sorted(k for k in _WORDS if not any(o != k and o in k for o in _WORDS))) if all(w.isascii() for w in _WORDS) else ()
-# Letters outside ASCII that case-insensitive matching takes for an ASCII one, or whose lower case is longer:
-# dotted and dotless I, long s, the Kelvin sign (tests/test_xref_shortcut.py checks the list against Unicode).
-_FOLDING = re.compile("[\u0130\u0131\u017f\u212a]")
-_ATOMS = re.compile(rf"(?P<atom>{_ATOM})|(?P<join>{_JOIN})")
+_HOLE = f"{_OPEN}\\d+{_CLOSE}"
 HOLE = re.compile(_HOLE)
-_HOLE_NUMBER = re.compile(rf"{_OPEN}(\d+){_CLOSE}")  # a placeholder, its reference's index as the group
+_HOLE_NUMBER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 _SPACES = re.compile(r"\s+")
-_RANGE_WORDS = conventions.RANGE_JOINERS | {"\u2013", "-"}
-# "Article 5 of the Constitution", "paragraph 3 of resolution WHA57.19": another instrument's numbering.
-_SELF = "|".join(conventions.SELF_NAMES)
-_EXTERNAL = re.compile(
-    rf"\s+of\s+(?!this\b|the\s+present\b|(?:the\s+)?(?:{_SELF})\b)(?:the\s+)?(?:[A-Z]|resolution\b)"
-)
+_END_OF_NUMBER = r"(?![\w\u00c0-\u200f\u2016-\uffff])(?!\.\d)"  # "8.2" is not the start of "8.2.3" or of "8.2b"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,92 +40,226 @@ class Member:
 
     text: str  # as written in the probe ("8.2(c)", or the placeholder)
     ref: Ref | None  # the ID reference, when linked
-    target: Node | None  # what it resolves to (None: unresolved)
+    target: Element | None  # what it resolves to (None: unresolved)
     line: int
     in_range: bool = False  # produced by expanding "7.2 to 7.4"
     span: tuple[int, int] = (0, 0)  # where ``text`` stands in the reference's ``raw`` phrase
+    chained: bool = False  # placed by words around it ("of Article 92(1)", ", paragraph 3"): its text alone
+    # does not name the target, so it is checked but never rewritten as a link
 
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """A reference phrase in one block of text: keyword, members, direction word, and where it stands."""
+    """A reference phrase in one run of text: keyword, members, direction word, and where it stands."""
 
-    source: Node  # the paragraph or item whose text holds it
-    keyword: str
+    source: Element  # the element whose text holds it
+    keyword: str  # the keyword as written, lower-case ("" for a linked reference outside any phrase)
     members: tuple[Member, ...]
     direction: str | None
     loc: Loc
     phrase: str  # the phrase as a reader sees it
     raw: str = ""  # the phrase in the probe (ID references as placeholders), for rewriting the source
+    names: tuple[str, ...] = ()  # the kinds its keyword may name without a warning
 
     @property
     def tagged(self) -> bool:
         return all(m.ref is not None for m in self.members)
 
 
+# ---------------------------------------------------------------------------------------------- the grammar
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    regex: re.Pattern[str]
+    slots: tuple[str, ...]  # the kind of each numbered group, in order
+
+
+@dataclass(frozen=True, slots=True)
+class _Keyword:
+    phrase: Phrase
+    forms: tuple[_Form, ...]
+
+
+class _Compiled:
+    """A profile's grammar as regular expressions, made once per profile."""
+
+    def __init__(self, profile: Profile) -> None:
+        grammar = profile.grammar
+        self.profile = profile
+        self.keywords: dict[str, _Keyword] = {}
+        for phrase in grammar.phrases:
+            compiled = _Keyword(phrase, tuple(self._form(f) for f in phrase.forms))
+            for word in phrase.words:
+                self.keywords.setdefault(word.lower(), compiled)
+        words = sorted(self.keywords, key=len, reverse=True)
+        ordinals = "|".join(ORDINALS)
+        self.start = re.compile(
+            rf"(?:\b(?:the\s+)?(?P<ord>{ordinals})\s+)?\b(?P<kw>{'|'.join(re.escape(w) for w in words)})\b",
+            re.IGNORECASE,
+        ) if words else None
+        self.words = tuple(words)
+        joiners = [re.escape(j) for j in grammar.joiners if j not in (",",)]
+        self.join = re.compile(rf"\s*,\s*(?:(?:{'|'.join(joiners)})\s+)?|\s+(?:{'|'.join(joiners)})\s+"
+                               if joiners else r"\s*,\s*")
+        ranges = sorted(grammar.ranges, key=len, reverse=True)
+        word_ranges = [re.escape(r) for r in ranges if r[:1].isalpha()]
+        mark_ranges = [re.escape(r) for r in ranges if not r[:1].isalpha()]
+        parts = ([rf"\s+(?:{'|'.join(word_ranges)})\s+"] if word_ranges else []) + \
+                ([rf"\s*(?:{'|'.join(mark_ranges)})\s*"] if mark_ranges else [])
+        self.range = re.compile("|".join(parts)) if parts else None
+        self.hole = re.compile(_HOLE)
+        self.direction = re.compile(rf"\s+(?P<dir>{'|'.join(re.escape(d) for d in grammar.directions)})\b",
+                                    re.IGNORECASE) if grammar.directions else None
+        selves = "|".join(re.escape(s) for s in grammar.self_names)
+        self.of = re.compile(r"\s+of\s+|\s*,\s*")
+        self.this = re.compile(rf"(?:this|the\s+present)\s+(?P<kw>{'|'.join(re.escape(w) for w in words)})\b",
+                               re.IGNORECASE) if words else None
+        self.ours = re.compile(rf"\s+of\s+(?:this|the\s+present|the)\s+(?:{selves})\b" if selves else r"(?!x)x")
+        own_name = rf"|(?:the\s+)?(?:{selves})\b" if selves else ""
+        self.foreign = re.compile(
+            rf"\s+of\s+(?!this\b|the\s+present\b{own_name})(?:the\s+)?(?:[A-Z]|resolution\b)"
+        )
+        externals = [re.escape(e) for e in grammar.external]
+        self.external = re.compile(rf"\s*,?\s*(?:{'|'.join(externals)})\b") if externals else None
+        self.stems = tuple(sorted({w.lower() for w in words}))
+
+    def _form(self, template: str) -> _Form:
+        """A form such as "{article}.{paragraph}({item})" as a regex: each slot a group with its kind's tokens;
+        a space may stand before a bracket ("8.2 (c)")."""
+        slots: list[str] = []
+        parts: list[str] = []
+        cursor = 0
+        seen: dict[str, int] = {}
+        for match in TEMPLATE_FIELD.finditer(template):
+            literal = template[cursor:match.start()]
+            parts.append(self._literal(literal))
+            kind_name = match.group(1)
+            depth = seen.get(kind_name, 0)
+            seen[kind_name] = depth + 1
+            parts.append(f"({self._tokens(kind_name, depth)})")
+            slots.append(kind_name)
+            cursor = match.end()
+        parts.append(self._literal(template[cursor:]))
+        return _Form(re.compile("".join(parts) + _END_OF_NUMBER), tuple(slots))
+
+    @staticmethod
+    def _literal(text: str) -> str:
+        out = []
+        for char in text:
+            out.append(r"\s?\(" if char == "(" else re.escape(char))
+        return "".join(out)
+
+    def _tokens(self, kind_name: str, depth: int) -> str:
+        kind = self.profile.kind(kind_name)
+        if kind is None or not kind.formats:
+            return r"[A-Za-z0-9]+"
+        counter = kind.counter(depth)
+        if self.profile.numbering == "given" and counter.style == "decimal":
+            return r"\d{1,4}[a-z]{0,6}"
+        return counter.pattern()
+
+
+@lru_cache(maxsize=16)
+def _compiled(profile: Profile) -> _Compiled:
+    return _Compiled(profile)
+
+
 # ----------------------------------------------------------------------------------------------- resolution
 
 
 class Resolver:
-    """Printed labels ("8", "8.2", "8.2(c)", "1(a)") to nodes, for the current numbering of one instrument."""
+    """Paths of (kind, token) steps to elements, for the current numbering of one instrument."""
 
     def __init__(self, instrument: Instrument) -> None:
         self.instrument = instrument
-        self._by_label: dict[str, Node] | None = None
+        self._by_kind: dict[tuple[str, str], list[Element]] | None = None
 
-    @property
-    def by_label(self) -> dict[str, Node]:
-        """Every label to its node; made on first use (most texts cite only by ID, which needs none of it)."""
-        if self._by_label is None:
-            self._by_label = {}
-            for node in self.instrument.walk():
-                if node.label and not (isinstance(node, Paragraph) and not node.numbered):
-                    self._by_label.setdefault(node.label, node)
-        return self._by_label
+    def by_kind(self, kind: str, token: str) -> list[Element]:
+        """Every element of ``kind`` numbered ``token`` (case-insensitive), in document order."""
+        if self._by_kind is None:
+            self._by_kind = {}
+            for element in self.instrument.walk():
+                if element.token:
+                    self._by_kind.setdefault((element.kind, element.token.lower()), []).append(element)
+        return self._by_kind.get((kind, token.lower()), [])
 
-    @by_label.setter
-    def by_label(self, labels: dict[str, Node]) -> None:
-        self._by_label = labels
-
-    def resolve(self, text: str, context: Node) -> Node | None:
-        compact = _SPACES.sub("", text)
-        if compact.startswith("("):
-            return self._sibling(compact, context)
-        return self.by_label.get(compact)
-
-    def _sibling(self, letter: str, context: Node) -> Node | None:
-        paragraph = context if isinstance(context, Paragraph) else self.instrument.parent_of(context)
-        if isinstance(paragraph, Paragraph):
-            return next((i for i in paragraph.items if i.number == letter), None)
+    @staticmethod
+    def child(parent: Element, kind: str, token: str) -> Element | None:
+        """The element of ``kind`` numbered ``token`` directly under ``parent``, or under an unnumbered element
+        there (the items of a lead-in belong to its article)."""
+        low = token.lower()
+        for child in parent.children:
+            if child.kind == kind and child.token.lower() == low:
+                return child
+        for child in parent.children:
+            if not child.token and child.children:
+                found = Resolver.child(child, kind, token)
+                if found is not None:
+                    return found
         return None
 
-    def expand(self, first: Node, last: Node) -> list[Node]:
-        """The nodes from ``first`` to ``last`` inclusive, of the same kind and parent ("7.2 to 7.4")."""
-        parent = self.instrument.parent_of(first)
-        if type(first) is not type(last) or parent is not self.instrument.parent_of(last):
+    def resolve(self, path: list[tuple[str, str]], context: Element) -> Element | None:
+        """The element at ``path``; its first step is looked for under the context's nearest ancestor that has
+        such an element (or the context itself), then among the tops, then anywhere when only one matches."""
+        if not path:
+            return None
+        (kind, token), rest = path[0], path[1:]
+        first = self._anchor(kind, token, context)
+        for step_kind, step_token in rest:
+            if first is None:
+                return None
+            first = self.child(first, step_kind, step_token)
+        return first
+
+    def _anchor(self, kind: str, token: str, context: Element) -> Element | None:
+        known = self.instrument.profile.kind(kind)
+        if known is not None and known.scope == "instrument":
+            found = self.by_kind(kind, token)
+            return found[0] if found else None
+        for holder in (context, *self.instrument.ancestors(context)):
+            found_child = self.child(holder, kind, token)
+            if found_child is not None:
+                return found_child
+        for _, tops in self.instrument.tops():
+            for top in tops:
+                if top.kind == kind and top.token.lower() == token.lower():
+                    return top
+        matches = self.by_kind(kind, token)
+        return matches[0] if len(matches) == 1 and self.instrument.parent_of(matches[0]) is None else None
+
+    def expand(self, first: Element, last: Element) -> list[Element]:
+        """The elements from ``first`` to ``last`` inclusive, of the same kind and numbering scope ("7.2 to
+        7.4", "Articles 12 to 15" across chapters)."""
+        if first.kind != last.kind:
             return []
-        siblings: tuple[Node, ...]
-        if isinstance(parent, Article):
-            siblings = tuple(p for p in parent.paragraphs if p.numbered)
-        elif isinstance(parent, Paragraph):
-            siblings = parent.items
+        kind = self.instrument.profile.kind(first.kind)
+        if kind is not None and kind.scope == "instrument":
+            siblings = [e for e in self.instrument.walk() if e.kind == first.kind and e.token]
         else:
-            siblings = self.instrument.articles
+            parent = self.instrument.parent_of(first)
+            if parent is not self.instrument.parent_of(last):
+                return []
+            siblings = [e for e in self.instrument.siblings(first) if e.kind == first.kind and e.token]
         start = next((i for i, s in enumerate(siblings) if s is first), None)
         end = next((i for i, s in enumerate(siblings) if s is last), None)
         if start is None or end is None or end < start:
             return []
-        return list(siblings[start : end + 1])
+        return siblings[start : end + 1]
 
 
 # ----------------------------------------------------------------------------------------------- extraction
 
 
-def blocks(instrument: Instrument) -> Iterator[tuple[Node, tuple[Inline, ...], int]]:
-    """Every block of text with the node it belongs to and the line its text starts on."""
-    for node in instrument.walk():
-        if isinstance(node, (Paragraph, Item)) and node.inlines:
-            yield node, node.inlines, node.text_line or node.loc.line
+def blocks(instrument: Instrument) -> Iterator[tuple[Element, tuple[Inline, ...], int]]:
+    """Every run of text (an element's text, each cell of a row, each footnote) with its element and the line it
+    starts on."""
+    for element in instrument.walk():
+        for inlines in element.texts():
+            yield element, inlines, element.text_line or element.loc.line
+            for piece in inlines:
+                if isinstance(piece, Note):
+                    yield element, piece.inlines, piece.loc.line
 
 
 def probe(inlines: tuple[Inline, ...]) -> tuple[str, list[Ref]]:
@@ -150,161 +270,275 @@ def probe(inlines: tuple[Inline, ...]) -> tuple[str, list[Ref]]:
     for piece in inlines:
         if isinstance(piece, Text):
             parts.append(piece.text)
-        else:
+        elif isinstance(piece, Ref):
             parts.append(f"{_OPEN}{len(refs)}{_CLOSE}")
             refs.append(piece)
     return "".join(parts), refs
 
 
-def may_cite(inlines: tuple[Inline, ...]) -> bool:
-    """False only when a block of text holds no reference, linked or typed: one run of text that cannot hold a
-    reference phrase.  Cheap: for whoever needs the references of a few blocks of a large text."""
+def may_cite(inlines: tuple[Inline, ...], profile: Profile) -> bool:
+    """False only when a run of text holds no reference, linked or typed: one run of text without a keyword."""
     if len(inlines) == 1 and isinstance(inlines[0], Text):
-        return _may_hold_phrase(inlines[0].text)
+        text = inlines[0].text.lower()
+        return any(stem in text for stem in _compiled(profile).stems)
     return bool(inlines)
 
 
-def citing(nodes: Iterable[Node]) -> Iterator[Node]:
-    """The paragraphs and items among ``nodes`` whose text may cite (``may_cite``), in order."""
-    return (node for node in nodes if not isinstance(node, Article) and may_cite(node.inlines))
+def citing(elements: Iterable[Element], profile: Profile) -> Iterator[Element]:
+    """The elements among ``elements`` whose text may cite (``may_cite``), in order."""
+    return (e for e in elements if any(may_cite(t, profile) or any(isinstance(p, Note) for p in t)
+                                       for t in e.texts()))
 
 
-def find_references(instrument: Instrument, resolver: Resolver | None = None, nodes: Iterable[Node] | None = None) -> list[Reference]:
-    """Every reference phrase in the instrument, resolved against its current numbering; with ``nodes``, only
-    those in these paragraphs and items, in the order given."""
+def find_references(instrument: Instrument, resolver: Resolver | None = None,
+                    elements: Iterable[Element] | None = None) -> list[Reference]:
+    """Every reference phrase in the instrument, resolved against its current numbering; with ``elements``,
+    only those in the text of these elements, in the order given."""
     resolver = resolver or Resolver(instrument)
+    grammar = _compiled(instrument.profile)
     found: list[Reference] = []
-    chosen = blocks(instrument) if nodes is None else (
-        (node, node.inlines, node.text_line or node.loc.line) for node in nodes if isinstance(node, (Paragraph, Item)) and node.inlines)
-    for node, inlines, first_line in chosen:
-        if len(inlines) == 1 and isinstance(inlines[0], Text) and not _may_hold_phrase(inlines[0].text):
-            continue  # no linked reference, and no phrase can match: most blocks
+    chosen = blocks(instrument) if elements is None else (
+        (e, t, e.text_line or e.loc.line) for e in elements for t in e.texts())
+    for element, inlines, first_line in chosen:
+        if len(inlines) == 1 and isinstance(inlines[0], Text) and not may_cite(inlines, instrument.profile):
+            continue  # no linked reference, and no keyword: most runs of text
         text, refs = probe(inlines)
-        covered: set[int] = set()
-        for match in _phrases(text):
-            if _EXTERNAL.match(text, match.end()) and _OPEN not in match["list"]:
-                continue
-            line = first_line + text.count("\n", 0, match.start())
-            members = _members(match["list"], refs, node, resolver, text.count("\n", 0, match.start("list")) + first_line, match.start("list") - match.start())
-            covered.update(int(n) for n in _HOLE_NUMBER.findall(match["list"]))
-            phrase = _readable(match.group(0), refs, instrument, node)
-            found.append(Reference(node, match["kw"].lower(), tuple(members), (match["dir"] or "").lower() or None, Loc(node.loc.path, line), phrase, match.group(0)))
-        for index, ref in enumerate(refs):
-            if index not in covered:  # a linked reference outside any phrase ("as set out in {xref}`x`")
-                target = instrument.get(ref.target)
-                found.append(Reference(node, "", (Member(f"{_OPEN}{index}{_CLOSE}", ref, target, ref.loc.line),), None, ref.loc, ref.written or ref.target))
+        found += _Scanner(grammar, resolver, element, text, refs, first_line).scan()
     return found
 
 
-def _may_hold_phrase(text: str) -> bool:
-    """False only when ``PHRASE`` cannot match ``text``: it holds no keyword in any case ("article" and
-    "paragraph" stand for all of them).  A literal search is some twenty times faster than the phrase's
-    case-insensitive scan, and most blocks cite nothing."""
-    if not _STEMS or _folds(text):
-        return True
-    lowered = text.lower()
-    for stem in _STEMS:  # a loop, not any() over a generator: this runs for every block of a large text
-        if stem in lowered:
-            return True
-    return False
+class _Scanner:
+    """The references in one run of text."""
+
+    def __init__(self, grammar: _Compiled, resolver: Resolver, element: Element, text: str, refs: list[Ref],
+                 first_line: int) -> None:
+        self.grammar, self.resolver, self.element = grammar, resolver, element
+        self.text, self.refs, self.first_line = text, refs, first_line
+        self.instrument = resolver.instrument
+
+    def line_at(self, offset: int) -> int:
+        return self.first_line + self.text.count("\n", 0, offset)
+
+    def scan(self) -> list[Reference]:
+        found: list[Reference] = []
+        covered: set[int] = set()
+        position = 0
+        start = self.grammar.start
+        while start is not None:
+            match = start.search(self.text, position)
+            if match is None:
+                break
+            parsed = self.phrase(match)
+            if parsed is None:
+                position = match.end()
+                continue
+            reference, end, holes = parsed
+            covered |= holes
+            if reference is not None:
+                found.append(reference)
+            position = max(end, match.end())
+        for index, ref in enumerate(self.refs):
+            if index not in covered:  # a linked reference outside any phrase ("as set out in {xref}`x`")
+                target = self.instrument.get(ref.target)
+                found.append(Reference(self.element, "", (Member(f"{_OPEN}{index}{_CLOSE}", ref, target, ref.loc.line),),
+                                       None, ref.loc, ref.written or ref.target))
+        return found
+
+    # -- one phrase ------------------------------------------------------------------------------------
+
+    def phrase(self, match: re.Match[str]) -> tuple[Reference | None, int, set[int]] | None:
+        """The reference starting at a keyword: (the reference, or None when it is another instrument's; where it
+        ends; the placeholders it covers).  None when no number follows the keyword."""
+        keyword = self.grammar.keywords[match["kw"].lower()]
+        if match["ord"]:
+            if not keyword.phrase.ordinal:
+                return None
+            step = (self._kind_of(keyword), str(ORDINALS.index(match["ord"].lower()) + 1))
+            members: list[_Parsed] = [_Parsed(match.group(0), [step], None, (match.start(), match.end()), False)]
+            position = match.end()
+        else:
+            parsed = self.members(keyword, match.end())
+            if parsed is None:
+                return None
+            members, position = parsed
+        holes = {int(n) for n in _HOLE_NUMBER.findall(self.text, match.start(), position)}
+        outer, this, position = self.chain(members, position)
+        foreign = self.grammar.foreign.match(self.text, position)
+        external = self.grammar.external.match(self.text, position) if self.grammar.external else None
+        if (foreign or external) and not holes:
+            return None, position, holes
+        direction: str | None = None
+        if self.grammar.direction is not None and (said := self.grammar.direction.match(self.text, position)):
+            direction = said["dir"].lower()
+            position = said.end()
+        raw = self.text[match.start():position]
+        reference = Reference(
+            self.element, match["kw"].lower(), tuple(self.resolve(members, outer, this, match.start())), direction,
+            Loc(self.element.loc.path, self.line_at(match.start())), self.readable(raw), raw, keyword.phrase.names,
+        )
+        return reference, position, holes
+
+    def chain(self, members: list[_Parsed], position: int) -> tuple[list[tuple[str, str]], Element | None, int]:
+        """What follows the numbers and places them: inner "of" outer ("of Article 92(1)", "of this Article", "of
+        the Code") or outer "," inner (", paragraph 3", whose steps go to the end of every member's path).
+        Returns the outer steps, the element "this ..." names, and where the chain ends."""
+        outer: list[tuple[str, str]] = []
+        this: Element | None = None
+        profile = self.instrument.profile
+        start = self.grammar.start
+        while True:
+            ours = self.grammar.ours.match(self.text, position)
+            if ours is not None:
+                position = ours.end()
+                continue
+            link = self.grammar.of.match(self.text, position)
+            if link is None or start is None:
+                break
+            of = "," not in link.group(0)
+            if of and this is None and self.grammar.this is not None and \
+                    (own := self.grammar.this.match(self.text, link.end())) is not None:
+                this = self._this(self._kind_of(self.grammar.keywords[own["kw"].lower()]))
+                position = own.end()
+                continue
+            found = start.match(self.text, link.end())
+            if found is None or found["ord"]:
+                break
+            parsed = self.members(self.grammar.keywords[found["kw"].lower()], found.end())
+            if parsed is None or len(parsed[0]) != 1 or parsed[0][0].ref is not None or not parsed[0][0].path:
+                break
+            steps = parsed[0][0].path
+            innermost = (outer or members[0].path or [("", "")])[0][0]
+            if of and profile.rank(steps[-1][0]) < profile.rank(innermost):
+                outer = steps + outer  # inner "of" outer: the outer comes first in the path
+            elif not of and not outer and all(m.path and profile.rank(steps[0][0]) > profile.rank(m.path[-1][0])
+                                              for m in members):
+                for member in members:
+                    member.path = member.path + steps  # outer "," inner: "Article 8, paragraph 3"
+                    member.chained = True
+            else:
+                break
+            position = parsed[1]
+        return outer, this, position
+
+    def _kind_of(self, keyword: _Keyword) -> str:
+        """The kind a keyword names first: its first name ("Article" names articles)."""
+        return keyword.phrase.names[0] if keyword.phrase.names else ""
+
+    def _this(self, kind: str) -> Element | None:
+        holder = self.element
+        if holder.kind == kind:
+            return holder
+        return next((a for a in self.instrument.ancestors(holder) if a.kind == kind), None)
+
+    def members(self, keyword: _Keyword, position: int) -> tuple[list[_Parsed], int] | None:
+        """The numbers after a keyword, and where they end; None when no number follows it."""
+        space = _SPACE.match(self.text, position)
+        if space is None:
+            return None
+        found: list[_Parsed] = []
+        cursor = space.end()
+        in_range = False
+        while True:
+            member = self.member(keyword, cursor, in_range)
+            if member is None:
+                break
+            found.append(member)
+            cursor = member.span[1]
+            joined = self.grammar.range.match(self.text, cursor) if self.grammar.range else None
+            in_range = joined is not None
+            if joined is None:
+                joined = self.grammar.join.match(self.text, cursor)
+            if joined is None or self.member(keyword, joined.end(), in_range) is None:
+                break
+            cursor = joined.end()
+        return (found, cursor) if found else None
+
+    def member(self, keyword: _Keyword, position: int, in_range: bool) -> _Parsed | None:
+        """One number (the longest form that matches) or a linked reference at ``position``."""
+        hole = self.grammar.hole.match(self.text, position)
+        if hole is not None:
+            ref = self.refs[int(hole.group(0)[1:-1])]
+            return _Parsed(hole.group(0), [], ref, (position, hole.end()), in_range)
+        best: re.Match[str] | None = None
+        slots: tuple[str, ...] = ()
+        for form in keyword.forms:
+            found = form.regex.match(self.text, position)
+            if found is not None and (best is None or found.end() > best.end()):
+                best, slots = found, form.slots
+        if best is None:
+            return None
+        return _Parsed(best.group(0), list(zip(slots, best.groups())), None, (position, best.end()), in_range)
+
+    def resolve(self, members: list[_Parsed], outer: list[tuple[str, str]], this: Element | None,
+                origin: int) -> list[Member]:
+        """Each member's target; a range ("7.2 to 7.4") adds the elements between its ends."""
+        out: list[Member] = []
+        previous: list[tuple[str, str]] = []
+        for parsed in members:
+            if parsed.ref is not None:
+                target = self.instrument.get(parsed.ref.target)
+                line = parsed.ref.loc.line
+            else:
+                full = self.complete(parsed.path, previous, outer)
+                target = self.resolver.resolve(full, this if this is not None else self.element) if full else None
+                line = self.line_at(parsed.span[0])
+                previous = full
+            if parsed.in_range and out and out[-1].target is not None and target is not None:
+                inner = self.resolver.expand(out[-1].target, target)[1:-1]
+                out += [Member("", None, e, line, in_range=True) for e in inner]
+            span = (parsed.span[0] - origin, parsed.span[1] - origin)
+            out.append(Member(parsed.text, parsed.ref, target, line, span=span,
+                              chained=parsed.chained or (bool(outer) and parsed.ref is None)))
+        return out
+
+    def complete(self, path: list[tuple[str, str]], previous: list[tuple[str, str]],
+                 outer: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """A member's path with the steps above it: from the chain ("point (a) of Article 92(1)"), else from the
+        member before it in the list ("Article 4(1) and (2)")."""
+        if not path:
+            return path
+        profile = self.instrument.profile
+        first = profile.rank(path[0][0])
+        for source in (outer, previous):
+            head = [step for step in source if profile.rank(step[0]) < first]
+            if head:
+                return head + path
+        return path
+
+    def readable(self, phrase: str) -> str:
+        def label(match: re.Match[str]) -> str:
+            return plain_text((self.refs[int(match.group(1))],), self.instrument, self.element)
+
+        return _HOLE_NUMBER.sub(label, _SPACES.sub(" ", phrase))
 
 
-def _folds(text: str) -> bool:
-    """Whether ``text`` holds a letter that case-insensitive matching takes for another ASCII letter than its
-    ``str.lower()`` (or whose lower case is longer): then only the phrase's own scan is exact."""
-    return not text.isascii() and _FOLDING.search(text) is not None
+@dataclass(slots=True)
+class _Parsed:
+    """A member as read, before it is resolved."""
+
+    text: str
+    path: list[tuple[str, str]]
+    ref: Ref | None
+    span: tuple[int, int]  # in the probe
+    in_range: bool  # a range joiner ("to") stands before it
+    chained: bool = False  # steps after it (", paragraph 3") complete its path
 
 
-def _phrases(text: str) -> Iterator[re.Match[str]]:
-    """``PHRASE.finditer(text)``: the same matches, found faster.  A match starts where a keyword does, so the
-    phrase is tried only where ``str.find`` finds one in the lower-cased text (the same length, and the same
-    letters as case-insensitive matching sees, unless ``_folds``), from the end of the match before."""
-    if not _STEMS or _folds(text):
-        yield from PHRASE.finditer(text)
-        return
-    lowered = text.lower()
-    starts: set[int] = set()
-    for word in _WORDS:
-        at = lowered.find(word)
-        while at >= 0:
-            starts.add(at)
-            at = lowered.find(word, at + 1)
-    end = 0
-    for start in sorted(starts):
-        if start >= end:
-            match = PHRASE.match(text, start)  # \b still sees the character before ``start``
-            if match is not None:
-                yield match
-                end = match.end()
+_SPACE = re.compile(r"\s+")
 
 
-def _members(listing: str, refs: list[Ref], context: Node, resolver: Resolver, list_line: int, offset: int) -> list[Member]:
-    members: list[Member] = []
-    pending_range = False
-    for token in _ATOMS.finditer(listing):
-        if token["join"] is not None:
-            pending_range = token["join"].strip().lower() in _RANGE_WORDS
-            continue
-        text = token["atom"]
-        hole = _HOLE_NUMBER.fullmatch(text)
-        ref = refs[int(hole.group(1))] if hole else None
-        target = resolver.instrument.get(ref.target) if ref else resolver.resolve(text, context)
-        at = ref.loc.line if ref else list_line + listing.count("\n", 0, token.start())
-        if pending_range and members and members[-1].target is not None and target is not None:
-            inner = resolver.expand(members[-1].target, target)[1:-1]
-            members += [Member("", None, n, at, in_range=True) for n in inner]
-        members.append(Member(text, ref, target, at, span=(offset + token.start(), offset + token.end())))
-        pending_range = False
-    return members
+# ----------------------------------------------------------------------------------------------- describing
 
 
-def _readable(phrase: str, refs: list[Ref], instrument: Instrument, context: Node) -> str:
-    def label(match: re.Match[str]) -> str:
-        return plain_text((refs[int(match.group(1))],), instrument, context)
-
-    return _HOLE_NUMBER.sub(label, _SPACES.sub(" ", phrase))
-
-
-# --------------------------------------------------------------------------------------------------- checks
-
-
-def check(instrument: Instrument, references: list[Reference] | None = None) -> list[Diagnostic]:
-    """Diagnostics for every reference: unknown IDs, unresolved text, false 'above'/'below', stale labels."""
-    problems: list[Diagnostic] = []
-    for reference in references if references is not None else find_references(instrument):
-        for member in reference.members:
-            if not member.in_range:
-                problems += _check_member(instrument, reference, member)
-    return problems
-
-
-def _check_member(instrument: Instrument, reference: Reference, member: Member) -> Iterator[Diagnostic]:
-    path, line = reference.loc.path, member.line
-    if member.ref is not None and member.target is None:
-        yield diag("xref.unknown-id", path, line, f"reference in {describe(reference.source)} links to ID '{member.ref.target}', which no article, paragraph or item carries", "correct the ID, or restore the element it named")
-        return
-    if member.target is None:
-        yield diag("xref.unresolved", path, line, f"\"{reference.phrase}\" in {describe(reference.source)}: {reference.keyword} {member.text.strip()} does not exist", "correct the number, or link the reference to an ID")
-        return
-    target = member.target
-    if member.ref is not None and member.ref.written and member.ref.written != (now := plain_text((member.ref,), instrument, reference.source)):
-        yield diag("xref.label-stale", path, line, f"reference in {describe(reference.source)} is written '{member.ref.written}' but its target '{target.id}' is now {now}", f"write {{xref}}`{target.id}` and let the number print itself")
-    if reference.direction:
-        above = instrument.position(target) < instrument.position(reference.source)
-        if above != (reference.direction == "above") and target is not reference.source:
-            truth = "above" if above else "below"
-            yield diag("xref.direction", path, line, f"\"{reference.phrase}\" in {describe(reference.source)}: {describe(target)} stands {truth}, not {reference.direction}", f"write '{truth}'")
-    allowed = conventions.REFERENCE_KEYWORDS.get(reference.keyword)
-    if allowed is not None and target.kind not in allowed:
-        yield diag("xref.kind", path, line, f"\"{reference.phrase}\" in {describe(reference.source)} calls {describe(target)} a {reference.keyword.rstrip('s')}", None)
-    if member.ref is None:
-        yield diag("xref.untagged", path, line, f"\"{reference.phrase}\" in {describe(reference.source)} is plain text; {member.text.strip()} is '{target.id or '(no ID)'}'", f"write {{xref}}`{target.id}` (or run `drafttools check --fix`)" if target.id else "give the target an ID (`drafttools ids`), then link it")
-
-
-def describe(node: Node) -> str:
-    """How a reader names a node: 'Article 8', 'paragraph 8.2', 'item 8.2(c)'."""
-    if isinstance(node, Article):
-        return conventions.article_heading(node.label, "")
-    if isinstance(node, Paragraph) and not node.numbered:
-        return f"the lead-in of {node.label}" if node.label != "preamble" else "the preamble"
-    return f"paragraph {node.label}" if isinstance(node, Paragraph) else f"item {node.label}"
+def describe(element: Element, instrument: Instrument | None = None) -> str:
+    """How a reader names an element: 'Article 8', 'paragraph 8.2', 'item 8.2(c)', 'the lead-in of Article 1'."""
+    role = element.role
+    if role in ("division", "article", "annex", "table"):
+        return element.heading.split(" \u2013 ")[0].split("\n")[0] if element.heading else element.label
+    if not element.number:
+        if element.label in ("preamble",):
+            return "the preamble"
+        if instrument is not None and instrument.profile.final_label == element.label:
+            return f"the {element.label}"
+        return f"the lead-in of {element.label}" if element.role == "paragraph" else f"{element.kind} of {element.label}"
+    return f"{element.kind} {element.label}"

@@ -1,25 +1,22 @@
-"""The document model: one instrument, its articles, paragraphs, items and references.
+"""The document model: one instrument as a tree of elements whose kinds come from its numbering profile.
 
-Every later stage (checks, diff, renderers, import) reads this model and nothing else; it is built once by
-``drafttools.parse`` (each file through ``drafttools.doctree``).  Nodes are frozen and located (file and line).
-Printed numbers are computed from order by ``number_instrument`` when the model is built: they are never stored
-in the source.  Standard library only.
+An ``Element`` is a division (Part, Chapter), an article, a paragraph, a point at any depth, an unnumbered block,
+a table and its rows, an annex, a recital: one class, its ``kind`` named by the profile (``model.profile``) and
+its ``role`` saying what the kind is.  Every element carries its stable ID, its own text (``inlines``: words,
+references to stable IDs, footnotes), its children, and where it was written (file and line).  The printed
+number, the citation label and the heading are computed from order (or from the number given in the source,
+for an adopted act) by ``model.numbering`` when the model is built: they are never stored in the source.
+
+Every later stage (checks, diff, renderers, import) reads this model and nothing else.  Standard library only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import MISSING, dataclass, field, replace
-from typing import Any, Union
+from dataclasses import dataclass, field
+from typing import Union
 
-from drafttools.model import conventions
-
-
-def _reduce(self: object) -> tuple[type, tuple[object, ...]]:
-    """Pickle a node as its class and field values, so that unpickling runs the class's own ``__init__``: the
-    dataclass default for frozen slotted classes (``__setstate__`` looking up the fields of every object) costs
-    a third of reading 10,000 paragraphs back from the parse cache."""
-    return type(self), tuple(map(self.__getattribute__, self.__slots__))  # type: ignore[attr-defined]
+from drafttools.model.profile import Profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,91 +42,56 @@ class Ref:
     written: str | None = None  # a label typed by hand in the link, checked against the target's
 
 
-Inline = Union[Text, Ref]
-
-
 @dataclass(frozen=True, slots=True)
-class Item:
-    """A lettered item: (a), (b), ... under a paragraph."""
+class Note:
+    """A footnote, kept where it is referenced: its marker as written ("1", "note") and its own text."""
 
-    id: str | None
+    label: str
     inlines: tuple[Inline, ...]
     loc: Loc
-    text_line: int = 0
-    number: str = ""  # "(a)"
-    label: str = ""  # "8.2(a)"; "1(a)" under an unnumbered lead-in
 
-    kind = "item"
+
+Inline = Union[Text, Ref, Note]
 
 
 @dataclass(frozen=True, slots=True)
-class Paragraph:
-    """A numbered paragraph ("8.2") or an unnumbered lead-in or preamble paragraph, with its items."""
+class Element:
+    """One element of the instrument.  The fields after ``text_line`` are computed by ``model.numbering``."""
 
+    kind: str  # the profile's name for it: "article", "paragraph", "item", "part", "point", "row" ...
     id: str | None
-    inlines: tuple[Inline, ...]
     loc: Loc
-    items: tuple[Item, ...] = ()
-    numbered: bool = True
-    text_line: int = 0
-    number: str = ""  # "8.2"; "" when unnumbered
-    label: str = ""  # "8.2"; "Article 1" for a lead-in; "preamble" for a preamble paragraph
+    title: str = ""  # the heading text of a division, article, annex or table
+    inlines: tuple[Inline, ...] = ()  # its own text ("" for a heading-only element)
+    children: tuple[Element, ...] = ()
+    numbered: bool = True  # False: a lead-in, closing words, an unnumbered recital
+    given: str = ""  # the number written in the source (profiles with given numbering): "92a"
+    deleted: bool = False  # kept only as its number: "Article 7 (deleted)"
+    header: bool = False  # a table's header row
+    cells: tuple[tuple[Inline, ...], ...] = ()  # a table row's cells
+    text_line: int = 0  # where its text starts
+    role: str = ""  # the kind's role in the profile: division, article, paragraph, point, text, table, row ...
+    token: str = ""  # the bare number as references read it: "92a", "c", "iii"; "" when unnumbered
+    number: str = ""  # the printed number: "8.3", "(c)", "1.", "Two"; "" when unnumbered
+    label: str = ""  # the citation label: "8.2(c)", "92(1)(a)", "Article 1" for a lead-in, "preamble"
+    near: str = ""  # what a link prints where it stands under the same parent: "(a)"; "" the label
+    heading: str = ""  # the heading line of a headed element: "Article 8 – Information exchange"
 
-    kind = "paragraph"
+    def walk(self) -> Iterator[Element]:
+        """This element and everything below it, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
 
-
-@dataclass(frozen=True, slots=True)
-class Article:
-    id: str | None
-    title: str
-    paragraphs: tuple[Paragraph, ...]
-    loc: Loc
-    number: str = ""  # "8"
-    label: str = ""  # "8"
-
-    kind = "article"
+    def texts(self) -> Iterator[tuple[Inline, ...]]:
+        """Its own runs of text: the text, or each cell of a row."""
+        if self.inlines:
+            yield self.inlines
+        yield from self.cells
 
     @property
-    def heading(self) -> str:
-        return conventions.article_heading(self.number, self.title)
-
-
-Node = Union[Article, Paragraph, Item]
-
-
-
-def _quick_init(cls: type) -> None:
-    """Give a frozen slotted dataclass an ``__init__`` that stores each field through its slot's own setter.
-
-    The same parameters, defaults and stored values as the one ``dataclass`` writes, which stores each field
-    through ``object.__setattr__`` (looked up by name, per field, per object): some 60,000 nodes are made when
-    10,000 paragraphs are read back from the parse cache and numbered, and this makes each a third cheaper.
-    Only for fields without a default factory (nodes have none); tests/test_rebuild_speed_paths.py compares."""
-    names = cls.__slots__  # type: ignore[attr-defined]
-    fields = cls.__dataclass_fields__  # type: ignore[attr-defined]
-    assert tuple(fields) == tuple(names) and all(f.default_factory is MISSING and f.init for f in fields.values())
-    scope: dict[str, object] = {}
-    params = []
-    for n, name in enumerate(names):
-        scope[f"_set{n}"] = getattr(cls, name).__set__  # the slot's member descriptor
-        if fields[name].default is MISSING:
-            params.append(name)
-        else:
-            scope[f"_default{n}"] = fields[name].default
-            params.append(f"{name}=_default{n}")
-    body = "".join(f"        _set{n}(self, {name})\n" for n, name in enumerate(names))
-    source = f"def _make({', '.join(scope)}):\n    def __init__(self, {', '.join(params)}):\n{body}    return __init__\n"
-    made: dict[str, Any] = {}
-    exec(source, {}, made)  # noqa: S102 - code made from the class's own field names, as dataclasses does
-    init = made["_make"](**scope)
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__module__ = cls.__module__
-    cls.__init__ = init  # type: ignore[misc]
-
-
-for _node_class in (Loc, Text, Ref, Item, Paragraph, Article):
-    _node_class.__reduce__ = _reduce  # type: ignore[assignment,method-assign]
-    _quick_init(_node_class)
+    def has_text(self) -> bool:
+        return bool(self.inlines or self.cells)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,128 +106,100 @@ class Meta:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+REGIONS = ("preamble", "body", "final", "annexes")
+
+
+@dataclass(frozen=True)
 class Instrument:
+    """A whole instrument: its metadata and profile, and its elements in four regions, in document order:
+    the preamble, the body (divisions and articles), the final clauses and the annexes."""
+
     meta: Meta
-    articles: tuple[Article, ...]
-    preamble: tuple[Paragraph, ...] = ()
+    profile: Profile
+    preamble: tuple[Element, ...] = ()
+    body: tuple[Element, ...] = ()
+    final: tuple[Element, ...] = ()
+    annexes: tuple[Element, ...] = ()
     root: str = ""  # the folder it was read from
     files: tuple[str, ...] = ()  # source files in manifest order
-    _index: dict[str, Node] = field(default_factory=dict, compare=False, repr=False)
+    _index: dict[str, Element] = field(default_factory=dict, compare=False, repr=False)
+    _parent: dict[int, Element] = field(default_factory=dict, compare=False, repr=False)
+    _region: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
     _order: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
-    _parent: dict[int, Node] = field(default_factory=dict, compare=False, repr=False)
 
-    def walk(self) -> Iterator[Node]:
-        """Every article, paragraph and item in document order (preamble first)."""
-        for paragraph in self.preamble:
-            yield paragraph
-            yield from paragraph.items
-        for article in self.articles:
-            yield article
-            for paragraph in article.paragraphs:
-                yield paragraph
-                yield from paragraph.items
+    def tops(self) -> Iterator[tuple[str, tuple[Element, ...]]]:
+        """Each region's top-level elements, in document order."""
+        for region in REGIONS:
+            yield region, getattr(self, region)
 
-    def get(self, node_id: str) -> Node | None:
-        """The element carrying ``node_id`` (the first one, if the ID is duplicated)."""
-        return self._index.get(node_id)
+    def walk(self) -> Iterator[Element]:
+        """Every element in document order: preamble, body, final clauses, annexes; each parent before its
+        children."""
+        for _, elements in self.tops():
+            for element in elements:
+                yield from element.walk()
 
-    def position(self, node: Node) -> int:
-        """The element's place in document order, for 'above' and 'below' (the table is made on first use: a
-        diff or a render never asks, and at 10,000 paragraphs it holds some 2 MB)."""
-        if not self._order:
-            self._order.update((id(n), k) for k, n in enumerate(self.walk()))
-        return self._order[id(node)]
+    @property
+    def articles(self) -> tuple[Element, ...]:
+        """The articles, at whatever depth their divisions put them."""
+        return tuple(e for e in self.walk() if e.role == "article")
 
-    def parent_of(self, node: Node) -> Node | None:
-        return self._parent.get(id(node))
+    def get(self, element_id: str) -> Element | None:
+        """The element carrying ``element_id`` (the first one, if the ID is duplicated)."""
+        return self._index.get(element_id)
 
-    def article_of(self, node: Node) -> Article | None:
-        current: Node | None = node
-        while current is not None and not isinstance(current, Article):
+    def parent_of(self, element: Element) -> Element | None:
+        return self._parent.get(id(element))
+
+    def region_of(self, element: Element) -> str:
+        return self._region.get(id(element), "body")
+
+    def ancestors(self, element: Element) -> Iterator[Element]:
+        """Its parent, its parent's parent, ... up to the top of its region."""
+        current = self.parent_of(element)
+        while current is not None:
+            yield current
             current = self.parent_of(current)
-        return current
+
+    def enclosing(self, element: Element, role: str) -> Element | None:
+        """The element itself or its nearest ancestor with ``role``."""
+        if element.role == role:
+            return element
+        return next((a for a in self.ancestors(element) if a.role == role), None)
+
+    def article_of(self, element: Element) -> Element | None:
+        return self.enclosing(element, "article")
+
+    def siblings(self, element: Element) -> tuple[Element, ...]:
+        parent = self.parent_of(element)
+        if parent is not None:
+            return parent.children
+        return getattr(self, self.region_of(element))  # type: ignore[no-any-return]
+
+    def position(self, element: Element) -> int:
+        """The element's place in document order, for 'above' and 'below' (the table is made on first use)."""
+        if not self._order:
+            self._order.update((id(e), k) for k, e in enumerate(self.walk()))
+        return self._order[id(element)]
 
 
-def number_instrument(instrument: Instrument) -> Instrument:
-    """Compute every printed number from order and index the nodes by ID.  The only place numbers are made."""
-    index: dict[str, Node] = {}  # filled in ``walk`` order, so that a duplicated ID names its first element
-    parent: dict[int, Node] = {}
-    preamble = tuple(_number_paragraph(p, "", "preamble") for p in instrument.preamble)
-    for paragraph in preamble:
-        _register(paragraph, index, parent)
-    articles = tuple(_number_article(a, str(n)) for n, a in enumerate(instrument.articles, start=1))
-    for article in articles:
-        if article.id and article.id not in index:
-            index[article.id] = article
-        for paragraph in article.paragraphs:
-            parent[id(paragraph)] = article
-            _register(paragraph, index, parent)
-    return replace(instrument, articles=articles, preamble=preamble, _index=index, _order={}, _parent=parent)
-
-
-def _register(paragraph: Paragraph, index: dict[str, Node], parent: dict[int, Node]) -> None:
-    """Index a paragraph and its items by ID (the first element to carry an ID keeps it), and record the
-    paragraph as its items' parent."""
-    if paragraph.id and paragraph.id not in index:
-        index[paragraph.id] = paragraph
-    for item in paragraph.items:
-        if item.id and item.id not in index:
-            index[item.id] = item
-        parent[id(item)] = paragraph
-
-
-def _number_article(article: Article, number: str) -> Article:
-    paragraphs = []
-    count = 0
-    for paragraph in article.paragraphs:
-        if paragraph.numbered:
-            count += 1
-            label = f"{number}.{count}"
-            paragraphs.append(_number_paragraph(paragraph, label, label))
-        else:
-            paragraphs.append(_number_paragraph(paragraph, "", conventions.article_heading(number, ""), item_prefix=number))
-    # The constructors, not dataclasses.replace: some 18,000 nodes at 10,000 paragraphs, and replace looks up
-    # every field of each (a third of numbering).  A field added to a node must be passed on here too
-    # (tests/test_parse_cache.py holds the field lists, and fails until it is).  Positional: keywords cost more.
-    return Article(article.id, article.title, tuple(paragraphs), article.loc, number, number)
-
-
-def _number_paragraph(paragraph: Paragraph, number: str, label: str, item_prefix: str | None = None) -> Paragraph:
-    items: tuple[Item, ...] = ()
-    if paragraph.items:  # most paragraphs have none
-        prefix = number if item_prefix is None else item_prefix
-        letters = [conventions.item_number(i) for i in range(len(paragraph.items))]
-        items = tuple(Item(item.id, item.inlines, item.loc, item.text_line, letter, f"{prefix}{letter}")
-                      for item, letter in zip(paragraph.items, letters))
-    return Paragraph(paragraph.id, paragraph.inlines, paragraph.loc, items, paragraph.numbered, paragraph.text_line,
-                     number, label)
-
-
-def plain_text(inlines: tuple[Inline, ...], instrument: Instrument, context: Node | None = None) -> str:
-    """The text a reader sees: references rendered as their target's current label."""
+def plain_text(inlines: tuple[Inline, ...], instrument: Instrument, context: Element | None = None) -> str:
+    """The text a reader sees: references rendered as their target's current label, footnotes left out."""
     return "".join(
-        piece.text if isinstance(piece, Text) else ref_label(piece, instrument, context) for piece in inlines
+        piece.text if isinstance(piece, Text) else ref_label(piece, instrument, context) if isinstance(piece, Ref)
+        else "" for piece in inlines
     )
 
 
-def ref_label(ref: Ref, instrument: Instrument, context: Node | None = None) -> str:
-    """The printed label of a reference: the target's number, shortened to '(a)' between sibling items."""
+def ref_label(ref: Ref, instrument: Instrument, context: Element | None = None) -> str:
+    """The printed label of a reference: the target's label, or its ``near`` form ("(a)") where the reference
+    stands under the target's own parent."""
     target = instrument.get(ref.target)
     if target is None:
         return ref.written or f"??{ref.target}??"  # like LaTeX: visibly wrong, and no bracket to miscount
-    if isinstance(target, Item) and context is not None:
-        siblings = _siblings(instrument, context)
-        if any(s is target for s in siblings):
-            return target.number
+    if target.near and context is not None:
+        parent = instrument.parent_of(target)
+        if parent is not None and (context is parent or instrument.parent_of(context) is parent
+                                   or any(a is parent for a in instrument.ancestors(context))):
+            return target.near
     return target.label
-
-
-def _siblings(instrument: Instrument, context: Node) -> tuple[Item, ...]:
-    if isinstance(context, Paragraph):
-        return context.items
-    if isinstance(context, Item):
-        parent = instrument.parent_of(context)
-        if isinstance(parent, Paragraph):
-            return parent.items
-    return ()

@@ -148,6 +148,40 @@ def add_tab(p: Any) -> None:
     SubElement(SubElement(p, _W + "r"), _W + "tab")
 
 
+def add_break(p: Any) -> None:
+    """A line break inside a paragraph (a heading whose title stands on its own line)."""
+    SubElement(SubElement(p, _W + "r"), _W + "br")
+
+
+def add_table(body: Any, anchor: Any, rows: int, cols: int, headers: list[bool]) -> list[list[Any]]:
+    """A bordered table of ``rows`` by ``cols`` placed before ``anchor``, its header rows repeated on each page;
+    returns each cell's (empty) ``w:p``, row by row."""
+    table = SubElement(body, _W + "tbl")
+    if anchor is not None:
+        anchor.addprevious(table)
+    properties = SubElement(table, _W + "tblPr")
+    SubElement(properties, _W + "tblW").attrib.update({_W + "w": "5000", _W + "type": "pct"})
+    borders = SubElement(properties, _W + "tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        SubElement(borders, _W + side).attrib.update({_W + "val": "single", _W + "sz": "4", _W + "space": "0",
+                                                      _W + "color": "auto"})
+    grid = SubElement(table, _W + "tblGrid")
+    for _ in range(cols):
+        SubElement(grid, _W + "gridCol").set(_W + "w", str(9000 // max(cols, 1)))
+    cells: list[list[Any]] = []
+    for index in range(rows):
+        row = SubElement(table, _W + "tr")
+        if index < len(headers) and headers[index]:
+            SubElement(SubElement(row, _W + "trPr"), _W + "tblHeader")
+        found = []
+        for _ in range(cols):
+            cell = SubElement(row, _W + "tc")
+            SubElement(SubElement(cell, _W + "tcPr"), _W + "tcW").attrib.update({_W + "w": str(9000 // max(cols, 1)), _W + "type": "dxa"})
+            found.append(SubElement(cell, _W + "p"))
+        cells.append(found)
+    return cells
+
+
 # ------------------------------------------------------------------------------------- fragments, spliced
 
 

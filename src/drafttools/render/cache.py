@@ -22,7 +22,7 @@ from pathlib import Path
 
 from drafttools.source import cache as parsecache
 from drafttools.fsutil import write_atomic
-from drafttools.model.tree import Article, Instrument, Ref, ref_label
+from drafttools.model.tree import Element, Instrument, Note, Ref, ref_label
 
 
 # What names each article in a key, per instrument (the last few rendered): its file's parse key and its number
@@ -40,17 +40,22 @@ def _memo(instrument: Instrument) -> dict[int, bytes]:
 
 
 def describe(instrument: Instrument, parse_keys: dict[str, str]) -> None:
-    """Name each article by its file's parse key (``parsecache.key``: the file's text, shown path and drafttools'
-    code) and its number: the numbered article is a pure function of those two (``model.number_instrument``),
-    and naming it so is cheaper than describing every field."""
+    """Name each article by its file's parse key (``parsecache.key``: the file's text, shown path, profile and
+    drafttools' code), its place in that file, its number and its parent's label: the numbered article is a pure
+    function of those (``model.numbering``), and naming it so is cheaper than describing every field."""
     memo = _memo(instrument)
-    for article in instrument.articles:
+    for article in instrument.walk():
+        if article.role not in ("article", "annex"):
+            continue
         key = parse_keys.get(article.loc.path)
         if key is not None:
-            memo[id(article)] = hashlib.sha256(f"parsed\0{key}\0{article.number}".encode()).digest()
+            parent = instrument.parent_of(article)
+            memo[id(article)] = hashlib.sha256(
+                f"parsed\0{key}\0{article.loc.line}\0{article.number}\0{article.label}\0{parent.label if parent else ''}".encode()
+            ).digest()
 
 
-def _digest(article: Article, instrument: Instrument) -> bytes:
+def _digest(article: Element, instrument: Instrument) -> bytes:
     memo = _memo(instrument)
     found = memo.get(id(article))
     if found is None:
@@ -58,13 +63,16 @@ def _digest(article: Article, instrument: Instrument) -> bytes:
     return found
 
 
-def _labels(article: Article, instrument: Instrument) -> list[str]:
+def _labels(article: Element, instrument: Instrument) -> list[str]:
     """What each reference in the article prints, in order: it follows its target, so it belongs in the key."""
     found: list[str] = []
-    for paragraph in article.paragraphs:
-        found += (ref_label(p, instrument, paragraph) for p in paragraph.inlines if isinstance(p, Ref))
-        for item in paragraph.items:
-            found += (ref_label(p, instrument, item) for p in item.inlines if isinstance(p, Ref))
+    for element in article.walk():
+        for run in element.texts():
+            for piece in run:
+                if isinstance(piece, Ref):
+                    found.append(ref_label(piece, instrument, element))
+                elif isinstance(piece, Note):
+                    found += (ref_label(p, instrument, element) for p in piece.inlines if isinstance(p, Ref))
     return found
 
 
@@ -91,7 +99,7 @@ class FragmentCache:
             return {}
         return data
 
-    def key(self, article: Article, instrument: Instrument, extra: str = "") -> str:
+    def key(self, article: Element, instrument: Instrument, extra: str = "") -> str:
         digest = self.base.copy()
         digest.update(f"{extra}\0".encode() + _digest(article, instrument))
         digest.update("\0".join(_labels(article, instrument)).encode())

@@ -25,7 +25,6 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.shared import Cm, Pt, RGBColor
 
-from drafttools.model import conventions
 from drafttools.diff.engine import Block, Change, Diff, Segment
 from drafttools.render import _oxml, _redline_oxml
 
@@ -107,10 +106,16 @@ def _document() -> Any:
 
 
 def _style(block: Block, styles: dict[str, str]) -> str:
-    if block.kind == "paragraph":
-        numbered = bool(block.number_new or block.number_old)
-        return styles["paragraph" if numbered else "lead-in"]
-    return styles[block.kind]
+    """The paragraph style of a redline block, by its role: headings, numbered texts, lead-ins, points."""
+    role = block.role
+    if role == "title":
+        return styles["title"]
+    if role in ("division", "article", "annex", "table"):
+        return styles["article"]
+    if role in ("point", "definition", "row"):
+        return styles["item"]
+    numbered = bool(block.number_new or block.number_old)
+    return styles["paragraph" if numbered else "lead-in"]
 
 
 def _header(document: Any, text: str) -> None:
@@ -213,13 +218,9 @@ def _label(change: Change, side: str) -> str:
     part = change.old if side == "old" else change.new
     if part is None:
         return ""
-    if part.kind == "article":
-        return conventions.article_heading_prefix(part.label, part.text)
-    if part.label in ("preamble",) or part.label.startswith("Article"):
-        return ""
-    if part.kind == "item" and "(" in part.label:
-        return part.label[part.label.rfind("("):] + "  "
-    return f"{part.label}  "
+    if part.role in ("division", "article", "annex", "table"):
+        return part.prefix
+    return f"{part.prefix}  " if part.prefix else ""
 
 
 def synoptic(diff: Diff, template: Path | None = None) -> Any:
@@ -249,7 +250,7 @@ def synoptic(diff: Diff, template: Path | None = None) -> Any:
     template = _redline_oxml.detach(blank._tr)  # each row is a copy: python-docx's add_row is linear in the rows
     for change in diff.changes():
         row = [_Cell(tc, table) for tc in _redline_oxml.append_copy(table._tbl, template).tc_lst]
-        bold = change.kind == "article"
+        bold = (change.new or change.old).role in ("division", "article", "annex", "table")  # type: ignore[union-attr]
         for cell, side in ((row[0], "old"), (row[1], "new")):
             part = change.old if side == "old" else change.new
             if part is None:

@@ -16,7 +16,6 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from drafttools.model import conventions
 from drafttools.diff.engine import STATUS_ORDER, Change, Diff, Side
 
 SHOWN = ("inserted", "deleted", "modified", "moved", "split", "merged", "renumbered", "retitled")
@@ -29,32 +28,36 @@ def _environment() -> Environment:
     env.filters["anchor"] = _anchor
     env.filters["short"] = _short
     env.filters["lab"] = _lab
-    env.filters["article"] = lambda number: conventions.article_heading(number, "")
     return env
 
 
-def _short(label: str, kind: str) -> str:
+HEADED = ("division", "article", "annex", "table")
+
+
+def _short(side: Side) -> str:
     """The number shown beside an element: '8.3', '(c)' for an item; nothing for a lead-in or the preamble."""
-    if kind == "item":
-        return label[label.rfind("("):] if "(" in label else label
-    if label == "preamble" or label.startswith("Article"):
-        return ""
-    return label
+    return "" if side.role in HEADED else side.prefix
 
 
 def _lab(side: Side) -> str:
     """The label of a synoptic cell: 'Article 8 –' before an article's title, else as ``_short``."""
-    if side.kind == "article":
-        return conventions.article_heading_prefix(side.label, side.text).rstrip()
-    return _short(side.label, side.kind)
+    if side.role in HEADED:
+        return side.prefix.rstrip()
+    return _short(side)
 
 
 def _head(change: Change) -> Markup:
-    """An article's heading before its word-diffed title: 'Article 8 – ', or with the number struck and inserted."""
+    """A heading before its word-diffed title: 'Article 8 – ', or with the number struck and inserted."""
     old, new = change.old, change.new
-    number = Markup("<del>{}</del> <ins>{}</ins>").format(old.label, new.label) if old and new and old.label != new.label \
-        else escape((new or old).label)  # type: ignore[union-attr]
-    return Markup(conventions.article_heading_prefix(number, (new or old).text))  # type: ignore[union-attr]
+    side = new or old
+    assert side is not None
+    if old and new and old.label != new.label:
+        number = Markup("<del>{}</del> <ins>{}</ins>").format(old.label, new.label)
+        if new.label in new.prefix:
+            before, _, after = new.prefix.partition(new.label)
+            return escape(before) + number + escape(after)
+        return Markup("<del>{}</del> <ins>{}</ins>").format(old.prefix, new.prefix)
+    return escape(side.prefix)
 
 
 @dataclass
@@ -80,15 +83,34 @@ def _anchor(change: Change) -> str:
     return f"{prefix}-{side.id or side.kind + '-' + side.label}"
 
 
+def _role(change: Change) -> str:
+    side = change.new or change.old
+    return side.role if side is not None else ""
+
+
+def _inside(change: Change) -> list[Change]:
+    """What a heading holds, down to the next heading (an article's paragraphs and points; a division's nothing:
+    its articles have sections of their own)."""
+    found: list[Change] = []
+    for child in change.children:
+        if _role(child) in HEADED:
+            continue
+        found.append(child)
+        found += _inside(child)
+    return found
+
+
 def _sections(diff: Diff) -> list[_Section]:
     sections: list[_Section] = []
     if diff.preamble:
         sections.append(_section("preamble", "Preamble", "", "", None, list(diff.preamble)))
-    for article in diff.articles:
+    for article in (c for c in diff.changes() if _role(c) in ("division", "article", "annex")):
         old = article.old.label if article.old else ""
         new = article.new.label if article.new else ""
         title = (article.new or article.old).text  # type: ignore[union-attr]
-        sections.append(_section(_anchor(article), title, old, new, article, [c for c in article.walk() if c is not article]))
+        sections.append(_section(_anchor(article), title, old, new, article, _inside(article)))
+    if diff.final:
+        sections.append(_section("final", "Final clauses", "", "", None, [c for top in diff.final for c in top.walk()]))
     by_old = {s.old_number: s for s in sections if s.old_number}
     for section in sections:
         for change in section.entries:
@@ -113,9 +135,9 @@ def _section(anchor: str, heading: str, old: str, new: str, change: Change | Non
 def _renumbering(diff: Diff) -> list[tuple[str, str, str]]:
     rows = []
     for change in diff.changes():
-        if change.old and change.new and change.old.label != change.new.label and change.kind != "item":
-            if change.kind == "article":
-                rows.append((conventions.article_heading(change.old.label, ""), conventions.article_heading(change.new.label, ""), ", ".join(change.tags)))
+        if change.old and change.new and change.old.label != change.new.label and change.new.role != "point":
+            if change.new.role in HEADED:
+                rows.append((change.old.name, change.new.name, ", ".join(change.tags)))
             else:
                 rows.append((change.old.label, change.new.label, ", ".join(change.tags)))
     return rows
@@ -128,6 +150,7 @@ def _context(diff: Diff, old_name: str, new_name: str) -> dict[str, Any]:
         "old": diff.old_meta, "new": diff.new_meta, "old_name": old_name or diff.old_meta.version,
         "new_name": new_name or diff.new_meta.version, "title": diff.title, "title_changed": any(s.op != "equal" for s in diff.title),
         "sections": _sections(diff), "renumbering": _renumbering(diff), "references": diff.references,
+        "names": {c.new.label: c.new.name for c in diff.changes() if c.new is not None and c.new.role in ("article", "annex")},
         "totals": totals, "statuses": SHOWN, "has_changes": diff.has_changes,
     }
 

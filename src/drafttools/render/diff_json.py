@@ -1,7 +1,7 @@
 """A diff as JSON: the stable change tree documented in docs/diff-json.md (schema ``drafttools.diff/1``).
 
 One entry per aligned pair (and per element found on one side only), in the order of the tree: the preamble,
-then each article followed by its paragraphs and their items.  Keys are only ever added within a schema
+then each division and article followed by what it holds, the final clauses, the annexes.  Keys are only ever added within a schema
 version.  ``render`` writes the text one entry at a time, never the whole tree of dicts.  Standard library only.
 """
 
@@ -64,7 +64,7 @@ def _meta(meta: Any, spec: str) -> dict[str, str]:
 
 def to_data(diff: Diff, old_spec: str = "", new_spec: str = "") -> dict[str, Any]:
     changes: list[dict[str, Any]] = []
-    for top in (*diff.preamble, *diff.articles):
+    for top in diff.tops:
         changes += _entries(top)
     return _document(diff, old_spec, new_spec, changes)
 
@@ -85,7 +85,8 @@ def _document(diff: Diff, old_spec: str, new_spec: str, changes: list[dict[str, 
         "changes": changes,
         "references": [
             {"source": r.source_id, "old_source": r.old_source, "new_source": r.new_source, "target": r.target_id,
-             "old_label": r.old_label, "new_label": r.new_label, "reason": r.reason, "text": r.describe()}
+             "old_label": r.old_label, "new_label": r.new_label, "reason": r.reason, "text": r.describe(),
+             **({"old_target": r.old_target, "old_gone": r.old_gone} if r.old_target is not None else {})}
             for r in diff.references
         ],
         "diagnostics": [d.to_json() for d in diff.problems],
@@ -113,7 +114,7 @@ def render_bytes(diff: Diff, old_spec: str = "", new_spec: str = "") -> bytes:
     out.write(head.encode())
     out.write(b'\n  "changes": [')
     first = True
-    for top in (*diff.preamble, *diff.articles):
+    for top in diff.tops:
         for entry in _walk(top):
             out.write(b"\n    " if first else b",\n    ")
             out.write(json.dumps(entry, indent=2, ensure_ascii=False).replace("\n", "\n    ").encode())

@@ -1,4 +1,4 @@
-"""A diff for the terminal: a summary per article, then the changes, word by word.
+"""A diff for the terminal: a summary per article (and division), then the changes, word by word.
 
 Without colour, deletions print as ``[-…-]`` and insertions as ``{+…+}`` (git's word-diff notation); with
 colour, red and green.  Long unchanged stretches inside a paragraph are cut to a few words of context.
@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from drafttools.model import conventions
-from drafttools.diff.engine import STATUS_ORDER, Change, Diff, Segment
+from drafttools.diff.engine import STATUS_ORDER, Change, Diff, Segment, Side
+
+HEADED = ("division", "article", "annex", "table")
 
 CONTEXT_WORDS = 6
 TITLE_WIDTH = 64
@@ -42,9 +43,22 @@ def inline(segments: tuple[Segment, ...], colour: bool, context: int | None = CO
     return "".join(out).strip()
 
 
+def _role(change: Change) -> str:
+    side = change.new or change.old
+    return side.role if side is not None else ""
+
+
+def _inside(change: Change) -> Iterator[Change]:
+    """What an article (or division) holds, down to the next heading: a division's articles, not their paragraphs."""
+    for child in change.children:
+        yield child
+        if _role(child) not in HEADED:
+            yield from _inside(child)
+
+
 def _counts(change: Change) -> str:
     own = [t for t in change.tags if t in ("retitled", "merged", "split", "inserted", "deleted", "moved")]
-    tally = Counter(c.status for c in change.walk() if c is not change and c.status != "unchanged")
+    tally = Counter(c.status for c in _inside(change) if c.status != "unchanged")
     parts = [", ".join(own)] if own else []
     if change.note and change.status in ("merged", "split", "moved"):
         parts = [change.note]
@@ -54,28 +68,53 @@ def _counts(change: Change) -> str:
     return "; ".join(parts) or "unchanged"
 
 
+def _headed(diff: Diff) -> list[Change]:
+    """The divisions, articles and annexes, in document order."""
+    return [c for c in diff.changes() if _role(c) in ("division", "article", "annex")]
+
+
 def summary(diff: Diff) -> Iterator[str]:
-    titles = [(c.new or c.old).text for c in diff.articles]  # type: ignore[union-attr]
+    rows = _headed(diff)
+    titles = [_title(c) for c in rows]
     width = min(max((len(t) for t in titles), default=8), TITLE_WIDTH)
-    yield f"{'old':>4}  {'new':>4}  {'article':<{width}}  changes"
-    if diff.preamble:
-        tally = Counter(c.status for c in diff.preamble)
-        yield f"{'':>4}  {'':>4}  {'Preamble':<{width}}  " + ", ".join(f"{n} {s}" for s, n in tally.items())
-    for change, title in zip(diff.articles, titles):
-        old = change.old.label if change.old else "\u2014"
-        new = change.new.label if change.new else "\u2014"
+    column = max([4, *(len(_column(s)) for c in rows for s in (c.old, c.new) if s is not None)])
+    yield f"{'old':>{column}}  {'new':>{column}}  {'article':<{width}}  changes"
+    for region, changes in (("Preamble", diff.preamble), ("Final clauses", diff.final)):
+        if changes and region == "Preamble":
+            tally = Counter(c.status for c in changes)
+            yield f"{'':>{column}}  {'':>{column}}  {region:<{width}}  " + ", ".join(f"{n} {s}" for s, n in tally.items())
+    for change, title in zip(rows, titles):
+        old = _column(change.old) if change.old else "\u2014"
+        new = _column(change.new) if change.new else "\u2014"
         shown = title if len(title) <= width else title[: width - 1] + "\u2026"
-        yield f"{old:>4}  {new:>4}  {shown:<{width}}  {_counts(change)}"
+        yield f"{old:>{column}}  {new:>{column}}  {shown:<{width}}  {_counts(change)}"
+    if diff.final:
+        tally = Counter(c.status for c in diff.final)
+        yield f"{'':>{column}}  {'':>{column}}  {'Final clauses':<{width}}  " + ", ".join(f"{n} {s}" for s, n in tally.items())
+
+
+def _title(change: Change) -> str:
+    side = change.new or change.old
+    assert side is not None
+    if _role(change) == "division":
+        return f"{side.name} \u2013 {side.text}" if side.text else side.name
+    return side.text
+
+
+def _head(side: Side, text: str, note: str = "") -> str:
+    """'Article 8 – Title', 'Article 7 (was 8) – Title'."""
+    name = f"{side.name} ({note})" if note else side.name
+    return f"{name} \u2013 {text}" if text else name
 
 
 def _heading(change: Change, colour: bool) -> str:
     side = change.new or change.old
     assert side is not None
-    head = conventions.article_heading(side.label, side.text) if change.kind == "article" else side.label
-    if change.kind == "article" and change.old and change.new and change.old.label != change.new.label:
-        head = conventions.article_heading(f"{change.new.label} (was {change.old.label})", change.new.text)
+    head = _head(side, side.text) if side.role in HEADED else side.label
+    if side.role in HEADED and change.old and change.new and change.old.label != change.new.label:
+        head = _head(change.new, change.new.text, f"was {change.old.label}")
     if change.new is None and change.old is not None:
-        head = conventions.article_heading(f"{change.old.label} (old)", change.old.text)
+        head = _head(change.old, change.old.text, "old")
     return _paint(head, "bold", colour)
 
 
@@ -106,16 +145,19 @@ def render(diff: Diff, colour: bool = False, old_name: str = "", new_name: str =
         return "\n".join(out) + "\n"
     counts = diff.counts()
     totals = ", ".join(f"{v} {k}" for k, v in counts.items() if v and k != "unchanged")
-    out += ["", f"{totals} (of {sum(counts.values())} articles, paragraphs and items)", ""]
+    out += ["", f"{totals} (of {sum(counts.values())} {_kinds(diff)})", ""]
     out += list(summary(diff))
     out += ["", _paint("Changes", "bold", colour)]
     preamble = [line for line in (_line(c, colour) for c in diff.preamble) if line]
     if preamble:
         out += ["", _paint("Preamble", "bold", colour), *preamble]
-    for top in diff.articles:
+    for top in _headed(diff):
         lines = _article_lines(top, colour)
         if lines:
             out += [""] + lines
+    final = [line for line in (_line(c, colour) for c in diff.final) if line]
+    if final:
+        out += ["", _paint("Final clauses", "bold", colour), *final]
     if diff.references:
         out += ["", _paint("References whose printed number changed", "bold", colour)]
         out += [f"  {r.describe()}" for r in diff.references]
@@ -129,7 +171,7 @@ def _article_lines(change: Change, colour: bool) -> list[str]:
         lines.append(f"  title          retitled\n      {inline(change.segments, colour, None)}")
     if change.status in ("merged", "split", "inserted", "deleted") and change.note:
         lines.append(f"  {change.note}")
-    for child in (c for c in change.walk() if c is not change):
+    for child in (c for c in _inside(change) if _role(c) not in HEADED):
         if child.status == "renumbered" and child.old and child.new:
             renumbered.append(f"{child.old.label}\u2192{child.new.label}")
             continue
@@ -141,3 +183,16 @@ def _article_lines(change: Change, colour: bool) -> list[str]:
     if not lines:
         return []
     return [_heading(change, colour), *lines]
+
+
+def _column(side: Side) -> str:
+    """An article by its number ("8"), a division or annex by its name ("Part II", "Annex 1")."""
+    return side.label if side.role == "article" else side.name or side.label
+
+
+def _kinds(diff: Diff) -> str:
+    """The kinds compared, as a reader names them: "articles, paragraphs and items"."""
+    body = [s.kind for top in diff.body for c in top.walk() for s in (c.old, c.new) if s is not None]
+    seen = list(dict.fromkeys(body + [s.kind for c in diff.changes() for s in (c.old, c.new) if s is not None]))
+    words = [k + ("es" if k.endswith(("x", "s", "ch", "sh")) else "s") for k in seen] or ["elements"]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

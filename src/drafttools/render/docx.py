@@ -24,7 +24,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from drafttools.diagnostics import diag
-from drafttools.model.tree import Article, Instrument, Item, Node, Paragraph, Ref, Text, ref_label
+from drafttools.model.tree import Element, Instrument, Note, Ref, Text, ref_label
 from drafttools.papers.model import Block, Box, Heading, NoteRef, Para, Paper, Styled
 from drafttools.render import _oxml
 from drafttools.render.cache import FragmentCache
@@ -48,6 +48,14 @@ PARAGRAPH_STYLES: dict[str, str] = {
     "item": "Code Item",
     "note": "Footnote Text",
 }
+# Styles made on the fly, from a house style, when the code needs them and the reference .docx lacks them: a
+# division's heading, points nested deeper than (a), a table.  (name, based on, extra left indent in cm, centred)
+EXTRA_STYLES: dict[str, tuple[str, str, float, bool]] = {
+    "division": ("Division Heading", "article", 0.0, True),
+    "item2": ("Code Item 2", "item", 1.0, False),
+    "item3": ("Code Item 3", "item", 2.0, False),
+    "item4": ("Code Item 4", "item", 3.0, False),
+}
 CHARACTER_STYLES: dict[str, str] = {
     "noteref": "Footnote Reference",
     "xref": "Cross Reference",
@@ -69,6 +77,7 @@ class _Writer:
         self.bookmarks = 0
         self.notes_part: Any = None
         self.notes = {n.number: n for n in paper.footnotes}
+        self.next_note = max(self.notes, default=0) + 1  # the code's own footnotes are numbered after the paper's
 
     def _styles(self, doctype: DocType) -> dict[str, Any]:
         found: dict[str, Any] = {}
@@ -85,8 +94,38 @@ class _Writer:
 
     def paragraph(self, role: str) -> DocxParagraph:
         p = _oxml.new_paragraph(self.body, self.anchor)
-        _oxml.set_paragraph_style(p, self.style_ids[role])
+        _oxml.set_paragraph_style(p, self.style_id(role))
         return DocxParagraph(p, self.container)
+
+    def style_id(self, role: str) -> str:
+        """The style of a role; a style of ``EXTRA_STYLES`` the reference .docx lacks is made from its base."""
+        found = self.style_ids.get(role)
+        if found is None:
+            name, base, indent, centred = EXTRA_STYLES[role]
+            existing = {s.name: s for s in self.document.styles}
+            style = existing.get(name)
+            if style is None:
+                from docx.shared import Cm
+
+                base_style = existing[PARAGRAPH_STYLES[base]]
+                style = self.document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+                style.base_style = base_style
+                if indent:
+                    style.paragraph_format.left_indent = (base_style.paragraph_format.left_indent or 0) + Cm(indent)
+                if centred:
+                    style.paragraph_format.alignment = 1
+            found = self.style_ids[role] = style.style_id
+        return found
+
+    def code_note(self, paragraph: DocxParagraph, note: Note, context: Element | None) -> None:
+        """A footnote of the code text, numbered after the paper's own."""
+        if self.notes_part is None:
+            self.notes_part = _oxml.footnotes_part(self.document.part)
+        number, self.next_note = self.next_note, self.next_note + 1
+        _oxml.add_footnote_reference(paragraph._p, number, self.style_ids["noteref"])
+        p = _oxml.add_footnote(self.notes_part, number, self.style_ids["noteref"])
+        _oxml.set_paragraph_style(p, self.style_ids["note"])
+        self.inlines(DocxParagraph(p, self.container), note.inlines, context)
 
     def text(self, paragraph: DocxParagraph, text: str, role: str | None = None) -> None:
         _oxml.add_run(paragraph._p, text, self.style_ids[role] if role else None)
@@ -96,7 +135,7 @@ class _Writer:
             self.bookmarks += 1
             _oxml.add_bookmark(paragraph._p, name, self.bookmarks)
 
-    def inlines(self, paragraph: DocxParagraph, inlines: tuple[Any, ...], context: Node | None = None) -> None:
+    def inlines(self, paragraph: DocxParagraph, inlines: tuple[Any, ...], context: Element | None = None) -> None:
         for piece in inlines:
             _INLINES.get(type(piece), _unknown)(self, paragraph, piece, context)
 
@@ -114,27 +153,31 @@ class _Writer:
 # ------------------------------------------------------------------------------------------------- inlines
 
 
-def _text(w: _Writer, p: DocxParagraph, piece: Text, context: Node | None) -> None:
+def _text(w: _Writer, p: DocxParagraph, piece: Text, context: Element | None) -> None:
     w.text(p, piece.text.replace("\n", " "))  # a line break in the source is a space in the text
 
 
-def _styled(w: _Writer, p: DocxParagraph, piece: Styled, context: Node | None) -> None:
+def _styled(w: _Writer, p: DocxParagraph, piece: Styled, context: Element | None) -> None:
     w.text(p, piece.text, "strong" if piece.strong else "emphasis")
 
 
-def _ref(w: _Writer, p: DocxParagraph, piece: Ref, context: Node | None) -> None:
+def _ref(w: _Writer, p: DocxParagraph, piece: Ref, context: Element | None) -> None:
     _oxml.add_internal_link(p._p, piece.target, ref_label(piece, w.instrument, context), w.style_ids["xref"])
 
 
-def _noteref(w: _Writer, p: DocxParagraph, piece: NoteRef, context: Node | None) -> None:
+def _noteref(w: _Writer, p: DocxParagraph, piece: NoteRef, context: Element | None) -> None:
     w.footnote(p, piece)
 
 
-def _unknown(w: _Writer, p: DocxParagraph, piece: object, context: Node | None) -> None:
+def _note(w: _Writer, p: DocxParagraph, piece: Note, context: Element | None) -> None:
+    w.code_note(p, piece, context)
+
+
+def _unknown(w: _Writer, p: DocxParagraph, piece: object, context: Element | None) -> None:
     raise TypeError(f"docx renderer does not know the inline {type(piece).__name__}")
 
 
-_INLINES: dict[type, Callable[..., None]] = {Text: _text, Styled: _styled, Ref: _ref, NoteRef: _noteref}
+_INLINES: dict[type, Callable[..., None]] = {Text: _text, Styled: _styled, Ref: _ref, NoteRef: _noteref, Note: _note}
 
 
 # -------------------------------------------------------------------------------------------------- blocks
@@ -171,31 +214,60 @@ def _block(w: _Writer, block: Block) -> None:
 # --------------------------------------------------------------------------------------------------- annex
 
 
-def _article(w: _Writer, article: Article) -> None:
-    heading = w.paragraph("article")
-    w.text(heading, article.heading)
-    w.bookmark(heading, article.id)
-    for paragraph in article.paragraphs:
-        _code_paragraph(w, paragraph)
+HEADED = ("division", "article", "annex")
 
 
-def _code_paragraph(w: _Writer, node: Paragraph) -> None:
-    paragraph = w.paragraph("code-para" if node.numbered else "lead-in")
-    if node.numbered and node.number:
-        w.text(paragraph, node.number)
-        _oxml.add_tab(paragraph._p)
-    w.inlines(paragraph, node.inlines, node)
-    w.bookmark(paragraph, node.id)
-    for item in node.items:
-        _item(w, item)
+def _element(w: _Writer, node: Element) -> None:
+    """One element and everything it holds: headings, numbered texts with a tab after the number, points in the
+    style of their depth, tables; each with a bookmark named by its stable ID."""
+    role = node.role
+    if role in HEADED:
+        heading = w.paragraph("division" if role == "division" else "article")
+        lines = node.heading.split("\n")
+        for index, line in enumerate(lines):
+            if index:
+                _oxml.add_break(heading._p)
+            w.text(heading, line)
+        w.bookmark(heading, node.id)
+    elif role == "table":
+        _table(w, node)
+        return
+    elif role == "row":
+        return
+    else:
+        depth = _point_depth(w.instrument, node)
+        style = ("item" if depth <= 1 else f"item{min(depth, 4)}") if role in ("point", "definition") else \
+            "code-para" if node.numbered else "lead-in"
+        paragraph = w.paragraph(style)
+        if node.number:
+            w.text(paragraph, node.number)
+            _oxml.add_tab(paragraph._p)
+        w.inlines(paragraph, node.inlines, node)
+        w.bookmark(paragraph, node.id)
+    for child in node.children:
+        _element(w, child)
 
 
-def _item(w: _Writer, node: Item) -> None:
-    paragraph = w.paragraph("item")
-    w.text(paragraph, node.number)
-    _oxml.add_tab(paragraph._p)
-    w.inlines(paragraph, node.inlines, node)
-    w.bookmark(paragraph, node.id)
+def _point_depth(instrument: Instrument, node: Element) -> int:
+    """1 for a point (a), 2 for a point (i) inside it ..."""
+    return (node.role in ("point", "definition")) + sum(1 for a in instrument.ancestors(node) if a.role in ("point", "definition"))
+
+
+def _table(w: _Writer, node: Element) -> None:
+    if node.heading or node.title:
+        caption = w.paragraph("lead-in")
+        w.text(caption, node.heading or node.title)
+        w.bookmark(caption, node.id)
+    rows = [r for r in node.children if r.role == "row"]
+    width = max((len(r.cells) for r in rows), default=1)
+    cells = _oxml.add_table(w.body, w.anchor, len(rows), width, [r.header for r in rows])
+    for row, row_cells in zip(rows, cells):
+        for index, cell in enumerate(row_cells):
+            paragraph = DocxParagraph(cell, w.container)
+            if index < len(row.cells):
+                w.inlines(paragraph, row.cells[index], row)
+            if index == 0:
+                w.bookmark(paragraph, row.id)
 
 
 def _annex(w: _Writer, doctype: DocType, annex: dict[str, str]) -> None:
@@ -204,34 +276,68 @@ def _annex(w: _Writer, doctype: DocType, annex: dict[str, str]) -> None:
     w.text(w.paragraph("annex-title"), annex["title"])
     w.text(w.paragraph("annex-version"), annex["line"])
     for paragraph in w.instrument.preamble:
-        _code_paragraph(w, paragraph)
+        _element(w, paragraph)
 
 
-def _bookmarks(article: Article) -> int:
+def _extra_styles(instrument: Instrument) -> list[str]:
+    """The styles of ``EXTRA_STYLES`` this code needs: division headings, points nested deeper than (a)."""
+    needed: set[str] = set()
+    for node in instrument.walk():
+        if node.role == "division":
+            needed.add("division")
+        elif node.role in ("point", "definition"):
+            depth = _point_depth(instrument, node)
+            if depth > 1:
+                needed.add(f"item{min(depth, 4)}")
+    return sorted(needed)
+
+
+def _bookmarks(article: Element) -> int:
     """How many bookmarks the article's fragment holds (one per element with an ID), as ``_Writer.bookmark``
     numbers them."""
-    return bool(article.id) + sum(bool(p.id) + sum(bool(i.id) for i in p.items) for p in article.paragraphs)
+    return sum(bool(e.id) for e in article.walk())
+
+
+def _has_notes(node: Element) -> bool:
+    return any(isinstance(p, Note) for e in node.walk() for run in e.texts() for p in run)
 
 
 def _articles(w: _Writer, cache: FragmentCache | None) -> list[bytes]:
-    """Every article as serialised XML, each made in a scratch body (so the whole annex is never one tree) or,
-    when the article, its references' labels, the styles and its first bookmark number are unchanged, served
-    from the render cache (``render.cache``)."""
+    """The body, final clauses and annexes as serialised XML, each article made in a scratch body (so the whole
+    annex is never one tree) or, when the article, its references' labels, the styles and its first bookmark
+    number are unchanged, served from the render cache (``render.cache``)."""
     body, anchor = w.body, w.anchor
     w.body, w.anchor = _oxml.scratch_body(), None
     fragments: list[bytes] = []
+
+    def render(node: Element) -> None:
+        if node.role == "division":
+            heading = w.paragraph("division")
+            for index, line in enumerate(node.heading.split("\n")):
+                if index:
+                    _oxml.add_break(heading._p)
+                w.text(heading, line)
+            w.bookmark(heading, node.id)
+            fragments.append(_oxml.take_fragment(w.body))
+            for child in node.children:
+                render(child)
+            return
+        cached = cache is not None and node.role in ("article", "annex") and not _has_notes(node)
+        key = cache.key(node, w.instrument, str(w.bookmarks)) if cache is not None and cached else ""
+        found = cache.get(key) if cache is not None and cached else None
+        if found is None:
+            _element(w, node)
+            found = _oxml.take_fragment(w.body)
+            if cache is not None and cached:
+                cache.put(key, found)
+        else:
+            w.bookmarks += _bookmarks(node)
+        fragments.append(found)
+
     try:
-        for article in w.instrument.articles:
-            key = cache.key(article, w.instrument, str(w.bookmarks)) if cache is not None else ""
-            found = cache.get(key) if cache is not None else None
-            if found is None:
-                _article(w, article)
-                found = _oxml.take_fragment(w.body)
-                if cache is not None:
-                    cache.put(key, found)
-            else:
-                w.bookmarks += _bookmarks(article)
-            fragments.append(found)
+        for region in ("body", "final", "annexes"):
+            for node in getattr(w.instrument, region):
+                render(node)
     finally:
         w.body, w.anchor = body, anchor
     if cache is not None:
@@ -274,6 +380,8 @@ def render(paper: Paper, instrument: Instrument, doctype: DocType, context: dict
 
     With ``cache_dir``, unchanged articles come from the render cache (``render.cache``)."""
     w = _Writer(doctype, paper, instrument)
+    for role in _extra_styles(instrument):  # made before any fragment, so a cached one finds its style
+        w.style_id(role)
     _fill_placeholders(w.document, context, doctype, paper.path)
     _oxml.set_default_language(w.document.styles.element, paper.front.language)
     fields = context["paper"]

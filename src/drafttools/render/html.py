@@ -3,9 +3,9 @@
 The template (``annex_templates/<type>/paper.html.j2``, usually extending ``_base/page.html.j2``) lays out the
 masthead and holds the styles; this module makes the body, the notes and the code as semantic HTML: sections with
 headings, numbered paragraphs, an ``<aside>`` summary, footnotes as an ordered list, the annex as ``<article>``
-elements whose paragraphs and items carry their stable ID as ``id`` with a permalink, and cross-references as
-links to those IDs showing the target's current number; each article's HTML may come from the render cache
-(``render.cache``).  Templates are strict (a missing field is an error
+elements (inside their divisions' ``<section>``s) whose paragraphs and points carry their stable ID as ``id`` with a
+permalink, tables, footnotes per article, and cross-references as links to those IDs showing the target's current
+number; each article's HTML may come from the render cache (``render.cache``).  Templates are strict (a missing field is an error
 naming the field and the paper) and autoescaped.
 """
 
@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup, escape
 
 from drafttools.diagnostics import diag
-from drafttools.model.tree import Article, Instrument, Item, Node, Paragraph, Ref, Text, ref_label
+from drafttools.model.tree import Element, Inline, Instrument, Note, Ref, Text, ref_label
 from drafttools.papers.model import Box, Heading, NoteRef, Para, Paper, Styled
 from drafttools.render.cache import FragmentCache
 from drafttools.source.files import display
@@ -43,10 +43,13 @@ def _permalink(target: str) -> str:
 # ------------------------------------------------------------------------------------------------- inlines
 
 
-def _inlines(pieces: tuple[object, ...], instrument: Instrument, context: Node | None = None) -> str:
+def _inlines(pieces: tuple[object, ...], instrument: Instrument, context: Element | None = None,
+             note: Callable[[Note], str] | None = None) -> str:
     out: list[str] = []
     for piece in pieces:
-        if isinstance(piece, Text):
+        if isinstance(piece, Note) and note is not None:
+            out.append(note(piece))
+        elif isinstance(piece, Text):
             out.append(str(escape(piece.text)))
         elif isinstance(piece, Ref):
             label = escape(ref_label(piece, instrument, context))
@@ -115,62 +118,150 @@ def notes(paper: Paper, instrument: Instrument) -> str:
 
 # --------------------------------------------------------------------------------------------------- annex
 
+HEADED = ("division", "article", "annex")
+LISTED = ("point", "definition")  # roles printed as list items ("(a)", "(1)") inside their parent
 
-def _node_id(node: Node) -> str:
+
+def _node_id(node: Element) -> str:
     return f' id="{escape(node.id)}"' if node.id else ""
 
 
-def _item(node: Item, instrument: Instrument) -> str:
-    text = _inlines(node.inlines, instrument, node)
-    link = _permalink(node.id) if node.id else ""
-    return f'<li{_node_id(node)}><span class="num">{escape(node.number)} </span>{text}{link}</li>'
+class _Code:
+    """The annexed code as HTML: one instrument, with the footnotes its articles cite collected per article."""
+
+    def __init__(self, instrument: Instrument) -> None:
+        self.instrument = instrument
+        self.notes: list[tuple[str, Note, Element]] = []
+
+    def inlines(self, node: Element, pieces: tuple[Inline, ...]) -> str:
+        def note(piece: Note) -> str:
+            self.notes.append((f"{node.id or 'note'}-{len(self.notes) + 1}", piece, node))
+            anchor = escape(self.notes[-1][0])
+            return f'<sup class="noteref"><a href="#fn-{anchor}" id="fnref-{anchor}" role="doc-noteref">{escape(piece.label)}</a></sup>'
+
+        return _inlines(pieces, self.instrument, node, note)
+
+    def element(self, node: Element, level: int) -> str:
+        if node.role in HEADED:
+            return self.headed(node, level)
+        if node.role == "table":
+            return self.table(node)
+        if node.role == "row":
+            return self.row(node)
+        return self.text(node)
+
+    def children(self, node: Element, level: int) -> str:
+        """Children in order, consecutive points gathered into one list."""
+        out: list[str] = []
+        run: list[str] = []
+        for child in node.children:
+            if child.role in LISTED:
+                run.append(self.item(child))
+                continue
+            if run:
+                out.append('<ol class="items">\n' + "\n".join(run) + "\n</ol>")
+                run = []
+            out.append(self.element(child, level))
+        if run:
+            out.append('<ol class="items">\n' + "\n".join(run) + "\n</ol>")
+        return "\n".join(out)
+
+    def headed(self, node: Element, level: int) -> str:
+        link = _permalink(node.id) if node.id else ""
+        tag = "article" if node.role == "article" else "section"
+        css = "" if node.role == "article" else f' class="{escape(node.role)} {escape(node.kind)}"'
+        h = min(level, 6)
+        heading = "<br>".join(str(escape(part)) for part in node.heading.split("\n"))
+        inner = self.children(node, level + 1)
+        notes = self.footnotes() if node.role in ("article", "annex") else ""
+        body = "\n".join(part for part in (inner, notes) if part)
+        return f"<{tag}{_node_id(node)}{css}>\n<h{h}>{heading}{link}</h{h}>\n{body}\n</{tag}>"
+
+    def text(self, node: Element) -> str:
+        number = f'<span class="num">{escape(node.number)} </span>' if node.number else ""
+        css = "para" if node.numbered else "para lead-in"
+        link = _permalink(node.id) if node.id else ""
+        html = f'<p class="{css}"{_node_id(node)}>{number}{self.inlines(node, node.inlines)}{link}</p>'
+        inner = self.children(node, 0)
+        return f"{html}\n{inner}" if inner else html
+
+    def item(self, node: Element) -> str:
+        text = self.inlines(node, node.inlines)
+        link = _permalink(node.id) if node.id else ""
+        inner = self.children(node, 0)
+        return f'<li{_node_id(node)}><span class="num">{escape(node.number)} </span>{text}{link}' + (f"\n{inner}" if inner else "") + "</li>"
+
+    def table(self, node: Element) -> str:
+        caption = f"<caption>{escape(node.heading or node.title)}{_permalink(node.id) if node.id else ''}</caption>\n" if node.heading or node.title else ""
+        rows = "\n".join(self.row(r) for r in node.children if r.role == "row")
+        return f'<table class="code-table"{_node_id(node)}>\n{caption}{rows}\n</table>'
+
+    def row(self, node: Element) -> str:
+        cell = "th" if node.header else "td"
+        cells = "".join(f"<{cell}>{self.inlines(node, c)}</{cell}>" for c in node.cells)
+        return f"<tr{_node_id(node)}>{cells}</tr>"
+
+    def footnotes(self) -> str:
+        if not self.notes:
+            return ""
+        items = "\n".join(
+            f'<li id="fn-{escape(anchor)}" role="doc-footnote"><span class="num">{escape(note.label)} </span>'
+            f'{_inlines(note.inlines, self.instrument, node)} <a href="#fnref-{escape(anchor)}" role="doc-backlink" aria-label="Back to the text">↩</a></li>'
+            for anchor, note, node in self.notes)
+        self.notes = []
+        return f'<aside class="notes" role="doc-footnote" aria-label="Notes">\n<ol>\n{items}\n</ol>\n</aside>'
 
 
-def _code_paragraph(node: Paragraph, instrument: Instrument) -> str:
-    number = f'<span class="num">{escape(node.number)} </span>' if node.numbered and node.number else ""
-    css = "para" if node.numbered else "para lead-in"
-    link = _permalink(node.id) if node.id else ""
-    html = f'<p class="{css}"{_node_id(node)}>{number}{_inlines(node.inlines, instrument, node)}{link}</p>'
-    if node.items:
-        html += '\n<ol class="items">\n' + "\n".join(_item(i, instrument) for i in node.items) + "\n</ol>"
-    return html
+def _depth(instrument: Instrument, node: Element) -> int:
+    return sum(1 for a in instrument.ancestors(node) if a.role == "division")
 
 
-def _article(node: Article, instrument: Instrument) -> str:
-    link = _permalink(node.id) if node.id else ""
-    paragraphs = "\n".join(_code_paragraph(p, instrument) for p in node.paragraphs)
-    return f'<article{_node_id(node)}>\n<h3>{escape(node.heading)}{link}</h3>\n{paragraphs}\n</article>'
+def _pieces(instrument: Instrument, cache: FragmentCache | None) -> list[str]:
+    """The body, divisions and final clauses as HTML, each article (and annex) served from the render cache when
+    it and its references' labels are unchanged (see ``render.cache``)."""
+    code = _Code(instrument)
+    out: list[str] = []
 
-
-def _articles(instrument: Instrument, cache: FragmentCache | None) -> list[bytes]:
-    """Every article's <article> in UTF-8, served from the render cache (as stored: never decoded) when the
-    article and its references' labels are unchanged (see ``render.cache``)."""
-    if cache is None:
-        return [_article(a, instrument).encode("utf-8") for a in instrument.articles]
-    out: list[bytes] = []
-    for article in instrument.articles:
-        key = cache.key(article, instrument)
+    def render(node: Element, level: int) -> None:
+        if node.role == "division":
+            link = _permalink(node.id) if node.id else ""
+            heading = "<br>".join(str(escape(part)) for part in node.heading.split("\n"))
+            h = min(level, 6)
+            out.append(f'<section{_node_id(node)} class="division {escape(node.kind)}">\n<h{h}>{heading}{link}</h{h}>')
+            for child in node.children:
+                render(child, level + 1)
+            out.append("</section>")
+            return
+        if cache is None or node.role not in ("article", "annex") or _has_notes(node):
+            out.append(code.element(node, level))
+            return
+        key = cache.key(node, instrument, str(level))
         found = cache.get(key)
         if found is None:
-            found = _article(article, instrument).encode("utf-8")
+            found = code.element(node, level).encode("utf-8")
             cache.put(key, found)
-        out.append(found)
-    cache.save()
+        out.append(found.decode("utf-8"))
+
+    for region in ("body", "final", "annexes"):
+        for node in getattr(instrument, region):
+            render(node, 3)
+    if cache is not None:
+        cache.save()
     return out
+
+
+def _has_notes(node: Element) -> bool:
+    return any(isinstance(p, Note) for e in node.walk() for run in e.texts() for p in run)
 
 
 def code(instrument: Instrument, doctype: DocType, annex: dict[str, str], cache: FragmentCache | None = None) -> str:
     """The annexed code at its version: <section class="annex" id="annex">."""
-    return code_bytes(instrument, doctype, annex, cache).decode("utf-8")
-
-
-def code_bytes(instrument: Instrument, doctype: DocType, annex: dict[str, str], cache: FragmentCache | None = None) -> bytes:
-    """``code`` in UTF-8, joined from the articles' UTF-8 fragments."""
     heading = f'<p class="annex-heading">{escape(doctype.annex_heading)}</p>\n' if doctype.annex_heading else ""
     lang = escape(instrument.meta.language)
+    writer = _Code(instrument)
     parts = [f'<section class="annex" id="annex" lang="{lang}">\n{heading}<h2>{escape(annex["title"])}</h2>',
-             f'<p class="version">{escape(annex["line"])}</p>', *(_code_paragraph(p, instrument) for p in instrument.preamble)]
-    return b"\n".join([*(part.encode("utf-8") for part in parts), *_articles(instrument, cache), b"</section>"])
+             f'<p class="version">{escape(annex["line"])}</p>', *(writer.element(p, 3) for p in instrument.preamble)]
+    return "\n".join([*parts, *_pieces(instrument, cache), "</section>"])
 
 
 # ------------------------------------------------------------------------------------------------ the page
@@ -186,28 +277,6 @@ def render(paper: Paper, instrument: Instrument, doctype: DocType, context: dict
     With ``cache_dir``, unchanged articles come from the render cache (``render.cache``)."""
     annexed = Markup(code(instrument, doctype, context["annex"], _fragments(paper, cache_dir)))
     return _page(paper, instrument, doctype, context, annexed)
-
-
-# Stand for the annexed code in the pages that ``render_bytes`` renders: private-use characters, which no template
-# or text of the code holds; two of different lengths, so that a template that does anything with the code but
-# print it as it is (its length, say) renders two pages that differ by more than the mark.
-_CODE_MARKS = ("\ue002annexed code\ue003", "\ue002the annexed code\ue003")
-
-
-def render_bytes(paper: Paper, instrument: Instrument, doctype: DocType, context: dict[str, dict[str, str]],
-                 cache_dir: Path | None = None) -> bytes:
-    """``render(...)`` in UTF-8, made lean: the template renders the page around a mark (twice, with two marks, to
-    be sure it prints the code once and as it is), and the annexed code's UTF-8 (``code_bytes``: the cached
-    fragments as stored) is put where the mark stands.  The code, most of the
-    page, is then one bytes object: never decoded, copied into a Markup, into the page's text and encoded again
-    (at 10,000 paragraphs those copies took some 50 MB).  The same bytes as ``render(...).encode()``."""
-    mark, other = _CODE_MARKS
-    page = _page(paper, instrument, doctype, context, Markup(mark))
-    if page.count(mark) != 1 or page.replace(mark, other) != _page(paper, instrument, doctype, context, Markup(other)):
-        return render(paper, instrument, doctype, context, cache_dir).encode("utf-8")  # not printed once, as it is
-    head, tail = page.split(mark)
-    annexed = code_bytes(instrument, doctype, context["annex"], _fragments(paper, cache_dir))
-    return b"".join((head.encode("utf-8"), annexed, tail.encode("utf-8")))
 
 
 def _fragments(paper: Paper, cache_dir: Path | None) -> FragmentCache | None:

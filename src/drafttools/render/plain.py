@@ -8,19 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from drafttools.model.tree import Article, Instrument, Item, Node, Paragraph, plain_text
+from drafttools.model.tree import Element, Instrument, Note, plain_text
+
+HEADED = ("division", "article", "annex", "table")
 
 
-def block_text(node: Node, instrument: Instrument) -> str:
-    """One element's own line(s): 'Article 8 – Title', '8.2  text', '(a)  text'."""
-    if isinstance(node, Article):
-        return node.heading
-    body = " ".join(plain_text(node.inlines, instrument, node).split())
-    if isinstance(node, Paragraph):
-        return f"{node.number}  {body}" if node.numbered and node.number else body
-    if isinstance(node, Item):
-        return f"{node.number}  {body}"
-    raise TypeError(f"plain renderer does not know {type(node).__name__}")
+def block_text(node: Element, instrument: Instrument) -> str:
+    """One element's own line(s): 'Article 8 – Title', '8.2  text', '(a)  text', a row's cells."""
+    if node.role in HEADED:
+        return node.heading or node.title
+    if node.cells:
+        body = " | ".join(" ".join(plain_text(cell, instrument, node).split()) for cell in node.cells)
+    else:
+        body = " ".join(plain_text(node.inlines, instrument, node).split())
+    return f"{node.number}  {body}" if node.number and body else node.number or body
+
+
+def notes(node: Element, instrument: Instrument) -> list[str]:
+    """The footnotes an element's text cites, as '[label] text'."""
+    return [f"[{piece.label}] {' '.join(plain_text(piece.inlines, instrument, node).split())}"
+            for run in node.texts() for piece in run if isinstance(piece, Note)]
 
 
 def lines(instrument: Instrument, title: bool = True) -> Iterator[str]:
@@ -31,7 +38,7 @@ def lines(instrument: Instrument, title: bool = True) -> Iterator[str]:
 
 
 def render(instrument: Instrument, title: bool = True) -> str:
-    """The whole instrument, one block per paragraph, blank lines between."""
+    """The whole instrument, one block per element, blank lines between."""
     return "\n\n".join(lines(instrument, title)) + "\n"
 
 

@@ -31,14 +31,14 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> bytes:
-    """drafttools' own modules (size and mtime of each) and the parser libraries' versions."""
+    """drafttools' own modules and shipped profiles (size and mtime of each) and the parser libraries' versions."""
     digest = hashlib.sha256(f"drafttools {__version__}\n".encode())
     for dist in ("docutils", "myst-parser", "markdown-it-py", "mdit-py-plugins", "PyYAML"):  # PyYAML: papers
         try:
             digest.update(f"{dist} {metadata.version(dist)}\n".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{dist} none\n".encode())
-    for module in sorted(_PACKAGE.rglob("*.py")):
+    for module in sorted([*_PACKAGE.rglob("*.py"), *_PACKAGE.rglob("*.toml")]):
         stat = module.stat()
         digest.update(f"{module.relative_to(_PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.digest()

@@ -1,7 +1,7 @@
-"""One file's parse: MyST Markdown → docutils doctree (myst-parser's own parser) → model nodes.
+"""One file's parse: MyST Markdown → docutils doctree (myst-parser's own parser) → model elements.
 
-The code text's markup is three directives and one role, registered with docutils here and reused by the
-Sphinx extension::
+The code text's markup is one directive per kind of element and one role, registered with docutils here and
+reused by the Sphinx extension::
 
     ::::{article} art-information-exchange
     :title: Information exchange
@@ -11,11 +11,15 @@ Sphinx extension::
     :::
     ::::
 
-``{paragraph}`` takes ``:unnumbered:`` for a lead-in; ``{item}`` sits inside a paragraph.  ``{xref}`ID``` prints
-the target's current number; ``{xref}`8.3 <ID>``` also records the label the author typed, which ``check``
-compares with the target's.  This module turns doctrees into model nodes and structural diagnostics; it is the
-only module that touches docutils nodes of the code text.  ``parse`` imports it only when a file is not served
-from the parse cache, so a run that parses nothing never loads docutils or myst-parser.
+Every kind a numbering profile declares (``{part}``, ``{chapter}``, ``{article}``, ``{paragraph}``, ``{item}``,
+``{point}``, ``{table}``, ``{row}``, ``{annex}``, ``{recital}`` ...) is a directive taking the element's stable ID
+and the options ``:title:``, ``:unnumbered:`` (a lead-in, closing words), ``:number:`` (a number given and kept),
+``:deleted:`` (kept only as its number) and ``:header:`` (a table's header row).  An element's first paragraph is
+its text; a row's text is its cells, separated by ``|``; footnotes (``[^1]``) are kept with the text that cites
+them.  ``{xref}`ID``` prints the target's current number; ``{xref}`8.3 <ID>``` also records the label the author
+typed, which ``check`` compares with the target's.  This module turns doctrees into model elements and the
+structural diagnostics the profile's nesting rules give; it is the only module that touches docutils nodes of
+the code text.  ``parse`` imports it only when a file is not served from the parse cache.
 """
 
 
@@ -38,8 +42,10 @@ from myst_parser.parsers.docutils_ import Parser as MystParser
 from myst_parser.parsers.mdit import create_md_parser
 
 from drafttools.source import files as sources
+from drafttools.source.profiles import SHIPPED_KINDS
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.model.tree import Article, Inline, Item, Loc, Paragraph, Ref, Text
+from drafttools.model.profile import Kind, Profile
+from drafttools.model.tree import Element, Inline, Loc, Note, Ref, Text
 
 MYST_EXTENSIONS = frozenset({"colon_fence"})
 
@@ -48,7 +54,7 @@ MYST_EXTENSIONS = frozenset({"colon_fence"})
 
 
 class code_element(nodes.Element):
-    """An article, paragraph or item of the code text, as a doctree node (kind, id, line, title, numbered)."""
+    """An element of the code text as a doctree node (kind, id, line, title, numbered, number, deleted, header)."""
 
 
 class xref(nodes.Inline, nodes.TextElement):
@@ -56,12 +62,14 @@ class xref(nodes.Inline, nodes.TextElement):
 
 
 class ElementDirective(Directive):
-    """``{article}``, ``{paragraph}`` and ``{item}``: an optional ID argument and nested content."""
+    """One directive per kind (``{article}``, ``{paragraph}``, ``{point}`` ...): an optional ID argument, options,
+    nested content."""
 
     has_content = True
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec = {"title": directives.unchanged, "unnumbered": directives.flag}
+    option_spec = {"title": directives.unchanged, "unnumbered": directives.flag, "number": directives.unchanged,
+                   "deleted": directives.flag, "header": directives.flag}
 
     def run(self) -> list[nodes.Node]:
         node = code_element()
@@ -69,6 +77,9 @@ class ElementDirective(Directive):
         node["eid"] = self.arguments[0].strip() if self.arguments else ""
         node["title"] = self.options.get("title", "").strip()
         node["numbered"] = "unnumbered" not in self.options
+        node["number"] = (self.options.get("number") or "").strip()
+        node["deleted"] = "deleted" in self.options
+        node["header"] = "header" in self.options
         node.line = self.lineno
         self.state.nested_parse(self.content, self.content_offset, node)
         return [node]
@@ -99,14 +110,22 @@ class SummaryDirective(Directive):
         return [node]
 
 
-def register() -> None:
-    """Register every directive and role drafttools' MyST knows with docutils (idempotent): the code text's, and
-    a paper's ``{summary}``.  docutils keeps one registry per process, so all are registered together: a file
-    then parses the same (and its cached parse is the same) whatever was parsed before it in the process."""
-    for kind in ("article", "paragraph", "item"):
-        directives.register_directive(kind, ElementDirective)
+_registered: set[str] = set()
+
+
+def register(kinds: frozenset[str] | set[str] = frozenset()) -> None:
+    """Register every directive and role drafttools' MyST knows with docutils (idempotent): a directive for each
+    kind of the shipped profiles and of ``kinds`` (a profile's own), and a paper's ``{summary}``.  docutils keeps
+    one registry per process; the parse cache keys each file's parse by the kinds registered."""
+    for kind in SHIPPED_KINDS | set(kinds):  # every time: Sphinx registers directives of these names in the same
+        directives.register_directive(kind, ElementDirective)  # process (docutils keeps one registry)
+        _registered.add(kind)
     directives.register_directive("summary", SummaryDirective)
     roles.register_local_role("xref", xref_role)
+
+
+def registered() -> frozenset[str]:
+    return frozenset(_registered | SHIPPED_KINDS)
 
 
 # ------------------------------------------------------------------------------------------- MyST → doctree
@@ -182,10 +201,16 @@ def doctree(source: sources.SourceFile, problems: list[Diagnostic]) -> nodes.doc
 # ------------------------------------------------------------------------------------------ doctree → model
 
 
+def _article_word(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
 @dataclass
 class _Builder:
     path: str
+    profile: Profile
     problems: list[Diagnostic] = field(default_factory=list)
+    notes: dict[str, nodes.footnote] = field(default_factory=dict)  # footnote definitions by name
 
     def error(self, code: str, line: int | None, message: str, fix: str | None = None) -> None:
         self.problems.append(diag(code, self.path, line or 1, message, fix))
@@ -194,77 +219,93 @@ class _Builder:
         for child in document.children:
             if isinstance(child, code_element):
                 yield child
+            elif isinstance(child, nodes.footnote):
+                continue
             else:
                 self.stray(child, "at the top level of the file")
 
     def stray(self, node: nodes.Node, where: str) -> None:
-        if isinstance(node, (nodes.system_message, nodes.comment)):
+        if isinstance(node, (nodes.system_message, nodes.comment, nodes.footnote)):
             return
         if isinstance(node, nodes.target):
-            self.error("id.orphan", node.line, f"MyST target '({node.get('refid') or ''.join(node.get('names', []))})=' labels no article, paragraph or item", "give the ID as the directive's argument: ':::{paragraph} ID'")
+            self.error("id.orphan", node.line, f"MyST target '({node.get('refid') or ''.join(node.get('names', []))})=' labels no element", "give the ID as the directive's argument: ':::{paragraph} ID'")
             return
         line = node.line if isinstance(node, nodes.Element) else None
         text = node.astext().strip().replace("\n", " ")
-        self.error("structure.stray", line, f"{_describe(node)} {where}: {text[:60]!r}", "put it inside a {paragraph} or {item} directive, or delete it")
+        self.error("structure.stray", line, f"{_describe(node)} {where}: {text[:60]!r}", "put it inside an element's directive ({paragraph}, {item} ...), or delete it")
 
-    def article(self, node: code_element) -> Article:
-        if not node["title"]:
-            self.error("structure.no-title", node.line, f"article '{node['eid'] or '(no ID)'}' has no title", "add ':title: ...' under the {article} line")
-        paragraphs = tuple(self.paragraphs(node, "inside an article"))
-        if not paragraphs:
-            self.error("structure.empty", node.line, f"article '{node['eid'] or node['title'] or '(no ID)'}' has no paragraphs", "add a {paragraph} directive or remove the article from the manifest")
-        return Article(node["eid"] or None, node["title"], paragraphs, Loc(self.path, node.line))
+    def kind(self, node: code_element) -> Kind | None:
+        return self.profile.kind(node["kind"])
 
-    def paragraphs(self, container: nodes.Element, where: str) -> Iterator[Paragraph]:
-        for child in container.children:
-            if isinstance(child, code_element) and child["kind"] == "paragraph":
-                yield self.paragraph(child)
-            elif isinstance(child, code_element):
-                self.error("structure.misplaced", child.line, f"{{{child['kind']}}} cannot stand {where}; only {{paragraph}} can")
-            else:
-                self.stray(child, where)
+    def allowed(self, parent: Kind | None, child: code_element, where: str) -> bool:
+        """Whether ``child`` may stand in ``parent`` (None: the top of the file, checked by the caller)."""
+        if parent is None or child["kind"] in parent.children:
+            return True
+        if self.profile.kind(child["kind"]) is None:
+            self.error("structure.unknown-kind", child.line, f"{{{child['kind']}}} is not a kind of element in the profile '{self.profile.name}'",
+                       f"use one of {', '.join('{' + k + '}' for k in self.profile.kinds)}, or add the kind to the profile")
+            return False
+        can = " or ".join(f"{{{k}}}" for k in parent.children) or "nothing"
+        self.error("structure.misplaced", child.line, f"{{{child['kind']}}} cannot stand {where}; only {can} can")
+        return False
 
-    def paragraph(self, node: code_element) -> Paragraph:
+    def element(self, node: code_element, depth: int = 1) -> Element:
+        kind = self.kind(node)
+        name = node["kind"]
+        if kind is None:
+            self.error("structure.unknown-kind", node.line, f"{{{name}}} is not a kind of element in the profile '{self.profile.name}'",
+                       f"use one of {', '.join('{' + k + '}' for k in self.profile.kinds)}, or add the kind to the profile")
+        if depth > self.profile.max_depth:
+            self.error("structure.too-deep", node.line, f"{{{name}}} stands {depth} elements deep; the profile '{self.profile.name}' allows {self.profile.max_depth}",
+                       "flatten the structure: no real instrument nests this deep")
+            return Element(name, node["eid"] or None, Loc(self.path, node.line))
+        headed = kind is not None and kind.headed
+        word = kind.describe() if kind is not None else name
         inlines: tuple[Inline, ...] = ()
         text_line = node.line
-        items: list[Item] = []
+        children: list[Element] = []
+        had_text = False
         for child in node.children:
-            if isinstance(child, nodes.paragraph) and not inlines and not items:
-                inlines, text_line = self.inlines(child), child.line or node.line
-            elif isinstance(child, code_element) and child["kind"] == "item":
-                items.append(self.item(child))
+            if isinstance(child, nodes.paragraph) and not headed and not had_text and not children:
+                inlines, text_line, had_text = self.inlines(child), child.line or node.line, True
             elif isinstance(child, code_element):
-                self.error("structure.misplaced", child.line, f"{{{child['kind']}}} cannot stand inside a paragraph; only {{item}} can")
+                if self.allowed(kind, child, f"inside {_article_word(word)}"):
+                    children.append(self.element(child, depth + 1))
+            elif headed:
+                self.stray(child, f"inside {_article_word(word)}")
             else:
-                self.stray(child, "inside a paragraph after its text or items")
-        self.orphan_check(node, bool(inlines or items))
-        return Paragraph(node["eid"] or None, inlines, Loc(self.path, node.line), tuple(items), node["numbered"], text_line)
+                self.stray(child, f"inside {_article_word(word)} after its text" + (" or its parts" if kind is not None and kind.children else ""))
+        element = Element(
+            name, node["eid"] or None, Loc(self.path, node.line), node["title"], inlines, tuple(children),
+            node["numbered"], node["number"], node["deleted"], node["header"], text_line=text_line,
+        )
+        if kind is not None and kind.role == "row":
+            element = Element(name, element.id, element.loc, element.title, (), (), element.numbered, element.given,
+                              element.deleted, element.header, _cells(inlines), text_line)
+        self.complete(element, kind, node)
+        return element
 
-    def item(self, node: code_element) -> Item:
-        inlines: tuple[Inline, ...] = ()
-        text_line = node.line
-        for child in node.children:
-            if isinstance(child, nodes.paragraph) and not inlines:
-                inlines, text_line = self.inlines(child), child.line or node.line
-            elif isinstance(child, code_element):
-                self.error("structure.misplaced", child.line, f"{{{child['kind']}}} cannot stand inside an item")
-            else:
-                self.stray(child, "inside an item after its text")
-        self.orphan_check(node, bool(inlines))
-        return Item(node["eid"] or None, inlines, Loc(self.path, node.line), text_line)
-
-    def orphan_check(self, node: code_element, has_content: bool) -> None:
-        if not has_content:
-            self.error("id.orphan", node.line, f"{node['kind']} '{node['eid'] or '(no ID)'}' has no text", "write its text or delete the directive")
+    def complete(self, element: Element, kind: Kind | None, node: code_element) -> None:
+        """What an element of its role must have: an article its title and contents, a text its words."""
+        if kind is None or element.deleted:
+            return
+        shown = element.id or element.title or "(no ID)"
+        if kind.role == "article" and not element.title:
+            self.error("structure.no-title", node.line, f"{kind.describe()} '{element.id or '(no ID)'}' has no title", f"add ':title: ...' under the {{{kind.name}}} line")
+        if kind.role in ("article", "annex", "table") and not element.children:
+            parts = " or ".join(f"{{{k}}}" for k in kind.children) or "element"
+            self.error("structure.empty", node.line, f"{kind.describe()} '{shown}' has no contents", f"add a {parts} directive or remove it from the manifest")
+        if kind.role not in ("division", "article", "annex", "table") and not element.has_text and not element.children:
+            self.error("id.orphan", node.line, f"{kind.describe()} '{element.id or '(no ID)'}' has no text", "write its text or delete the directive")
 
     def inlines(self, paragraph: nodes.paragraph) -> tuple[Inline, ...]:
-        """Text and references, found at any depth: a reference inside *emphasis* is still a reference."""
+        """Text, references and footnotes, found at any depth: a reference inside *emphasis* is still one."""
         pieces: list[Inline] = []
         markup: list[nodes.Element] = []
         self._flatten(paragraph, pieces, markup, [paragraph.line or 1])
         if markup:
             kinds = sorted({type(m).__name__ for m in markup})
-            self.problems.append(diag("structure.inline-markup", self.path, paragraph.line or 1, f"{', '.join(kinds)} markup is not kept in the code text; it prints as plain text", "remove the markup (the code text carries words, references and brackets only)"))
+            self.problems.append(diag("structure.inline-markup", self.path, paragraph.line or 1, f"{', '.join(kinds)} markup is not kept in the code text; it prints as plain text", "remove the markup (the code text carries words, references, footnotes and brackets only)"))
         return tuple(_merge_text(pieces))
 
     def _flatten(self, element: nodes.Element, pieces: list[Inline], markup: list[nodes.Element], line: list[int]) -> None:
@@ -272,6 +313,9 @@ class _Builder:
         for child in element.children:
             if isinstance(child, xref):
                 pieces.append(Ref(child["target"], Loc(self.path, line[0]), child["written"]))
+            elif isinstance(child, nodes.footnote_reference):
+                pieces.append(self.note(child, line[0]))
+                continue
             elif isinstance(child, nodes.system_message):
                 continue
             elif isinstance(child, nodes.Text):
@@ -281,6 +325,50 @@ class _Builder:
                 self._flatten(child, pieces, markup, line)
                 continue
             line[0] += child.astext().count("\n")
+
+    def note(self, reference: nodes.footnote_reference, line: int) -> Note:
+        name = str(reference.get("refname") or "")
+        definition = self.notes.get(name)
+        if definition is None:
+            self.error("structure.footnote", line, f"footnote [^{name}] is cited but never defined", f"add '[^{name}]: text' at the end of the file")
+            return Note(name, (), Loc(self.path, line))
+        texts = [c for c in definition.children if isinstance(c, nodes.paragraph)]
+        inlines: list[Inline] = []
+        for index, paragraph in enumerate(texts):
+            if index:
+                inlines.append(Text(" "))
+            inlines += self.inlines(paragraph)
+        return Note(name, tuple(_merge_text(inlines)), Loc(self.path, definition.line or line))
+
+
+def _cells(inlines: tuple[Inline, ...]) -> tuple[tuple[Inline, ...], ...]:
+    """A row's text split into cells at each '|' (outer bars optional, '\\|' an escaped bar stays text)."""
+    cells: list[list[Inline]] = [[]]
+    for piece in inlines:
+        if not isinstance(piece, Text):
+            cells[-1].append(piece)
+            continue
+        parts = re.split(r"(?<!\\)\|", piece.text)
+        for index, part in enumerate(parts):
+            if index:
+                cells.append([])
+            if part:
+                cells[-1].append(Text(part.replace("\\|", "|")))
+    trimmed = [tuple(_strip(c)) for c in cells]
+    if trimmed and not trimmed[0]:
+        trimmed = trimmed[1:]
+    if trimmed and not trimmed[-1]:
+        trimmed = trimmed[:-1]
+    return tuple(trimmed)
+
+
+def _strip(pieces: list[Inline]) -> list[Inline]:
+    out = list(_merge_text(pieces))
+    if out and isinstance(out[0], Text):
+        out[0] = Text(out[0].text.lstrip())
+    if out and isinstance(out[-1], Text):
+        out[-1] = Text(out[-1].text.rstrip())
+    return [p for p in out if not (isinstance(p, Text) and not p.text)]
 
 
 def _merge_text(pieces: list[Inline]) -> Iterator[Inline]:
@@ -303,23 +391,34 @@ def _describe(node: nodes.Node) -> str:
     )
 
 
-def parse_article_file(source: sources.SourceFile, problems: list[Diagnostic]) -> Article | None:
-    builder = _Builder(source.path, problems)
-    found = list(builder.top_level(doctree(source, problems)))
-    articles = [n for n in found if n["kind"] == "article"]
-    for node in found:
-        if node["kind"] != "article":
-            builder.error("structure.misplaced", node.line, f"{{{node['kind']}}} must stand inside an {{article}}")
-    if not articles:
-        if not any(p.code in ("myst.syntax", "myst.unclosed") for p in problems if p.path == source.path):
-            builder.error("structure.no-article", 1, f"{source.path} holds no {{article}} directive", "wrap the text in ':::::{article} ID' ... ':::::'")
-        return None
-    for extra in articles[1:]:
-        builder.error("structure.extra-article", extra.line, "a second {article} in one file; each article has its own file")
-    return builder.article(articles[0])
+ROLES = ("preamble", "body", "final", "annex")
 
 
-def parse_preamble_file(source: sources.SourceFile, problems: list[Diagnostic]) -> tuple[Paragraph, ...]:
-    builder = _Builder(source.path, problems)
+def parse_file(source: sources.SourceFile, role: str, profile: Profile, problems: list[Diagnostic]) -> tuple[Element, ...]:
+    """The elements of one file: one top-level element in a body or annex file, any number in the preamble or
+    the final clauses; what the profile does not allow there is reported."""
+    register(frozenset(profile.kinds))
+    builder = _Builder(source.path, profile, problems)
     document = doctree(source, problems)
-    return tuple(builder.paragraphs(document, "in the preamble"))
+    builder.notes = {str(n["names"][0]): n for n in document.findall(nodes.footnote) if n.get("names")}
+    found = list(builder.top_level(document))
+    annexes = tuple(k.name for k in profile.of_role("annex"))
+    allowed = {"preamble": profile.preamble_kinds, "final": profile.final_kinds, "annex": annexes}.get(role, profile.tops)
+    place = {"preamble": "in the preamble", "final": "in the final clauses"}.get(role, "at the top of a file")
+    elements: list[Element] = []
+    for node in found:
+        if allowed and node["kind"] not in allowed and node["kind"] in profile.kinds:
+            can = " or ".join(f"{{{k}}}" for k in allowed)
+            builder.error("structure.misplaced", node.line, f"{{{node['kind']}}} cannot stand {place}; only {can} can")
+            continue
+        elements.append(builder.element(node))
+    if role in ("body", "annex"):
+        if not elements and not found:
+            if not any(p.code in ("myst.syntax", "myst.unclosed") for p in problems if p.path == source.path):
+                kinds = " or ".join(f"{{{k}}}" for k in allowed)
+                builder.error("structure.no-article", 1, f"{source.path} holds no {kinds} directive", "wrap the text in ':::::{article} ID' ... ':::::'")
+            return ()
+        for extra in found[1:]:
+            builder.error("structure.extra-article", extra.line, f"a second top-level {{{extra['kind']}}} in one file; each file holds one (an article, or a division with its articles)")
+        return tuple(elements[:1])
+    return tuple(elements)

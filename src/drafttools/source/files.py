@@ -41,7 +41,20 @@ class Manifest:
     path: str
     meta: Meta
     preamble: str | None
-    articles: tuple[str, ...]
+    articles: tuple[str, ...]  # the body's files, in order (``body``, or ``articles`` as the first texts named it)
+    final: str | None = None
+    annexes: tuple[str, ...] = ()
+    profile: str = "who-code"  # a shipped profile's name, or a .toml file beside the manifest
+    numbering: str | None = None  # overrides the profile's: "computed" or "given"
+    key: str = "articles"  # which key listed the body's files
+
+    def files(self) -> list[tuple[str, str]]:
+        """(role, file name) of every file, in document order: preamble, body, final clauses, annexes."""
+        found = [("preamble", self.preamble)] if self.preamble else []
+        found += [("body", name) for name in self.articles]
+        found += [("final", self.final)] if self.final else []
+        found += [("annex", name) for name in self.annexes]
+        return found
 
 
 def display(path: Path) -> str:
@@ -207,7 +220,7 @@ def read_manifest(root: Path, problems: list[Diagnostic]) -> Manifest | None:
     entries = _entries(root)
     manifest = _validate_manifest(data, source, root, problems, entries)
     if manifest is not None:
-        _prepare_shown(root, ([manifest.preamble] if manifest.preamble else []) + list(manifest.articles), entries)
+        _prepare_shown(root, [name for _, name in manifest.files()], entries)
     return manifest
 
 
@@ -225,24 +238,43 @@ def _validate_manifest(data: dict[str, object], source: SourceFile, root: Path, 
     for key in REQUIRED_META:
         if not isinstance(instrument.get(key), str) or not instrument.get(key):
             _field_error(problems, source, f"[instrument] needs {key} = \"...\" (a non-empty string)", key)
-    articles = instrument.get("articles")
+    key = "body" if "body" in instrument else "articles"
+    if "body" in instrument and "articles" in instrument:
+        _field_error(problems, source, "[instrument] lists its files under 'body' or 'articles', not both", "articles")
+    articles = instrument.get(key)
     if not isinstance(articles, list) or not articles or not all(isinstance(a, str) for a in articles):
-        _field_error(problems, source, "[instrument] needs articles = [\"article-01.md\", ...] (a non-empty list of file names)", "articles")
+        _field_error(problems, source, f"[instrument] needs {key} = [\"article-01.md\", ...] (a non-empty list of file names)", key)
         articles = []
     preamble = instrument.get("preamble")
     if preamble is not None and not isinstance(preamble, str):
         _field_error(problems, source, "preamble must be a file name", "preamble")
         preamble = None
+    final = instrument.get("final")
+    if final is not None and not isinstance(final, str):
+        _field_error(problems, source, "final must be a file name (the final clauses)", "final")
+        final = None
+    annexes = instrument.get("annexes", [])
+    if not isinstance(annexes, list) or not all(isinstance(a, str) for a in annexes):
+        _field_error(problems, source, "annexes must be a list of file names", "annexes")
+        annexes = []
+    profile = instrument.get("profile", "who-code")
+    if not isinstance(profile, str) or not profile:
+        _field_error(problems, source, "profile must be a profile's name (who-code, treaty, eu) or a .toml file beside the manifest", "profile")
+        profile = "who-code"
+    numbering = instrument.get("numbering")
+    if numbering is not None and numbering not in ("computed", "given"):
+        _field_error(problems, source, "numbering must be \"computed\" (from order) or \"given\" (written in the source and kept)", "numbering")
+        numbering = None
     if len(problems) > before:
         return None
-    listed = ([preamble] if preamble else []) + list(articles)
+    listed = ([preamble] if preamble else []) + list(articles) + ([final] if final else []) + list(annexes)
     _check_files(listed, source, root, problems, entries)
     meta = Meta(
         title=str(instrument["title"]), version=str(instrument["version"]), date=str(instrument["date"]),
         status=str(instrument["status"]), language=str(instrument.get("language", "en")),
         note=str(instrument.get("note", "")),
     )
-    return Manifest(source.path, meta, preamble, tuple(articles))
+    return Manifest(source.path, meta, preamble, tuple(articles), final, tuple(annexes), profile, numbering, key)
 
 
 def _check_files(listed: list[str], source: SourceFile, root: Path, problems: list[Diagnostic],

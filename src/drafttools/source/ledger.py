@@ -8,6 +8,7 @@ Standard library only.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from drafttools.diagnostics import Diagnostic, diag
 from drafttools.fsutil import write_atomic
 from drafttools.source.files import LEDGER, display
 
-KINDS = frozenset({"article", "paragraph", "item"})
+KIND = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")  # a kind of the profile: article, paragraph, point ...
 STATUSES = frozenset({"active", "retired"})
 
 HEADER = (
@@ -58,7 +59,7 @@ def read(root: Path) -> Ledger:
         if not raw.strip() or raw.startswith("#"):
             continue
         fields = raw.split("\t")
-        if len(fields) != 3 or fields[1] not in KINDS or fields[2] not in STATUSES:
+        if len(fields) != 3 or not KIND.match(fields[1]) or fields[2] not in STATUSES:
             problems.append(diag("id.ledger", shown, number, f"not a ledger line (ID, kind, active|retired, separated by tabs): {raw[:60]!r}", "restore it from version control"))
             continue
         if fields[0] in entries:

@@ -1,5 +1,6 @@
-"""The one parse of a code text folder: its files read, each file's parse (``doctree``) served from the parse
-cache or made afresh (in worker processes when there are many), and the whole numbered into the document model.
+"""The one parse of a code text folder: its manifest and numbering profile read, each file's parse (``doctree``)
+served from the parse cache or made afresh (in worker processes when there are many), the body assembled
+(``model.structure``) and the whole numbered into the document model (``model.numbering``).
 
 ``load`` is what every check, build, diff and import reads a code text through.  docutils and myst-parser are
 imported (through ``doctree``) only when a file must be parsed: a run whose files are all in the parse cache
@@ -14,9 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafttools.source import files as sources
 from drafttools.diagnostics import Diagnostic
-from drafttools.model.tree import Article, Instrument, Paragraph, number_instrument
+from drafttools.model.numbering import number_instrument
+from drafttools.model.profile import Profile
+from drafttools.model.structure import assemble
+from drafttools.model.tree import Element, Instrument
+from drafttools.source import files as sources
+from drafttools.source import profiles
 
 
 # ------------------------------------------------------------------------------------------------ code text
@@ -36,18 +41,20 @@ class Loaded:
 
 # Below this many files still to parse, starting worker processes costs more than it saves.
 PARALLEL_FROM_FILES = 24
-_PREAMBLE, _ARTICLE = "preamble", "article"
+# The profile the files being parsed are read by: set before worker processes are forked, so they inherit it.
+_profile: Profile | None = None
 
 
 def _parse_one(job: tuple[str, sources.SourceFile]) -> tuple[object, list[Diagnostic]]:
     """Parse one file: the unit that is cached and that runs in a worker process.  A pure function of the
-    file's text and shown path (numbers are computed later, over the whole instrument)."""
+    file's text, its shown path, its role and the profile (numbers are computed later, over the whole
+    instrument)."""
     from drafttools.source import doctree
 
     role, source = job
     problems: list[Diagnostic] = []
-    result = doctree.parse_preamble_file(source, problems) if role == _PREAMBLE else doctree.parse_article_file(source, problems)
-    return result, problems
+    assert _profile is not None
+    return doctree.parse_file(source, role, _profile, problems), problems
 
 
 def _parse_all(jobs: list[tuple[str, sources.SourceFile]], cache_dir: Path | None, keys: list[str]) -> list[tuple[object, list[Diagnostic]]]:
@@ -104,7 +111,7 @@ def _run_parallel(jobs: list[_Todo]) -> list[tuple[object, list[Diagnostic]]]:
         return list(_run(jobs))
     from drafttools.source import doctree
 
-    doctree.register()  # before the fork, so the workers start with the parser imported and set up
+    doctree.register(frozenset(_profile.kinds) if _profile else frozenset())  # before the fork: workers start set up
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             return list(pool.map(_parse_and_store, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
@@ -118,18 +125,22 @@ def _run_parallel(jobs: list[_Todo]) -> list[tuple[object, list[Diagnostic]]]:
 def load(root: Path, cache_dir: Path | None = None) -> Loaded:
     """Read, decode and parse a code text folder into a numbered model; problems become diagnostics.
 
-    With ``cache_dir``, each file's parse is served from the parse cache when its text, its shown path and
-    drafttools' own code are unchanged (see ``parsecache``); files still to parse are parsed in parallel when
-    there are many of them.
+    With ``cache_dir``, each file's parse is served from the parse cache when its text, its shown path, its
+    profile and drafttools' own code are unchanged (see ``parsecache``); files still to parse are parsed in
+    parallel when there are many of them.
     """
+    global _profile
     problems: list[Diagnostic] = []
     manifest = sources.read_manifest(root, problems)
     if manifest is None:
         return Loaded(None, tuple(problems), {})
+    profile, found, fingerprint = profiles.load(manifest.profile, root, manifest.path, manifest.numbering)
+    problems += found
+    if profile is None:
+        return Loaded(None, tuple(problems), {})
     read: dict[str, sources.SourceFile] = {}
     jobs: list[tuple[str, sources.SourceFile]] = []
-    names = ([manifest.preamble] if manifest.preamble else []) + list(manifest.articles)
-    for position, name in enumerate(names):
+    for role, name in manifest.files():
         path = root / name
         if not sources.is_listable(name) or not path.is_file():
             continue  # reported by the manifest check
@@ -137,20 +148,21 @@ def load(root: Path, cache_dir: Path | None = None) -> Loaded:
         if source is None:
             continue
         read[source.path] = source
-        jobs.append((_PREAMBLE if manifest.preamble and position == 0 else _ARTICLE, source))
-    articles: list[Article] = []
-    preamble: tuple[Paragraph, ...] = ()
+        jobs.append((role, source))
     from drafttools.source import cache as parsecache
 
-    keys = [parsecache.key(role, source) for role, source in jobs]
-    for (role, _), (result, found) in zip(jobs, _parse_all(jobs, cache_dir, keys)):
-        problems += found
-        if role == _PREAMBLE:
-            preamble = result  # type: ignore[assignment]
-        elif result is not None:
-            articles.append(result)  # type: ignore[arg-type]
+    context = f"{fingerprint}\0{','.join(sorted(profiles.SHIPPED_KINDS | set(profile.kinds)))}"
+    keys = [parsecache.key(f"{role}\0{context}", source) for role, source in jobs]
+    _profile = profile
+    regions: dict[str, list[Element]] = {"preamble": [], "body": [], "final": [], "annex": []}
+    for (role, _), (result, found_here) in zip(jobs, _parse_all(jobs, cache_dir, keys)):
+        problems += found_here
+        regions[role] += result  # type: ignore[arg-type]
+    body, assembled = assemble(tuple(regions["body"]), profile)
+    problems += assembled
     with _collector_paused():
-        instrument = number_instrument(
-            Instrument(manifest.meta, tuple(articles), preamble, root=str(root), files=tuple(read))
-        )
+        instrument = number_instrument(Instrument(
+            manifest.meta, profile, tuple(regions["preamble"]), body, tuple(regions["final"]),
+            tuple(regions["annex"]), root=str(root), files=tuple(read),
+        ))
     return Loaded(instrument, tuple(problems), read, {source.path: k for (_, source), k in zip(jobs, keys)})

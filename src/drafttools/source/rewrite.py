@@ -15,7 +15,7 @@ from pathlib import Path
 
 from drafttools.model import ids
 from drafttools.fsutil import write_atomic
-from drafttools.model.tree import Article, Instrument, Node, plain_text
+from drafttools.model.tree import Element, Instrument, plain_text
 from drafttools.model.references import HOLE, Reference
 
 
@@ -54,11 +54,14 @@ def _files(paths: Iterable[str]) -> dict[str, _File]:
 
 # ------------------------------------------------------------------------------------------------ drafttools ids
 
-_DIRECTIVE = re.compile(r"^(?P<fence>\s*:{3,}\{(?P<kind>article|paragraph|item)\})(?P<rest>\s*)$")
+_DIRECTIVE = re.compile(r"^(?P<fence>\s*:{3,}\{(?P<kind>[a-z][a-z0-9]*(?:-[a-z0-9]+)*)\})(?P<rest>\s*)$")
 
 
-def mint_text(node: Node, instrument: Instrument) -> str:
-    return node.title if isinstance(node, Article) else plain_text(node.inlines, instrument, node)
+def mint_text(node: Element, instrument: Instrument) -> str:
+    """The words a new ID is made from: a heading's title, else the element's text (a row: its cells)."""
+    if node.title or not node.has_text:
+        return node.title
+    return " ".join(plain_text(cell, instrument, node) for cell in node.texts())
 
 
 def add_ids(instrument: Instrument, used: set[str], dry_run: bool = False) -> list[Change]:
@@ -74,7 +77,8 @@ def add_ids(instrument: Instrument, used: set[str], dry_run: bool = False) -> li
         if match is None or match["kind"] != node.kind:
             continue  # not the plain directive line we expect: leave it for a human
         article = instrument.article_of(node)
-        new_id = ids.mint(node.kind, mint_text(node, instrument), taken, fallback=article.title if article else "")
+        new_id = ids.mint(node.kind, mint_text(node, instrument), taken, fallback=article.title if article else "",
+                          prefix=ids.prefix_for(node.role, node.kind))
         taken.add(new_id)
         after = f"{match['fence']} {new_id}"
         handle.set(node.loc.line - 1, after)
@@ -130,7 +134,7 @@ def link_references(references: list[Reference], dry_run: bool = False) -> list[
     Edits go from the bottom of each file up, so an edit never moves a line a later edit relies on, and each
     search is bounded to the reference's own block of text, so an identical phrase elsewhere is never touched.
     """
-    todo = [(r, [i for i, m in enumerate(r.members) if m.ref is None and not m.in_range and m.target is not None and m.target.id]) for r in references]
+    todo = [(r, [i for i, m in enumerate(r.members) if m.ref is None and not m.in_range and not m.chained and m.target is not None and m.target.id]) for r in references]
     todo = [(n, r, fixable) for n, (r, fixable) in enumerate(todo) if fixable]
     files = _files(r.loc.path for _, r, _ in todo)
     changes: list[Change] = []

@@ -119,7 +119,9 @@ def snapshot(source: Path, versions: Path, name: str) -> Path:
     if manifest is None:
         raise SourceError(problems[0].message if problems else f"{source} is not a code text", str(source))
     frozen_manifest = with_version(source / sources.MANIFEST, name)
-    files = [sources.MANIFEST, *([manifest.preamble] if manifest.preamble else []), *manifest.articles]
+    files = [sources.MANIFEST, *(file for _, file in manifest.files())]
+    if manifest.profile.endswith(".toml"):  # the text's own profile travels with it
+        files.append(manifest.profile)
     if (source / sources.LEDGER).is_file():
         files.append(sources.LEDGER)
     try:
