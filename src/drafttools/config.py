@@ -40,7 +40,11 @@ def _settings(here: Path, cwd: Path) -> Settings:  # cwd is part of the key: the
     table: dict[str, object] = {}
     if root is not None:
         try:
-            table = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8")).get("tool", {}).get("drafttools", {})
+            table = (
+                tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+                .get("tool", {})
+                .get("drafttools", {})
+            )
         except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
             table = {}
     base = root or here

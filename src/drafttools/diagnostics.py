@@ -35,7 +35,7 @@ def _table(*rows: tuple[str, Severity, str]) -> dict[str, Code]:
     return {name: Code(name, sev, doc) for name, sev, doc in rows}
 
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: a note (info)
 
 CODES: dict[str, Code] = _table(
     # reading the files
@@ -48,7 +48,11 @@ CODES: dict[str, Code] = _table(
     ("manifest.field", E, "a manifest field is missing or has the wrong type"),
     ("manifest.missing-file", E, "the manifest names a file that does not exist"),
     ("manifest.duplicate-file", E, "the manifest names the same file twice"),
-    ("manifest.unlisted", E, "a Markdown file in the code text is not named in the manifest, so it would be silently left out"),
+    (
+        "manifest.unlisted",
+        E,
+        "a Markdown file in the code text is not named in the manifest, so it would be silently left out",
+    ),
     # MyST structure
     ("myst.syntax", E, "the Markdown could not be read as MyST (an unknown directive or role, a bad option, ...)"),
     ("myst.unclosed", E, "a ':::' directive is never closed; everything after it would be swallowed"),
@@ -56,86 +60,249 @@ CODES: dict[str, Code] = _table(
     ("structure.extra-article", E, "an article file holds more than one {article} directive"),
     ("structure.empty", E, "an article holds no paragraphs"),
     ("structure.no-title", E, "an article has no :title:"),
-    ("structure.stray", E, "text or a block stands where the structure does not allow it (outside a paragraph, after the items, ...)"),
-    ("structure.inline-markup", W, "emphasis, strong, literal or link markup in the code text, which the model does not keep (it prints as plain text)"),
-    ("structure.misplaced", E, "a directive is nested where its profile does not allow it (an item outside a paragraph, an article inside an article, ...)"),
-    ("structure.unknown-kind", E, "a directive names a kind of element (a {point}, a {chapter}) that the code text's numbering profile does not declare"),
-    ("structure.too-deep", E, "elements nest deeper than the numbering profile's max_depth allows (no real instrument does)"),
+    (
+        "structure.stray",
+        E,
+        "text or a block stands where the structure does not allow it (outside a paragraph, after the items, ...)",
+    ),
+    (
+        "structure.inline-markup",
+        W,
+        "emphasis, strong, literal or link markup in the code text, which the model does not keep (it prints as plain "
+        "text)",
+    ),
+    (
+        "structure.misplaced",
+        E,
+        "a directive is nested where its profile does not allow it (an item outside a paragraph, an article inside an "
+        "article, ...)",
+    ),
+    (
+        "structure.unknown-kind",
+        E,
+        "a directive names a kind of element (a {point}, a {chapter}) that the code text's numbering profile does not "
+        "declare",
+    ),
+    (
+        "structure.too-deep",
+        E,
+        "elements nest deeper than the numbering profile's max_depth allows (no real instrument does)",
+    ),
     ("structure.footnote", E, "a footnote is cited ([^1]) but never defined ([^1]: text) in the same file"),
     # numbering profiles and numbers written in the source
-    ("profile.unknown", E, "manifest.toml names a numbering profile that drafttools does not ship and no file beside the manifest holds"),
+    (
+        "profile.unknown",
+        E,
+        "manifest.toml names a numbering profile that drafttools does not ship and no file beside the manifest holds",
+    ),
     ("profile.syntax", E, "a numbering profile is not valid TOML"),
     ("profile.unreadable", E, "a numbering profile cannot be read (permissions, not UTF-8)"),
     ("profile.field", E, "a numbering profile's field is missing, unknown, or of the wrong type or value"),
-    ("numbering.ignored", W, "a number is written in the source (:number:) but the profile computes numbers from order, so it is not used"),
-    ("numbering.missing", W, "with given numbering, a numbered element has no :number: and was counted on from the one before"),
+    (
+        "numbering.ignored",
+        W,
+        "a number is written in the source (:number:) but the profile computes numbers from order, so it is not used",
+    ),
+    (
+        "numbering.missing",
+        W,
+        "with given numbering, a numbered element has no :number: and was counted on from the one before",
+    ),
     ("numbering.duplicate", E, "with given numbering, two elements of one sequence carry the same number"),
     ("numbering.order", W, "with given numbering, the numbers of a sequence go backwards"),
     # identities
     ("id.missing", E, "an article, paragraph or item has no stable ID; `drafttools ids` gives it one"),
     ("id.duplicate", E, "two elements carry the same ID; the message names the first definition"),
-    ("id.malformed", E, "an ID breaks the ID rules (lower-case letters, digits and single hyphens, starting with a letter, at most 40 characters, which is what a Word bookmark name keeps)"),
+    (
+        "id.malformed",
+        E,
+        "an ID breaks the ID rules (lower-case letters, digits and single hyphens, starting with a letter, at most 40 "
+        "characters, which is what a Word bookmark name keeps)",
+    ),
     ("id.number-like", W, "an ID looks derived from a printed number, which will change; choose a word-based ID"),
     ("id.orphan", E, "an ID is attached to nothing: an element with no text, or a MyST target that labels no element"),
     ("id.reused", E, "an ID that was retired (its element deleted) is used again; IDs are never reused"),
-    ("id.kind-changed", E, "an ID recorded in the ledger for one kind of element (article, paragraph, item) now labels another kind"),
+    (
+        "id.kind-changed",
+        E,
+        "an ID recorded in the ledger for one kind of element (article, paragraph, item) now labels another kind",
+    ),
     ("id.unrecorded", W, "an ID is not yet in the ID ledger; run `drafttools ids` to record it"),
     ("id.ledger", E, "the ID ledger (id-ledger.tsv) cannot be read, or holds a line that is not 'ID, kind, status'"),
-    ("id.retire-referenced", E, "`drafttools ids` would retire an ID that a reference still links to; restore the ID on its element, or change the reference, first"),
-    ("id.gone", I, "an ID recorded as in use is no longer in the text; `drafttools ids` will record it as retired"),
+    (
+        "id.retire-referenced",
+        E,
+        "`drafttools ids` would retire an ID that a reference still links to; restore the ID on its element, or change "
+        "the reference, first",
+    ),
+    ("id.gone", N, "an ID recorded as in use is no longer in the text; `drafttools ids` will record it as retired"),
     # versions and diffs (drafttools snapshot, versions, diff)
     ("version.no-code-text", E, "a git revision named as REV:PATH holds no code text (no manifest.toml) at that path"),
     ("version.unreadable", E, "a version compared by `diff` has errors of its own; run `drafttools check` on it"),
-    ("diff.id-collision", E, "the same ID labels different kinds of element (an article in one version, a paragraph in the other)"),
-    ("diff.id-unrelated", W, "the same ID labels unrelated texts in the two versions; an ID is never reused for another element"),
+    (
+        "diff.id-collision",
+        E,
+        "the same ID labels different kinds of element (an article in one version, a paragraph in the other)",
+    ),
+    (
+        "diff.id-unrelated",
+        W,
+        "the same ID labels unrelated texts in the two versions; an ID is never reused for another element",
+    ),
     # cross-references
     ("xref.unknown-id", E, "a reference links to an ID that no element carries"),
     ("xref.unresolved", E, "a reference typed as plain text names no article, paragraph or item that exists"),
     ("xref.direction", E, "a reference says 'above' of something below it, or 'below' of something above it"),
     ("xref.label-stale", E, "a reference's written label is not its target's current number"),
-    ("xref.self", W, "a reference names its own element or the element that holds it (an item citing its own paragraph): usually a target lost in a renumbering"),
-    ("xref.kind", W, "a reference calls its target by the wrong kind ('paragraph' for an article, 'Article' for an item)"),
-    ("xref.untagged", E, "a reference typed as plain text resolves, but is not linked to its target's ID, so it will not follow a renumbering; `check --fix` links it"),
-    ("xref.fixed", I, "`check --fix` linked a plain-text reference to its target's ID"),
+    (
+        "xref.self",
+        W,
+        "a reference names its own element or the element that holds it (an item citing its own paragraph): usually a "
+        "target lost in a renumbering",
+    ),
+    (
+        "xref.kind",
+        W,
+        "a reference calls its target by the wrong kind ('paragraph' for an article, 'Article' for an item)",
+    ),
+    (
+        "xref.untagged",
+        E,
+        "a reference typed as plain text resolves, but is not linked to its target's ID, so it will not follow a "
+        "renumbering; `check --fix` links it",
+    ),
+    ("xref.fixed", N, "`check --fix` linked a plain-text reference to its target's ID"),
     # square brackets
     ("bracket.unbalanced", E, "a '[' without its ']' or a ']' without its '['"),
     ("bracket.nested", E, "square brackets nested inside square brackets"),
-    ("bracket.open", I, "text in square brackets, not yet agreed"),
+    ("bracket.open", N, "text in square brackets, not yet agreed"),
     # importing a draft (drafttools import)
-    ("import.format", E, "the file to import is not .docx, .txt or .md, or is not what its name says (a .docx that is no Word package, a binary .txt)"),
+    (
+        "import.format",
+        E,
+        "the file to import is not .docx, .txt or .md, or is not what its name says (a .docx that is no Word package, "
+        "a binary .txt)",
+    ),
     ("import.legacy-doc", E, "the file is a legacy Word 97-2003 .doc; save it as .docx first"),
     ("import.encrypted", E, "the Word file is password-protected (encrypted); save an unprotected copy first"),
-    ("import.unreadable", E, "the file could not be read: a damaged Word package, broken XML, or text that is not UTF-8"),
-    ("import.too-large", E, "the file is bigger than the importer reads (bytes, paragraphs, or a package that unpacks to far more than it weighs)"),
-    ("import.too-deep", E, "the file nests deeper than an instrument can: XML or tables nested too deep, quotes nested too deep, paragraphs numbered N.M.K where the profile numbers N.M, points deeper than the profile's max_depth"),
-    ("import.tracked-changes", E, "the Word file holds tracked changes and --track-changes did not say whether to accept or reject them"),
-    ("import.no-article", E, "no article heading ('Article N – Title') was recognised, so the file has no structure to import"),
-    ("import.numbering-repeat", E, "a typed or generated number repeats or goes backwards, so the order of the text is in doubt"),
-    ("import.numbering-gap", W, "a number is skipped (an element deleted without renumbering?) where the profile computes numbers from order"),
-    ("import.numbering-mismatch", W, "a paragraph is numbered for another article (3.2 under Article 4); it is imported where it stands"),
-    ("import.number-format", W, "points are typed in another format than the profile prints at their depth ((i) where it prints (a)); the profile's numbers are computed from order"),
-    ("import.footnote", W, "a footnote marker was dropped: one glued to a word in text (write [^1] and a line '[^1]: ...'), one without text, or one on the title"),
-    ("import.long-heading", W, "a heading runs past 200 characters; it is kept as the heading (its text may belong on a line of its own)"),
-    ("import.stray-text", W, "text that stands where the instrument holds none (under a division heading before its first article, a table outside an article) was left out; its words are counted as dropped"),
-    ("import.front-matter", I, "blocks before the instrument's title (the paper's first page, an 'Annex' label) were left out"),
-    ("import.stale-reference", W, "a typed reference, resolved as typed, lands on another element than the same element's reference did in the version it answers, and that old target is gone: renumbered by hand, it may be stale"),
-    ("import.bookmark", W, "a bookmark in the Word file names an ID that cannot be kept (retired in the ledger, or already taken); a new ID is given"),
-    ("import.uncommitted", E, "importing would overwrite a folder holding uncommitted or untracked work; commit it first or pass --force"),
-    ("import.version-exists", E, "importing would replace an existing version, and versions are frozen; choose another name or pass --force"),
+    (
+        "import.unreadable",
+        E,
+        "the file could not be read: a damaged Word package, broken XML, or text that is not UTF-8",
+    ),
+    (
+        "import.too-large",
+        E,
+        "the file is bigger than the importer reads (bytes, paragraphs, or a package that unpacks to far more than it "
+        "weighs)",
+    ),
+    (
+        "import.too-deep",
+        E,
+        "the file nests deeper than an instrument can: XML or tables nested too deep, quotes nested too deep, "
+        "paragraphs numbered N.M.K where the profile numbers N.M, points deeper than the profile's max_depth",
+    ),
+    (
+        "import.tracked-changes",
+        E,
+        "the Word file holds tracked changes and --track-changes did not say whether to accept or reject them",
+    ),
+    (
+        "import.no-article",
+        E,
+        "no article heading ('Article N – Title') was recognised, so the file has no structure to import",
+    ),
+    (
+        "import.numbering-repeat",
+        E,
+        "a typed or generated number repeats or goes backwards, so the order of the text is in doubt",
+    ),
+    (
+        "import.numbering-gap",
+        W,
+        "a number is skipped (an element deleted without renumbering?) where the profile computes numbers from order",
+    ),
+    (
+        "import.numbering-mismatch",
+        W,
+        "a paragraph is numbered for another article (3.2 under Article 4); it is imported where it stands",
+    ),
+    (
+        "import.number-format",
+        W,
+        "points are typed in another format than the profile prints at their depth ((i) where it prints (a)); the "
+        "profile's numbers are computed from order",
+    ),
+    (
+        "import.footnote",
+        W,
+        "a footnote marker was dropped: one glued to a word in text (write [^1] and a line '[^1]: ...'), one without "
+        "text, or one on the title",
+    ),
+    (
+        "import.long-heading",
+        W,
+        "a heading runs past 200 characters; it is kept as the heading (its text may belong on a line of its own)",
+    ),
+    (
+        "import.stray-text",
+        W,
+        "text that stands where the instrument holds none (under a division heading before its first article, a table "
+        "outside an article) was left out; its words are counted as dropped",
+    ),
+    (
+        "import.front-matter",
+        N,
+        "blocks before the instrument's title (the paper's first page, an 'Annex' label) were left out",
+    ),
+    (
+        "import.stale-reference",
+        W,
+        "a typed reference, resolved as typed, lands on another element than the same element's reference did in the "
+        "version it answers, and that old target is gone: renumbered by hand, it may be stale",
+    ),
+    (
+        "import.bookmark",
+        W,
+        "a bookmark in the Word file names an ID that cannot be kept (retired in the ledger, or already taken); a new "
+        "ID is given",
+    ),
+    (
+        "import.uncommitted",
+        E,
+        "importing would overwrite a folder holding uncommitted or untracked work; commit it first or pass --force",
+    ),
+    (
+        "import.version-exists",
+        E,
+        "importing would replace an existing version, and versions are frozen; choose another name or pass --force",
+    ),
     # papers and their build (drafttools build)
     ("paper.missing", E, "a paper named on the command line does not exist"),
-    ("paper.front-matter", E, "a paper's YAML front matter is missing, is not valid YAML, or a field is missing or has the wrong type"),
+    (
+        "paper.front-matter",
+        E,
+        "a paper's YAML front matter is missing, is not valid YAML, or a field is missing or has the wrong type",
+    ),
     ("paper.doctype", E, "a paper's document_type names no folder in annex_templates/"),
     ("paper.structure", E, "a paper holds markup a paper cannot hold (a list, a table, an unknown block)"),
     ("paper.footnote", E, "a footnote is referenced but never defined, or defined but never referenced"),
     ("template.missing", E, "a document type's folder lacks a file it needs (paper.html.j2, reference.docx)"),
-    ("template.syntax", E, "a template (Jinja2 HTML, template.toml, or a placeholder in reference.docx) cannot be read"),
+    (
+        "template.syntax",
+        E,
+        "a template (Jinja2 HTML, template.toml, or a placeholder in reference.docx) cannot be read",
+    ),
     ("template.field", E, "a template uses a front-matter field that the paper does not give"),
-    ("build.version", E, "the version of the code a paper annexes names no code text (neither code_text nor versions/NAME)"),
+    (
+        "build.version",
+        E,
+        "the version of the code a paper annexes names no code text (neither code_text nor versions/NAME)",
+    ),
     ("build.output", E, "an output file or folder cannot be written"),
 )
 
-del E, W, I
+del E, W, N
 
 
 @dataclass(frozen=True, slots=True)

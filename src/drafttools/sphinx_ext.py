@@ -38,10 +38,10 @@ from sphinx.writers.html5 import HTML5Translator
 
 from drafttools import __version__
 from drafttools.api import check as api
-from drafttools.source import doctree
 from drafttools.config import settings
 from drafttools.diagnostics import DraftError, Severity
 from drafttools.model.tree import Element, Instrument, Loc, Ref, ref_label
+from drafttools.source import doctree
 from drafttools.source.profiles import SHIPPED_KINDS
 
 logger = logging.getLogger(__name__)
@@ -135,7 +135,9 @@ def _leave_out_unreadable(app: Sphinx, paths: list[str]) -> set[Path]:
     return left_out
 
 
-def _location(env: BuildEnvironment, path: str, line: int, left_out: Container[Path] = ()) -> tuple[str, int | None] | str | None:
+def _location(
+    env: BuildEnvironment, path: str, line: int, left_out: Container[Path] = ()
+) -> tuple[str, int | None] | str | None:
     """A Sphinx location: (docname, line) for a document, 'path:line' for another file (the manifest, or a
     document left out, which Sphinx would name by a guessed suffix)."""
     absolute = Path(path).resolve()
@@ -205,8 +207,11 @@ class NumberElements(SphinxTransform):
             self.preamble()
 
     def article(self, element: doctree.code_element, node: Element | None) -> None:
-        heading = (node.heading.replace("\n", " \u2013 ") if node is not None and node.heading
-                   else element["title"] or element["kind"].capitalize())
+        heading = (
+            node.heading.replace("\n", " \u2013 ")
+            if node is not None and node.heading
+            else element["title"] or element["kind"].capitalize()
+        )
         section = nodes.section("", nodes.title(heading, heading), classes=[f"dt-{element['kind']}"])
         section["ids"] = list(element["ids"])
         section.extend(element.children)
@@ -326,8 +331,15 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_directive(kind, doctree.ElementDirective, override=True)
     app.add_role("xref", doctree.xref_role, override=True)
     plain = (_visit_plain, _depart_plain)
-    app.add_node(doctree.code_element, override=True, html=(visit_element_html, depart_element_html),
-                 text=plain, latex=plain, man=plain, texinfo=plain)
+    app.add_node(
+        doctree.code_element,
+        override=True,
+        html=(visit_element_html, depart_element_html),
+        text=plain,
+        latex=plain,
+        man=plain,
+        texinfo=plain,
+    )
     app.add_node(doctree.xref, override=True)
     app.add_transform(NumberElements)
     app.add_css_file(CSS_FILE)

@@ -28,15 +28,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafttools.api import check as api
-from drafttools.papers import load as papers
-from drafttools.papers import templates
 from drafttools.config import settings
 from drafttools.diagnostics import Diagnostic, DraftError, Severity, UsageError, diag, exit_code, is_finding, sort_key
 from drafttools.model.tree import Instrument, ref_label
+from drafttools.papers import load as papers
+from drafttools.papers import templates
 from drafttools.papers.model import Paper
-from drafttools.source.parse import Loaded
 from drafttools.render import cache as render_cache
 from drafttools.source.files import display
+from drafttools.source.parse import Loaded
 from drafttools.source.versions import known as known_versions
 from drafttools.source.versions import locate
 
@@ -125,7 +125,10 @@ def annex_fields(instrument: Instrument) -> dict[str, str]:
     meta = instrument.meta
     date = papers.print_date(meta.date)
     return {
-        "title": meta.title, "version": meta.version, "date": date, "status": meta.status,
+        "title": meta.title,
+        "version": meta.version,
+        "date": date,
+        "status": meta.status,
         "line": f"Text of version {meta.version} ({meta.status}, {date})",
     }
 
@@ -141,14 +144,30 @@ def papers_named(paths: Sequence[Path], problems: list[Diagnostic]) -> list[Path
     for path in paths:
         found = sorted(path.glob("*.md")) if path.is_dir() else [path]
         if not found:
-            problems.append(diag("paper.missing", display(path), 0, f"{display(path)} is a folder holding no papers (*.md files)", "name a paper, or a folder of papers"))
+            problems.append(
+                diag(
+                    "paper.missing",
+                    display(path),
+                    0,
+                    f"{display(path)} is a folder holding no papers (*.md files)",
+                    "name a paper, or a folder of papers",
+                )
+            )
         for paper in found:
             chosen.setdefault(paper.resolve(), paper)
     by_name: dict[str, Path] = {}
     for paper in chosen.values():
         first = by_name.setdefault(paper.stem, paper)
         if first is not paper:
-            problems.append(diag("build.output", display(paper), 0, f"{display(paper)} and {display(first)} would both be built as {paper.stem}.*, one over the other", "rename one of the papers, or build them to different folders with -o"))
+            problems.append(
+                diag(
+                    "build.output",
+                    display(paper),
+                    0,
+                    f"{display(paper)} and {display(first)} would both be built as {paper.stem}.*, one over the other",
+                    "rename one of the papers, or build them to different folders with -o",
+                )
+            )
     return list(chosen.values())
 
 
@@ -160,8 +179,9 @@ def _formats(requested: Sequence[str]) -> tuple[str, ...]:
     return chosen
 
 
-def _prepare(path: Path, project: Project, versions: _Versions, problems: list[Diagnostic],
-             cache_dir: Path | None) -> _Job | None:
+def _prepare(
+    path: Path, project: Project, versions: _Versions, problems: list[Diagnostic], cache_dir: Path | None
+) -> _Job | None:
     loaded = papers.load_paper(path, cache_dir)
     problems.extend(loaded.diagnostics)
     paper = loaded.paper
@@ -170,7 +190,15 @@ def _prepare(path: Path, project: Project, versions: _Versions, problems: list[D
     front = paper.front
     known = templates.known(project.templates)
     if front.document_type not in known:
-        problems.append(diag("paper.doctype", paper.path, front.line("document_type"), f"unknown document type '{front.document_type}'; annex_templates/ has {', '.join(known) or 'none'}", f"use one of those, or add the folder {display(project.templates / front.document_type)}"))
+        problems.append(
+            diag(
+                "paper.doctype",
+                paper.path,
+                front.line("document_type"),
+                f"unknown document type '{front.document_type}'; annex_templates/ has {', '.join(known) or 'none'}",
+                f"use one of those, or add the folder {display(project.templates / front.document_type)}",
+            )
+        )
         return None
     try:
         doctype = templates.load(project.templates, front.document_type)
@@ -180,10 +208,27 @@ def _prepare(path: Path, project: Project, versions: _Versions, problems: list[D
     fields = front.fields()
     for name in doctype.required:
         if name not in fields:
-            problems.append(diag("paper.front-matter", paper.path, front.line("document_type"), f"a {doctype.label} needs '{name}' in its front matter ({papers.FIELDS.get(name, 'a field its template uses')})", f"add '{name}: ...' to the front matter"))
+            problems.append(
+                diag(
+                    "paper.front-matter",
+                    paper.path,
+                    front.line("document_type"),
+                    f"a {doctype.label} needs '{name}' in its front matter "
+                    f"({papers.FIELDS.get(name, 'a field its template uses')})",
+                    f"add '{name}: ...' to the front matter",
+                )
+            )
     folder = versions.resolve(front.annex)
     if folder is None:
-        problems.append(diag("build.version", paper.path, front.line("annex"), f"annex: '{front.annex}' names no version of the code; known: {', '.join(versions.known())}", "name code_text, or a version under versions/"))
+        problems.append(
+            diag(
+                "build.version",
+                paper.path,
+                front.line("annex"),
+                f"annex: '{front.annex}' names no version of the code; known: {', '.join(versions.known())}",
+                "name code_text, or a version under versions/",
+            )
+        )
         return None
     instrument = versions.instrument(folder)
     if instrument is None:
@@ -197,13 +242,39 @@ def check_references(paper: Paper, instrument: Instrument) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for para in paper.paragraphs():
         if instrument.get(para.anchor) is not None:
-            found.append(diag("id.duplicate", para.loc.path, para.loc.line, f"paragraph ID '{para.anchor}' of {paper.path} is also an ID of the annexed code", "choose another ID for the paper's paragraph"))
+            found.append(
+                diag(
+                    "id.duplicate",
+                    para.loc.path,
+                    para.loc.line,
+                    f"paragraph ID '{para.anchor}' of {paper.path} is also an ID of the annexed code",
+                    "choose another ID for the paper's paragraph",
+                )
+            )
     for ref in paper.refs():
         target = instrument.get(ref.target)
         if target is None:
-            found.append(diag("xref.unknown-id", ref.loc.path, ref.loc.line, f"reference in {paper.path} links to ID '{ref.target}', which no article, paragraph or item of version {instrument.meta.version} carries", "correct the ID, or restore the element it named"))
+            found.append(
+                diag(
+                    "xref.unknown-id",
+                    ref.loc.path,
+                    ref.loc.line,
+                    f"reference in {paper.path} links to ID '{ref.target}', which no article, paragraph or item of "
+                    f"version {instrument.meta.version} carries",
+                    "correct the ID, or restore the element it named",
+                )
+            )
         elif ref.written and ref.written != ref_label(ref, instrument):
-            found.append(diag("xref.label-stale", ref.loc.path, ref.loc.line, f"reference in {paper.path} is written '{ref.written}' but its target '{ref.target}' is now {ref_label(ref, instrument)}", f"write {{xref}}`{ref.target}` and let the number print itself"))
+            found.append(
+                diag(
+                    "xref.label-stale",
+                    ref.loc.path,
+                    ref.loc.line,
+                    f"reference in {paper.path} is written '{ref.written}' but its target '{ref.target}' is now "
+                    f"{ref_label(ref, instrument)}",
+                    f"write {{xref}}`{ref.target}` and let the number print itself",
+                )
+            )
     return found
 
 
@@ -228,8 +299,14 @@ def _writable(folder: Path) -> str | None:
     return None
 
 
-def build(paths: Sequence[Path] | None, formats: Sequence[str] = FORMATS, outdir: Path | None = None,
-          project: Project | None = None, strict: bool = False, cache: bool = True) -> BuildResult:
+def build(
+    paths: Sequence[Path] | None,
+    formats: Sequence[str] = FORMATS,
+    outdir: Path | None = None,
+    project: Project | None = None,
+    strict: bool = False,
+    cache: bool = True,
+) -> BuildResult:
     """Build papers (all of ``papers/`` when none is named) to ``outdir``; all outputs or none.
 
     Any error stops the build before a file is written; with ``strict``, so does any warning.  Unchanged files'
@@ -246,7 +323,9 @@ def build(paths: Sequence[Path] | None, formats: Sequence[str] = FORMATS, outdir
     cache_dir = settings(project.root).build / ".cache" if cache else None
     jobs = [job for path in targets if (job := _prepare(path, project, versions, problems, cache_dir)) is not None]
     gc.freeze()  # the models loaded stay to the end: later collections need not walk them again
-    background = _Background.start(jobs, chosen, cache_dir) if _worth_forking(jobs, chosen, versions, problems, strict) else None
+    background = (
+        _Background.start(jobs, chosen, cache_dir) if _worth_forking(jobs, chosen, versions, problems, strict) else None
+    )
     try:
         versions.check()
         checked = [job for job in jobs if job.folder not in versions.failed]
@@ -263,12 +342,20 @@ def build(paths: Sequence[Path] | None, formats: Sequence[str] = FORMATS, outdir
 BACKGROUND_FROM_ARTICLES = 200
 
 
-def _worth_forking(jobs: list[_Job], chosen: tuple[str, ...], versions: _Versions, problems: list[Diagnostic], strict: bool) -> bool:
+def _worth_forking(
+    jobs: list[_Job], chosen: tuple[str, ...], versions: _Versions, problems: list[Diagnostic], strict: bool
+) -> bool:
     """Fork only a process with one thread (a lock another thread holds would stay held in the child forever)."""
     import threading
 
-    return ("docx" in chosen and hasattr(os, "fork") and threading.active_count() == 1 and not _failed(problems, strict)
-            and not versions.unreadable() and sum(len(job.instrument.articles) for job in jobs) >= BACKGROUND_FROM_ARTICLES)
+    return (
+        "docx" in chosen
+        and hasattr(os, "fork")
+        and threading.active_count() == 1
+        and not _failed(problems, strict)
+        and not versions.unreadable()
+        and sum(len(job.instrument.articles) for job in jobs) >= BACKGROUND_FROM_ARTICLES
+    )
 
 
 class _Background:
@@ -348,12 +435,27 @@ def _stop(signum: int, frame: object) -> None:
     raise SystemExit(1)
 
 
-def _finish(jobs: list[_Job], chosen: tuple[str, ...], outdir: Path, problems: list[Diagnostic], strict: bool,
-            cache_dir: Path | None, background: _Background | None) -> BuildResult:
+def _finish(
+    jobs: list[_Job],
+    chosen: tuple[str, ...],
+    outdir: Path,
+    problems: list[Diagnostic],
+    strict: bool,
+    cache_dir: Path | None,
+    background: _Background | None,
+) -> BuildResult:
     if _failed(problems, strict):
         return BuildResult(_sorted(problems))
     if (why := _writable(outdir)) is not None:
-        problems.append(diag("build.output", display(outdir), 0, f"cannot write to the output folder {display(outdir)}: {why}", "choose another folder with -o, or fix its permissions"))
+        problems.append(
+            diag(
+                "build.output",
+                display(outdir),
+                0,
+                f"cannot write to the output folder {display(outdir)}: {why}",
+                "choose another folder with -o, or fix its permissions",
+            )
+        )
         return BuildResult(_sorted(problems))
     order = [(n, fmt) for n in range(len(jobs)) for fmt in chosen]
     made: dict[tuple[int, str], bytes] = {}
@@ -366,8 +468,11 @@ def _finish(jobs: list[_Job], chosen: tuple[str, ...], outdir: Path, problems: l
             made[(n, fmt)] = found if found is not None else _render(jobs[n], fmt, cache_dir)
         except templates.TemplateError as exc:
             problems.append(exc.diagnostic)
-    rendered = [(Output(jobs[n].paper.path, fmt, outdir / f"{jobs[n].paper.name}.{fmt}"), made[(n, fmt)])
-                for n, fmt in order if (n, fmt) in made]
+    rendered = [
+        (Output(jobs[n].paper.path, fmt, outdir / f"{jobs[n].paper.name}.{fmt}"), made[(n, fmt)])
+        for n, fmt in order
+        if (n, fmt) in made
+    ]
     problems += _blocked([output.path for output, _ in rendered])
     if _failed(problems, strict):
         return BuildResult(_sorted(problems))
@@ -377,8 +482,17 @@ def _finish(jobs: list[_Job], chosen: tuple[str, ...], outdir: Path, problems: l
 
 def _blocked(paths: list[Path]) -> list[Diagnostic]:
     """Output paths that cannot take a file (a folder or another non-file stands there), found before writing."""
-    return [diag("build.output", display(path), 0, f"cannot write {display(path)}: a folder (or other non-file) is in the way", "remove or rename it, or choose another folder with -o")
-            for path in paths if path.exists() and not path.is_file()]
+    return [
+        diag(
+            "build.output",
+            display(path),
+            0,
+            f"cannot write {display(path)}: a folder (or other non-file) is in the way",
+            "remove or rename it, or choose another folder with -o",
+        )
+        for path in paths
+        if path.exists() and not path.is_file()
+    ]
 
 
 def _write(rendered: list[tuple[Output, bytes]], problems: list[Diagnostic]) -> tuple[Output, ...]:
@@ -388,7 +502,15 @@ def _write(rendered: list[tuple[Output, bytes]], problems: list[Diagnostic]) -> 
     try:
         write_all([(output.path, data) for output, data in rendered])
     except DraftError as exc:
-        problems.append(diag("build.output", exc.path and display(Path(exc.path)), 0, str(exc), "free some space, or choose another folder with -o"))
+        problems.append(
+            diag(
+                "build.output",
+                exc.path and display(Path(exc.path)),
+                0,
+                str(exc),
+                "free some space, or choose another folder with -o",
+            )
+        )
         return ()
     return tuple(output for output, _ in rendered)
 

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-
 from typing import TYPE_CHECKING, Any
 
 from drafttools.diagnostics import Diagnostic, UsageError, diag, exit_code, sort_key
 
 if TYPE_CHECKING:  # the parse stack (docutils, myst-parser) is imported only when a parse is needed
-    from drafttools.source import rewrite
     from drafttools.model.tree import Instrument
+    from drafttools.source import rewrite
     from drafttools.source.parse import Loaded
 
 
@@ -31,11 +30,17 @@ class CheckResult:
         return exit_code(self.diagnostics, strict)
 
     def to_cache(self) -> dict[str, Any]:
-        return {"diagnostics": [d.to_json() for d in self.diagnostics], "open_brackets": self.open_brackets, "summary": self.summary}
+        return {
+            "diagnostics": [d.to_json() for d in self.diagnostics],
+            "open_brackets": self.open_brackets,
+            "summary": self.summary,
+        }
 
     @classmethod
     def from_cache(cls, data: dict[str, Any]) -> CheckResult:
-        found = tuple(Diagnostic(d["code"], d["path"], d["line"], d["message"], d.get("fix")) for d in data["diagnostics"])
+        found = tuple(
+            Diagnostic(d["code"], d["path"], d["line"], d["message"], d.get("fix")) for d in data["diagnostics"]
+        )
         return cls(found, None, data["open_brackets"], (), data["summary"], cached=True)
 
 
@@ -79,8 +84,8 @@ def check(path: Path, fix: bool = False, cache_dir: Path | None = None, parse_ca
 
 
 def _check(path: Path, fix: bool, parse_cache: bool = True) -> CheckResult:
-    from drafttools.source import rewrite
     from drafttools.model import references as xref
+    from drafttools.source import rewrite
 
     loaded = load_code_text(path, parse_cache)
     changes: tuple[rewrite.Change, ...] = ()
@@ -109,7 +114,9 @@ def check_loaded(path: Path, loaded: Loaded, changes: tuple[rewrite.Change, ...]
         found, bracket_problems = brackets.scan(instrument)
         problems += bracket_problems + brackets.report(found)
     problems += [diag("xref.fixed", c.path, c.line, f"linked: {c.before!r} -> {c.after!r}") for c in changes]
-    return CheckResult(tuple(sorted(problems, key=sort_key)), instrument, brackets.by_article(found), changes, _summary(instrument))
+    return CheckResult(
+        tuple(sorted(problems, key=sort_key)), instrument, brackets.by_article(found), changes, _summary(instrument)
+    )
 
 
 def _summary(instrument: Instrument | None) -> dict[str, Any]:
@@ -122,8 +129,14 @@ def _summary(instrument: Instrument | None) -> dict[str, Any]:
         kinds[element.kind] = kinds.get(element.kind, 0) + 1
         if element.role in roles:
             roles[element.role] += 1
-    return {"version": instrument.meta.version, "profile": instrument.profile.name, "articles": roles["article"],
-            "paragraphs": roles["paragraph"], "items": roles["point"], "kinds": {k: n for k, n in kinds.items() if n}}
+    return {
+        "version": instrument.meta.version,
+        "profile": instrument.profile.name,
+        "articles": roles["article"],
+        "paragraphs": roles["paragraph"],
+        "items": roles["point"],
+        "kinds": {k: n for k, n in kinds.items() if n},
+    }
 
 
 def _unreadable(loaded: Loaded) -> bool:
@@ -138,9 +151,20 @@ def _retiring_referenced(instrument: Instrument, book: Any) -> tuple[Diagnostic,
     found: list[Diagnostic] = []
     for node in instrument.walk():
         for piece in (p for run in node.texts() for p in run):
-            entry = book.entries.get(piece.target) if isinstance(piece, Ref) else None
+            if not isinstance(piece, Ref):
+                continue
+            entry = book.entries.get(piece.target)
             if entry is not None and entry.status == "active" and piece.target not in present:
-                found.append(diag("id.retire-referenced", piece.loc.path, piece.loc.line, f"ID '{piece.target}' is on no element, but this reference links to it; `ids` would retire it for good", f"put '{piece.target}' back on the {entry.kind} it named, or change the reference"))
+                found.append(
+                    diag(
+                        "id.retire-referenced",
+                        piece.loc.path,
+                        piece.loc.line,
+                        f"ID '{piece.target}' is on no element, but this reference links to it; `ids` would retire it "
+                        "for good",
+                        f"put '{piece.target}' back on the {entry.kind} it named, or change the reference",
+                    )
+                )
     return tuple(found)
 
 
@@ -159,15 +183,18 @@ class IdsResult:
 def assign_ids(path: Path, dry_run: bool = False) -> IdsResult:
     """Give every element without an ID a new one, and bring the ID ledger up to date."""
     from drafttools.checks import identity as checks
-    from drafttools.source import ledger
-    from drafttools.source import rewrite
+    from drafttools.source import ledger, rewrite
 
     loaded = load_code_text(path)
     blocking = tuple(d for d in loaded.diagnostics if d.severity >= 2)
     if loaded.instrument is None or blocking:
         return IdsResult((), (), (), blocking or loaded.diagnostics, False)
     book = ledger.read(path)
-    refused = tuple(d for d in checks.check_ledger(loaded.instrument, book) if d.code in ("id.reused", "id.kind-changed", "id.ledger"))
+    refused = tuple(
+        d
+        for d in checks.check_ledger(loaded.instrument, book)
+        if d.code in ("id.reused", "id.kind-changed", "id.ledger")
+    )
     refused += _retiring_referenced(loaded.instrument, book)
     if refused:
         return IdsResult((), (), (), refused, False)
@@ -180,7 +207,9 @@ def assign_ids(path: Path, dry_run: bool = False) -> IdsResult:
         if node.id:
             current.setdefault(node.id, node.kind)
     entries = ledger.updated(book, current)
-    retired = tuple(i for i, e in entries.items() if e.status == "retired" and book.entries.get(i, e).status != "retired")
+    retired = tuple(
+        i for i, e in entries.items() if e.status == "retired" and book.entries.get(i, e).status != "retired"
+    )
     recorded = tuple(i for i in entries if i not in book.entries)
     written = False if dry_run else ledger.write(book, entries)
     return IdsResult(tuple(changes), retired, recorded, (), written)

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drafttools.checks import identity as checks
-from drafttools.source import versions
 from drafttools.config import settings
 from drafttools.diagnostics import Diagnostic, Severity, diag, exit_code, sort_key
 from drafttools.diff.engine import Diff, diff
+from drafttools.source import versions
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,15 @@ def _usable(side: versions.Resolved) -> list[Diagnostic]:
     if side.instrument is not None:
         problems += [d for d in checks.check_ids(side.instrument) if d.code == "id.duplicate"]
     if problems and not any(d.code == "version.no-code-text" for d in problems):
-        problems.append(diag("version.unreadable", side.where, 0, f"{side.spec} has {len(problems)} error(s) and cannot be compared", f"run: drafttools check {side.where}"))
+        problems.append(
+            diag(
+                "version.unreadable",
+                side.where,
+                0,
+                f"{side.spec} has {len(problems)} error(s) and cannot be compared",
+                f"run: drafttools check {side.where}",
+            )
+        )
     return problems
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from drafttools import __version__
-from drafttools.source import cache as parsecache
 from drafttools.fsutil import write_atomic
+from drafttools.source import cache as parsecache
 
 
 def key(root: Path) -> str | None:
@@ -55,6 +55,8 @@ def store(cache_dir: Path, root: Path, current: str | None, result: dict[str, An
         return
     try:
         parsecache.prepare(cache_dir)
-        write_atomic(_entry(cache_dir, root), json.dumps({"key": current, "result": result}, ensure_ascii=False), durable=False)
+        write_atomic(
+            _entry(cache_dir, root), json.dumps({"key": current, "result": result}, ensure_ascii=False), durable=False
+        )
     except Exception:  # noqa: BLE001 - a cache that cannot be written only costs time
         pass

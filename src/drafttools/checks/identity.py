@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from drafttools.model import ids
 from drafttools.diagnostics import Diagnostic, diag
+from drafttools.model import ids
 from drafttools.model.profile import ROLE_CLASS
 from drafttools.model.references import describe
 from drafttools.model.tree import Instrument, Loc
@@ -23,15 +23,48 @@ def check_ids(instrument: Instrument) -> list[Diagnostic]:
     for node in instrument.walk():
         node_id = node.id
         if not node_id:
-            problems.append(diag("id.missing", node.loc.path, node.loc.line, f"{describe(node, instrument)} has no ID", "run `drafttools ids` to give it one"))
+            problems.append(
+                diag(
+                    "id.missing",
+                    node.loc.path,
+                    node.loc.line,
+                    f"{describe(node, instrument)} has no ID",
+                    "run `drafttools ids` to give it one",
+                )
+            )
             continue
         # ``is_valid`` holds exactly when ``problem`` finds nothing, and costs less: most IDs are well formed
         if not ids.is_valid(node_id) and (why := ids.problem(node_id)) is not None:
-            problems.append(diag("id.malformed", node.loc.path, node.loc.line, f"ID '{node_id}' of {describe(node, instrument)} is malformed: {why}", "use lower-case words joined by single hyphens, e.g. 'data-to-secretariat'"))
+            problems.append(
+                diag(
+                    "id.malformed",
+                    node.loc.path,
+                    node.loc.line,
+                    f"ID '{node_id}' of {describe(node, instrument)} is malformed: {why}",
+                    "use lower-case words joined by single hyphens, e.g. 'data-to-secretariat'",
+                )
+            )
         elif ids.looks_number_derived(node_id):
-            problems.append(diag("id.number-like", node.loc.path, node.loc.line, f"ID '{node_id}' of {describe(node, instrument)} looks derived from a number, which renumbering will falsify", "choose an ID from its words, e.g. 'data-to-secretariat'"))
+            problems.append(
+                diag(
+                    "id.number-like",
+                    node.loc.path,
+                    node.loc.line,
+                    f"ID '{node_id}' of {describe(node, instrument)} looks derived from a number, which renumbering "
+                    "will falsify",
+                    "choose an ID from its words, e.g. 'data-to-secretariat'",
+                )
+            )
         if node_id in first:
-            problems.append(diag("id.duplicate", node.loc.path, node.loc.line, f"duplicate ID '{node_id}' on {describe(node, instrument)}; first defined at {first[node_id]}", "give one of them another ID"))
+            problems.append(
+                diag(
+                    "id.duplicate",
+                    node.loc.path,
+                    node.loc.line,
+                    f"duplicate ID '{node_id}' on {describe(node, instrument)}; first defined at {first[node_id]}",
+                    "give one of them another ID",
+                )
+            )
         else:
             first[node_id] = node.loc
     return problems
@@ -50,14 +83,46 @@ def check_ledger(instrument: Instrument, ledger: Ledger) -> list[Diagnostic]:
         present.add(node.id)
         entry = ledger.entries.get(node.id)
         if entry is None:
-            problems.append(diag("id.unrecorded", node.loc.path, node.loc.line, f"ID '{node.id}' of {describe(node, instrument)} is not in the ledger", "run `drafttools ids` to record it"))
+            problems.append(
+                diag(
+                    "id.unrecorded",
+                    node.loc.path,
+                    node.loc.line,
+                    f"ID '{node.id}' of {describe(node, instrument)} is not in the ledger",
+                    "run `drafttools ids` to record it",
+                )
+            )
         elif entry.status == "retired":
-            problems.append(diag("id.reused", node.loc.path, node.loc.line, f"ID '{node.id}' was retired (its {entry.kind} was deleted) and may not be used again", "give this element a new ID (`drafttools ids` mints one)"))
+            problems.append(
+                diag(
+                    "id.reused",
+                    node.loc.path,
+                    node.loc.line,
+                    f"ID '{node.id}' was retired (its {entry.kind} was deleted) and may not be used again",
+                    "give this element a new ID (`drafttools ids` mints one)",
+                )
+            )
         elif entry.kind != node.kind and _class(entry.kind, instrument) != _class(node.kind, instrument):
-            problems.append(diag("id.kind-changed", node.loc.path, node.loc.line, f"ID '{node.id}' was given to {_a(entry.kind)}, and now labels {_a(node.kind)}", "give this element a new ID"))
+            problems.append(
+                diag(
+                    "id.kind-changed",
+                    node.loc.path,
+                    node.loc.line,
+                    f"ID '{node.id}' was given to {_a(entry.kind)}, and now labels {_a(node.kind)}",
+                    "give this element a new ID",
+                )
+            )
     for entry in ledger.entries.values():
         if entry.status == "active" and entry.id not in present:
-            problems.append(diag("id.gone", shown, 0, f"{entry.kind} '{entry.id}' is no longer in the text", "run `drafttools ids` to record it as retired"))
+            problems.append(
+                diag(
+                    "id.gone",
+                    shown,
+                    0,
+                    f"{entry.kind} '{entry.id}' is no longer in the text",
+                    "run `drafttools ids` to record it as retired",
+                )
+            )
     return problems
 
 

@@ -15,7 +15,7 @@ _ORDER = re.compile(r"(\d+)|([a-z]+)")
 
 
 def _order_key(token: str) -> tuple[tuple[int, str], ...]:
-    """"92" < "92a" < "92b" < "93"; "ii" < "iii" (roman and words compare by the profile's counter first)."""
+    """ "92" < "92a" < "92b" < "93"; "ii" < "iii" (roman and words compare by the profile's counter first)."""
     return tuple((int(d), "") if d else (-1, w) for d, w in _ORDER.findall(token.lower()))
 
 
@@ -25,9 +25,16 @@ def check(instrument: Instrument) -> list[Diagnostic]:
     if profile.numbering != "given":
         for element in instrument.walk():
             if element.given:
-                problems.append(diag("numbering.ignored", element.loc.path, element.loc.line,
-                                     f"{describe(element, instrument)} is written ':number: {element.given}', but the profile '{profile.name}' computes numbers from order",
-                                     "remove ':number:', or set numbering = \"given\" in manifest.toml to keep written numbers"))
+                problems.append(
+                    diag(
+                        "numbering.ignored",
+                        element.loc.path,
+                        element.loc.line,
+                        f"{describe(element, instrument)} is written ':number: {element.given}', but the profile "
+                        f"'{profile.name}' computes numbers from order",
+                        "remove ':number:', or set numbering = \"given\" in manifest.toml to keep written numbers",
+                    )
+                )
         return problems
     sequences: dict[tuple[int, str], list[Element]] = {}
     for element in instrument.walk():
@@ -40,24 +47,44 @@ def check(instrument: Instrument) -> list[Diagnostic]:
         scope = 0 if kind.scope == "instrument" or parent is None else id(parent)
         sequences.setdefault((scope, element.kind), []).append(element)
         if not element.given:
-            problems.append(diag("numbering.missing", element.loc.path, element.loc.line,
-                                 f"{describe(element, instrument)} has no ':number:'; with given numbering it was counted on from the one before",
-                                 f"write ':number: {element.token}' under its directive"))
+            problems.append(
+                diag(
+                    "numbering.missing",
+                    element.loc.path,
+                    element.loc.line,
+                    f"{describe(element, instrument)} has no ':number:'; with given numbering it was counted on from "
+                    "the one before",
+                    f"write ':number: {element.token}' under its directive",
+                )
+            )
     for (_, _), elements in sequences.items():
         seen: dict[str, Element] = {}
-        for before, after in zip([None, *elements], elements):
+        for before, after in zip([None, *elements], elements, strict=False):
             key = after.token.lower()
             if key in seen:
                 first = seen[key]
-                problems.append(diag("numbering.duplicate", after.loc.path, after.loc.line,
-                                     f"{describe(after, instrument)} repeats the number of the {after.kind} at {first.loc}",
-                                     "give it its own number (an inserted element takes a letter: 92a)"))
+                problems.append(
+                    diag(
+                        "numbering.duplicate",
+                        after.loc.path,
+                        after.loc.line,
+                        f"{describe(after, instrument)} repeats the number of the {after.kind} at {first.loc}",
+                        "give it its own number (an inserted element takes a letter: 92a)",
+                    )
+                )
                 continue
             seen[key] = after
             if before is not None and _value(instrument, before) >= _value(instrument, after):
-                problems.append(diag("numbering.order", after.loc.path, after.loc.line,
-                                     f"{describe(after, instrument)} follows {describe(before, instrument)}: the numbers go backwards",
-                                     "put the elements in the order of their numbers, or correct the number"))
+                problems.append(
+                    diag(
+                        "numbering.order",
+                        after.loc.path,
+                        after.loc.line,
+                        f"{describe(after, instrument)} follows {describe(before, instrument)}: the numbers go "
+                        "backwards",
+                        "put the elements in the order of their numbers, or correct the number",
+                    )
+                )
     return problems
 
 

@@ -28,23 +28,75 @@ def _check_member(instrument: Instrument, reference: Reference, member: Member) 
     path, line = reference.loc.path, member.line
     source = describe(reference.source, instrument)
     if member.ref is not None and member.target is None:
-        yield diag("xref.unknown-id", path, line, f"reference in {source} links to ID '{member.ref.target}', which no element carries", "correct the ID, or restore the element it named")
+        yield diag(
+            "xref.unknown-id",
+            path,
+            line,
+            f"reference in {source} links to ID '{member.ref.target}', which no element carries",
+            "correct the ID, or restore the element it named",
+        )
         return
     if member.target is None:
-        yield diag("xref.unresolved", path, line, f"\"{reference.phrase}\" in {source}: {reference.keyword} {member.text.strip()} does not exist", "correct the number, or link the reference to an ID")
+        yield diag(
+            "xref.unresolved",
+            path,
+            line,
+            f'"{reference.phrase}" in {source}: {reference.keyword} {member.text.strip()} does not exist',
+            "correct the number, or link the reference to an ID",
+        )
         return
     target = member.target
-    if member.ref is not None and member.ref.written and member.ref.written != (now := plain_text((member.ref,), instrument, reference.source)):
-        yield diag("xref.label-stale", path, line, f"reference in {source} is written '{member.ref.written}' but its target '{target.id}' is now {now}", f"write {{xref}}`{target.id}` and let the number print itself")
-    if len(reference.members) == 1 and (target is reference.source or any(a is target for a in instrument.ancestors(reference.source))):
+    if (
+        member.ref is not None
+        and member.ref.written
+        and member.ref.written != (now := plain_text((member.ref,), instrument, reference.source))
+    ):
+        yield diag(
+            "xref.label-stale",
+            path,
+            line,
+            f"reference in {source} is written '{member.ref.written}' but its target '{target.id}' is now {now}",
+            f"write {{xref}}`{target.id}` and let the number print itself",
+        )
+    if len(reference.members) == 1 and (
+        target is reference.source or any(a is target for a in instrument.ancestors(reference.source))
+    ):
         whose = "itself" if target is reference.source else f"its own {target.kind}"
-        yield diag("xref.self", path, line, f"\"{reference.phrase}\" in {source} cites {whose} ({describe(target, instrument)})", "a reference that names its own element or parent has usually lost its target in a renumbering: check what it should name")
+        yield diag(
+            "xref.self",
+            path,
+            line,
+            f'"{reference.phrase}" in {source} cites {whose} ({describe(target, instrument)})',
+            "a reference that names its own element or parent has usually lost its target in a renumbering: check what "
+            "it should name",
+        )
     elif reference.direction:
         above = instrument.position(target) < instrument.position(reference.source)
         if above != (reference.direction == "above"):
             truth = "above" if above else "below"
-            yield diag("xref.direction", path, line, f"\"{reference.phrase}\" in {source}: {describe(target, instrument)} stands {truth}, not {reference.direction}", f"write '{truth}'")
+            yield diag(
+                "xref.direction",
+                path,
+                line,
+                f'"{reference.phrase}" in {source}: {describe(target, instrument)} stands {truth}, not '
+                f"{reference.direction}",
+                f"write '{truth}'",
+            )
     if reference.names and target.kind not in reference.names:
-        yield diag("xref.kind", path, line, f"\"{reference.phrase}\" in {source} calls {describe(target, instrument)} a {reference.keyword.rstrip('s')}", None)
+        yield diag(
+            "xref.kind",
+            path,
+            line,
+            f'"{reference.phrase}" in {source} calls {describe(target, instrument)} a {reference.keyword.rstrip("s")}',
+            None,
+        )
     if member.ref is None and not member.chained:  # "Article 8, paragraph 3": placed by words, not linkable
-        yield diag("xref.untagged", path, line, f"\"{reference.phrase}\" in {source} is plain text; {member.text.strip()} is '{target.id or '(no ID)'}'", f"write {{xref}}`{target.id}` (or run `drafttools check --fix`)" if target.id else "give the target an ID (`drafttools ids`), then link it")
+        yield diag(
+            "xref.untagged",
+            path,
+            line,
+            f"\"{reference.phrase}\" in {source} is plain text; {member.text.strip()} is '{target.id or '(no ID)'}'",
+            f"write {{xref}}`{target.id}` (or run `drafttools check --fix`)"
+            if target.id
+            else "give the target an ID (`drafttools ids`), then link it",
+        )

@@ -13,10 +13,21 @@ from drafttools.diagnostics import Severity
 
 @click.command()
 @click.argument("papers", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--to", "formats", default="docx,html", show_default=True, metavar="FORMATS",
-              help="Comma-separated output formats: docx, html.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Output folder (default: the project's build/).")
+@click.option(
+    "--to",
+    "formats",
+    default="docx,html",
+    show_default=True,
+    metavar="FORMATS",
+    help="Comma-separated output formats: docx, html.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output folder (default: the project's build/).",
+)
 @click.option("--strict", is_flag=True, help="Warnings are findings too: nothing is built.")
 @click.option("--no-cache", is_flag=True, help="Parse and render everything afresh (as DRAFTTOOLS_NO_CACHE=1).")
 @guarded

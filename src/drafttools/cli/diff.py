@@ -29,17 +29,42 @@ HOUSE_TEMPLATE = Path("annex_templates") / "code" / "reference.docx"  # house st
 @click.command("diff")
 @click.argument("old")
 @click.argument("new")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text: summary and word diff; json: the change tree; html: redline page; synoptic: old | new | "
-                   "what changed (HTML, or DOCX with -o x.docx); docx: Word tracked changes (needs -o).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text: summary and word diff; json: the change tree; html: redline page; synoptic: old | new | "
+    "what changed (HTML, or DOCX with -o x.docx); docx: Word tracked changes (needs -o).",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout."
+)
 @click.option("--author", help="Author of the tracked changes (default: [tool.drafttools] author).")
-@click.option("--date", "when", help="Date of the tracked changes, YYYY-MM-DD (default: the new version's date, or today when that is not YYYY-MM-DD).")
-@click.option("--color/--no-color", "colour", default=None, help="Colour the text diff (default: when stdout is a terminal).")
+@click.option(
+    "--date",
+    "when",
+    help="Date of the tracked changes, YYYY-MM-DD (default: the new version's date, or today when that is not "
+    "YYYY-MM-DD).",
+)
+@click.option(
+    "--color/--no-color", "colour", default=None, help="Colour the text diff (default: when stdout is a terminal)."
+)
 @click.option("--strict", is_flag=True, help="Warnings are findings too (exit 1).")
 @click.option("--no-cache", is_flag=True, help="Parse both versions afresh, even files the parse cache holds.")
 @guarded
-def diff_command(old: str, new: str, fmt: str, output: Path | None, author: str | None, when: str | None, colour: bool | None, strict: bool, no_cache: bool) -> None:
+def diff_command(
+    old: str,
+    new: str,
+    fmt: str,
+    output: Path | None,
+    author: str | None,
+    when: str | None,
+    colour: bool | None,
+    strict: bool,
+    no_cache: bool,
+) -> None:
     """Compare two versions of the code text: OLD and NEW are version names, folders or git revisions REV:PATH."""
     from drafttools.api import diff as api_diff
     from drafttools.config import settings
@@ -136,15 +161,23 @@ def _manifest_date(text: str) -> str:
     try:
         return _iso_date(text, "date")
     except UsageError:
-        today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
-        click.echo(f"note: the new version's date {text!r} is not YYYY-MM-DD; the tracked changes are dated today "
-                   f"({today}); give --date to choose", err=True)
+        today = datetime.datetime.now(datetime.UTC).date().isoformat()
+        click.echo(
+            f"note: the new version's date {text!r} is not YYYY-MM-DD; the tracked changes are dated today "
+            f"({today}); give --date to choose",
+            err=True,
+        )
         return today + "T00:00:00Z"
 
 
 @click.command("snapshot")
 @click.argument("name")
-@click.option("--from", "source", type=click.Path(path_type=Path), help="The code text to freeze (default: the project's code_text/).")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(path_type=Path),
+    help="The code text to freeze (default: the project's code_text/).",
+)
 @guarded
 def snapshot_command(name: str, source: Path | None) -> None:
     """Freeze the current code text as versions/NAME/ (refuses an existing name or a text with errors)."""

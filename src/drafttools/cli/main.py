@@ -39,7 +39,11 @@ def guarded(func: F) -> F:
         except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
             if os.environ.get("DRAFTTOOLS_DEBUG"):
                 raise
-            click.echo(f"Error: internal error: {type(exc).__name__}: {exc} (set DRAFTTOOLS_DEBUG=1 for a traceback; please report it)", err=True)
+            click.echo(
+                f"Error: internal error: {type(exc).__name__}: {exc} (set DRAFTTOOLS_DEBUG=1 for a traceback; please "
+                "report it)",
+                err=True,
+            )
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -78,7 +82,9 @@ def default_source() -> Path:
 
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="json: diagnostics on stdout.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="json: diagnostics on stdout."
+)
 @click.option("--strict", is_flag=True, help="Warnings are findings too (exit 1).")
 @click.option("--fix", is_flag=True, help="Link plain-text references to their targets' IDs, in place.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only (no open-bracket list).")
@@ -90,7 +96,9 @@ def check(path: Path | None, fmt: str, strict: bool, fix: bool, quiet: bool, no_
     from drafttools.config import settings
 
     source = path or default_source()
-    result = api.check(source, fix=fix, cache_dir=None if no_cache else settings().build / ".cache", parse_cache=not no_cache)
+    result = api.check(
+        source, fix=fix, cache_dir=None if no_cache else settings().build / ".cache", parse_cache=not no_cache
+    )
     if fmt == "json":
         click.echo(to_json(result.diagnostics, open_brackets=result.open_brackets, exit_code=result.exit_code(strict)))
     else:
@@ -118,7 +126,9 @@ def ids(path: Path | None, dry_run: bool) -> None:
         click.echo(f"{'would retire' if dry_run else 'retired'}: {retired} (never to be used again)", err=True)
     given = "would be given" if dry_run else "given"
     ledger_state = "not written (dry run)" if dry_run else ("updated" if result.ledger_written else "unchanged")
-    click.echo(f"{len(result.changes)} ID(s) {given}; {len(result.recorded)} newly recorded; ledger {ledger_state}", err=True)
+    click.echo(
+        f"{len(result.changes)} ID(s) {given}; {len(result.recorded)} newly recorded; ledger {ledger_state}", err=True
+    )
     sys.exit(result.exit_code())
 
 

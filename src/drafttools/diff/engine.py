@@ -42,8 +42,8 @@ from typing import TypeVar
 from drafttools.diagnostics import Diagnostic, diag
 from drafttools.model.numbering import heading_prefix
 from drafttools.model.profile import ROLE_CLASS
-from drafttools.model.tree import Element, Inline, Instrument, Meta, Note, Ref, Text, ref_label
 from drafttools.model.references import citing, find_references
+from drafttools.model.tree import Element, Inline, Instrument, Meta, Note, Ref, Text, ref_label
 
 _T = TypeVar("_T")
 
@@ -54,8 +54,18 @@ UNRELATED_BELOW = 0.2  # the same ID on texts this dissimilar (both of 8 words o
 SIMILARITY_WINDOW = 200  # content alignment of texts without IDs: above this many elements, compare by rank
 FOLD_EQUAL_RUN = 2  # equal runs of this many tokens or fewer between two edits are folded into the edit
 
-STATUS_ORDER = ("inserted", "deleted", "split", "merged", "moved", "modified", "retitled", "retargeted", "renumbered",
-                "unchanged")
+STATUS_ORDER = (
+    "inserted",
+    "deleted",
+    "split",
+    "merged",
+    "moved",
+    "modified",
+    "retitled",
+    "retargeted",
+    "renumbered",
+    "unchanged",
+)
 INVERSE_STATUS = {"inserted": "deleted", "deleted": "inserted", "split": "merged", "merged": "split"}
 
 _ONE_NUMBER = re.compile(r"\d+(?:\.\d+)*|\([a-z]{1,3}\)")  # a paragraph's or item's number: always one _TOKEN
@@ -134,10 +144,12 @@ class RefChange:
     def describe(self) -> str:
         if self.reason == "retargeted" and self.old_target is not None:
             gone = ", deleted" if self.old_gone else ""
-            return (f"{self.new_source} cited {self.old_label} ({self.old_target}{gone}); "
-                    f"it now cites {self.new_label} ({self.target_id})")
+            return (
+                f"{self.new_source} cited {self.old_label} ({self.old_target}{gone}); "
+                f"it now cites {self.new_label} ({self.target_id})"
+            )
         if self.reason == "retargeted":
-            return f"{self.new_source}: \"{self.new_label}\" typed as plain text now names another element than it did"
+            return f'{self.new_source}: "{self.new_label}" typed as plain text now names another element than it did'
         return f"{self.new_source} now cites {self.new_label} where it cited {self.old_label}"
 
 
@@ -188,7 +200,7 @@ class Diff:
     @property
     def articles(self) -> list[Change]:
         """The changes of articles (and annexes), at whatever depth divisions put them, in order."""
-        return [c for c in self.changes() if (c.new or c.old) is not None and (c.new or c.old).role in ("article", "annex")]  # type: ignore[union-attr]
+        return [c for c in self.changes() if (side := c.new or c.old) is not None and side.role in ("article", "annex")]
 
     @property
     def has_changes(self) -> bool:
@@ -199,8 +211,6 @@ class Diff:
         for change in self.changes():
             totals[change.status] += 1
         return totals
-
-
 
 
 # ------------------------------------------------------------------------------------------------- tokens
@@ -265,7 +275,9 @@ def _word_diff_compared(old: str, new: str, compared: _Compared) -> tuple[Segmen
     return _segments(a, b, compared.ka, compared.kb, compared.matcher)
 
 
-def _segments(a: list[str], b: list[str], ka: list[str], kb: list[str], matcher: SequenceMatcher[str]) -> tuple[Segment, ...]:
+def _segments(
+    a: list[str], b: list[str], ka: list[str], kb: list[str], matcher: SequenceMatcher[str]
+) -> tuple[Segment, ...]:
     ops = matcher.get_opcodes()
     spans: list[tuple[bool, int, int, int, int]] = []  # (equal?, old start, old end, new start, new end)
     for index, (tag, i1, i2, j1, j2) in enumerate(ops):
@@ -279,7 +291,10 @@ def _segments(a: list[str], b: list[str], ka: list[str], kb: list[str], matcher:
     segments: list[Segment] = []
     for equal, i1, i2, j1, j2 in spans:
         if equal:
-            text = "".join((" " if a[i][:1].isspace() or b[j][:1].isspace() else "") + ka[i] for i, j in zip(range(i1, i2), range(j1, j2)))
+            text = "".join(
+                (" " if a[i][:1].isspace() or b[j][:1].isspace() else "") + ka[i]
+                for i, j in zip(range(i1, i2), range(j1, j2), strict=False)
+            )
             segments.append(Segment("equal", text))
             continue
         if i2 > i1:
@@ -302,12 +317,41 @@ class _Flat:
     """One element in document order, with what the engine compares and prints.  Private and short-lived: a
     plain slotted class, because a diff of 10,000 paragraphs makes some 37,000 of them."""
 
-    __slots__ = ("index", "node", "kind", "id", "key", "body", "number", "label", "parent", "article", "role",
-                 "depth", "name", "klass", "region")
+    __slots__ = (
+        "index",
+        "node",
+        "kind",
+        "id",
+        "key",
+        "body",
+        "number",
+        "label",
+        "parent",
+        "article",
+        "role",
+        "depth",
+        "name",
+        "klass",
+        "region",
+    )
 
-    def __init__(self, index: int, node: Element | None, kind: str, id: str | None, key: str, body: str, number: str,
-                 label: str, parent: int | None, article: str, role: str = "title", depth: int = 0,
-                 name: str = "", region: str = "") -> None:
+    def __init__(
+        self,
+        index: int,
+        node: Element | None,
+        kind: str,
+        id: str | None,
+        key: str,
+        body: str,
+        number: str,
+        label: str,
+        parent: int | None,
+        article: str,
+        role: str = "title",
+        depth: int = 0,
+        name: str = "",
+        region: str = "",
+    ) -> None:
         self.index = index
         self.node = node  # None: the instrument's title
         self.kind = kind
@@ -389,8 +433,24 @@ def _flatten(instrument: Instrument, numbers: dict[str, str] | None = None) -> l
         else:
             key, body = _texts(node, instrument)
             number = printed(node.number)
-        flat.append(_Flat(at, node, node.kind, node.id, key, body, number, node.label, parent, article, node.role,
-                          depth, _name(node), region))
+        flat.append(
+            _Flat(
+                at,
+                node,
+                node.kind,
+                node.id,
+                key,
+                body,
+                number,
+                node.label,
+                parent,
+                article,
+                node.role,
+                depth,
+                _name(node),
+                region,
+            )
+        )
         inner = depth + (node.role == "point")
         for child in node.children:
             add(child, at, article, inner, region)
@@ -411,8 +471,13 @@ def _line(f: _Flat) -> str:
 _SAME_BY_ID = Match("id", 1.0)  # immutable: shared by every pair aligned by ID whose text did not change
 
 
-def _align(old: list[_Flat], new: list[_Flat], problems: list[Diagnostic], worded: dict[int, tuple[Segment, ...]],
-           rank: Callable[[str], int]) -> dict[int, tuple[int, Match]]:
+def _align(
+    old: list[_Flat],
+    new: list[_Flat],
+    problems: list[Diagnostic],
+    worded: dict[int, tuple[Segment, ...]],
+    rank: Callable[[str], int],
+) -> dict[int, tuple[int, Match]]:
     """Pairs old index → (new index, how); ``worded`` collects, per old index, the word diff of an ID-aligned pair
     whose text changed, made with the tokens and matcher its similarity made (kept as segments, not tokens: they
     are what the change shows, and far smaller)."""
@@ -423,7 +488,16 @@ def _align(old: list[_Flat], new: list[_Flat], problems: list[Diagnostic], worde
         if other is None:
             continue
         if other.klass != f.klass:
-            problems.append(diag("diff.id-collision", _where(f), _line_no(f), f"ID '{f.id}' labels {f.kind} {f.label} in the old version but {other.kind} {other.label} in the new", "IDs are never reused for another element: give one of them a new ID"))
+            problems.append(
+                diag(
+                    "diff.id-collision",
+                    _where(f),
+                    _line_no(f),
+                    f"ID '{f.id}' labels {f.kind} {f.label} in the old version but {other.kind} {other.label} in the "
+                    "new",
+                    "IDs are never reused for another element: give one of them a new ID",
+                )
+            )
             continue
         if f.key == other.key:
             pairs[f.index] = (other.index, _SAME_BY_ID)
@@ -432,13 +506,24 @@ def _align(old: list[_Flat], new: list[_Flat], problems: list[Diagnostic], worde
         if f.key == f.body and other.key == other.body:  # no reference: the printed texts are the compared ones
             worded[f.index] = _word_diff_compared(f.body, other.body, compared)
         if score < UNRELATED_BELOW and min(len(compared.a), len(compared.b)) >= 8:
-            problems.append(diag("diff.id-unrelated", _where(other), _line_no(other), f"ID '{f.id}' labels unrelated texts ({f.kind} {f.label} in the old version, {other.label} in the new; similarity {score:.2f})", "if this is another element, give it a new ID; IDs are never reused"))
+            problems.append(
+                diag(
+                    "diff.id-unrelated",
+                    _where(other),
+                    _line_no(other),
+                    f"ID '{f.id}' labels unrelated texts ({f.kind} {f.label} in the old version, {other.label} in the "
+                    f"new; similarity {score:.2f})",
+                    "if this is another element, give it a new ID; IDs are never reused",
+                )
+            )
         pairs[f.index] = (other.index, Match("id", score))
     kinds = dict.fromkeys(f.kind for f in (*old[1:], *new[1:]))
     for kind in kinds:  # texts by their words, kind by kind
         if not any(f.kind == kind and f.role in HEADED for f in (*old[1:], *new[1:])):
             _align_content(old, new, pairs, kind)
-    for kind in sorted((k for k in kinds if any(f.kind == k and f.role in HEADED for f in (*old, *new))), key=rank, reverse=True):
+    for kind in sorted(
+        (k for k in kinds if any(f.kind == k and f.role in HEADED for f in (*old, *new))), key=rank, reverse=True
+    ):
         _align_containers(old, new, pairs, kind)  # headings by title or contents, the innermost first
     return pairs
 
@@ -451,9 +536,13 @@ def _line_no(f: _Flat) -> int:
     return f.node.loc.line if f.node is not None else 0
 
 
-def _free(old: list[_Flat], new: list[_Flat], pairs: dict[int, tuple[int, Match]], kind: str) -> tuple[list[_Flat], list[_Flat]]:
+def _free(
+    old: list[_Flat], new: list[_Flat], pairs: dict[int, tuple[int, Match]], kind: str
+) -> tuple[list[_Flat], list[_Flat]]:
     taken = {j for j, _ in pairs.values()}
-    return [f for f in old if f.kind == kind and f.index not in pairs], [f for f in new if f.kind == kind and f.index not in taken]
+    return [f for f in old if f.kind == kind and f.index not in pairs], [
+        f for f in new if f.kind == kind and f.index not in taken
+    ]
 
 
 def _tie(i: int, j: int) -> tuple[int, int, int]:
@@ -477,12 +566,16 @@ class ContentPair:
     score: float
 
 
-
-
-def align_by_content(old_items: Sequence[_T], new_items: Sequence[_T], key: Callable[[_T], str],
-                     threshold: float = SIMILARITY_THRESHOLD, *, place: Callable[[_T], int] | None = None,
-                     rank: Callable[[int, int, float], float | None] | None = None,
-                     near: Callable[[list[list[str]], list[list[str]]], Iterable[Sequence[int]]] | None = None) -> list[ContentPair]:
+def align_by_content(
+    old_items: Sequence[_T],
+    new_items: Sequence[_T],
+    key: Callable[[_T], str],
+    threshold: float = SIMILARITY_THRESHOLD,
+    *,
+    place: Callable[[_T], int] | None = None,
+    rank: Callable[[int, int, float], float | None] | None = None,
+    near: Callable[[list[list[str]], list[list[str]]], Iterable[Sequence[int]]] | None = None,
+) -> list[ContentPair]:
     """Pair two lists by content, each item at most once: identical ``key`` texts first, then word-token
     ``similarity`` at or above ``threshold``, best pairs first (ties: nearest ``place``, the same whichever
     list is called old).
@@ -503,7 +596,9 @@ def align_by_content(old_items: Sequence[_T], new_items: Sequence[_T], key: Call
     for i, text in enumerate(olds):
         for j in by_key.get(text, []):  # identical texts always pair; ``rank`` only orders them
             scores[(i, j)] = 1.0
-            candidates.append(((rank(i, j, 1.0) if rank else None) or 1.0, _tie(where_old[i], where_new[j]), i, j, "exact"))
+            candidates.append(
+                ((rank(i, j, 1.0) if rank else None) or 1.0, _tie(where_old[i], where_new[j]), i, j, "exact")
+            )
     found: dict[int, tuple[int, Match]] = {}
     _greedy(candidates, found)  # identical texts settled first, so only what is left is compared (and pooled)
     taken = {j for j, _ in found.values()}
@@ -517,8 +612,12 @@ def align_by_content(old_items: Sequence[_T], new_items: Sequence[_T], key: Call
     bits: dict[str, int] = {}
     old_masks, new_masks = [_mask(k, bits) for k in old_keys], [_mask(k, bits) for k in new_keys]
     old_distinct, new_distinct = [m.bit_count() for m in old_masks], [m.bit_count() for m in new_masks]
-    pools = near([old_keys[i] for i in free_old], [new_keys[j] for j in free_new]) if near else _by_rank(len(free_old), len(free_new))
-    for i, pool in zip(free_old, pools):
+    pools = (
+        near([old_keys[i] for i in free_old], [new_keys[j] for j in free_new])
+        if near
+        else _by_rank(len(free_old), len(free_new))
+    )
+    for i, pool in zip(free_old, pools, strict=False):
         matcher: SequenceMatcher[str] | None = None
         size, distinct, mask = len(old_keys[i]), old_distinct[i], old_masks[i]
         for j in (free_new[k] for k in pool):
@@ -531,7 +630,10 @@ def align_by_content(old_items: Sequence[_T], new_items: Sequence[_T], key: Call
             # A cheaper bound first: each distinct token of one text missing from the other costs it at least one
             # match, so this is at least quick_ratio (and at most real_quick_ratio); most pairs stop here.
             shared = (mask & new_masks[j]).bit_count()
-            if size + other and 2.0 * min(size - distinct + shared, other - new_distinct[j] + shared) / (size + other) < threshold:
+            if (
+                size + other
+                and 2.0 * min(size - distinct + shared, other - new_distinct[j] + shared) / (size + other) < threshold
+            ):
                 continue
             if matcher is None:
                 matcher = SequenceMatcher(None, autojunk=False)
@@ -564,10 +666,16 @@ def _by_rank(old_count: int, new_count: int) -> Iterator[range]:
     wide = old_count * new_count > SIMILARITY_WINDOW**2
     for rank in range(old_count):
         centre = rank * new_count // max(old_count, 1)
-        yield range(max(0, centre - SIMILARITY_WINDOW // 2), min(new_count, centre + SIMILARITY_WINDOW // 2)) if wide else range(new_count)
+        yield (
+            range(max(0, centre - SIMILARITY_WINDOW // 2), min(new_count, centre + SIMILARITY_WINDOW // 2))
+            if wide
+            else range(new_count)
+        )
 
 
-def _greedy(candidates: list[tuple[float, tuple[int, int, int], int, int, str]], pairs: dict[int, tuple[int, Match]]) -> None:
+def _greedy(
+    candidates: list[tuple[float, tuple[int, int, int], int, int, str]], pairs: dict[int, tuple[int, Match]]
+) -> None:
     candidates.sort(key=lambda c: (c[4] != "exact", -c[0], c[1]))
     taken = {j for j, _ in pairs.values()}
     for score, _, i, j, how in candidates:
@@ -719,7 +827,9 @@ def _find_splits(state: _State) -> None:
                     break
 
 
-def _article_fate(f: _Flat, kids: dict[int | None, list[_Flat]], mapping: dict[int, int], other: list[_Flat]) -> _Flat | None:
+def _article_fate(
+    f: _Flat, kids: dict[int | None, list[_Flat]], mapping: dict[int, int], other: list[_Flat]
+) -> _Flat | None:
     """The one heading (article, chapter) that every child of an unaligned one went to, if there is one."""
     children = kids.get(f.index, [])
     parents = {other[mapping[c.index]].parent for c in children if c.index in mapping}
@@ -732,7 +842,8 @@ def _left_over(whole: str, kept: str) -> str:
     """The part of ``whole`` that ``kept`` does not account for: the half that was split off (or merged in)."""
     segments = word_diff(whole, kept)
     return "".join(
-        s.text for k, s in enumerate(segments)
+        s.text
+        for k, s in enumerate(segments)
         if s.op == "delete" and not (k + 1 < len(segments) and segments[k + 1].op == "insert")
     )
 
@@ -758,7 +869,9 @@ def _tags(state: _State, i: int | None, j: int | None) -> list[str]:
         tags.append("split")
     if j in state.merge_parts:
         tags.append("merged")
-    parent_moved = (a.parent is None) != (b.parent is None) or (a.parent is not None and state.forward.get(a.parent) != b.parent)
+    parent_moved = (a.parent is None) != (b.parent is None) or (
+        a.parent is not None and state.forward.get(a.parent) != b.parent
+    )
     carried = a.parent is not None and not parent_moved and _moved_block(state, a.parent)
     if (i not in state.anchored and not carried) or parent_moved or a.kind != b.kind:
         tags.append("moved")  # an element carried by its moving parent moved with it, not on its own
@@ -789,8 +902,17 @@ def _status(tags: list[str]) -> str:
 
 
 def _side(f: _Flat, text: str | None = None) -> Side:
-    return Side(f.id, f.kind, f.label, f.article, f.body if text is None else text, f.index, f.role, f.number.rstrip("\t"),
-                f.name)
+    return Side(
+        f.id,
+        f.kind,
+        f.label,
+        f.article,
+        f.body if text is None else text,
+        f.index,
+        f.role,
+        f.number.rstrip("\t"),
+        f.name,
+    )
 
 
 def _named(f: _Flat) -> str:
@@ -838,11 +960,19 @@ def _change(state: _State, i: int | None, j: int | None, children: tuple[Change,
             after = state.new[b.parent].name if b.parent is not None else "the top level"
             note = f"moved from {before} to {after}"
         elif "moved" in tags:
-            note = f"moved from {_named(a)}" if a.role in HEADED or a.article != b.article else f"moved within {_holder(state.new, b)} (was {a.label})"
+            note = (
+                f"moved from {_named(a)}"
+                if a.role in HEADED or a.article != b.article
+                else f"moved within {_holder(state.new, b)} (was {a.label})"
+            )
         elif "renumbered" in tags:
             note = f"renumbered {a.label} \u2192 {b.label}"
         if parts:
-            note = (note + "; " if note else "") + ("split into " if any(p.startswith("new") for p in parts) else "merged with ") + ", ".join(p.split()[1] for p in parts)
+            note = (
+                (note + "; " if note else "")
+                + ("split into " if any(p.startswith("new") for p in parts) else "merged with ")
+                + ", ".join(p.split()[1] for p in parts)
+            )
     elif b is not None and j in state.split_from:
         source = state.old[state.split_from[j]]
         related, note = (f"old {source.label}",), f"split from {_named(source)}"
@@ -861,10 +991,24 @@ def _change(state: _State, i: int | None, j: int | None, children: tuple[Change,
             fate = _fate_of_new(state, b)
             assert fate is not None
             related, note = (f"old {fate.label}",), f"split from {fate.name}"
-    old_side = None if a is None else _side(a) if b is None or a.body != b.body else _side(a, b.body)  # one string for both
+    old_side = (
+        None if a is None else _side(a) if b is None or a.body != b.body else _side(a, b.body)
+    )  # one string for both
     tagged = tuple(tags)
-    change = Change(a.kind if a else b.kind, _status(tags), state.tag_sets.setdefault(tagged, tagged), old_side, _side(b) if b else None,  # type: ignore[union-attr]
-                    match, segments, related, note, children)
+    either = a if a is not None else b
+    assert either is not None
+    change = Change(
+        either.kind,
+        _status(tags),
+        state.tag_sets.setdefault(tagged, tagged),
+        old_side,
+        _side(b) if b else None,
+        match,
+        segments,
+        related,
+        note,
+        children,
+    )
     if i is not None and j is not None:
         state.changes[i] = change
     return change
@@ -891,7 +1035,7 @@ def _level(state: _State, i: int | None, j: int | None, region: str = "") -> tup
     gone = [f for f in old_children if f.index not in forward]
     if not gone:
         return tuple(made)
-    entries: list[tuple[float, Change]] = [(f.index, change) for f, change in zip(new_children, made)]
+    entries: list[tuple[float, Change]] = [(f.index, change) for f, change in zip(new_children, made, strict=False)]
     placed = sorted((reverse[f.index], f.index) for f in new_children if f.index in reverse)
     olds = [o for o, _ in placed]
     running_max: list[int] = []
@@ -964,8 +1108,25 @@ def _split_blocks(state: _State, i: int, j: int, piece: int) -> list[Block]:
     numbers = _number_segments(a.number, b.number)
     return [
         # the space between the halves exists only in the old text, where rejecting the break joins them
-        Block("modified", a.kind, numbers + first + (Segment("delete", " "),), a.number, b.number, mark="insert", role=a.role, depth=a.depth),
-        Block("modified", q.kind, (Segment("insert", q.number),) * bool(q.number) + second, "", q.number, role=q.role, depth=q.depth),
+        Block(
+            "modified",
+            a.kind,
+            numbers + first + (Segment("delete", " "),),
+            a.number,
+            b.number,
+            mark="insert",
+            role=a.role,
+            depth=a.depth,
+        ),
+        Block(
+            "modified",
+            q.kind,
+            (Segment("insert", q.number),) * bool(q.number) + second,
+            "",
+            q.number,
+            role=q.role,
+            depth=q.depth,
+        ),
     ]
 
 
@@ -981,8 +1142,25 @@ def _merge_blocks(state: _State, i: int, j: int, piece: int) -> list[Block]:
     second = word_diff(r.body, tail)
     numbers = _number_segments(a.number, b.number)
     return [
-        Block("modified", a.kind, numbers + first + (Segment("insert", " "),), a.number, b.number, mark="delete", role=a.role, depth=a.depth),
-        Block("modified", r.kind, (Segment("delete", r.number),) * bool(r.number) + second, r.number, "", role=r.role, depth=r.depth),
+        Block(
+            "modified",
+            a.kind,
+            numbers + first + (Segment("insert", " "),),
+            a.number,
+            b.number,
+            mark="delete",
+            role=a.role,
+            depth=a.depth,
+        ),
+        Block(
+            "modified",
+            r.kind,
+            (Segment("delete", r.number),) * bool(r.number) + second,
+            r.number,
+            "",
+            role=r.role,
+            depth=r.depth,
+        ),
     ]
 
 
@@ -1003,10 +1181,10 @@ def _number_segments(old: str, new: str) -> tuple[Segment, ...]:
     core_old, core_new = old.rstrip(), new.rstrip()
     if old == new:
         return (Segment("equal", old),) if old else ()
-    if core_old and core_new and old[len(core_old):] == new[len(core_new):]:
+    if core_old and core_new and old[len(core_old) :] == new[len(core_new) :]:
         if _ONE_NUMBER.fullmatch(core_old) and _ONE_NUMBER.fullmatch(core_new):  # one token each: what word_diff says
-            return (Segment("delete", core_old), Segment("insert", core_new), Segment("equal", old[len(core_old):]))
-        return (*word_diff(core_old, core_new), Segment("equal", old[len(core_old):]))
+            return (Segment("delete", core_old), Segment("insert", core_new), Segment("equal", old[len(core_old) :]))
+        return (*word_diff(core_old, core_new), Segment("equal", old[len(core_old) :]))
     return tuple(s for s in (Segment("delete", old), Segment("insert", new)) if s.text)
 
 
@@ -1030,7 +1208,9 @@ def _kept(state: _State, a: _Flat, b: _Flat) -> Block:
 # ------------------------------------------------------------------------------------------- references
 
 
-def _reference_labels(instrument: Instrument, nodes: Iterable[Element] | None = None) -> dict[str | None, list[tuple[str | None, str, str, str]]]:
+def _reference_labels(
+    instrument: Instrument, nodes: Iterable[Element] | None = None
+) -> dict[str | None, list[tuple[str | None, str, str, str]]]:
     """Per citing element ID: (target ID, printed label, how it was written, citing label), in order; with
     ``nodes``, of those elements only."""
     found: dict[str | None, list[tuple[str | None, str, str, str]]] = {}
@@ -1056,15 +1236,19 @@ def reference_changes(old: Instrument, new: Instrument) -> tuple[RefChange, ...]
     return _reference_changes(_citing(old, old.walk(), new_ids), _citing(new, new.walk(), old_ids), new_ids)
 
 
-def _citing(instrument: Instrument, nodes: Iterable[Element], other_ids: set[str]) -> dict[str | None, list[tuple[str | None, str, str, str]]]:
+def _citing(
+    instrument: Instrument, nodes: Iterable[Element], other_ids: set[str]
+) -> dict[str | None, list[tuple[str | None, str, str, str]]]:
     """``_reference_labels`` of the elements that can matter: those whose ID the other version also carries
     and whose text can cite at all (``references.may_cite``); the reference grammar reads only them."""
     return _reference_labels(instrument, citing((n for n in nodes if n.id in other_ids), instrument.profile))
 
 
-def _reference_changes(before: dict[str | None, list[tuple[str | None, str, str, str]]],
-                       after: dict[str | None, list[tuple[str | None, str, str, str]]],
-                       present: set[str]) -> tuple[RefChange, ...]:
+def _reference_changes(
+    before: dict[str | None, list[tuple[str | None, str, str, str]]],
+    after: dict[str | None, list[tuple[str | None, str, str, str]]],
+    present: set[str],
+) -> tuple[RefChange, ...]:
     out: list[RefChange] = []
     for source, refs in after.items():
         if source is None or source not in before:
@@ -1084,8 +1268,9 @@ def _reference_changes(before: dict[str | None, list[tuple[str | None, str, str,
         old_targets, new_targets = {t for t, _, _ in old_links}, {t for t, _, _ in new_links}
         lost = [link for link in old_links if link[0] not in new_targets]
         gained = [link for link in new_links if link[0] not in old_targets]
-        for (was, was_label, old_src), (now, label, src) in zip(lost, gained):
-            out.append(RefChange(source, old_src, src, now, was_label, label, "retargeted", was, was not in present))
+        for (old_target, was_label, old_src), (now, label, src) in zip(lost, gained, strict=False):
+            gone = old_target is not None and old_target not in present
+            out.append(RefChange(source, old_src, src, now, was_label, label, "retargeted", old_target, gone))
     return tuple(out)
 
 
@@ -1133,13 +1318,33 @@ def _diff(old: Instrument, new: Instrument) -> Diff:
     regions = {region: _level(state, None, None, region) for region in ("preamble", "body", "final", "annexes")}
     blocks = _blocks(state, anchors)
     title = word_diff(flat_old[0].body, flat_new[0].body)
-    return Diff(old.meta, new.meta, title, regions["preamble"], regions["body"], reference_changes(old, new), blocks,
-                tuple(problems), regions["final"], regions["annexes"])
+    return Diff(
+        old.meta,
+        new.meta,
+        title,
+        regions["preamble"],
+        regions["body"],
+        reference_changes(old, new),
+        blocks,
+        tuple(problems),
+        regions["final"],
+        regions["annexes"],
+    )
 
 
 def invert(change: Change) -> Change:
     """The change as seen from the other side: what diff(new, old) reports for the same pair."""
     tags = tuple(INVERSE_STATUS.get(t, t) for t in change.tags)
     segments = tuple(Segment({"insert": "delete", "delete": "insert"}.get(s.op, s.op), s.text) for s in change.segments)
-    return Change(change.kind, INVERSE_STATUS.get(change.status, change.status), tags, change.new, change.old, change.match,
-                  segments, change.related, change.note, tuple(invert(c) for c in change.children))
+    return Change(
+        change.kind,
+        INVERSE_STATUS.get(change.status, change.status),
+        tags,
+        change.new,
+        change.old,
+        change.match,
+        segments,
+        change.related,
+        change.note,
+        tuple(invert(c) for c in change.children),
+    )

@@ -36,8 +36,21 @@ from typing import Any
 from lxml import etree
 
 from drafttools.diagnostics import diag
-from drafttools.importer.blocks import (MAX_BLOCKS, MAX_FILE_BYTES, MAX_TABLE_DEPTH, MAX_UNPACKED_BYTES, MAX_XML_DEPTH,
-                                        LINK_CLOSE, LINK_MID, LINK_OPEN, NOTE_CLOSE, NOTE_OPEN, Block, Read, Refused)
+from drafttools.importer.blocks import (
+    LINK_CLOSE,
+    LINK_MID,
+    LINK_OPEN,
+    MAX_BLOCKS,
+    MAX_FILE_BYTES,
+    MAX_TABLE_DEPTH,
+    MAX_UNPACKED_BYTES,
+    MAX_XML_DEPTH,
+    NOTE_CLOSE,
+    NOTE_OPEN,
+    Block,
+    Read,
+    Refused,
+)
 from drafttools.importer.text import HEADING, LABEL, NOTE_DEF, SENTENCE_END, join_lines, notes_marked, starts_block
 from drafttools.model.profile import letters as letter_token
 
@@ -68,19 +81,53 @@ def _sniff(path: Path, shown: str) -> None:
     """Refuse what is not a readable .docx before python-docx sees it: size, legacy .doc, encryption, zip bombs."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise Refused(diag("import.too-large", shown, 0, f"{size:,} bytes; the importer reads at most {MAX_FILE_BYTES:,}", "split the file, or import the part that holds the code"))
+        raise Refused(
+            diag(
+                "import.too-large",
+                shown,
+                0,
+                f"{size:,} bytes; the importer reads at most {MAX_FILE_BYTES:,}",
+                "split the file, or import the part that holds the code",
+            )
+        )
     with path.open("rb") as handle:
         head = handle.read(8)
     if head == _OLE:
         data = path.read_bytes()
         if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
-            raise Refused(diag("import.encrypted", shown, 0, "the Word file is password-protected (encrypted), so its text cannot be read", "open it in Word or LibreOffice, remove the password, save it as .docx and import that copy"))
+            raise Refused(
+                diag(
+                    "import.encrypted",
+                    shown,
+                    0,
+                    "the Word file is password-protected (encrypted), so its text cannot be read",
+                    "open it in Word or LibreOffice, remove the password, save it as .docx and import that copy",
+                )
+            )
         if "WordDocument".encode("utf-16-le") in data:
-            raise Refused(diag("import.legacy-doc", shown, 0, "this is a legacy Word 97-2003 document (.doc), not .docx", f"save it as .docx in Word, or run: soffice --headless --convert-to docx {path.name}"))
-        raise Refused(diag("import.format", shown, 0, "this is an OLE compound file (an old Office format), not a Word .docx"))
+            raise Refused(
+                diag(
+                    "import.legacy-doc",
+                    shown,
+                    0,
+                    "this is a legacy Word 97-2003 document (.doc), not .docx",
+                    f"save it as .docx in Word, or run: soffice --headless --convert-to docx {path.name}",
+                )
+            )
+        raise Refused(
+            diag("import.format", shown, 0, "this is an OLE compound file (an old Office format), not a Word .docx")
+        )
     if not zipfile.is_zipfile(path):
         kind = "an RTF file" if head.startswith(b"{\\rtf") else "not a zip package"
-        raise Refused(diag("import.format", shown, 0, f"not a Word .docx file: {kind}", "save it from Word or LibreOffice as .docx, or import the text as .txt"))
+        raise Refused(
+            diag(
+                "import.format",
+                shown,
+                0,
+                f"not a Word .docx file: {kind}",
+                "save it from Word or LibreOffice as .docx, or import the text as .txt",
+            )
+        )
     try:
         with zipfile.ZipFile(path) as package:
             names = package.namelist()
@@ -90,11 +137,35 @@ def _sniff(path: Path, shown: str) -> None:
     except (zipfile.BadZipFile, OSError, RuntimeError) as exc:  # RuntimeError: an encrypted zip member
         raise Refused(diag("import.unreadable", shown, 0, f"the Word package is damaged: {exc}")) from None
     if "word/document.xml" not in names:
-        raise Refused(diag("import.format", shown, 0, "a zip package without word/document.xml: not a Word document (an .odt, .xlsx or .pptx?)", "save it as .docx"))
+        raise Refused(
+            diag(
+                "import.format",
+                shown,
+                0,
+                "a zip package without word/document.xml: not a Word document (an .odt, .xlsx or .pptx?)",
+                "save it as .docx",
+            )
+        )
     if b"purl.oclc.org/ooxml/wordprocessingml" in head:
-        raise Refused(diag("import.format", shown, 0, "this is a Strict Open XML document, which python-docx cannot read", "save it from Word as 'Word Document (*.docx)', not 'Strict Open XML Document'"))
+        raise Refused(
+            diag(
+                "import.format",
+                shown,
+                0,
+                "this is a Strict Open XML document, which python-docx cannot read",
+                "save it from Word as 'Word Document (*.docx)', not 'Strict Open XML Document'",
+            )
+        )
     if unpacked > MAX_UNPACKED_BYTES:
-        raise Refused(diag("import.too-large", shown, 0, f"the package unpacks to {unpacked:,} bytes (at most {MAX_UNPACKED_BYTES:,})", "this is not a draft; check where the file came from"))
+        raise Refused(
+            diag(
+                "import.too-large",
+                shown,
+                0,
+                f"the package unpacks to {unpacked:,} bytes (at most {MAX_UNPACKED_BYTES:,})",
+                "this is not a draft; check where the file came from",
+            )
+        )
 
 
 def _open(path: Path, shown: str) -> Any:
@@ -103,17 +174,37 @@ def _open(path: Path, shown: str) -> Any:
 
     try:
         document = docx.Document(str(path))
-        document.element.body  # a main part whose root is not w:document fails here, not in the middle of reading
+        _ = document.element.body  # a main part whose root is not w:document fails here, not in the middle of reading
         return document
     except etree.XMLSyntaxError as exc:
         deep = "depth" in str(exc).lower()
         code = "import.too-deep" if deep else "import.unreadable"
         where = f" (line {exc.lineno} of its XML)" if getattr(exc, "lineno", 0) else ""
-        raise Refused(diag(code, shown, 0, f"the Word XML cannot be read{where}: {exc.msg}", "this is not a draft as Word writes one; check where it came from" if deep else "open and save it again in Word or LibreOffice")) from None
+        raise Refused(
+            diag(
+                code,
+                shown,
+                0,
+                f"the Word XML cannot be read{where}: {exc.msg}",
+                "this is not a draft as Word writes one; check where it came from"
+                if deep
+                else "open and save it again in Word or LibreOffice",
+            )
+        ) from None
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
-        raise Refused(diag("import.unreadable", shown, 0, f"the Word package {path.name} cannot be read: {exc}", _RESAVE)) from None
+        raise Refused(
+            diag("import.unreadable", shown, 0, f"the Word package {path.name} cannot be read: {exc}", _RESAVE)
+        ) from None
     except Exception as exc:  # python-docx meets a malformed part with whatever its proxies raise (AttributeError, ...)
-        raise Refused(diag("import.unreadable", shown, 0, f"the Word package {path.name} cannot be read: {type(exc).__name__}: {exc}", _RESAVE)) from None
+        raise Refused(
+            diag(
+                "import.unreadable",
+                shown,
+                0,
+                f"the Word package {path.name} cannot be read: {type(exc).__name__}: {exc}",
+                _RESAVE,
+            )
+        ) from None
 
 
 # ------------------------------------------------------------------------------------------------ numbering
@@ -144,8 +235,21 @@ def format_number(value: int, fmt: str) -> str:
 
 def _roman(value: int) -> str:
     out = ""
-    for number, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
-                            (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+    for number, letters in (
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ):
         while value >= number:
             out, value = out + letters, value - number
     return out
@@ -171,12 +275,18 @@ class _Numbering:
             levels: dict[int, _Level] = {}
             for level in abstract.findall(_w("lvl")):
                 levels[int(_val(level, "ilvl") or 0)] = _Level(
-                    int(_val(level.find(_w("start"))) or 1), _val(level.find(_w("numFmt"))) or "decimal",
-                    _val(level.find(_w("lvlText"))) or "", level.find(_w("isLgl")) is not None)
+                    int(_val(level.find(_w("start"))) or 1),
+                    _val(level.find(_w("numFmt"))) or "decimal",
+                    _val(level.find(_w("lvlText"))) or "",
+                    level.find(_w("isLgl")) is not None,
+                )
             found.abstract[_val(abstract, "abstractNumId") or ""] = levels
         for num in root.findall(_w("num")):
-            overrides = {int(_val(o, "ilvl") or 0): int(_val(o.find(_w("startOverride"))) or 1)
-                         for o in num.findall(_w("lvlOverride")) if o.find(_w("startOverride")) is not None}
+            overrides = {
+                int(_val(o, "ilvl") or 0): int(_val(o.find(_w("startOverride"))) or 1)
+                for o in num.findall(_w("lvlOverride"))
+                if o.find(_w("startOverride")) is not None
+            }
             found.nums[_val(num, "numId") or ""] = (_val(num.find(_w("abstractNumId"))) or "", overrides)
         return found
 
@@ -227,9 +337,11 @@ def _styles(document: Any) -> dict[str, _Style]:
         num = ppr.find(_w("numPr")) if ppr is not None else None
         outline = ppr.find(_w("outlineLvl")) if ppr is not None else None
         found[_val(style, "styleId") or ""] = _Style(
-            _val(style.find(_w("name"))) or "", _val(style.find(_w("basedOn"))),
+            _val(style.find(_w("name"))) or "",
+            _val(style.find(_w("basedOn"))),
             _num_pr(num) if num is not None else None,
-            int(_val(outline) or 9) if outline is not None else None)
+            int(_val(outline) or 9) if outline is not None else None,
+        )
     return found
 
 
@@ -280,13 +392,25 @@ class _Reader:
                     if _ancestor_tables(row, child) == 0:
                         yield row, True, tuple(waiting)
                         waiting = []
-            elif tag in (_w("sdt"), _w("sdtContent"), _w("customXml")) or tag in _INSERTED or (tag in _DELETED and self.mode == "reject"):
+            elif (
+                tag in (_w("sdt"), _w("sdtContent"), _w("customXml"))
+                or tag in _INSERTED
+                or (tag in _DELETED and self.mode == "reject")
+            ):
                 yield from self.paragraphs(child, depth)
 
     def nesting(self, table: Any, depth: int) -> None:
         """Refuse tables nested deeper than ``MAX_TABLE_DEPTH``."""
         if depth > MAX_TABLE_DEPTH:
-            raise Refused(diag("import.too-deep", self.shown, self.count + 1, f"paragraph {self.count + 1}: tables nested {depth} deep (at most {MAX_TABLE_DEPTH})", "take the text out of the nested tables"))
+            raise Refused(
+                diag(
+                    "import.too-deep",
+                    self.shown,
+                    self.count + 1,
+                    f"paragraph {self.count + 1}: tables nested {depth} deep (at most {MAX_TABLE_DEPTH})",
+                    "take the text out of the nested tables",
+                )
+            )
         for inner in table.iter(_TBL):
             if inner is not table and _ancestor_tables(inner, table) == 0:
                 self.nesting(inner, depth + 1)
@@ -358,7 +482,9 @@ class _Reader:
             elif tag in (_w("footnoteReference"), _w("endnoteReference")):
                 self.footnotes += 1
                 label = str(self.footnotes)
-                self.notes[label] = self.texts.get(("e" if tag == _w("endnoteReference") else "") + (child.get(_w("id")) or ""), "")
+                self.notes[label] = self.texts.get(
+                    ("e" if tag == _w("endnoteReference") else "") + (child.get(_w("id")) or ""), ""
+                )
                 parts.append(f"{NOTE_OPEN}{label}{NOTE_CLOSE}")
 
     def paragraph_info(self, paragraph: Any) -> tuple[str, int, bool, str]:
@@ -369,7 +495,11 @@ class _Reader:
         name = self.styles[style_id].name if style_id in self.styles else style_id
         num_el = ppr.find(_w("numPr")) if ppr is not None else None
         num = _num_pr(num_el) if num_el is not None else _inherited(self.styles, style_id, "num")
-        if num_el is not None and num_el.find(_w("ilvl")) is None and (inherited := _inherited(self.styles, style_id, "num")):
+        if (
+            num_el is not None
+            and num_el.find(_w("ilvl")) is None
+            and (inherited := _inherited(self.styles, style_id, "num"))
+        ):
             num = (num[0], inherited[1])
         outline_el = ppr.find(_w("outlineLvl")) if ppr is not None else None
         outline = int(_val(outline_el) or 9) if outline_el is not None else _inherited(self.styles, style_id, "outline")
@@ -439,17 +569,38 @@ def read_docx(path: Path, shown: str, track_changes: str = "refuse") -> Read:
     document = _open(path, shown)
     body = document.element.body
     if (deepest := _depth(body)) > MAX_XML_DEPTH:
-        raise Refused(diag("import.too-deep", shown, 0, f"the Word XML nests {deepest} deep (at most {MAX_XML_DEPTH})", "this is not a draft as Word writes one; check where it came from"))
+        raise Refused(
+            diag(
+                "import.too-deep",
+                shown,
+                0,
+                f"the Word XML nests {deepest} deep (at most {MAX_XML_DEPTH})",
+                "this is not a draft as Word writes one; check where it came from",
+            )
+        )
     insertions, deletions, first = _tracked_changes(body)
     if (insertions or deletions) and track_changes == "refuse":
         where = _paragraph_number(body, first)
-        raise Refused(diag("import.tracked-changes", shown, where, f"the file holds tracked changes: {insertions} insertion(s) and {deletions} deletion(s), the first in paragraph {where}", "choose: --track-changes accept (the text as it reads with every change accepted) or --track-changes reject (the text as it was before the changes)"))
+        raise Refused(
+            diag(
+                "import.tracked-changes",
+                shown,
+                where,
+                f"the file holds tracked changes: {insertions} insertion(s) and {deletions} deletion(s), the first in "
+                f"paragraph {where}",
+                "choose: --track-changes accept (the text as it reads with every change accepted) or --track-changes "
+                "reject (the text as it was before the changes)",
+            )
+        )
     reader = _Reader(shown, track_changes, _styles(document), _Numbering.read(document))
     reader.texts = _note_texts(document, reader)
     found = list(_blocks(reader, body))
     rows = [b for b in found if b.in_table and b.cells]
-    found = _unwrap([b for b in found if not (b.in_table and b.cells)], reader.count - reader.in_rows) if rows else \
-        _unwrap(found, reader.count)
+    found = (
+        _unwrap([b for b in found if not (b.in_table and b.cells)], reader.count - reader.in_rows)
+        if rows
+        else _unwrap(found, reader.count)
+    )
     if rows:
         found = sorted(found + rows, key=lambda b: b.where)
     notes = {k: v for k, v in reader.notes.items() if v}
@@ -458,7 +609,9 @@ def read_docx(path: Path, shown: str, track_changes: str = "refuse") -> Read:
         if (definition := NOTE_DEF.match(block.text)) is not None and not block.cells:
             notes[definition.group(1)] = notes_marked(definition.group(2).strip())
         else:
-            blocks.append(replace(block, text=notes_marked(block.text), cells=tuple(notes_marked(c) for c in block.cells)))
+            blocks.append(
+                replace(block, text=notes_marked(block.text), cells=tuple(notes_marked(c) for c in block.cells))
+            )
     return Read(tuple(blocks), "paragraph", (), notes)
 
 
@@ -489,16 +642,28 @@ def _unwrap(blocks: list[Block], paragraphs: int) -> list[Block]:
     """Text pasted or converted line by line (LibreOffice opening a .txt) has one Word paragraph per line and
     empty paragraphs between real ones: join such lines back into paragraphs, as the text reader does."""
     empty = paragraphs - len(blocks)
-    adjacent = [(a, b) for a, b in zip(blocks, blocks[1:]) if b.where == a.where + 1 and not (a.heading or b.heading)]
+    adjacent = [
+        (a, b)
+        for a, b in zip(blocks, blocks[1:], strict=False)
+        if b.where == a.where + 1 and not (a.heading or b.heading)
+    ]
     wrapped = sum(not a.text.endswith(SENTENCE_END) and not starts_block(b.text, a.text + ".") for a, b in adjacent)
     if empty < 0.2 * paragraphs or wrapped < 3:
         return blocks
     joined: list[Block] = []
     for block in blocks:
         last = joined[-1] if joined else None
-        if (last is None or block.where != last.where + last.text.count("\n") + 1 or block.heading or last.heading
-                or block.cells or last.cells or NOTE_DEF.match(block.text)
-                or starts_block(block.text, last.text.replace("\n", " ").split("\n")[-1]) or block.generated):
+        if (
+            last is None
+            or block.where != last.where + last.text.count("\n") + 1
+            or block.heading
+            or last.heading
+            or block.cells
+            or last.cells
+            or NOTE_DEF.match(block.text)
+            or starts_block(block.text, last.text.replace("\n", " ").split("\n")[-1])
+            or block.generated
+        ):
             joined.append(block)
             continue
         joined[-1] = replace(last, text=last.text + "\n" + block.text, bookmarks=last.bookmarks + block.bookmarks)
@@ -514,8 +679,14 @@ def _blocks(reader: _Reader, body: Any) -> Iterator[Block]:
             cells, marks, header = reader.row(paragraph)
             if any(cells):
                 made += 1
-                yield Block(" ".join(c for c in cells if c), where, bookmarks=before + tuple(marks), in_table=True,
-                            cells=cells, header=header)
+                yield Block(
+                    " ".join(c for c in cells if c),
+                    where,
+                    bookmarks=before + tuple(marks),
+                    in_table=True,
+                    cells=cells,
+                    header=header,
+                )
             continue
         reader.count += 1
         text, marks = reader.text(paragraph)
@@ -534,8 +705,30 @@ def _blocks(reader: _Reader, body: Any) -> Iterator[Block]:
             continue
         made += 1
         if made > MAX_BLOCKS:
-            raise Refused(diag("import.too-large", reader.shown, reader.count, f"more than {MAX_BLOCKS:,} paragraphs", "split the file, or import the part that holds the code"))
-        row = sum(1 for c in cells if c) >= 2 and not level and not label and LABEL.match(cells[0]) is None \
+            raise Refused(
+                diag(
+                    "import.too-large",
+                    reader.shown,
+                    reader.count,
+                    f"more than {MAX_BLOCKS:,} paragraphs",
+                    "split the file, or import the part that holds the code",
+                )
+            )
+        row = (
+            sum(1 for c in cells if c) >= 2
+            and not level
+            and not label
+            and LABEL.match(cells[0]) is None
             and HEADING.match(cells[0]) is None
-        yield Block(text, reader.count, heading=level, title_style=title, bookmarks=names, generated=label,
-                    style=style, in_table=in_table, cells=cells if row else ())
+        )
+        yield Block(
+            text,
+            reader.count,
+            heading=level,
+            title_style=title,
+            bookmarks=names,
+            generated=label,
+            style=style,
+            in_table=in_table,
+            cells=cells if row else (),
+        )

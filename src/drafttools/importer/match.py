@@ -9,11 +9,12 @@ divisions):
    are not IDs and are ignored;
 2. the rest are paired by content with the diff engine's ``drafttools.diff.align_by_content``: identical
    texts first, then word-token similarity, best pairs first (past ``MAX_PAIRS`` comparisons, only with
-   elements near the same relative place or sharing one of its rarest words).  A pair is
-   taken at ``CONTENT_THRESHOLD`` (the engine's ``SIMILARITY_THRESHOLD``) or above (``how="content"``), or at
-   ``NUMBER_THRESHOLD`` or above when both carry the same number (``how="number+content"``).  The same number adds ``NUMBER_BONUS`` to the ranking
-   only, so content wins when numbers moved.  A container (an article, a division, a table) is the old one that
-   most of its elements came from (share at ``ARTICLE_OVERLAP`` or above) or the one with the same title;
+   elements near the same relative place or sharing one of its rarest words).  A pair is taken at
+   ``CONTENT_THRESHOLD`` (the engine's ``SIMILARITY_THRESHOLD``) or above (``how="content"``), or at
+   ``NUMBER_THRESHOLD`` or above when both carry the same number (``how="number+content"``).  The same number
+   adds ``NUMBER_BONUS`` to the ranking only, so content wins when numbers moved.  A container (an article, a
+   division, a table) is the old one that most of its elements came from (share at ``ARTICLE_OVERLAP`` or above)
+   or the one with the same title;
    failing that, it is compared by title and text;
 3. everything left gets a new ID from ``drafttools.ids.mint``, never one in ``taken`` (every ID any ledger or
    version knows), so a retired ID is never given again.
@@ -28,12 +29,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from drafttools.model import ids
-from drafttools.diff.engine import SIMILARITY_THRESHOLD, align_by_content, similarity
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.source.ledger import Entry
+from drafttools.diff.engine import SIMILARITY_THRESHOLD, align_by_content, similarity
+from drafttools.model import ids
 from drafttools.model.profile import ROLE_CLASS
 from drafttools.model.tree import Element, Instrument, plain_text
+from drafttools.source.ledger import Entry
 
 BOOKMARK_LIMIT = 40  # Word and LibreOffice cut bookmark names to 40 characters
 CONTENT_THRESHOLD = SIMILARITY_THRESHOLD
@@ -110,11 +111,17 @@ def _same_class(a: str, b: str) -> bool:
     return ROLE_CLASS.get(a, a) == ROLE_CLASS.get(b, b)
 
 
-def match(new: Instrument, typed: tuple[str, ...], old: Instrument | None, taken: Iterable[str],
-          ledger: dict[str, Entry], path: str) -> Matching:
+def match(
+    new: Instrument,
+    typed: tuple[str, ...],
+    old: Instrument | None,
+    taken: Iterable[str],
+    ledger: dict[str, Entry],
+    path: str,
+) -> Matching:
     """The ID of every element of ``new``; ``typed`` holds each one's typed number (walk order)."""
     nodes = list(new.walk())
-    labels = [t or n.label for t, n in zip(typed, nodes)]
+    labels = [t or n.label for t, n in zip(typed, nodes, strict=False)]
     old_nodes = list(old.walk()) if old is not None else []
     assigned: dict[int, str] = {}
     pairs: dict[int, Pair] = {}
@@ -133,13 +140,27 @@ def match(new: Instrument, typed: tuple[str, ...], old: Instrument | None, taken
         entry = ledger.get(node_id)
         at = old_by_id.get(node_id)
         fits_old = at is not None and _same_class(old_nodes[at].role, node.role) and at not in used_old
-        fits_ledger = entry is not None and _same_class(role_of.get(entry.kind, "text"), node.role) \
-            and entry.status == "active"
+        fits_ledger = (
+            entry is not None and _same_class(role_of.get(entry.kind, "text"), node.role) and entry.status == "active"
+        )
         if at is None and entry is None:
             continue  # a bookmark of another tool's (pandoc's heading IDs, Word's _Toc): not one of our IDs
         if node_id in claimed or not (fits_old or (at is None and fits_ledger)):
-            why = "is used twice in the file" if node_id in claimed else f"is {'retired' if entry is not None and entry.status == 'retired' else 'the ID of another kind of element'} in the ID ledger"
-            problems.append(diag("import.bookmark", path, node.loc.line, f"bookmark '{node.id}' on {node.kind} {labels[index] or '(unnumbered)'} {why}; it gets another ID"))
+            why = (
+                "is used twice in the file"
+                if node_id in claimed
+                else "is retired in the ID ledger"
+                if entry is not None and entry.status == "retired"
+                else "is the ID of another kind of element in the ID ledger"
+            )
+            problems.append(
+                diag(
+                    "import.bookmark",
+                    path,
+                    node.loc.line,
+                    f"bookmark '{node.id}' on {node.kind} {labels[index] or '(unnumbered)'} {why}; it gets another ID",
+                )
+            )
             continue
         claimed.add(node_id)
         assigned[index] = node_id
@@ -148,7 +169,9 @@ def match(new: Instrument, typed: tuple[str, ...], old: Instrument | None, taken
             used_old.add(at)
             score = round(similarity(_content(node, new), _content(old_nodes[at], old)), 3) if old is not None else 1.0
         how = "bookmark" if node_id == node.id else "bookmark (cut)"
-        pairs[index] = Pair(node.kind, node_id, labels[index], old_nodes[at].label if fits_old and at is not None else "", how, score)
+        pairs[index] = Pair(
+            node.kind, node_id, labels[index], old_nodes[at].label if fits_old and at is not None else "", how, score
+        )
     if old is not None:  # 2. content: elements with text, innermost first, then containers by their elements
         order = sorted({n.kind for n in nodes} | {n.kind for n in old_nodes}, key=lambda k: -new.profile.rank(k))
         for kind in order:
@@ -167,9 +190,18 @@ def match(new: Instrument, typed: tuple[str, ...], old: Instrument | None, taken
         busy.add(minted)
         assigned[index] = minted
         new_lone.append(Lone(node.kind, minted, labels[index], node_text(node, new)))
-    gone = tuple(Lone(n.kind, n.id or "", n.label, node_text(n, old)) for i, n in enumerate(old_nodes) if i not in used_old and old is not None)
-    return Matching(tuple(assigned[i] for i in range(len(nodes))), tuple(pairs[i] for i in sorted(pairs)),
-                    tuple(new_lone), gone, tuple(problems))
+    gone = tuple(
+        Lone(n.kind, n.id or "", n.label, node_text(n, old))
+        for i, n in enumerate(old_nodes)
+        if i not in used_old and old is not None
+    )
+    return Matching(
+        tuple(assigned[i] for i in range(len(nodes))),
+        tuple(pairs[i] for i in sorted(pairs)),
+        tuple(new_lone),
+        gone,
+        tuple(problems),
+    )
 
 
 def _known(name: str, kind: str, known: dict[str, str]) -> str:
@@ -180,9 +212,17 @@ def _known(name: str, kind: str, known: dict[str, str]) -> str:
     return longer[0] if len(longer) == 1 else name
 
 
-def _containers_by_children(kind: str, nodes: list[Element], labels: list[str], old_nodes: list[Element],
-                            old: Instrument, assigned: dict[int, str], used_old: set[int], pairs: dict[int, Pair],
-                            claimed: set[str]) -> None:
+def _containers_by_children(
+    kind: str,
+    nodes: list[Element],
+    labels: list[str],
+    old_nodes: list[Element],
+    old: Instrument,
+    assigned: dict[int, str],
+    used_old: set[int],
+    pairs: dict[int, Pair],
+    claimed: set[str],
+) -> None:
     """A container whose elements kept IDs of one old container of its kind is that container (overlap = 2 ×
     shared / (new elements + old elements), at least ``ARTICLE_OVERLAP``), as is one with the same title; both
     together rank first."""
@@ -201,8 +241,15 @@ def _containers_by_children(kind: str, nodes: list[Element], labels: list[str], 
         votes: dict[int, int] = {}
         for child in inside:
             kept = old_by_id.get(assigned.get(index_of[id(child)], ""))
-            home = next((a for a in ([kept] if kept is not None else []) + list(old.ancestors(kept) if kept is not None else [])
-                         if a.kind == kind), None)
+            home = next(
+                (
+                    a
+                    for a in ([kept] if kept is not None else [])
+                    + list(old.ancestors(kept) if kept is not None else [])
+                    if a.kind == kind
+                ),
+                None,
+            )
             if home is not None:
                 votes[old_index[id(home)]] = votes.get(old_index[id(home)], 0) + 1
         title = " ".join(node.title.lower().split())
@@ -220,16 +267,32 @@ def _containers_by_children(kind: str, nodes: list[Element], labels: list[str], 
         assigned[i] = node_id
         used_old.add(j)
         claimed.add(node_id)
-        how = ("number+" if labels[i] == old_nodes[j].label else "") + ("content" if overlap >= ARTICLE_OVERLAP else "title")
+        how = ("number+" if labels[i] == old_nodes[j].label else "") + (
+            "content" if overlap >= ARTICLE_OVERLAP else "title"
+        )
         pairs[i] = Pair(kind, node_id, labels[i], old_nodes[j].label, how, round(overlap, 3))
 
 
-def _by_content(kind: str, nodes: list[Element], labels: list[str], new: Instrument, old_nodes: list[Element], old: Instrument,
-                assigned: dict[int, str], used_old: set[int], pairs: dict[int, Pair], claimed: set[str]) -> None:
+def _by_content(
+    kind: str,
+    nodes: list[Element],
+    labels: list[str],
+    new: Instrument,
+    old_nodes: list[Element],
+    old: Instrument,
+    assigned: dict[int, str],
+    used_old: set[int],
+    pairs: dict[int, Pair],
+    claimed: set[str],
+) -> None:
     """The engine's content alignment, with the typed number as a clue: the same number lowers the bar to
     ``NUMBER_THRESHOLD`` and adds ``NUMBER_BONUS`` to the ranking (identical texts: the same number first)."""
     right = [(i, _content(n, new)) for i, n in enumerate(nodes) if n.kind == kind and i not in assigned]
-    left = [(j, _content(n, old)) for j, n in enumerate(old_nodes) if n.kind == kind and j not in used_old and n.id and n.id not in claimed]
+    left = [
+        (j, _content(n, old))
+        for j, n in enumerate(old_nodes)
+        if n.kind == kind and j not in used_old and n.id and n.id not in claimed
+    ]
     if not right or not left:
         return
 
@@ -239,14 +302,24 @@ def _by_content(kind: str, nodes: list[Element], labels: list[str], new: Instrum
             return None
         return score + (NUMBER_BONUS if same_number else 0.0)
 
-    found = align_by_content(left, right, key=lambda e: e[1], threshold=min(NUMBER_THRESHOLD, CONTENT_THRESHOLD),
-                             place=lambda e: e[0], rank=rank, near=_near)
+    found = align_by_content(
+        left,
+        right,
+        key=lambda e: e[1],
+        threshold=min(NUMBER_THRESHOLD, CONTENT_THRESHOLD),
+        place=lambda e: e[0],
+        rank=rank,
+        near=_near,
+    )
     for aligned in found:
         i, j = right[aligned.new][0], left[aligned.old][0]
         node_id = old_nodes[j].id
         assert node_id is not None
         how = "number+content" if labels[i] == old_nodes[j].label else "content"
-        assigned[i], pairs[i] = node_id, Pair(kind, node_id, labels[i], old_nodes[j].label, how, round(aligned.score, 3))
+        assigned[i], pairs[i] = (
+            node_id,
+            Pair(kind, node_id, labels[i], old_nodes[j].label, how, round(aligned.score, 3)),
+        )
         used_old.add(j)
         claimed.add(node_id)
 

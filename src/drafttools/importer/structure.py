@@ -39,15 +39,19 @@ FRONT_LABEL = re.compile(r"^(?:annex|appendix|attachment|enclosure)(?:\s+[\w.]+)
 # Word styles of a paper's front matter, never the instrument's title or preamble (our builder's "Annex Version").
 FRONT_STYLE = re.compile(r"subtitle|version|^block|annex heading|header|footer|toc", re.IGNORECASE)
 # Where the final clauses begin, after the last article.
-FINAL_START = re.compile(r"^(?:Done at|DONE at|IN WITNESS WHEREOF|In witness whereof|This (?:Regulation|Directive|"
-                         r"Decision|Agreement|Convention) shall be binding)")
+FINAL_START = re.compile(
+    r"^(?:Done at|DONE at|IN WITNESS WHEREOF|In witness whereof|This (?:Regulation|Directive|"
+    r"Decision|Agreement|Convention) shall be binding)"
+)
 DELETED = re.compile(r"[(\[]?(?:deleted|repealed|omitted)[)\]]?", re.IGNORECASE)  # "Article 7 (deleted)"
 MAX_HEADING = 200  # characters: a longer heading is kept, with a warning
 MAX_PLAIN_TITLE_WORDS = 12  # "Article 5 Definitions" is a heading; twelve words after "Article 5" are prose
 _TOKEN = r"\d{1,4}[a-z]{0,2}|[IVXLCDM]{1,8}|[A-Z](?![a-z])|[A-Za-z]+(?:-[a-z]+)?"
 _POINT = re.compile(
     rf"^(?:\((?P<paren>[a-z]{{1,4}}|[A-Z]{{1,3}}|\d{{1,3}}[a-z]?)\)|(?P<half>[a-z]{{1,2}})\)|(?P<mark>[{MARKS}]))"
-    r"(?:\s+|$)(?P<text>.*)$", re.S)
+    r"(?:\s+|$)(?P<text>.*)$",
+    re.S,
+)
 
 
 def _order(counter: Counter, token: str) -> tuple[int, str] | None:
@@ -77,19 +81,24 @@ class Patterns:
         alternatives = "|".join(re.escape(w) for w in words) or r"(?!x)x"
         self.heading = re.compile(
             rf"^(?P<word>{alternatives})(?![\w])(?:\s*(?P<tok>{_TOKEN})(?![\w.]\d))?\s*"
-            rf"(?:(?P<sep>[{DASHES}:]|\.(?!\d))\s*)?(?P<title>.*)$", re.I | re.S)
+            rf"(?:(?P<sep>[{DASHES}:]|\.(?!\d))\s*)?(?P<title>.*)$",
+            re.I | re.S,
+        )
         paragraphs = profile.of_role("paragraph")
         self.paragraph = paragraphs[0] if paragraphs else None
         self.compound = self.paragraph is not None and "{article}." in self.paragraph.number
         if self.compound:
             self.paragraph_re = re.compile(
-                r"^(?P<art>\d{1,4}[a-z]?)\.(?P<t>\d{1,3})(?P<deeper>(?:\.\d{1,3})+)?\.?(?:\s+|$)(?P<text>.*)$", re.S)
+                r"^(?P<art>\d{1,4}[a-z]?)\.(?P<t>\d{1,3})(?P<deeper>(?:\.\d{1,3})+)?\.?(?:\s+|$)(?P<text>.*)$", re.S
+            )
         else:
             counter = self.paragraph.counter(0) if self.paragraph is not None else Counter("none")
             if counter.counts and counter.suffix.strip():
                 self.paragraph_re = re.compile(
                     rf"^{re.escape(counter.prefix)}(?P<t>{counter.pattern()}){re.escape(counter.suffix)}"
-                    r"(?P<deeper>)(?:\s+|$)(?P<text>.*)$", re.S)
+                    r"(?P<deeper>)(?:\s+|$)(?P<text>.*)$",
+                    re.S,
+                )
             else:
                 self.paragraph_re = re.compile(r"(?!x)x")
         points = profile.of_role("point")
@@ -141,8 +150,11 @@ class Patterns:
         token = match["paren"] or match["half"]
         readings = []
         for family in self.families:
-            if family.style == "mark" or (match["paren"] and family.prefix != "(") or \
-                    (match["half"] and family.prefix not in ("(", "")):
+            if (
+                family.style == "mark"
+                or (match["paren"] and family.prefix != "(")
+                or (match["half"] and family.prefix not in ("(", ""))
+            ):
                 continue
             place = _order(family, token)
             if place is None:
@@ -255,8 +267,9 @@ class _Recogniser:
         self.table = None
         if self.region in ("front", "preamble"):
             self.front(block, text)
-        elif self.region == "final" or (FINAL_START.match(plain) and self.profile.final_kinds and self.body
-                                        and self.region == "body"):
+        elif self.region == "final" or (
+            FINAL_START.match(plain) and self.profile.final_kinds and self.body and self.region == "body"
+        ):
             self.region = "final"
             self.final.append(self.leaf(self.profile.final_kinds[0], block, text, numbered=False))
         else:
@@ -265,7 +278,11 @@ class _Recogniser:
 
     def accept_heading(self, block: Block, heading: tuple[Kind, str, str, bool]) -> bool:
         kind, token, title, separated = heading
-        if self.region in ("front", "preamble") and kind.role == "annex" and (not token or FRONT_STYLE.search(block.style)):
+        if (
+            self.region in ("front", "preamble")
+            and kind.role == "annex"
+            and (not token or FRONT_STYLE.search(block.style))
+        ):
             return False  # "ANNEX" above the title: the paper's label
         if kind.role == "table" and self.region in ("front", "preamble"):
             return False
@@ -287,16 +304,33 @@ class _Recogniser:
             bookmarks += self.blocks[index].bookmarks
             index += 1
         if len(title) > MAX_HEADING:
-            self.report("import.long-heading", block, f"{kind.word} {token}: a heading of {len(title)} characters", "kept as the heading; shorten it, or start its text on a line of its own")
+            self.report(
+                "import.long-heading",
+                block,
+                f"{kind.word} {token}: a heading of {len(title)} characters",
+                "kept as the heading; shorten it, or start its text on a line of its own",
+            )
         self.headings += 1
         deleted = DELETED.fullmatch(title) is not None
-        node = _Node(kind.name, kind.role, block, title="" if deleted else title, given=token, bookmarks=bookmarks,
-                     deleted=deleted)
+        node = _Node(
+            kind.name,
+            kind.role,
+            block,
+            title="" if deleted else title,
+            given=token,
+            bookmarks=bookmarks,
+            deleted=deleted,
+        )
         self.carry_notes(block, node)
         if kind.role == "table":
             holder = self.article()
             if holder is None or kind.name not in self.profile.kinds[holder.kind].children:
-                self.report("import.stray-text", block, f"table heading {title!r} outside an article or annex", dropped=block.text)
+                self.report(
+                    "import.stray-text",
+                    block,
+                    f"table heading {title!r} outside an article or annex",
+                    dropped=block.text,
+                )
                 return index
             holder.children.append(node)
             self.table = node
@@ -311,8 +345,10 @@ class _Recogniser:
         if self.region in ("front", "preamble", "final"):
             self.region = "body"
         if kind.role == "division":
-            while self.stack and not (self.stack[-1].role == "division"
-                                      and self.profile.rank(self.stack[-1].kind) < self.profile.rank(kind.name)):
+            while self.stack and not (
+                self.stack[-1].role == "division"
+                and self.profile.rank(self.stack[-1].kind) < self.profile.rank(kind.name)
+            ):
                 self.stack.pop()
         else:
             while self.stack and self.stack[-1].role != "division":
@@ -328,12 +364,25 @@ class _Recogniser:
 
     def could_be_title(self, block: Block) -> bool:
         text = unlinked(block.text).strip()
-        return (0 < len(text) <= MAX_HEADING and not block.cells and not self.patterns.paragraph_re.match(text)
-                and self.patterns.point_of(text) is None and self.patterns.heading_of(text, False) is None
-                and (block.heading > 0 or not text.endswith((".", ";", ":", ","))) and not FINAL_START.match(text))
+        return (
+            0 < len(text) <= MAX_HEADING
+            and not block.cells
+            and not self.patterns.paragraph_re.match(text)
+            and self.patterns.point_of(text) is None
+            and self.patterns.heading_of(text, False) is None
+            and (block.heading > 0 or not text.endswith((".", ";", ":", ",")))
+            and not FINAL_START.match(text)
+        )
 
-    def sequence(self, kind: Kind, token: str, block: Block, places: dict[str, tuple[int, str]], shown: str,
-                 counter: Counter | None = None) -> None:
+    def sequence(
+        self,
+        kind: Kind,
+        token: str,
+        block: Block,
+        places: dict[str, tuple[int, str]],
+        shown: str,
+        counter: Counter | None = None,
+    ) -> None:
         """Check a typed number against the one before of its kind under the same parent."""
         counter = counter or kind.counter(0)
         place = _order(counter, token)
@@ -341,9 +390,21 @@ class _Recogniser:
             return
         before = places.get(kind.name, (0, ""))
         if place <= before:
-            self.report("import.numbering-repeat", block, f"{shown} comes after {kind.describe()} {self.shown(counter, before)}: the numbering repeats or goes backwards", "correct the number, so that the order of the text is certain")
+            self.report(
+                "import.numbering-repeat",
+                block,
+                f"{shown} comes after {kind.describe()} {self.shown(counter, before)}: the numbering repeats or goes "
+                "backwards",
+                "correct the number, so that the order of the text is certain",
+            )
         elif place[0] > before[0] + 1 and not place[1] and self.profile.numbering == "computed":
-            self.report("import.numbering-gap", block, f"{shown} follows {kind.describe()} {self.shown(counter, before)}: {place[0] - before[0] - 1} number(s) skipped", "an element deleted without renumbering?  Numbers are recomputed from order")
+            self.report(
+                "import.numbering-gap",
+                block,
+                f"{shown} follows {kind.describe()} {self.shown(counter, before)}: {place[0] - before[0] - 1} "
+                "number(s) skipped",
+                "an element deleted without renumbering?  Numbers are recomputed from order",
+            )
         places[kind.name] = place
 
     @staticmethod
@@ -365,7 +426,12 @@ class _Recogniser:
         if not self.title:
             self.title, self.title_block = plain, block
             for label in NOTE.findall(text):
-                self.report("import.footnote", block, f"footnote {label} on the title dropped; put it in the text", dropped=self.notes.get(label, ""))
+                self.report(
+                    "import.footnote",
+                    block,
+                    f"footnote {label} on the title dropped; put it in the text",
+                    dropped=self.notes.get(label, ""),
+                )
             return
         self.region = "preamble"
         self.in_preamble(block, text)
@@ -374,19 +440,41 @@ class _Recogniser:
         kinds = [self.profile.kinds[k] for k in self.profile.preamble_kinds if k in self.profile.kinds]
         for kind in kinds:
             counter = kind.counter(0)
-            if counter.counts and kind.role in ("recital", "citation") and (match := re.match(rf"^{re.escape(counter.prefix)}(?P<t>{counter.pattern()})"
-                                                       rf"{re.escape(counter.suffix)}\s+(?P<text>.*)$", text, re.S)):
+            if (
+                counter.counts
+                and kind.role in ("recital", "citation")
+                and (
+                    match := re.match(
+                        rf"^{re.escape(counter.prefix)}(?P<t>{counter.pattern()})"
+                        rf"{re.escape(counter.suffix)}\s+(?P<text>.*)$",
+                        text,
+                        re.S,
+                    )
+                )
+            ):
                 self.preamble.append(self.leaf(kind.name, block, match["text"], given=match["t"]))
                 return
         plain_kind = next((k for k in kinds if not k.counter(0).counts), kinds[0] if kinds else None)
         if plain_kind is None:
-            self.report("import.stray-text", block, "text before the first article, and the profile has no preamble", dropped=block.text)
+            self.report(
+                "import.stray-text",
+                block,
+                "text before the first article, and the profile has no preamble",
+                dropped=block.text,
+            )
             return
         self.preamble.append(self.leaf(plain_kind.name, block, text, numbered=False))
 
     def leaf(self, kind: str, block: Block, text: str, numbered: bool = True, given: str = "") -> _Node:
-        node = _Node(kind, self.profile.role(kind), block, text=text.strip(), numbered=numbered, given=given,
-                     bookmarks=block.bookmarks)
+        node = _Node(
+            kind,
+            self.profile.role(kind),
+            block,
+            text=text.strip(),
+            numbered=numbered,
+            given=given,
+            bookmarks=block.bookmarks,
+        )
         return node
 
     # -- inside an article or annex --------------------------------------------------------------------------
@@ -407,7 +495,13 @@ class _Recogniser:
         plain = unlinked(text).strip()
         if article is None:
             self.unplaced += 1
-            self.report("import.stray-text", block, f"text under a division heading, before its first article: {plain[:60]!r}", "make it the division's title, or put it in an article", dropped=block.text)
+            self.report(
+                "import.stray-text",
+                block,
+                f"text under a division heading, before its first article: {plain[:60]!r}",
+                "make it the division's title, or put it in an article",
+                dropped=block.text,
+            )
             return
         match = self.patterns.paragraph_re.match(text)
         if match is not None and self.patterns.paragraph is not None:
@@ -422,9 +516,20 @@ class _Recogniser:
         assert kind is not None
         typed = f"{match['art']}.{match['t']}" if self.patterns.compound else match["t"]
         if match["deeper"]:
-            self.report("import.too-deep", block, f"paragraph numbered {typed}{match['deeper']}: this profile numbers paragraphs {kind.number.replace('{article}', 'N').replace('{t}', 'M')} and their points (a), (i)", "make it a point (a) of its paragraph, or a paragraph of its own")
+            self.report(
+                "import.too-deep",
+                block,
+                f"paragraph numbered {typed}{match['deeper']}: this profile numbers paragraphs "
+                f"{kind.number.replace('{article}', 'N').replace('{t}', 'M')} and their points (a), (i)",
+                "make it a point (a) of its paragraph, or a paragraph of its own",
+            )
         if self.patterns.compound and article.given and match["art"] != article.given:
-            self.report("import.numbering-mismatch", block, f"paragraph {typed} stands under {self.heading_word(article)} {article.given}", "it is imported where it stands; check its number")
+            self.report(
+                "import.numbering-mismatch",
+                block,
+                f"paragraph {typed} stands under {self.heading_word(article)} {article.given}",
+                "it is imported where it stands; check its number",
+            )
             article.last[kind.name] = (int(match["t"]), "")
         else:
             self.sequence(kind, match["t"], block, article.last, f"paragraph {typed}")
@@ -444,8 +549,11 @@ class _Recogniser:
         holder = self.stack[-1] if self.stack else article
         text_kind = self.patterns.text
         numbered_paragraph = next((n for n in reversed(self.stack) if n.role == "paragraph" and n.numbered), None)
-        if text_kind is not None and numbered_paragraph is not None and text_kind.name in \
-                self.profile.kinds[numbered_paragraph.kind].children:
+        if (
+            text_kind is not None
+            and numbered_paragraph is not None
+            and text_kind.name in self.profile.kinds[numbered_paragraph.kind].children
+        ):
             while self.stack and self.stack[-1] is not numbered_paragraph:
                 self.stack.pop()
             node = self.leaf(text_kind.name, block, text, numbered=False)
@@ -478,22 +586,53 @@ class _Recogniser:
         if depth == len(self.levels):  # a new level, under the point above or the holder
             holder = self.levels[-1].node if self.levels else self.holder(block)
             if depth >= self.profile.max_depth:
-                self.report("import.too-deep", block, f"point ({token}) nests {depth + 1} deep (this profile allows {self.profile.max_depth})", "make it a point of the level above")
+                self.report(
+                    "import.too-deep",
+                    block,
+                    f"point ({token}) nests {depth + 1} deep (this profile allows {self.profile.max_depth})",
+                    "make it a point of the level above",
+                )
             if place[0] > 1 and family.style != "mark":
-                self.report("import.numbering-gap", block, f"point ({token}) opens a list", "a list that starts after its first point?  Numbers are recomputed from order") if self.profile.numbering == "computed" else None
+                self.report(
+                    "import.numbering-gap",
+                    block,
+                    f"point ({token}) opens a list",
+                    "a list that starts after its first point?  Numbers are recomputed from order",
+                ) if self.profile.numbering == "computed" else None
             expected = kind.counter(depth)
-            if (family.style, family.prefix.strip(), family.suffix) != (expected.style, expected.prefix.strip(), expected.suffix) \
-                    and self.profile.numbering == "computed" and family.style != "mark":
-                self.report("import.number-format", block, f"points numbered {family.decorate(token)}, ... stand at depth {depth + 1}, which this profile prints {expected.decorate(expected.token(1))}, {expected.decorate(expected.token(2))}, ...")
+            if (
+                (family.style, family.prefix.strip(), family.suffix)
+                != (expected.style, expected.prefix.strip(), expected.suffix)
+                and self.profile.numbering == "computed"
+                and family.style != "mark"
+            ):
+                self.report(
+                    "import.number-format",
+                    block,
+                    f"points numbered {family.decorate(token)}, ... stand at depth {depth + 1}, which this profile "
+                    f"prints {expected.decorate(expected.token(1))}, {expected.decorate(expected.token(2))}, ...",
+                )
         else:
-            del self.levels[depth + 1:]
+            del self.levels[depth + 1 :]
             holder = self.levels[depth - 1].node if depth else self.holder(block)
             before = self.levels[depth].place
             if family.style != "mark":
                 if place <= before:
-                    self.report("import.numbering-repeat", block, f"point ({token}) comes after point {family.decorate(family.token(before[0]))}: the numbering repeats or goes backwards", "correct the number, so that the order of the text is certain")
+                    self.report(
+                        "import.numbering-repeat",
+                        block,
+                        f"point ({token}) comes after point {family.decorate(family.token(before[0]))}: the numbering "
+                        "repeats or goes backwards",
+                        "correct the number, so that the order of the text is certain",
+                    )
                 elif gap and self.profile.numbering == "computed":
-                    self.report("import.numbering-gap", block, f"point ({token}) follows point {family.decorate(family.token(before[0]))}: {place[0] - before[0] - 1} number(s) skipped", "an element deleted without renumbering?  Numbers are recomputed from order")
+                    self.report(
+                        "import.numbering-gap",
+                        block,
+                        f"point ({token}) follows point {family.decorate(family.token(before[0]))}: "
+                        f"{place[0] - before[0] - 1} number(s) skipped",
+                        "an element deleted without renumbering?  Numbers are recomputed from order",
+                    )
         given = token if family.style != "mark" else family.prefix  # a dash indent keeps its mark
         node = self.leaf(kind.name, block, rest, given=given)
         self.carry_notes(block, node)
@@ -513,23 +652,33 @@ class _Recogniser:
         article = self.article()
         assert article is not None
         paragraph = self.patterns.paragraph
-        kind = paragraph.name if paragraph is not None else (self.patterns.text.name if self.patterns.text else article.kind)
+        kind = (
+            paragraph.name
+            if paragraph is not None
+            else (self.patterns.text.name if self.patterns.text else article.kind)
+        )
         node = _Node(kind, self.profile.role(kind), block, numbered=False)
         article.children.append(node)
         self.stack.append(node)
         return node
 
-    def choose_level(self, readings: list[tuple[Counter, tuple[int, str]]]) -> tuple[int, Counter, tuple[int, str], bool] | None:
+    def choose_level(
+        self, readings: list[tuple[Counter, tuple[int, str]]]
+    ) -> tuple[int, Counter, tuple[int, str], bool] | None:
         """Which open level a point continues (innermost first), or whether it opens one: (depth, family, place,
         gap).  A level is known by the family its labels are typed in; (i) after (h) continues the letters."""
+
         def same(a: Counter, b: Counter) -> bool:
             return (a.style, a.suffix) == (b.style, b.suffix)
 
         for depth in range(len(self.levels) - 1, -1, -1):  # 1. the next number of an open level
             level = self.levels[depth]
             for family, place in readings:
-                if same(family, level.family) and (family.style == "mark" or place == (level.place[0] + 1, "")
-                                                   or (place[0] == level.place[0] and place[1] > level.place[1])):
+                if same(family, level.family) and (
+                    family.style == "mark"
+                    or place == (level.place[0] + 1, "")
+                    or (place[0] == level.place[0] and place[1] > level.place[1])
+                ):
                     return depth, level.family, place, False
         open_families = [level.family for level in self.levels]
         for family, place in readings:  # 2. the first number of a new level
@@ -553,7 +702,9 @@ class _Recogniser:
         if self.table is None:
             holder = self.article()
             if holder is None or table_kind.name not in self.profile.kinds[holder.kind].children:
-                self.report("import.stray-text", block, "a table outside an article or annex: left out", dropped=block.text)
+                self.report(
+                    "import.stray-text", block, "a table outside an article or annex: left out", dropped=block.text
+                )
                 return
             self.table = _Node(table_kind.name, "table", block, numbered=False)
             holder.children.append(self.table)
@@ -565,7 +716,9 @@ class _Recogniser:
     def carry_notes(self, block: Block, node: _Node) -> None:
         for label in NOTE.findall(block.text):
             if label not in self.notes:
-                self.report("import.footnote", block, f"footnote {label} has no text in the file: its marker is left out")
+                self.report(
+                    "import.footnote", block, f"footnote {label} has no text in the file: its marker is left out"
+                )
 
     # -- the model ------------------------------------------------------------------------------------------
 
@@ -573,11 +726,18 @@ class _Recogniser:
         if self.front_blocks:
             first = min(self.front_blocks, key=lambda b: b.where)
             count = sum(words(b.text) for b in self.front_blocks)
-            self.report("import.front-matter", first, f"{len(self.front_blocks)} block(s) before the instrument's title are the paper's (its first page, an 'Annex' label), not the instrument's: left out ({count} words), the first {unlinked(first.text).strip()[:50]!r}")
+            self.report(
+                "import.front-matter",
+                first,
+                f"{len(self.front_blocks)} block(s) before the instrument's title are the paper's (its first page, an "
+                f"'Annex' label), not the instrument's: left out ({count} words), the first "
+                f"{unlinked(first.text).strip()[:50]!r}",
+            )
             self.dropped += count
         meta = Meta(title=unlinked(self.title), version="", date="", status="draft")
         instrument = Instrument(
-            meta, self.profile,
+            meta,
+            self.profile,
             preamble=tuple(self.element(n) for n in self.preamble),
             body=tuple(self.element(n) for n in self.body),
             final=tuple(self.element(n) for n in self.final),
@@ -587,16 +747,31 @@ class _Recogniser:
         typed = number_instrument(replace(instrument, profile=typed_profile))
         labels = tuple(e.label if e.given else "" for e in typed.walk())
         words_in = sum(words(b.text) for b in self.blocks) + sum(words(t) for t in self.notes.values())
-        return Draft(number_instrument(instrument), labels, tuple(self.problems), self.unit, self.profile,
-                     words_in, self.dropped, self.unplaced)
+        return Draft(
+            number_instrument(instrument),
+            labels,
+            tuple(self.problems),
+            self.unit,
+            self.profile,
+            words_in,
+            self.dropped,
+            self.unplaced,
+        )
 
     def element(self, node: _Node) -> Element:
         loc = Loc(self.path, node.block.where)
         return Element(
-            node.kind, _bookmark(node.bookmarks), loc, title=unlinked(node.title),
+            node.kind,
+            _bookmark(node.bookmarks),
+            loc,
+            title=unlinked(node.title),
             inlines=self.inlines(node.text, loc) if node.text else (),
-            children=tuple(self.element(c) for c in node.children), numbered=node.numbered, given=node.given,
-            header=node.header, deleted=node.deleted, cells=tuple(self.inlines(c, loc) for c in node.cells),
+            children=tuple(self.element(c) for c in node.children),
+            numbered=node.numbered,
+            given=node.given,
+            header=node.header,
+            deleted=node.deleted,
+            cells=tuple(self.inlines(c, loc) for c in node.cells),
             text_line=node.block.where,
         )
 
@@ -637,15 +812,24 @@ def _bookmark(names: tuple[str, ...]) -> str | None:
 def recognise(read: Read, path: str, profile: Profile) -> Draft:
     """The instrument in ``read`` as ``profile`` reads it; ``import.no-article`` when no article heading was
     found."""
-    recogniser = _Recogniser(path, read.unit, list(read.blocks), Patterns(profile), dict(read.notes),
-                             list(read.problems))
+    recogniser = _Recogniser(
+        path, read.unit, list(read.blocks), Patterns(profile), dict(read.notes), list(read.problems)
+    )
     recogniser.run()
     if not any(n.role == "article" for top in recogniser.body for n in _walk(top)) and not recogniser.annexes:
         first = next((b for b in read.blocks if b.text.strip()), None)
         seen = f"; it begins {unlinked(first.text).strip()[:60]!r}" if first else "; it holds no text"
         article = profile.of_role("article")
         word = article[0].word if article else "Article"
-        recogniser.problems.append(diag("import.no-article", path, first.where if first else 0, f"no article heading ('{word} 1 – Title') found in {len(read.blocks)} {read.unit}s{seen}", f"give each article a heading '{word} N – Title' (or a Heading style) and number its paragraphs"))
+        recogniser.problems.append(
+            diag(
+                "import.no-article",
+                path,
+                first.where if first else 0,
+                f"no article heading ('{word} 1 – Title') found in {len(read.blocks)} {read.unit}s{seen}",
+                f"give each article a heading '{word} N – Title' (or a Heading style) and number its paragraphs",
+            )
+        )
     return recogniser.draft()
 
 

@@ -27,20 +27,48 @@ MAX_QUOTE_DEPTH = 8
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _MD_SETEXT = re.compile(r"^(?:=+|-+)\s*$")
 _MD_BULLET = re.compile(r"^[-*+]\s+")
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])|(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])")
+_MD_EMPHASIS = re.compile(
+    r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])|(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])"
+)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # A line ending with one of these runs on: "paragraph" / "8.3 above", "paragraphs 7.2 and" / "7.3".
-_CONTINUES = frozenset({"article", "articles", "paragraph", "paragraphs", "subparagraph", "subparagraphs", "point",
-                        "points", "annex", "part", "chapter", "title", "section", ",", "and", "or", "to", "of", "in",
-                        "under", "see"})
+_CONTINUES = frozenset(
+    {
+        "article",
+        "articles",
+        "paragraph",
+        "paragraphs",
+        "subparagraph",
+        "subparagraphs",
+        "point",
+        "points",
+        "annex",
+        "part",
+        "chapter",
+        "title",
+        "section",
+        ",",
+        "and",
+        "or",
+        "to",
+        "of",
+        "in",
+        "under",
+        "see",
+    }
+)
 # What starts a block whatever the profile: a heading word and its number, a paragraph or point label.
-HEADING = re.compile(r"^(?:Article|ARTICLE|Art\.|PART|Part|TITLE|Title|CHAPTER|Chapter|SECTION|Section|SUB-SECTION|"
-                     r"Sub-section|ANNEX|Annex|APPENDIX|Appendix)(?:\s+(?:\d{1,4}[a-z]{0,2}|[IVXLCDM]{1,8}|[A-Z]|ONE|TWO|"
-                     r"THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE|TEN|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten)"
-                     r"(?![\w.]\d)(?:\s*[-\u2010-\u2015\u2212:.]?\s*(?P<title>[A-Z\u2018\u201c\"'].*))?|\s*)$")
-LABEL = re.compile(r"^(?:\d{1,4}\.\d{1,3}(?:\.\d{1,3})*\.?|\d{1,3}[a-z]?\.|\((?:[a-z]{1,4}|[A-Z]{1,3}|\d{1,3}[a-z]?)\)|"
-                   r"[a-z]{1,2}\)|[\u2014\u2013\u2022\u25aa\u25cf-])(?:\s|$)")
+HEADING = re.compile(
+    r"^(?:Article|ARTICLE|Art\.|PART|Part|TITLE|Title|CHAPTER|Chapter|SECTION|Section|SUB-SECTION|"
+    r"Sub-section|ANNEX|Annex|APPENDIX|Appendix)(?:\s+(?:\d{1,4}[a-z]{0,2}|[IVXLCDM]{1,8}|[A-Z]|ONE|TWO|"
+    r"THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE|TEN|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten)"
+    r"(?![\w.]\d)(?:\s*[-\u2010-\u2015\u2212:.]?\s*(?P<title>[A-Z\u2018\u201c\"'].*))?|\s*)$"
+)
+LABEL = re.compile(
+    r"^(?:\d{1,4}\.\d{1,3}(?:\.\d{1,3})*\.?|\d{1,3}[a-z]?\.|\((?:[a-z]{1,4}|[A-Z]{1,3}|\d{1,3}[a-z]?)\)|"
+    r"[a-z]{1,2}\)|[\u2014\u2013\u2022\u25aa\u25cf-])(?:\s|$)"
+)
 NOTE_REF = re.compile(r"\[\^([\w.-]{1,20})\]")
 NOTE_DEF = re.compile(r"^\[\^([\w.-]{1,20})\]:\s*(.*)$")
 SENTENCE_END = (".", ";", ":", "!", "?", "\u201d", '"', ")")
@@ -50,18 +78,50 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 def decode(path: Path, shown: str) -> str:
     data = path.read_bytes()
     if len(data) > MAX_FILE_BYTES:
-        raise Refused(diag("import.too-large", shown, 0, f"{len(data):,} bytes; the importer reads at most {MAX_FILE_BYTES:,}", "split the file, or import the part that holds the code"))
+        raise Refused(
+            diag(
+                "import.too-large",
+                shown,
+                0,
+                f"{len(data):,} bytes; the importer reads at most {MAX_FILE_BYTES:,}",
+                "split the file, or import the part that holds the code",
+            )
+        )
     if data.startswith((_OLE, b"PK\x03\x04")):
-        raise Refused(diag("import.format", shown, 0, "this is a Word or other binary file, not text", "give it its real extension (.docx), or save it as plain text"))
+        raise Refused(
+            diag(
+                "import.format",
+                shown,
+                0,
+                "this is a Word or other binary file, not text",
+                "give it its real extension (.docx), or save it as plain text",
+            )
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data:
-        raise Refused(diag("import.format", shown, data[: data.index(b"\x00")].count(b"\n") + 1, "this file holds NUL bytes: it is binary, not text", "save it as plain text (UTF-8)"))
+        raise Refused(
+            diag(
+                "import.format",
+                shown,
+                data[: data.index(b"\x00")].count(b"\n") + 1,
+                "this file holds NUL bytes: it is binary, not text",
+                "save it as plain text (UTF-8)",
+            )
+        )
     try:
         return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise Refused(diag("import.unreadable", shown, line, f"not valid UTF-8: byte 0x{data[exc.start]:02x} on line {line}", "save the file as UTF-8")) from None
+        raise Refused(
+            diag(
+                "import.unreadable",
+                shown,
+                line,
+                f"not valid UTF-8: byte 0x{data[exc.start]:02x} on line {line}",
+                "save the file as UTF-8",
+            )
+        ) from None
 
 
 def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
@@ -79,7 +139,15 @@ def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
         if current:
             blocks.append(Block(join_lines(current), start, heading=heading))
             if len(blocks) > MAX_BLOCKS:
-                raise Refused(diag("import.too-large", shown, start, f"more than {MAX_BLOCKS:,} paragraphs", "split the file, or import the part that holds the code"))
+                raise Refused(
+                    diag(
+                        "import.too-large",
+                        shown,
+                        start,
+                        f"more than {MAX_BLOCKS:,} paragraphs",
+                        "split the file, or import the part that holds the code",
+                    )
+                )
         current, heading = [], 0
 
     for number, raw in enumerate(_skip_front_matter(lines) if markdown else lines, start=1):
@@ -96,7 +164,7 @@ def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
             note_open = definition.group(1)
             notes[note_open] = notes_marked(definition.group(2).strip())
             continue
-        line, level = (_markdown_line(raw, shown, number) if markdown else (raw.strip(), 0))
+        line, level = _markdown_line(raw, shown, number) if markdown else (raw.strip(), 0)
         if note_open is not None and line and raw[:1].isspace():
             notes[note_open] = join_lines([notes[note_open], notes_marked(line)])  # an indented run-on of a note
             continue
@@ -133,7 +201,7 @@ def _one_paragraph_per_line(lines: list[str]) -> bool:
     if len(filled) < 4 or sum(1 for line in lines if not line.strip()) > 0.2 * len(filled):
         return False
     runs_on = 0
-    for a, b in zip(filled, filled[1:]):
+    for a, b in zip(filled, filled[1:], strict=False):
         if a.endswith(SENTENCE_END) or "\t" in a or "\t" in b or starts_block(b, a):
             continue
         last = a.rsplit(None, 1)[-1].lower()
@@ -170,14 +238,22 @@ def join_lines(lines: list[str]) -> str:
 def _drop_footnote_markers(line: str, shown: str, number: int, problems: list[Diagnostic]) -> str:
     for match in FOOTNOTE_MARKER.finditer(line):
         before = line[max(0, match.start() - 20) : match.start()]
-        problems.append(diag("import.footnote", shown, number, f"footnote marker {match.group(1)} after '...{before}' dropped: a footnote in text is written [^{match.group(1)}], with its note on a line '[^{match.group(1)}]: ...'"))
+        problems.append(
+            diag(
+                "import.footnote",
+                shown,
+                number,
+                f"footnote marker {match.group(1)} after '...{before}' dropped: a footnote in text is written "
+                f"[^{match.group(1)}], with its note on a line '[^{match.group(1)}]: ...'",
+            )
+        )
     return FOOTNOTE_MARKER.sub("", line)
 
 
 def _skip_front_matter(lines: list[str]) -> list[str]:
     """YAML front matter (--- ... ---) becomes blank lines, so line numbers stay true."""
-    if lines and lines[0].strip() == "---" and "---" in (l.strip() for l in lines[1:]):
-        end = next(i for i, l in enumerate(lines[1:], start=1) if l.strip() == "---")
+    if lines and lines[0].strip() == "---" and "---" in (line.strip() for line in lines[1:]):
+        end = next(i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---")
         return [""] * (end + 1) + lines[end + 1 :]
     return lines
 
@@ -189,7 +265,15 @@ def _markdown_line(raw: str, shown: str, number: int) -> tuple[str, int]:
     while line.startswith(">"):
         line, depth = line[1:].lstrip(), depth + 1
     if depth > MAX_QUOTE_DEPTH:
-        raise Refused(diag("import.too-deep", shown, number, f"quotes nested {depth} deep (at most {MAX_QUOTE_DEPTH})", "remove the '>' quote markers"))
+        raise Refused(
+            diag(
+                "import.too-deep",
+                shown,
+                number,
+                f"quotes nested {depth} deep (at most {MAX_QUOTE_DEPTH})",
+                "remove the '>' quote markers",
+            )
+        )
     if _MD_SETEXT.match(line) or line.startswith(("```", "~~~", "<!--")):
         return "", 0
     level = 0

@@ -20,21 +20,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from drafttools.source import ledger
-from drafttools.source import parse
-from drafttools.source import rewrite
-from drafttools.source import files as sources
-from drafttools.source import versions
-from drafttools.model import references as xref
 from drafttools.diagnostics import Diagnostic, UsageError, diag, exit_code, is_finding
 from drafttools.importer import match as matching
 from drafttools.importer.blocks import Read, Refused
 from drafttools.importer.structure import Draft, recognise
+from drafttools.model import references as xref
 from drafttools.model.numbering import number_instrument
 from drafttools.model.profile import Profile
 from drafttools.model.tree import Element, Inline, Instrument, Meta, Note, Ref, Text
 from drafttools.render import myst
-from drafttools.source import profiles
+from drafttools.source import files as sources
+from drafttools.source import ledger, parse, profiles, rewrite, versions
 
 TEXT_SUFFIXES = {".txt": False, ".text": False, ".md": True, ".markdown": True}
 TRACK_CHANGES = ("accept", "reject", "refuse")
@@ -81,9 +77,18 @@ class Places:
         return self.source if name == SOURCE_NAME else self.versions / name
 
 
-def import_draft(file: Path, name: str, ids_from: str | None = None, *, track_changes: str = "refuse",
-                 force: bool = False, dry_run: bool = False, strict: bool = False,
-                 places: Places | None = None, profile: str | None = None) -> ImportResult:
+def import_draft(
+    file: Path,
+    name: str,
+    ids_from: str | None = None,
+    *,
+    track_changes: str = "refuse",
+    force: bool = False,
+    dry_run: bool = False,
+    strict: bool = False,
+    places: Places | None = None,
+    profile: str | None = None,
+) -> ImportResult:
     """Import ``file`` as the version ``name`` (``code_text`` for the source itself).  Nothing is written when
     there is an error (or, with ``strict``, a warning)."""
     places = places or Places.from_settings()
@@ -100,8 +105,13 @@ def import_draft(file: Path, name: str, ids_from: str | None = None, *, track_ch
     base = earlier.instrument if earlier is not None else None
     draft = _recognised(read, shown, profile, base, target)
     problems = list(draft.problems)
-    result = replace(result, profile=draft.profile.name, profile_why=draft.why, words_in=draft.words_in,
-                     words_kept=draft.words_in - draft.words_dropped)
+    result = replace(
+        result,
+        profile=draft.profile.name,
+        profile_why=draft.why,
+        words_in=draft.words_in,
+        words_kept=draft.words_in - draft.words_dropped,
+    )
     if earlier is not None and base is None:
         problems += earlier.diagnostics
     if _blocking(problems, strict):
@@ -117,8 +127,16 @@ def import_draft(file: Path, name: str, ids_from: str | None = None, *, track_ch
     instrument = _with_ids(draft.instrument, found.ids, _meta(draft, base, name, file, target))
     written, linked, stale = _write(instrument, draft, target, file, book, dry_run, base)
     problems += stale
-    return replace(result, instrument=written, matched=found.matched, new=found.new, gone=found.gone,
-                   linked=linked, diagnostics=tuple(problems), written=not dry_run)
+    return replace(
+        result,
+        instrument=written,
+        matched=found.matched,
+        new=found.new,
+        gone=found.gone,
+        linked=linked,
+        diagnostics=tuple(problems),
+        written=not dry_run,
+    )
 
 
 def _recognised(read: Read, shown: str, requested: str | None, base: Instrument | None, target: Path) -> Draft:
@@ -132,7 +150,10 @@ def _recognised(read: Read, shown: str, requested: str | None, base: Instrument 
         return _with_note(recognise(read, shown, chosen), "as asked (--profile)")
     known = base.profile if base is not None else _target_profile(target)
     if known is not None:
-        return _with_note(recognise(read, shown, known), "the profile of " + ("the version IDs come from" if base is not None else sources.display(target)))
+        return _with_note(
+            recognise(read, shown, known),
+            "the profile of " + ("the version IDs come from" if base is not None else sources.display(target)),
+        )
     drafts = []
     for rank, name in enumerate(profiles.ranked()):
         candidate, _, _ = profiles.load(name, None)
@@ -161,7 +182,9 @@ def _check_arguments(file: Path, name: str, track_changes: str) -> None:
     if not file.is_file():
         raise UsageError(f"{file}: no such file")
     if not versions.NAME.match(name):
-        raise UsageError(f"--as {name!r}: a version name is letters, digits, '.', '-' and '_' (e.g. 2009-01-EB124), or {SOURCE_NAME}")
+        raise UsageError(
+            f"--as {name!r}: a version name is letters, digits, '.', '-' and '_' (e.g. 2009-01-EB124), or {SOURCE_NAME}"
+        )
     if track_changes not in TRACK_CHANGES:
         raise UsageError(f"--track-changes {track_changes!r}: choose one of {', '.join(TRACK_CHANGES)}")
 
@@ -190,7 +213,13 @@ def _refusal(target: Path, name: str) -> Diagnostic | None:
     """Why the target must not be overwritten: a frozen version, or work git has not recorded."""
     if name != SOURCE_NAME and target.exists():
         shown = sources.display(target)
-        return diag("import.version-exists", shown, 0, f"version '{name}' already exists at {shown}; versions are frozen", "choose another name, or pass --force to replace it")
+        return diag(
+            "import.version-exists",
+            shown,
+            0,
+            f"version '{name}' already exists at {shown}; versions are frozen",
+            "choose another name, or pass --force to replace it",
+        )
     return _uncommitted(target)
 
 
@@ -201,13 +230,31 @@ def _uncommitted(target: Path) -> Diagnostic | None:
     shown = sources.display(target)
     status = versions.uncommitted(target)
     if status.failure:
-        return diag("import.uncommitted", shown, 0, f"cannot ask git whether {shown} holds uncommitted work ({status.failure})", "pass --force to overwrite it anyway")
+        return diag(
+            "import.uncommitted",
+            shown,
+            0,
+            f"cannot ask git whether {shown} holds uncommitted work ({status.failure})",
+            "pass --force to overwrite it anyway",
+        )
     if status.refusal:
-        return diag("import.uncommitted", shown, 0, f"{shown} is not in a git work tree, so its work may be unsaved: {status.refusal}", "pass --force to overwrite it anyway")
+        return diag(
+            "import.uncommitted",
+            shown,
+            0,
+            f"{shown} is not in a git work tree, so its work may be unsaved: {status.refusal}",
+            "pass --force to overwrite it anyway",
+        )
     changed = status.changed
     if changed:
         listed = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
-        return diag("import.uncommitted", shown, 0, f"{shown} holds uncommitted work ({listed}); importing would overwrite it", "commit or stash it first, or pass --force")
+        return diag(
+            "import.uncommitted",
+            shown,
+            0,
+            f"{shown} holds uncommitted work ({listed}); importing would overwrite it",
+            "commit or stash it first, or pass --force",
+        )
     return None
 
 
@@ -236,10 +283,15 @@ def _meta(draft: Draft, base: Instrument | None, name: str, file: Path, target: 
     if name == SOURCE_NAME and (current := sources.read_manifest(target, [])) is not None:
         return replace(current.meta, title=found or current.meta.title)
     previous = base.meta if base is not None else None
-    today = _dt.datetime.now(_dt.timezone.utc).date().isoformat()
-    return Meta(title=found or (previous.title if previous else file.stem), version=name, date=today,
-                status=previous.status if previous else "draft", language=previous.language if previous else "en",
-                note=f"Imported from {file.name} on {today}.")
+    today = _dt.datetime.now(_dt.UTC).date().isoformat()
+    return Meta(
+        title=found or (previous.title if previous else file.stem),
+        version=name,
+        date=today,
+        status=previous.status if previous else "draft",
+        language=previous.language if previous else "en",
+        note=f"Imported from {file.name} on {today}.",
+    )
 
 
 def _with_ids(instrument: Instrument, given: tuple[str, ...], meta: Meta) -> Instrument:
@@ -247,24 +299,41 @@ def _with_ids(instrument: Instrument, given: tuple[str, ...], meta: Meta) -> Ins
     profile that computes numbers drops the typed ones (they served matching and linking); one that keeps
     them (``numbering = "given"``) writes them."""
     nodes = list(instrument.walk())
-    targets = {node.id: final for node, final in zip(nodes, given) if node.id}
+    targets = {node.id: final for node, final in zip(nodes, given, strict=False) if node.id}
     finals = set(given)
     feed: Iterator[str] = iter(given)
     keep = instrument.profile.numbering == "given"
 
     def inlines(pieces: tuple[Inline, ...]) -> tuple[Inline, ...]:
-        return tuple(_link_target(piece, targets, finals) if isinstance(piece, Ref)
-                     else replace(piece, inlines=inlines(piece.inlines)) if isinstance(piece, Note) else piece
-                     for piece in pieces)
+        return tuple(
+            _link_target(piece, targets, finals)
+            if isinstance(piece, Ref)
+            else replace(piece, inlines=inlines(piece.inlines))
+            if isinstance(piece, Note)
+            else piece
+            for piece in pieces
+        )
 
     def element(e: Element) -> Element:
         own = next(feed)
         children = tuple(element(c) for c in e.children)
-        return Element(e.kind, own, e.loc, e.title, inlines(e.inlines), children, e.numbered,
-                       e.given if keep else "", e.deleted, e.header, tuple(inlines(c) for c in e.cells), e.text_line)
+        return Element(
+            e.kind,
+            own,
+            e.loc,
+            e.title,
+            inlines(e.inlines),
+            children,
+            e.numbered,
+            e.given if keep else "",
+            e.deleted,
+            e.header,
+            tuple(inlines(c) for c in e.cells),
+            e.text_line,
+        )
 
     regions = {region: tuple(element(e) for e in elements) for region, elements in instrument.tops()}
-    return number_instrument(Instrument(meta, instrument.profile, **regions))
+    return number_instrument(Instrument(meta, instrument.profile).with_regions(regions))
 
 
 def _link_target(ref: Ref, targets: dict[str, str], finals: set[str]) -> Inline:
@@ -280,13 +349,22 @@ def _link_target(ref: Ref, targets: dict[str, str], finals: set[str]) -> Inline:
 # --------------------------------------------------------------------------------------------------- writing
 
 
-def _write(instrument: Instrument, draft: Draft, target: Path, file: Path, book: dict[str, ledger.Entry],
-           dry_run: bool, base: Instrument | None) -> tuple[Instrument, tuple[rewrite.Change, ...], list[Diagnostic]]:
+def _write(
+    instrument: Instrument,
+    draft: Draft,
+    target: Path,
+    file: Path,
+    book: dict[str, ledger.Entry],
+    dry_run: bool,
+    base: Instrument | None,
+) -> tuple[Instrument, tuple[rewrite.Change, ...], list[Diagnostic]]:
     if not dry_run:
         target.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{target.name}.import-", dir=None if dry_run else target.parent))
     try:
-        for name, text in myst.serialize(instrument, comment=f"Imported by `drafttools import` from {file.name}.").items():
+        for name, text in myst.serialize(
+            instrument, comment=f"Imported by `drafttools import` from {file.name}."
+        ).items():
             (build / name).write_text(text, encoding="utf-8")
         _write_profile(instrument.profile, build)
         loaded = parse.load(build)
@@ -300,7 +378,11 @@ def _write(instrument: Instrument, draft: Draft, target: Path, file: Path, book:
         if [(n.kind, n.id) for n in written.walk()] != [(n.kind, n.id) for n in instrument.walk()]:
             raise AssertionError("the MyST writer lost an element or an ID")  # guarded: never expected
         current = {n.id: n.kind for n in written.walk() if n.id}
-        old = ledger.read(target) if (target / sources.LEDGER).is_file() else ledger.Ledger(build / sources.LEDGER, {}, False)
+        old = (
+            ledger.read(target)
+            if (target / sources.LEDGER).is_file()
+            else ledger.Ledger(build / sources.LEDGER, {}, False)
+        )
         entries = ledger.updated(ledger.Ledger(build / sources.LEDGER, {**book, **old.entries}, True), current)
         ledger.write(ledger.Ledger(build / sources.LEDGER, {}, False), entries)
         if not dry_run:
@@ -330,11 +412,12 @@ def _as_typed(instrument: Instrument, draft: Draft) -> Instrument:
         return replace(e, given=own, children=tuple(element(c) for c in e.children))
 
     regions = {region: tuple(element(e) for e in elements) for region, elements in instrument.tops()}
-    return number_instrument(replace(instrument, profile=replace(instrument.profile, numbering="given"), **regions))
+    return number_instrument(instrument.with_regions(regions, profile=replace(instrument.profile, numbering="given")))
 
 
-def _link_references(loaded: parse.Loaded, draft: Draft, base: Instrument | None
-                     ) -> tuple[tuple[rewrite.Change, ...], list[Diagnostic]]:
+def _link_references(
+    loaded: parse.Loaded, draft: Draft, base: Instrument | None
+) -> tuple[tuple[rewrite.Change, ...], list[Diagnostic]]:
     """Link plain-text references in the files just written, resolving each number as the file typed it (not
     as renumbered); warn where one so resolved lands elsewhere than the same element's reference did in
     ``base`` and that old target is gone (a reference left stale by renumbering by hand)."""
@@ -363,11 +446,18 @@ def _stale(found: list[xref.Reference], typed: Instrument, base: Instrument) -> 
                 if gone is None or gone.id is None or gone.id == member.target.id or typed.get(gone.id) is not None:
                     continue
                 if " ".join(was.text.split()) == " ".join(member.text.split()) or gone.label == member.text:
-                    problems.append(diag(
-                        "import.stale-reference", reference.loc.path, reference.loc.line,
-                        f"{source.label or source.kind} cites {member.text!r}, which as typed is now {xref.describe(member.target, typed)}; "
-                        f"in the version it answers, the same reference cited {gone.label} ({gone.id}), which this version no longer has",
-                        "check the reference: renumbered by hand, it may have been left pointing at the old number"))
+                    problems.append(
+                        diag(
+                            "import.stale-reference",
+                            reference.loc.path,
+                            reference.loc.line,
+                            f"{source.label or source.kind} cites {member.text!r}, which as typed is now "
+                            f"{xref.describe(member.target, typed)}; "
+                            f"in the version it answers, the same reference cited {gone.label} ({gone.id}), which this "
+                            "version no longer has",
+                            "check the reference: renumbered by hand, it may have been left pointing at the old number",
+                        )
+                    )
     return problems
 
 
@@ -387,9 +477,12 @@ def _keep_unchanged_files(build: Path, target: Path, written: parse.Loaded) -> b
             Path(element.loc.path).write_bytes(Path(path).read_bytes())
             replaced = True
     kept, made = sources.read_manifest(target, []), sources.read_manifest(build, [])
-    if kept is not None and made is not None and (kept.meta, kept.preamble, kept.articles, kept.final, kept.annexes,
-                                                  kept.profile) == (made.meta, made.preamble, made.articles,
-                                                                    made.final, made.annexes, made.profile):
+    if (
+        kept is not None
+        and made is not None
+        and (kept.meta, kept.preamble, kept.articles, kept.final, kept.annexes, kept.profile)
+        == (made.meta, made.preamble, made.articles, made.final, made.annexes, made.profile)
+    ):
         shutil.copyfile(target / sources.MANIFEST, build / sources.MANIFEST)
     return replaced
 
@@ -406,13 +499,29 @@ def _file_elements(instrument: Instrument) -> list[Element]:
 
 def _signature(element: Element) -> tuple[object, ...]:
     """What an element says, whatever its line wrapping: IDs, kinds, titles, numbers, text and references."""
-    def inlines(pieces: tuple[Inline, ...]) -> tuple[object, ...]:
-        return tuple(" ".join(p.text.split()) if isinstance(p, Text) else (p.target, p.written) if isinstance(p, Ref)
-                     else (p.label, inlines(p.inlines)) for p in pieces)
 
-    return (element.kind, element.id, element.title, element.numbered, element.given, element.deleted,
-            element.header, inlines(element.inlines), tuple(inlines(c) for c in element.cells),
-            tuple(_signature(c) for c in element.children))
+    def inlines(pieces: tuple[Inline, ...]) -> tuple[object, ...]:
+        return tuple(
+            " ".join(p.text.split())
+            if isinstance(p, Text)
+            else (p.target, p.written)
+            if isinstance(p, Ref)
+            else (p.label, inlines(p.inlines))
+            for p in pieces
+        )
+
+    return (
+        element.kind,
+        element.id,
+        element.title,
+        element.numbered,
+        element.given,
+        element.deleted,
+        element.header,
+        inlines(element.inlines),
+        tuple(inlines(c) for c in element.cells),
+        tuple(_signature(c) for c in element.children),
+    )
 
 
 def _keep_foreign_files(target: Path, build: Path) -> None:
@@ -424,7 +533,11 @@ def _keep_foreign_files(target: Path, build: Path) -> None:
     if manifest is not None:
         ours |= {name for _, name in manifest.files()}
     for entry in target.iterdir():
-        if entry.name not in ours and not (build / entry.name).exists() and not re.fullmatch(r"(?:article|part|title|chapter|section|subsection|annex)-\d+\.md", entry.name):
+        if (
+            entry.name not in ours
+            and not (build / entry.name).exists()
+            and not re.fullmatch(r"(?:article|part|title|chapter|section|subsection|annex)-\d+\.md", entry.name)
+        ):
             (shutil.copytree if entry.is_dir() else shutil.copy2)(entry, build / entry.name)
 
 

@@ -1,1 +1,3 @@
-"""The instrument as a tree: its elements, numbering conventions, reference grammar and ID rules. Standard library only."""
+"""The instrument as a tree: its elements, numbering profiles, numbering, reference grammar and ID rules.
+
+Standard library only."""

@@ -40,8 +40,9 @@ class _Numberer:
         self.parent: dict[int, Element] = {}
         self.region: dict[int, str] = {}
 
-    def children(self, elements: tuple[Element, ...], region: str, parent: Element | None,
-                 trail: tuple[Element, ...]) -> tuple[Element, ...]:
+    def children(
+        self, elements: tuple[Element, ...], region: str, parent: Element | None, trail: tuple[Element, ...]
+    ) -> tuple[Element, ...]:
         """Number one parent's children (``trail``: the numbered ancestors, outermost first)."""
         counts: dict[str, int] = {}
         last: dict[str, str] = {}
@@ -55,8 +56,17 @@ class _Numberer:
             out.append(made)
         return tuple(out)
 
-    def element(self, element: Element, kind: Kind | None, region: str, parent: Element | None,
-                trail: tuple[Element, ...], counts: dict[str, int], last: dict[str, str], texts: int) -> Element:
+    def element(
+        self,
+        element: Element,
+        kind: Kind | None,
+        region: str,
+        parent: Element | None,
+        trail: tuple[Element, ...],
+        counts: dict[str, int],
+        last: dict[str, str],
+        texts: int,
+    ) -> Element:
         role = kind.role if kind is not None else "text"
         depth = sum(1 for a in trail if a.kind == element.kind)
         counter = kind.counter(depth) if kind is not None else Counter("none")
@@ -85,9 +95,24 @@ class _Numberer:
             label = self.unnumbered_label(kind, region, fields)
         heading = self.heading(element, kind, fields, numbered)
         made = Element(
-            element.kind, element.id, element.loc, element.title, element.inlines, (), element.numbered,
-            element.given, element.deleted, element.header, element.cells, element.text_line,
-            role, token, number, label, near, heading,
+            element.kind,
+            element.id,
+            element.loc,
+            element.title,
+            element.inlines,
+            (),
+            element.numbered,
+            element.given,
+            element.deleted,
+            element.header,
+            element.cells,
+            element.text_line,
+            role,
+            token,
+            number,
+            label,
+            near,
+            heading,
         )
         children = self.children(element.children, region, made, (*trail, made))
         if children:
@@ -97,11 +122,15 @@ class _Numberer:
             self.parent[id(child)] = made
         return made
 
-    def token(self, element: Element, kind: Kind | None, counter: Counter, counts: dict[str, int],
-              last: dict[str, str]) -> str:
+    def token(
+        self, element: Element, kind: Kind | None, counter: Counter, counts: dict[str, int], last: dict[str, str]
+    ) -> str:
         """The element's bare number: given and kept, or counted on from the one before."""
-        scope_counts, scope_last = (self.global_counts, self.global_last) if kind is not None and \
-            kind.scope == "instrument" else (counts, last)
+        scope_counts, scope_last = (
+            (self.global_counts, self.global_last)
+            if kind is not None and kind.scope == "instrument"
+            else (counts, last)
+        )
         name = element.kind
         if self.profile.numbering == "given" and element.given:
             token = element.given
@@ -120,7 +149,11 @@ class _Numberer:
             return self.profile.preamble_label
         if region == "final":
             return self.profile.final_label
-        if kind is not None and kind.unnumbered_label and all(fields[name] for name in TEMPLATE_FIELD.findall(kind.unnumbered_label)):
+        if (
+            kind is not None
+            and kind.unnumbered_label
+            and all(fields[name] for name in TEMPLATE_FIELD.findall(kind.unnumbered_label))
+        ):
             return _fill(kind.unnumbered_label, fields)
         return fields["parent"]
 
@@ -150,7 +183,9 @@ def number_instrument(instrument: Instrument) -> Instrument:
     for region, elements in instrument.tops():
         regions[region] = numberer.children(elements, region, None, ())
     # the index is filled children-first; refill it in document order so that a duplicated ID names its first
-    numbered = replace(instrument, **regions, _index={}, _parent=numberer.parent, _region=numberer.region, _order={})
+    numbered = instrument.with_regions(regions)
+    numbered._parent.update(numberer.parent)
+    numbered._region.update(numberer.region)
     index: dict[str, Element] = {}
     for element in numbered.walk():
         if element.id and element.id not in index:

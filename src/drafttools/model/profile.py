@@ -37,21 +37,47 @@ HEADED_ROLES = frozenset({"division", "article", "annex", "table"})
 # The class of a role for the ID ledger: an ID may move between kinds of one class (a point promoted to a
 # paragraph keeps its ID), never between classes (an article's ID never labels a paragraph).
 ROLE_CLASS = {
-    "division": "division", "article": "article", "annex": "annex", "table": "table", "row": "row",
-    "paragraph": "text", "point": "text", "text": "text", "definition": "text", "recital": "text", "citation": "text",
+    "division": "division",
+    "article": "article",
+    "annex": "annex",
+    "table": "table",
+    "row": "row",
+    "paragraph": "text",
+    "point": "text",
+    "text": "text",
+    "definition": "text",
+    "recital": "text",
+    "citation": "text",
 }
 NUMBERINGS = ("computed", "given")
 SCOPES = ("parent", "instrument")
 TEMPLATE_FIELD = re.compile(r"\{([a-z_-]*)\}")
 
-_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
-          (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+_ROMAN = (
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+)
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
-_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-          "seventeen eighteen nineteen twenty").split()
+_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty"
+).split()
 _TENS = {20: "twenty", 30: "thirty", 40: "forty", 50: "fifty", 60: "sixty", 70: "seventy", 80: "eighty", 90: "ninety"}
-ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
-            "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
+ORDINALS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+    "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
+).split()
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -66,7 +92,7 @@ def roman(value: int) -> str:
 def roman_value(token: str) -> int:
     total = 0
     lowered = token.lower()
-    for here, after in zip(lowered, lowered[1:] + " "):
+    for here, after in zip(lowered, lowered[1:] + " ", strict=False):
         value = _ROMAN_VALUES[here]
         total += -value if after != " " and _ROMAN_VALUES[after] > value else value
     return total
@@ -92,7 +118,9 @@ def letters(value: int) -> str:
 class Counter:
     """How one level prints its count: a style and the literal text around it ("(" and ")" of "(a)")."""
 
-    style: str  # decimal | lower-letter | upper-letter | lower-roman | upper-roman | words | Words | WORDS | mark | none
+    style: (
+        str  # decimal | lower-letter | upper-letter | lower-roman | upper-roman | words | Words | WORDS | mark | none
+    )
     prefix: str = ""
     suffix: str = ""
 
@@ -104,12 +132,17 @@ class Counter:
         for word, style in (("ONE", "WORDS"), ("One", "Words"), ("one", "words")):
             at = sample.find(word)
             if at >= 0:
-                return cls(style, sample[:at], sample[at + len(word):])
-        for char, style in (("1", "decimal"), ("i", "lower-roman"), ("I", "upper-roman"), ("a", "lower-letter"),
-                            ("A", "upper-letter")):
+                return cls(style, sample[:at], sample[at + len(word) :])
+        for char, style in (
+            ("1", "decimal"),
+            ("i", "lower-roman"),
+            ("I", "upper-roman"),
+            ("a", "lower-letter"),
+            ("A", "upper-letter"),
+        ):
             at = sample.find(char)
             if at >= 0:
-                return cls(style, sample[:at], sample[at + 1:])
+                return cls(style, sample[:at], sample[at + 1 :])
         return cls("mark", sample)
 
     @property
@@ -149,8 +182,11 @@ class Counter:
     def pattern(self) -> str:
         """A regex for the bare token as a reader types it (given numbers may carry a letter: 92a)."""
         return {
-            "decimal": r"\d{1,4}[a-z]?", "lower-letter": r"[a-z]{1,3}", "upper-letter": r"[A-Z]{1,3}",
-            "lower-roman": r"[ivxlcdm]{1,8}", "upper-roman": r"[IVXLCDM]{1,8}",
+            "decimal": r"\d{1,4}[a-z]?",
+            "lower-letter": r"[a-z]{1,3}",
+            "upper-letter": r"[A-Z]{1,3}",
+            "lower-roman": r"[ivxlcdm]{1,8}",
+            "upper-roman": r"[IVXLCDM]{1,8}",
         }.get(self.style, r"[A-Za-z]+(?:-[a-z]+)?")
 
     def value(self, token: str) -> int | None:
@@ -294,8 +330,21 @@ class Profile:
 
 # ------------------------------------------------------------------------------------------------ from data
 
-_KIND_KEYS = {"name", "role", "word", "plural", "format", "scope", "number", "label", "near", "heading",
-              "title_join", "unnumbered_label", "children"}
+_KIND_KEYS = {
+    "name",
+    "role",
+    "word",
+    "plural",
+    "format",
+    "scope",
+    "number",
+    "label",
+    "near",
+    "heading",
+    "title_join",
+    "unnumbered_label",
+    "children",
+}
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
@@ -336,13 +385,15 @@ class _Reader:
         name = table.get("name")
         where = f"kind '{name}'" if isinstance(name, str) else f"kind #{index + 1}"
         if not isinstance(name, str) or not _NAME.match(name):
-            self.error(f"{where}: 'name' must be lower-case words joined by hyphens (it is the directive's name)",
-                       "name", "name = \"article\"")
+            self.error(
+                f"{where}: 'name' must be lower-case words joined by hyphens (it is the directive's name)",
+                "name",
+                'name = "article"',
+            )
             return None
         for key in table:
             if key not in _KIND_KEYS:
-                self.error(f"{where}: unknown key '{key}'; a kind takes {', '.join(sorted(_KIND_KEYS))}",
-                           f"{key}")
+                self.error(f"{where}: unknown key '{key}'; a kind takes {', '.join(sorted(_KIND_KEYS))}", f"{key}")
         role = table.get("role")
         if role not in ROLES:
             self.error(f"{where}: 'role' must be one of {', '.join(sorted(ROLES))}", f'name = "{name}"')
@@ -350,8 +401,9 @@ class _Reader:
         formats = table.get("format", "")
         samples = [formats] if isinstance(formats, str) else formats
         if not isinstance(samples, list) or not all(isinstance(s, str) for s in samples):
-            self.error(f"{where}: 'format' must be a sample such as \"1\", \"(a)\", \"I\" or a list of them",
-                       f'name = "{name}"')
+            self.error(
+                f'{where}: \'format\' must be a sample such as "1", "(a)", "I" or a list of them', f'name = "{name}"'
+            )
             samples = []
         scope = self.text_of(table, "scope", "parent", where)
         if scope not in SCOPES:
@@ -359,11 +411,17 @@ class _Reader:
             scope = "parent"
         word = self.text_of(table, "word", "", where)
         kind = Kind(
-            name=name, role=role, word=word,
-            plural=self.text_of(table, "plural", word + ("es" if word.endswith(("x", "s", "ch", "sh")) else "s") if word else "", where),
+            name=name,
+            role=role,
+            word=word,
+            plural=self.text_of(
+                table, "plural", word + ("es" if word.endswith(("x", "s", "ch", "sh")) else "s") if word else "", where
+            ),
             formats=tuple(Counter.parse(s) for s in samples if s) if any(samples) else (),
-            scope=scope, number=self.text_of(table, "number", "{n}", where),
-            label=self.text_of(table, "label", "{t}", where), near=self.text_of(table, "near", "", where),
+            scope=scope,
+            number=self.text_of(table, "number", "{n}", where),
+            label=self.text_of(table, "label", "{t}", where),
+            near=self.text_of(table, "near", "", where),
             heading=self.text_of(table, "heading", "", where),
             title_join=self.text_of(table, "title_join", " \u2013 ", where),
             unnumbered_label=self.text_of(table, "unnumbered_label", "", where),
@@ -399,8 +457,9 @@ class _Reader:
             for form in forms:
                 for slot in TEMPLATE_FIELD.findall(form):
                     if slot not in kinds:
-                        self.error(f"{where}: form {form!r} has a slot {{{slot}}} that is not a kind of this profile",
-                                   form)
+                        self.error(
+                            f"{where}: form {form!r} has a slot {{{slot}}} that is not a kind of this profile", form
+                        )
             if not words:
                 self.error(f"{where}: 'words' is empty", "[[references.phrase]]")
                 continue
@@ -408,7 +467,8 @@ class _Reader:
             phrases.append(Phrase(words, names, forms, bool(ordinal)))
         defaults = Grammar()
         return Grammar(
-            phrases=tuple(phrases), self_names=self.texts(table, "self", "[references]"),
+            phrases=tuple(phrases),
+            self_names=self.texts(table, "self", "[references]"),
             external=self.texts(table, "external", "[references]"),
             directions=self.texts(table, "directions", "[references]") or defaults.directions,
             joiners=self.texts(table, "joiners", "[references]") or defaults.joiners,
@@ -425,7 +485,7 @@ def from_data(data: Mapping[str, Any], source: str, text: str = "") -> tuple[Pro
         return None, reader.problems
     name = reader.text_of(head, "name", "", "[profile]")
     if not name:
-        reader.error("[profile] needs name = \"...\"", "[profile]")
+        reader.error('[profile] needs name = "..."', "[profile]")
     numbering = reader.text_of(head, "numbering", "computed", "[profile]")
     if numbering not in NUMBERINGS:
         reader.error("[profile] numbering must be 'computed' (from order) or 'given' (written and kept)", "numbering")
@@ -449,8 +509,9 @@ def from_data(data: Mapping[str, Any], source: str, text: str = "") -> tuple[Pro
     for kind in kinds.values():
         for child in kind.children:
             if child not in kinds:
-                reader.error(f"kind '{kind.name}' lists a child kind '{child}' that the profile does not declare",
-                             f'"{child}"')
+                reader.error(
+                    f"kind '{kind.name}' lists a child kind '{child}' that the profile does not declare", f'"{child}"'
+                )
     structure = data.get("structure", {})
     if not isinstance(structure, dict):
         reader.error("[structure] must be a table", "[structure]")
@@ -465,12 +526,18 @@ def from_data(data: Mapping[str, Any], source: str, text: str = "") -> tuple[Pro
     if reader.problems:
         return None, reader.problems
     profile = Profile(
-        name=name, title=reader.text_of(head, "title", name, "[profile]"), kinds=kinds, numbering=numbering,
-        max_depth=depth, grammar=grammar,
+        name=name,
+        title=reader.text_of(head, "title", name, "[profile]"),
+        kinds=kinds,
+        numbering=numbering,
+        max_depth=depth,
+        grammar=grammar,
         preamble_label=reader.text_of(head, "preamble_label", "preamble", "[profile]"),
         final_label=reader.text_of(head, "final_label", "final provisions", "[profile]"),
-        deleted=reader.text_of(head, "deleted", "(deleted)", "[profile]"), source=source,
+        deleted=reader.text_of(head, "deleted", "(deleted)", "[profile]"),
+        source=source,
         tops=tops or tuple(k.name for k in kinds.values() if k.role in ("division", "article", "annex")),
-        preamble_kinds=preamble, final_kinds=final,
+        preamble_kinds=preamble,
+        final_kinds=final,
     )
     return profile, reader.problems

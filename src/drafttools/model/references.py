@@ -94,32 +94,42 @@ class _Compiled:
                 self.keywords.setdefault(word.lower(), compiled)
         words = sorted(self.keywords, key=len, reverse=True)
         ordinals = "|".join(ORDINALS)
-        self.start = re.compile(
-            rf"(?:\b(?:the\s+)?(?P<ord>{ordinals})\s+)?\b(?P<kw>{'|'.join(re.escape(w) for w in words)})\b",
-            re.IGNORECASE,
-        ) if words else None
+        self.start = (
+            re.compile(
+                rf"(?:\b(?:the\s+)?(?P<ord>{ordinals})\s+)?\b(?P<kw>{'|'.join(re.escape(w) for w in words)})\b",
+                re.IGNORECASE,
+            )
+            if words
+            else None
+        )
         self.words = tuple(words)
         joiners = [re.escape(j) for j in grammar.joiners if j not in (",",)]
-        self.join = re.compile(rf"\s*,\s*(?:(?:{'|'.join(joiners)})\s+)?|\s+(?:{'|'.join(joiners)})\s+"
-                               if joiners else r"\s*,\s*")
+        self.join = re.compile(
+            rf"\s*,\s*(?:(?:{'|'.join(joiners)})\s+)?|\s+(?:{'|'.join(joiners)})\s+" if joiners else r"\s*,\s*"
+        )
         ranges = sorted(grammar.ranges, key=len, reverse=True)
         word_ranges = [re.escape(r) for r in ranges if r[:1].isalpha()]
         mark_ranges = [re.escape(r) for r in ranges if not r[:1].isalpha()]
-        parts = ([rf"\s+(?:{'|'.join(word_ranges)})\s+"] if word_ranges else []) + \
-                ([rf"\s*(?:{'|'.join(mark_ranges)})\s*"] if mark_ranges else [])
+        parts = ([rf"\s+(?:{'|'.join(word_ranges)})\s+"] if word_ranges else []) + (
+            [rf"\s*(?:{'|'.join(mark_ranges)})\s*"] if mark_ranges else []
+        )
         self.range = re.compile("|".join(parts)) if parts else None
         self.hole = re.compile(_HOLE)
-        self.direction = re.compile(rf"\s+(?P<dir>{'|'.join(re.escape(d) for d in grammar.directions)})\b",
-                                    re.IGNORECASE) if grammar.directions else None
+        self.direction = (
+            re.compile(rf"\s+(?P<dir>{'|'.join(re.escape(d) for d in grammar.directions)})\b", re.IGNORECASE)
+            if grammar.directions
+            else None
+        )
         selves = "|".join(re.escape(s) for s in grammar.self_names)
         self.of = re.compile(r"\s+of\s+|\s*,\s*")
-        self.this = re.compile(rf"(?:this|the\s+present)\s+(?P<kw>{'|'.join(re.escape(w) for w in words)})\b",
-                               re.IGNORECASE) if words else None
+        self.this = (
+            re.compile(rf"(?:this|the\s+present)\s+(?P<kw>{'|'.join(re.escape(w) for w in words)})\b", re.IGNORECASE)
+            if words
+            else None
+        )
         self.ours = re.compile(rf"\s+of\s+(?:this|the\s+present|the)\s+(?:{selves})\b" if selves else r"(?!x)x")
         own_name = rf"|(?:the\s+)?(?:{selves})\b" if selves else ""
-        self.foreign = re.compile(
-            rf"\s+of\s+(?!this\b|the\s+present\b{own_name})(?:the\s+)?(?:[A-Z]|resolution\b)"
-        )
+        self.foreign = re.compile(rf"\s+of\s+(?!this\b|the\s+present\b{own_name})(?:the\s+)?(?:[A-Z]|resolution\b)")
         externals = [re.escape(e) for e in grammar.external]
         self.external = re.compile(rf"\s*,?\s*(?:{'|'.join(externals)})\b") if externals else None
         self.stems = tuple(sorted({w.lower() for w in words}))
@@ -132,7 +142,7 @@ class _Compiled:
         cursor = 0
         seen: dict[str, int] = {}
         for match in TEMPLATE_FIELD.finditer(template):
-            literal = template[cursor:match.start()]
+            literal = template[cursor : match.start()]
             parts.append(self._literal(literal))
             kind_name = match.group(1)
             depth = seen.get(kind_name, 0)
@@ -286,19 +296,22 @@ def may_cite(inlines: tuple[Inline, ...], profile: Profile) -> bool:
 
 def citing(elements: Iterable[Element], profile: Profile) -> Iterator[Element]:
     """The elements among ``elements`` whose text may cite (``may_cite``), in order."""
-    return (e for e in elements if any(may_cite(t, profile) or any(isinstance(p, Note) for p in t)
-                                       for t in e.texts()))
+    return (e for e in elements if any(may_cite(t, profile) or any(isinstance(p, Note) for p in t) for t in e.texts()))
 
 
-def find_references(instrument: Instrument, resolver: Resolver | None = None,
-                    elements: Iterable[Element] | None = None) -> list[Reference]:
+def find_references(
+    instrument: Instrument, resolver: Resolver | None = None, elements: Iterable[Element] | None = None
+) -> list[Reference]:
     """Every reference phrase in the instrument, resolved against its current numbering; with ``elements``,
     only those in the text of these elements, in the order given."""
     resolver = resolver or Resolver(instrument)
     grammar = _compiled(instrument.profile)
     found: list[Reference] = []
-    chosen = blocks(instrument) if elements is None else (
-        (e, t, e.text_line or e.loc.line) for e in elements for t in e.texts())
+    chosen = (
+        blocks(instrument)
+        if elements is None
+        else ((e, t, e.text_line or e.loc.line) for e in elements for t in e.texts())
+    )
     for element, inlines, first_line in chosen:
         if len(inlines) == 1 and isinstance(inlines[0], Text) and not may_cite(inlines, instrument.profile):
             continue  # no linked reference, and no keyword: most runs of text
@@ -310,8 +323,9 @@ def find_references(instrument: Instrument, resolver: Resolver | None = None,
 class _Scanner:
     """The references in one run of text."""
 
-    def __init__(self, grammar: _Compiled, resolver: Resolver, element: Element, text: str, refs: list[Ref],
-                 first_line: int) -> None:
+    def __init__(
+        self, grammar: _Compiled, resolver: Resolver, element: Element, text: str, refs: list[Ref], first_line: int
+    ) -> None:
         self.grammar, self.resolver, self.element = grammar, resolver, element
         self.text, self.refs, self.first_line = text, refs, first_line
         self.instrument = resolver.instrument
@@ -340,8 +354,16 @@ class _Scanner:
         for index, ref in enumerate(self.refs):
             if index not in covered:  # a linked reference outside any phrase ("as set out in {xref}`x`")
                 target = self.instrument.get(ref.target)
-                found.append(Reference(self.element, "", (Member(f"{_OPEN}{index}{_CLOSE}", ref, target, ref.loc.line),),
-                                       None, ref.loc, ref.written or ref.target))
+                found.append(
+                    Reference(
+                        self.element,
+                        "",
+                        (Member(f"{_OPEN}{index}{_CLOSE}", ref, target, ref.loc.line),),
+                        None,
+                        ref.loc,
+                        ref.written or ref.target,
+                    )
+                )
         return found
 
     # -- one phrase ------------------------------------------------------------------------------------
@@ -371,10 +393,16 @@ class _Scanner:
         if self.grammar.direction is not None and (said := self.grammar.direction.match(self.text, position)):
             direction = said["dir"].lower()
             position = said.end()
-        raw = self.text[match.start():position]
+        raw = self.text[match.start() : position]
         reference = Reference(
-            self.element, match["kw"].lower(), tuple(self.resolve(members, outer, this, match.start())), direction,
-            Loc(self.element.loc.path, self.line_at(match.start())), self.readable(raw), raw, keyword.phrase.names,
+            self.element,
+            match["kw"].lower(),
+            tuple(self.resolve(members, outer, this, match.start())),
+            direction,
+            Loc(self.element.loc.path, self.line_at(match.start())),
+            self.readable(raw),
+            raw,
+            keyword.phrase.names,
         )
         return reference, position, holes
 
@@ -395,8 +423,12 @@ class _Scanner:
             if link is None or start is None:
                 break
             of = "," not in link.group(0)
-            if of and this is None and self.grammar.this is not None and \
-                    (own := self.grammar.this.match(self.text, link.end())) is not None:
+            if (
+                of
+                and this is None
+                and self.grammar.this is not None
+                and (own := self.grammar.this.match(self.text, link.end())) is not None
+            ):
                 this = self._this(self._kind_of(self.grammar.keywords[own["kw"].lower()]))
                 position = own.end()
                 continue
@@ -410,8 +442,11 @@ class _Scanner:
             innermost = (outer or members[0].path or [("", "")])[0][0]
             if of and profile.rank(steps[-1][0]) < profile.rank(innermost):
                 outer = steps + outer  # inner "of" outer: the outer comes first in the path
-            elif not of and not outer and all(m.path and profile.rank(steps[0][0]) > profile.rank(m.path[-1][0])
-                                              for m in members):
+            elif (
+                not of
+                and not outer
+                and all(m.path and profile.rank(steps[0][0]) > profile.rank(m.path[-1][0]) for m in members)
+            ):
                 for member in members:
                     member.path = member.path + steps  # outer "," inner: "Article 8, paragraph 3"
                     member.chained = True
@@ -467,10 +502,13 @@ class _Scanner:
                 best, slots = found, form.slots
         if best is None:
             return None
-        return _Parsed(best.group(0), list(zip(slots, best.groups())), None, (position, best.end()), in_range)
+        return _Parsed(
+            best.group(0), list(zip(slots, best.groups(), strict=False)), None, (position, best.end()), in_range
+        )
 
-    def resolve(self, members: list[_Parsed], outer: list[tuple[str, str]], this: Element | None,
-                origin: int) -> list[Member]:
+    def resolve(
+        self, members: list[_Parsed], outer: list[tuple[str, str]], this: Element | None, origin: int
+    ) -> list[Member]:
         """Each member's target; a range ("7.2 to 7.4") adds the elements between its ends."""
         out: list[Member] = []
         previous: list[tuple[str, str]] = []
@@ -487,12 +525,21 @@ class _Scanner:
                 inner = self.resolver.expand(out[-1].target, target)[1:-1]
                 out += [Member("", None, e, line, in_range=True) for e in inner]
             span = (parsed.span[0] - origin, parsed.span[1] - origin)
-            out.append(Member(parsed.text, parsed.ref, target, line, span=span,
-                              chained=parsed.chained or (bool(outer) and parsed.ref is None)))
+            out.append(
+                Member(
+                    parsed.text,
+                    parsed.ref,
+                    target,
+                    line,
+                    span=span,
+                    chained=parsed.chained or (bool(outer) and parsed.ref is None),
+                )
+            )
         return out
 
-    def complete(self, path: list[tuple[str, str]], previous: list[tuple[str, str]],
-                 outer: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    def complete(
+        self, path: list[tuple[str, str]], previous: list[tuple[str, str]], outer: list[tuple[str, str]]
+    ) -> list[tuple[str, str]]:
         """A member's path with the steps above it: from the chain ("point (a) of Article 92(1)"), else from the
         member before it in the list ("Article 4(1) and (2)")."""
         if not path:
@@ -540,5 +587,7 @@ def describe(element: Element, instrument: Instrument | None = None) -> str:
             return "the preamble"
         if instrument is not None and instrument.profile.final_label == element.label:
             return f"the {element.label}"
-        return f"the lead-in of {element.label}" if element.role == "paragraph" else f"{element.kind} of {element.label}"
+        return (
+            f"the lead-in of {element.label}" if element.role == "paragraph" else f"{element.kind} of {element.label}"
+        )
     return f"{element.kind} {element.label}"

@@ -37,18 +37,31 @@ def assemble(tops: tuple[Element, ...], profile: Profile) -> tuple[tuple[Element
         kind = profile.kind(holder.kind)
         if kind is not None and element.kind not in kind.children:
             can = " or ".join(f"{{{k}}}" for k in kind.children) or "nothing"
-            problems.append(diag("structure.misplaced", element.loc.path, element.loc.line,
-                                 f"{{{element.kind}}} cannot stand inside {holder.kind} '{holder.id or holder.title}' (it follows its heading); only {can} can",
-                                 "move it, or close the division with a heading of the same rank"))
+            problems.append(
+                diag(
+                    "structure.misplaced",
+                    element.loc.path,
+                    element.loc.line,
+                    f"{{{element.kind}}} cannot stand inside {holder.kind} '{holder.id or holder.title}' (it follows "
+                    f"its heading); only {can} can",
+                    "move it, or close the division with a heading of the same rank",
+                )
+            )
         gathered.append(element)
 
     def close(rank: int) -> None:
         while stack and profile.rank(stack[-1][0].kind) >= rank:
             holder, gathered = stack.pop()
             if not gathered:
-                problems.append(diag("structure.empty", holder.loc.path, holder.loc.line,
-                                     f"{holder.kind} '{holder.id or holder.title}' has no contents: nothing follows its heading",
-                                     "list the files of its articles after it in manifest.toml, or remove it"))
+                problems.append(
+                    diag(
+                        "structure.empty",
+                        holder.loc.path,
+                        holder.loc.line,
+                        f"{holder.kind} '{holder.id or holder.title}' has no contents: nothing follows its heading",
+                        "list the files of its articles after it in manifest.toml, or remove it",
+                    )
+                )
             place(replace(holder, children=tuple(gathered)))
 
     for element in tops:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Union
 
 from drafttools.model.profile import Profile
 
@@ -51,7 +50,7 @@ class Note:
     loc: Loc
 
 
-Inline = Union[Text, Ref, Note]
+Inline = Text | Ref | Note
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +175,22 @@ class Instrument:
             return parent.children
         return getattr(self, self.region_of(element))  # type: ignore[no-any-return]
 
+    def with_regions(
+        self, regions: dict[str, tuple[Element, ...]], profile: Profile | None = None, meta: Meta | None = None
+    ) -> Instrument:
+        """The same instrument with its four regions (and, if given, its profile or metadata) replaced; its
+        indexes empty until ``model.numbering`` fills them again."""
+        return Instrument(
+            meta or self.meta,
+            profile or self.profile,
+            regions["preamble"],
+            regions["body"],
+            regions["final"],
+            regions["annexes"],
+            self.root,
+            self.files,
+        )
+
     def position(self, element: Element) -> int:
         """The element's place in document order, for 'above' and 'below' (the table is made on first use)."""
         if not self._order:
@@ -186,8 +201,12 @@ class Instrument:
 def plain_text(inlines: tuple[Inline, ...], instrument: Instrument, context: Element | None = None) -> str:
     """The text a reader sees: references rendered as their target's current label, footnotes left out."""
     return "".join(
-        piece.text if isinstance(piece, Text) else ref_label(piece, instrument, context) if isinstance(piece, Ref)
-        else "" for piece in inlines
+        piece.text
+        if isinstance(piece, Text)
+        else ref_label(piece, instrument, context)
+        if isinstance(piece, Ref)
+        else ""
+        for piece in inlines
     )
 
 
@@ -199,7 +218,10 @@ def ref_label(ref: Ref, instrument: Instrument, context: Element | None = None) 
         return ref.written or f"??{ref.target}??"  # like LaTeX: visibly wrong, and no bracket to miscount
     if target.near and context is not None:
         parent = instrument.parent_of(target)
-        if parent is not None and (context is parent or instrument.parent_of(context) is parent
-                                   or any(a is parent for a in instrument.ancestors(context))):
+        if parent is not None and (
+            context is parent
+            or instrument.parent_of(context) is parent
+            or any(a is parent for a in instrument.ancestors(context))
+        ):
             return target.near
     return target.label

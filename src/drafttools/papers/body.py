@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 from docutils import nodes
 
-from drafttools.source import doctree
-from drafttools.model import ids
-from drafttools.source import files as sources
 from drafttools.diagnostics import Diagnostic, diag
+from drafttools.model import ids
 from drafttools.model.tree import Loc, Ref, Text
-from drafttools.papers.model import Block, Box, Footnote, Heading, NoteRef, Para, PaperInline, Styled
+from drafttools.papers.model import Block, Box, Footnote, Heading, NoteRef, PaperInline, Para, Styled
+from drafttools.source import doctree
+from drafttools.source import files as sources
 
 
 @dataclass
@@ -37,7 +37,12 @@ class _Builder:
         """A MyST target that no paragraph follows labels nothing."""
         if self.target is not None:
             name = (self.target.get("names") or [""])[0]
-            self.error(self.target.line, f"MyST target '({name})=' labels no paragraph", "put it on the line just before a paragraph", "id.orphan")
+            self.error(
+                self.target.line,
+                f"MyST target '({name})=' labels no paragraph",
+                "put it on the line just before a paragraph",
+                "id.orphan",
+            )
             self.target = None
 
     def blocks(self, container: nodes.Element, level: int = 0) -> list[Block]:
@@ -59,8 +64,9 @@ class _Builder:
                 found.append(self.box(child))
             elif isinstance(child, nodes.footnote):
                 self.defined.setdefault(child["names"][0] if child["names"] else "", child)
-            elif not isinstance(child, (nodes.title, nodes.field_list, nodes.docinfo, nodes.system_message,
-                                        nodes.comment)):
+            elif not isinstance(
+                child, (nodes.title, nodes.field_list, nodes.docinfo, nodes.system_message, nodes.comment)
+            ):
                 self.stray(child)
         return found
 
@@ -79,7 +85,11 @@ class _Builder:
         if (why := ids.problem(name)) is not None:
             self.error(target.line or paragraph.line, f"paragraph ID '{name}' is malformed: {why}", code="id.malformed")
         elif name in self.anchors:
-            self.error(target.line or paragraph.line, f"duplicate paragraph ID '{name}'; first defined at {self.path}:{self.anchors[name]}", code="id.duplicate")
+            self.error(
+                target.line or paragraph.line,
+                f"duplicate paragraph ID '{name}'; first defined at {self.path}:{self.anchors[name]}",
+                code="id.duplicate",
+            )
         self.anchors.setdefault(name, target.line or paragraph.line or 1)
         return name
 
@@ -122,14 +132,24 @@ class _Builder:
         notes: list[Footnote] = []
         for label, node in self.defined.items():
             if label not in self.notes:
-                self.error(node.line, f"footnote [^{label}] is defined but never referenced", "reference it with [^label] or delete it", "paper.footnote")
+                self.error(
+                    node.line,
+                    f"footnote [^{label}] is defined but never referenced",
+                    "reference it with [^label] or delete it",
+                    "paper.footnote",
+                )
                 continue
             body = [c for c in node.children if isinstance(c, nodes.paragraph)]
             inlines = tuple(i for p in body for i in self.inlines(p))
             notes.append(Footnote(self.notes[label], label, inlines, Loc(self.path, node.line or 1)))
-        for label, number in self.notes.items():
+        for label, _number in self.notes.items():
             if label not in self.defined:
-                self.error(self.note_lines.get(label, 1), f"footnote [^{label}] is referenced but never defined", f"add '[^{label}]: ...' at the end of the paper", "paper.footnote")
+                self.error(
+                    self.note_lines.get(label, 1),
+                    f"footnote [^{label}] is referenced but never defined",
+                    f"add '[^{label}]: ...' at the end of the paper",
+                    "paper.footnote",
+                )
         return tuple(sorted(notes, key=lambda n: n.number))
 
 
@@ -148,7 +168,9 @@ def _merge(pieces: list[PaperInline]) -> list[PaperInline]:
     return merged
 
 
-def parse_body(source: sources.SourceFile, problems: list[Diagnostic]) -> tuple[tuple[Block, ...], tuple[Footnote, ...]]:
+def parse_body(
+    source: sources.SourceFile, problems: list[Diagnostic]
+) -> tuple[tuple[Block, ...], tuple[Footnote, ...]]:
     """The blocks and footnotes of a paper's body (its front matter already blanked out of ``source``)."""
     document = doctree.doctree(source, problems)  # registers drafttools' directives itself
     builder = _Builder(source.path, problems)

@@ -19,14 +19,15 @@ from typing import Any
 
 import yaml
 
-from drafttools.source import cache as parsecache
-from drafttools.source import files as sources
 from drafttools.diagnostics import Diagnostic, diag
 from drafttools.papers.model import FrontMatter, LoadedPaper, Paper
+from drafttools.source import cache as parsecache
+from drafttools.source import files as sources
 
 # Front-matter fields every paper may give, with what each holds (the data behind validation and docs).
 FIELDS: dict[str, str] = {
-    "document_type": "the folder of annex_templates/ that lays the paper out (executive-board, regional-committee, code)",
+    "document_type": "the folder of annex_templates/ that lays the paper out (executive-board, regional-committee, "
+    "code)",
     "symbol": "the document symbol, e.g. EB124/13 or SEA/RC62/xx",
     "body": "the governing body, e.g. EXECUTIVE BOARD or Regional Committee for South-East Asia",
     "session": "the session, e.g. 124th session",
@@ -42,8 +43,20 @@ REQUIRED = ("document_type", "annex")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _FRONT = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?---[ \t]*(\n|\Z)", re.DOTALL)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 # --------------------------------------------------------------------------------------------- front matter
@@ -54,13 +67,25 @@ class _FrontLoader(yaml.SafeLoader):
     calendar has (2008-02-30) at its line, where YAML's own constructor would raise ValueError."""
 
 
-_FrontLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
+def _date_as_written(loader: _FrontLoader, node: yaml.Node) -> object:
+    return loader.construct_scalar(node)  # type: ignore[arg-type]  # a timestamp node is a ScalarNode
+
+
+_FrontLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_written)
 
 
 def _front_matter(source: sources.SourceFile, problems: list[Diagnostic]) -> FrontMatter | None:
     match = _FRONT.match(source.text)
     if match is None:
-        problems.append(diag("paper.front-matter", source.path, 1, "the paper has no front matter", "start the file with '---', the fields (document_type: ..., annex: ...), and '---'"))
+        problems.append(
+            diag(
+                "paper.front-matter",
+                source.path,
+                1,
+                "the paper has no front matter",
+                "start the file with '---', the fields (document_type: ..., annex: ...), and '---'",
+            )
+        )
         return None
     node: yaml.Node | None = None
     try:
@@ -73,7 +98,14 @@ def _front_matter(source: sources.SourceFile, problems: list[Diagnostic]) -> Fro
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: a value its tag cannot hold (!!int x)
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else _failing_line(node)
-        problems.append(diag("paper.front-matter", source.path, line, f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}"))
+        problems.append(
+            diag(
+                "paper.front-matter",
+                source.path,
+                line,
+                f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}",
+            )
+        )
         return None
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         problems.append(diag("paper.front-matter", source.path, 2, "front matter must be 'field: value' lines"))
@@ -121,8 +153,9 @@ def _validate(data: dict[Any, Any], lines: dict[str, int], path: str, problems: 
         return None
     if when is not None:
         values["date"] = print_date(when)
-    return FrontMatter(values.pop("document_type"), values.pop("annex"), language, tuple(values.items()),
-                       tuple(lines.items()), when)
+    return FrontMatter(
+        values.pop("document_type"), values.pop("annex"), language, tuple(values.items()), tuple(lines.items()), when
+    )
 
 
 def print_date(value: datetime.date | str) -> str:
@@ -152,7 +185,7 @@ def parse_paper(source: sources.SourceFile, problems: list[Diagnostic]) -> Paper
     front = _front_matter(source, problems)
     match = _FRONT.match(source.text)
     if match is not None:  # myst would read the front matter again; blank it, keeping the body's line numbers
-        source = replace(source, text="\n" * match.group(0).count("\n") + source.text[match.end():])
+        source = replace(source, text="\n" * match.group(0).count("\n") + source.text[match.end() :])
     blocks, footnotes = paper_body.parse_body(source, problems)
     if front is None:
         return None

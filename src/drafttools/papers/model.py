@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
 
 from drafttools.diagnostics import Diagnostic
 from drafttools.model.tree import Loc, Ref, Text
@@ -54,7 +53,7 @@ class Styled:
     strong: bool = False
 
 
-PaperInline = Union[Text, Ref, NoteRef, Styled]
+PaperInline = Text | Ref | NoteRef | Styled
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +84,7 @@ class Box:
     loc: Loc
 
 
-Block = Union[Heading, Para, Box]
+Block = Heading | Para | Box
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,4 +121,3 @@ class Paper:
 class LoadedPaper:
     paper: Paper | None
     diagnostics: tuple[Diagnostic, ...]
-

@@ -67,7 +67,15 @@ def load(root: Path, name: str) -> DocType:
     spec = folder / SPEC
     for needed in (spec, folder / HTML, folder / REFERENCE):
         if not needed.is_file():
-            raise TemplateError(diag("template.missing", display(folder), 0, f"document type '{name}' has no {needed.name} in {display(folder)}", f"add {needed.name} (see docs/building.md)"))
+            raise TemplateError(
+                diag(
+                    "template.missing",
+                    display(folder),
+                    0,
+                    f"document type '{name}' has no {needed.name} in {display(folder)}",
+                    f"add {needed.name} (see docs/building.md)",
+                )
+            )
     doctype = read_spec(folder)
     _check_reference(doctype.reference)
     return doctype
@@ -87,7 +95,16 @@ def _check_reference(path: Path) -> None:
     else:
         why = f"it lacks {', '.join(missing)}" if missing else ""
     if why:
-        raise TemplateError(diag("template.syntax", display(path), 0, f"{display(path)} cannot be used as the reference document: {why}", f"regenerate it with .venv/bin/python scripts/make_reference_docx.py {path.parent.name}, or save it again from Word as .docx"))
+        raise TemplateError(
+            diag(
+                "template.syntax",
+                display(path),
+                0,
+                f"{display(path)} cannot be used as the reference document: {why}",
+                f"regenerate it with .venv/bin/python scripts/make_reference_docx.py {path.parent.name}, or save it "
+                "again from Word as .docx",
+            )
+        )
 
 
 def read_spec(folder: Path) -> DocType:
@@ -97,7 +114,9 @@ def read_spec(folder: Path) -> DocType:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise TemplateError(diag("template.syntax", display(spec), toml_error_line(exc), f"not valid TOML: {exc}")) from None
+        raise TemplateError(
+            diag("template.syntax", display(spec), toml_error_line(exc), f"not valid TOML: {exc}")
+        ) from None
     return _doctype(folder.name, folder, data, spec)
 
 
@@ -115,8 +134,12 @@ def _doctype(name: str, folder: Path, data: dict[str, object], spec: Path) -> Do
     if not isinstance(rows, list) or not all(isinstance(r, list) and all(isinstance(c, str) for c in r) for r in rows):
         raise bad("[docx] first_page must be a list of rows, each a list of texts")
     return DocType(
-        name=name, folder=folder, label=str(data.get("label", name)), required=tuple(required),
-        annex_heading=str(data.get("annex_heading", "ANNEX")), header=str(docx.get("header", "")),
+        name=name,
+        folder=folder,
+        label=str(data.get("label", name)),
+        required=tuple(required),
+        annex_heading=str(data.get("annex_heading", "ANNEX")),
+        header=str(docx.get("header", "")),
         first_page=tuple(tuple(r) for r in rows),
     )
 
@@ -131,7 +154,15 @@ def fill(text: str, context: dict[str, dict[str, str]], where: str, paper: str) 
     def value(match: re.Match[str]) -> str:
         scope, name = match["scope"], match["name"]
         if name not in context[scope]:
-            raise TemplateError(diag("template.field", paper, 1, f"{where} uses {scope}.{name}, but {paper} does not give '{name}'", f"add '{name}: ...' to the front matter of {paper}"))
+            raise TemplateError(
+                diag(
+                    "template.field",
+                    paper,
+                    1,
+                    f"{where} uses {scope}.{name}, but {paper} does not give '{name}'",
+                    f"add '{name}: ...' to the front matter of {paper}",
+                )
+            )
         return context[scope][name]
 
     return PLACEHOLDER.sub(value, text)

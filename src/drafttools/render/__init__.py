@@ -1,1 +1,3 @@
-"""Renderers: the model to text, HTML and DOCX.  Each dispatches by node type and fails loudly on one it does not know."""
+"""Renderers: the model to text, HTML, DOCX and MyST.
+
+Each dispatches by role and fails loudly on one it does not know."""

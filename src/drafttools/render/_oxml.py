@@ -14,12 +14,12 @@ from typing import Any
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.oxml import serialize_part_xml
 from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.opc.oxml import serialize_part_xml
-from docx.opc.pkgwriter import PackageWriter
 from lxml.etree import Comment, SubElement, tostring
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -84,8 +84,16 @@ def set_paragraph_style(p: Any, style_id: str) -> None:
     style.set(_W + "val", style_id)
 
 
-def add_run(p: Any, text: str, rstyle: str | None = None, *, bold: bool = False, strike: bool = False,
-            underline: bool = False, colour: str | None = None) -> Any:
+def add_run(
+    p: Any,
+    text: str,
+    rstyle: str | None = None,
+    *,
+    bold: bool = False,
+    strike: bool = False,
+    underline: bool = False,
+    colour: str | None = None,
+) -> Any:
     """Append a run holding ``text`` (in character style ``rstyle``; bold, struck, underlined, in an RGB
     ``colour`` such as "B01C1C") to a ``w:p``; returns the ``w:r``.
 
@@ -163,8 +171,9 @@ def add_table(body: Any, anchor: Any, rows: int, cols: int, headers: list[bool])
     SubElement(properties, _W + "tblW").attrib.update({_W + "w": "5000", _W + "type": "pct"})
     borders = SubElement(properties, _W + "tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        SubElement(borders, _W + side).attrib.update({_W + "val": "single", _W + "sz": "4", _W + "space": "0",
-                                                      _W + "color": "auto"})
+        SubElement(borders, _W + side).attrib.update(
+            {_W + "val": "single", _W + "sz": "4", _W + "space": "0", _W + "color": "auto"}
+        )
     grid = SubElement(table, _W + "tblGrid")
     for _ in range(cols):
         SubElement(grid, _W + "gridCol").set(_W + "w", str(9000 // max(cols, 1)))
@@ -176,7 +185,9 @@ def add_table(body: Any, anchor: Any, rows: int, cols: int, headers: list[bool])
         found = []
         for _ in range(cols):
             cell = SubElement(row, _W + "tc")
-            SubElement(SubElement(cell, _W + "tcPr"), _W + "tcW").attrib.update({_W + "w": str(9000 // max(cols, 1)), _W + "type": "dxa"})
+            SubElement(SubElement(cell, _W + "tcPr"), _W + "tcW").attrib.update(
+                {_W + "w": str(9000 // max(cols, 1)), _W + "type": "dxa"}
+            )
             found.append(SubElement(cell, _W + "p"))
         cells.append(found)
     return cells
@@ -289,8 +300,9 @@ def add_simple_field(p: Any, instruction: str, placeholder: str = "1") -> None:
     p.append(field)
 
 
-def set_paragraph_border(ppr: Any, size_eighths: int = 6, space: int = 4,
-                         sides: tuple[str, ...] = ("top", "left", "bottom", "right")) -> None:
+def set_paragraph_border(
+    ppr: Any, size_eighths: int = 6, space: int = 4, sides: tuple[str, ...] = ("top", "left", "bottom", "right")
+) -> None:
     """A single-line border (a box by default) around a paragraph; adjacent boxed paragraphs share one box."""
     border = OxmlElement("w:pBdr")
     for side in sides:
@@ -298,8 +310,18 @@ def set_paragraph_border(ppr: Any, size_eighths: int = 6, space: int = 4,
         for key, value in (("val", "single"), ("sz", str(size_eighths)), ("space", str(space)), ("color", "auto")):
             edge.set(qn(f"w:{key}"), value)
         border.append(edge)
-    ppr.insert_element_before(border, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc",
-                              "w:rPr", "w:sectPr", "w:pPrChange")
+    ppr.insert_element_before(
+        border,
+        "w:shd",
+        "w:tabs",
+        "w:suppressAutoHyphens",
+        "w:spacing",
+        "w:ind",
+        "w:jc",
+        "w:rPr",
+        "w:sectPr",
+        "w:pPrChange",
+    )
 
 
 def reset_style(style_element: Any) -> None:

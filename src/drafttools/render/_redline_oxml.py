@@ -149,7 +149,21 @@ def repeat_header_row(row: Any) -> None:
 
 # CT_Settings children that must follow w:trackRevisions (schema order), the first ones python-docx writes.
 _AFTER_TRACK_REVISIONS = (
-    "doNotTrackMoves", "doNotTrackFormatting", "documentProtection", "autoFormatOverride", "styleLockTheme",
-    "styleLockQFSet", "defaultTabStop", "autoHyphenation", "characterSpacingControl", "compat", "rsids",
-    "mathPr", "themeFontLang", "clrSchemeMapping", "shapeDefaults", "decimalSymbol", "listSeparator",
+    "doNotTrackMoves",
+    "doNotTrackFormatting",
+    "documentProtection",
+    "autoFormatOverride",
+    "styleLockTheme",
+    "styleLockQFSet",
+    "defaultTabStop",
+    "autoHyphenation",
+    "characterSpacingControl",
+    "compat",
+    "rsids",
+    "mathPr",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "shapeDefaults",
+    "decimalSymbol",
+    "listSeparator",
 )

@@ -20,10 +20,9 @@ import hashlib
 import pickle
 from pathlib import Path
 
-from drafttools.source import cache as parsecache
 from drafttools.fsutil import write_atomic
 from drafttools.model.tree import Element, Instrument, Note, Ref, ref_label
-
+from drafttools.source import cache as parsecache
 
 # What names each article in a key, per instrument (the last few rendered): its file's parse key and its number
 # when the build registered them (``describe``), else the digest of its repr (every field, numbers and labels).
@@ -51,7 +50,8 @@ def describe(instrument: Instrument, parse_keys: dict[str, str]) -> None:
         if key is not None:
             parent = instrument.parent_of(article)
             memo[id(article)] = hashlib.sha256(
-                f"parsed\0{key}\0{article.loc.line}\0{article.number}\0{article.label}\0{parent.label if parent else ''}".encode()
+                f"parsed\0{key}\0{article.loc.line}\0{article.number}\0{article.label}\0"
+                f"{parent.label if parent else ''}".encode()
             ).digest()
 
 
@@ -81,8 +81,13 @@ class FragmentCache:
 
     def __init__(self, cache_dir: Path | None, paper: str, fmt: str, inputs: bytes = b"") -> None:
         self.fmt = fmt
-        self.path = None if cache_dir is None or not parsecache.enabled() else cache_dir / "render" / (
-            hashlib.sha256(f"{fmt}\0{Path(paper).resolve()}".encode()).hexdigest()[:32] + ".pickle")
+        self.path = (
+            None
+            if cache_dir is None or not parsecache.enabled()
+            else cache_dir
+            / "render"
+            / (hashlib.sha256(f"{fmt}\0{Path(paper).resolve()}".encode()).hexdigest()[:32] + ".pickle")
+        )
         self.base = hashlib.sha256(parsecache.code_fingerprint() + f"\0{fmt}\0".encode() + inputs)
         self.old: dict[str, bytes] = self._read()
         self.used: dict[str, bytes] = {}

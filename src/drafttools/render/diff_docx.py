@@ -21,9 +21,9 @@ from typing import Any
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
+from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
-from docx.shared import Cm, Pt, RGBColor
 
 from drafttools.diff.engine import Block, Change, Diff, Segment
 from drafttools.render import _oxml, _redline_oxml
@@ -79,7 +79,15 @@ def _document() -> Any:
     normal.font.size = Pt(11)
     normal.paragraph_format.space_after = Pt(6)
 
-    def add(name: str, bold: bool = False, size: int = 11, left: float = 0.0, hanging: float = 0.0, centre: bool = False, before: int = 0) -> None:
+    def add(
+        name: str,
+        bold: bool = False,
+        size: int = 11,
+        left: float = 0.0,
+        hanging: float = 0.0,
+        centre: bool = False,
+        before: int = 0,
+    ) -> None:
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = normal
         style.font.bold = bold
@@ -128,8 +136,14 @@ def _header(document: Any, text: str) -> None:
     paragraph.runs[0].font.size = Pt(8)
 
 
-def redline(diff: Diff, author: str, date: str, canvas: Canvas | None = None, revisions: _redline_oxml.Revisions | None = None,
-            template: Path | None = None) -> Any:
+def redline(
+    diff: Diff,
+    author: str,
+    date: str,
+    canvas: Canvas | None = None,
+    revisions: _redline_oxml.Revisions | None = None,
+    template: Path | None = None,
+) -> Any:
     """The redline as a python-docx Document.  Pass a ``canvas`` (and its ``revisions``, whose ids must stay
     unique) to append to an existing one; else a new one is made from ``template``."""
     canvas = canvas or new_document(template)
@@ -146,7 +160,14 @@ def _start(diff: Diff, author: str, date: str, canvas: Canvas) -> _redline_oxml.
     return _redline_oxml.Revisions(author, date)
 
 
-def _write_blocks(document: Any, styles: dict[str, str], blocks: Sequence[Block], body: Any, author: str, revisions: _redline_oxml.Revisions) -> None:
+def _write_blocks(
+    document: Any,
+    styles: dict[str, str],
+    blocks: Sequence[Block],
+    body: Any,
+    author: str,
+    revisions: _redline_oxml.Revisions,
+) -> None:
     style_ids = {name: document.styles[name].style_id for name in set(styles.values())}
     for block in blocks:
         paragraph = DocxParagraph(_redline_oxml.new_paragraph(body, style_ids[_style(block, styles)]), document._body)
@@ -164,7 +185,13 @@ def _spaced(segments: tuple[Segment, ...], k: int) -> str:
     neither side's words change)."""
     text = segments[k].text
     follows = segments[k + 1] if k + 1 < len(segments) else None
-    if segments[k].op == "delete" and follows is not None and follows.op == "insert" and not text[-1:].isspace() and not follows.text[:1].isspace():
+    if (
+        segments[k].op == "delete"
+        and follows is not None
+        and follows.op == "insert"
+        and not text[-1:].isspace()
+        and not follows.text[:1].isspace()
+    ):
         return text + " "
     return text
 
@@ -173,7 +200,9 @@ def _move_note(document: Any, paragraph: Any, block: Block, author: str, date: s
     anchor = paragraph.add_run("")
     where = block.moved
     text = f"Moved {where}: " + ("its old place is shown deleted" if block.op == "insert" else "shown inserted there")
-    comment = document.add_comment(anchor, text=text, author=author, initials="".join(w[0] for w in author.split()[:2]).upper() or "D")
+    comment = document.add_comment(
+        anchor, text=text, author=author, initials="".join(w[0] for w in author.split()[:2]).upper() or "D"
+    )
     _redline_oxml.date_comment(comment._comment_elm, date)
 
 
@@ -193,7 +222,7 @@ def redline_bytes(diff: Diff, author: str, date: str, template: Path | None = No
     scratch = _oxml.scratch_body()
     batches: list[bytes] = []
     for start in range(0, len(diff.blocks), REDLINE_BATCH):
-        _write_blocks(document, canvas.styles, diff.blocks[start:start + REDLINE_BATCH], scratch, author, revisions)
+        _write_blocks(document, canvas.styles, diff.blocks[start : start + REDLINE_BATCH], scratch, author, revisions)
         batches.append(_oxml.take_fragment(scratch))
     out = io.BytesIO()
     _oxml.save_spliced(document, out, marker, batches)
@@ -233,19 +262,23 @@ def synoptic(diff: Diff, template: Path | None = None) -> Any:
         section.left_margin = section.right_margin = Cm(1.5)
     _header(document, f"Synoptic table: {diff.old_meta.version} | {diff.new_meta.version}")
     document.add_paragraph(f"{diff.new_meta.title}", style=canvas.styles["title"])
-    document.add_paragraph(f"Old: {diff.old_meta.version} ({diff.old_meta.date})   New: {diff.new_meta.version} ({diff.new_meta.date})")
+    document.add_paragraph(
+        f"Old: {diff.old_meta.version} ({diff.old_meta.date})   New: {diff.new_meta.version} ({diff.new_meta.date})"
+    )
     table = document.add_table(rows=1, cols=3)
     table.style = "Table Grid"
     table.autofit = False
     widths = (Cm(11.5), Cm(11.5), Cm(3.7))
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=False):
         column.width = width
-    for cell, text, width in zip(table.rows[0].cells, (diff.old_meta.version, diff.new_meta.version, "What changed"), widths):
+    for cell, text, width in zip(
+        table.rows[0].cells, (diff.old_meta.version, diff.new_meta.version, "What changed"), widths, strict=False
+    ):
         cell.width = width
         cell.paragraphs[0].add_run(text).bold = True
     _redline_oxml.repeat_header_row(table.rows[0]._tr)
     blank = table.add_row()
-    for cell, width in zip(blank.cells, widths):
+    for cell, width in zip(blank.cells, widths, strict=False):
         cell.width = width
     template = _redline_oxml.detach(blank._tr)  # each row is a copy: python-docx's add_row is linear in the rows
     for change in diff.changes():
@@ -271,4 +304,3 @@ def synoptic_bytes(diff: Diff, template: Path | None = None) -> bytes:
     out = io.BytesIO()
     synoptic(diff, template).save(out)
     return out.getvalue()
-

@@ -23,8 +23,13 @@ SHOWN = ("inserted", "deleted", "modified", "moved", "split", "merged", "renumbe
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("drafttools", "render/templates"), undefined=StrictUndefined,
-                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("drafttools", "render/templates"),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["anchor"] = _anchor
     env.filters["short"] = _short
     env.filters["lab"] = _lab
@@ -147,11 +152,21 @@ def _context(diff: Diff, old_name: str, new_name: str) -> dict[str, Any]:
     """What the redline page shows."""
     totals = {k: v for k, v in diff.counts().items() if v and k != "unchanged"}
     return {
-        "old": diff.old_meta, "new": diff.new_meta, "old_name": old_name or diff.old_meta.version,
-        "new_name": new_name or diff.new_meta.version, "title": diff.title, "title_changed": any(s.op != "equal" for s in diff.title),
-        "sections": _sections(diff), "renumbering": _renumbering(diff), "references": diff.references,
-        "names": {c.new.label: c.new.name for c in diff.changes() if c.new is not None and c.new.role in ("article", "annex")},
-        "totals": totals, "statuses": SHOWN, "has_changes": diff.has_changes,
+        "old": diff.old_meta,
+        "new": diff.new_meta,
+        "old_name": old_name or diff.old_meta.version,
+        "new_name": new_name or diff.new_meta.version,
+        "title": diff.title,
+        "title_changed": any(s.op != "equal" for s in diff.title),
+        "sections": _sections(diff),
+        "renumbering": _renumbering(diff),
+        "references": diff.references,
+        "names": {
+            c.new.label: c.new.name for c in diff.changes() if c.new is not None and c.new.role in ("article", "annex")
+        },
+        "totals": totals,
+        "statuses": SHOWN,
+        "has_changes": diff.has_changes,
     }
 
 
@@ -163,7 +178,14 @@ def redline(diff: Diff, old_name: str = "", new_name: str = "") -> str:
 def synoptic(diff: Diff, old_name: str = "", new_name: str = "") -> str:
     """The synoptic table as an HTML page: one row per aligned pair, in the new version's order."""
     # Only what the table shows: the redline's map, renumbering and sections are not built for it.
-    return _environment().get_template("diff-synoptic.html.j2").render(
-        rows=list(diff.changes()), old=diff.old_meta, new=diff.new_meta,
-        old_name=old_name or diff.old_meta.version, new_name=new_name or diff.new_meta.version,
+    return (
+        _environment()
+        .get_template("diff-synoptic.html.j2")
+        .render(
+            rows=list(diff.changes()),
+            old=diff.old_meta,
+            new=diff.new_meta,
+            old_name=old_name or diff.old_meta.version,
+            new_name=new_name or diff.new_meta.version,
+        )
     )

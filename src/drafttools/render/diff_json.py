@@ -1,9 +1,9 @@
 """A diff as JSON: the stable change tree documented in docs/diff-json.md (schema ``drafttools.diff/1``).
 
-One entry per aligned pair (and per element found on one side only), in the order of the tree: the preamble,
-then each division and article followed by what it holds, the final clauses, the annexes.  Keys are only ever added within a schema
-version.  ``render`` writes the text one entry at a time, never the whole tree of dicts.  Standard library only.
-"""
+One entry per aligned pair (and per element found on one side only), in the order of the tree: the preamble, then
+each division and article followed by what it holds, the final clauses, the annexes.  Keys are only ever added
+within a schema version.  ``render`` writes the text one entry at a time, never the whole tree of dicts.  Standard
+library only."""
 
 from __future__ import annotations
 
@@ -40,7 +40,9 @@ def _entry(change: Change, parent: Change | None) -> dict[str, Any]:
         "match": None if change.match is None else {"how": change.match.how, "score": round(change.match.score, 4)},
         "note": change.note,
         "related": list(change.related),
-        "words": _segments(change.segments) if changed and change.old and change.new or change.status in ("split", "merged") else [],
+        "words": _segments(change.segments)
+        if changed and change.old and change.new or change.status in ("split", "merged")
+        else [],
     }
 
 
@@ -84,9 +86,17 @@ def _document(diff: Diff, old_spec: str, new_spec: str, changes: list[dict[str, 
         "title": _segments(diff.title) if any(s.op != "equal" for s in diff.title) else [],
         "changes": changes,
         "references": [
-            {"source": r.source_id, "old_source": r.old_source, "new_source": r.new_source, "target": r.target_id,
-             "old_label": r.old_label, "new_label": r.new_label, "reason": r.reason, "text": r.describe(),
-             **({"old_target": r.old_target, "old_gone": r.old_gone} if r.old_target is not None else {})}
+            {
+                "source": r.source_id,
+                "old_source": r.old_source,
+                "new_source": r.new_source,
+                "target": r.target_id,
+                "old_label": r.old_label,
+                "new_label": r.new_label,
+                "reason": r.reason,
+                "text": r.describe(),
+                **({"old_target": r.old_target, "old_gone": r.old_gone} if r.old_target is not None else {}),
+            }
             for r in diff.references
         ],
         "diagnostics": [d.to_json() for d in diff.problems],

@@ -33,7 +33,7 @@ def inline(segments: tuple[Segment, ...], colour: bool, context: int | None = CO
             head = 0 if index == 0 else (context or 0)
             tail = 0 if index == len(segments) - 1 else (context or 0)
             if context is not None and len(words) > head + tail + 1:
-                pieces = [" ".join(words[:head]), "\u2026", " ".join(words[len(words) - tail:]) if tail else ""]
+                pieces = [" ".join(words[:head]), "\u2026", " ".join(words[len(words) - tail :]) if tail else ""]
                 text = (" " if text[:1].isspace() else "") + " ".join(p for p in pieces if p)
             out.append(text)
         else:
@@ -82,15 +82,19 @@ def summary(diff: Diff) -> Iterator[str]:
     for region, changes in (("Preamble", diff.preamble), ("Final clauses", diff.final)):
         if changes and region == "Preamble":
             tally = Counter(c.status for c in changes)
-            yield f"{'':>{column}}  {'':>{column}}  {region:<{width}}  " + ", ".join(f"{n} {s}" for s, n in tally.items())
-    for change, title in zip(rows, titles):
+            yield f"{'':>{column}}  {'':>{column}}  {region:<{width}}  " + ", ".join(
+                f"{n} {s}" for s, n in tally.items()
+            )
+    for change, title in zip(rows, titles, strict=False):
         old = _column(change.old) if change.old else "\u2014"
         new = _column(change.new) if change.new else "\u2014"
         shown = title if len(title) <= width else title[: width - 1] + "\u2026"
         yield f"{old:>{column}}  {new:>{column}}  {shown:<{width}}  {_counts(change)}"
     if diff.final:
         tally = Counter(c.status for c in diff.final)
-        yield f"{'':>{column}}  {'':>{column}}  {'Final clauses':<{width}}  " + ", ".join(f"{n} {s}" for s, n in tally.items())
+        yield f"{'':>{column}}  {'':>{column}}  {'Final clauses':<{width}}  " + ", ".join(
+            f"{n} {s}" for s, n in tally.items()
+        )
 
 
 def _title(change: Change) -> str:
@@ -125,7 +129,11 @@ def _line(change: Change, colour: bool) -> str | None:
     note = f" ({change.note})" if change.note and change.status != "renumbered" else ""
     if change.status in ("inserted", "deleted"):
         text = (new or old).text  # type: ignore[union-attr]
-        body = _paint(text, "insert" if change.status == "inserted" else "delete", colour) if colour else (("{+" if new else "[-") + text + ("+}" if new else "-]"))
+        body = (
+            _paint(text, "insert" if change.status == "inserted" else "delete", colour)
+            if colour
+            else (("{+" if new else "[-") + text + ("+}" if new else "-]"))
+        )
         return f"  {label:<14} {status}{note}\n      {body}"
     if "modified" in change.tags or change.status in ("split", "merged"):
         return f"  {label:<14} {status}{note}\n      {inline(change.segments, colour)}"
@@ -137,7 +145,13 @@ def _line(change: Change, colour: bool) -> str | None:
 def render(diff: Diff, colour: bool = False, old_name: str = "", new_name: str = "") -> str:
     out: list[str] = []
     o, n = diff.old_meta, diff.new_meta
-    out.append(_paint(f"{old_name or o.version} ({o.date}, {o.status}) \u2192 {new_name or n.version} ({n.date}, {n.status})", "bold", colour))
+    out.append(
+        _paint(
+            f"{old_name or o.version} ({o.date}, {o.status}) \u2192 {new_name or n.version} ({n.date}, {n.status})",
+            "bold",
+            colour,
+        )
+    )
     if any(s.op != "equal" for s in diff.title):
         out.append(f"title: {inline(diff.title, colour, None)}")
     if not diff.has_changes:

@@ -25,11 +25,11 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from drafttools.diagnostics import diag
 from drafttools.model.tree import Element, Instrument, Note, Ref, Text, ref_label
-from drafttools.papers.model import Block, Box, Heading, NoteRef, Para, Paper, Styled
+from drafttools.papers.model import Block, Box, Heading, NoteRef, Paper, Para, Styled
+from drafttools.papers.templates import DocType, TemplateError, fill
 from drafttools.render import _oxml
 from drafttools.render.cache import FragmentCache
 from drafttools.source.files import display
-from drafttools.papers.templates import DocType, TemplateError, fill
 
 # The styles a reference .docx must hold, by role (scripts/make_reference_docx.py makes them).
 PARAGRAPH_STYLES: dict[str, str] = {
@@ -86,7 +86,15 @@ class _Writer:
         by_name = {(s.name, s.type): s for s in self.document.styles}
         for role, name, kind in wanted:
             if (name, kind) not in by_name:
-                raise TemplateError(diag("template.missing", display(doctype.reference), 0, f"{doctype.reference.name} of '{doctype.name}' has no style '{name}'", "regenerate it: .venv/bin/python scripts/make_reference_docx.py"))
+                raise TemplateError(
+                    diag(
+                        "template.missing",
+                        display(doctype.reference),
+                        0,
+                        f"{doctype.reference.name} of '{doctype.name}' has no style '{name}'",
+                        "regenerate it: .venv/bin/python scripts/make_reference_docx.py",
+                    )
+                )
             found[role] = by_name[(name, kind)]
         return found
 
@@ -114,7 +122,7 @@ class _Writer:
                     style.paragraph_format.left_indent = (base_style.paragraph_format.left_indent or 0) + Cm(indent)
                 if centred:
                     style.paragraph_format.alignment = 1
-            found = self.style_ids[role] = style.style_id
+            found = self.style_ids[role] = str(style.style_id)
         return found
 
     def code_note(self, paragraph: DocxParagraph, note: Note, context: Element | None) -> None:
@@ -236,8 +244,13 @@ def _element(w: _Writer, node: Element) -> None:
         return
     else:
         depth = _point_depth(w.instrument, node)
-        style = ("item" if depth <= 1 else f"item{min(depth, 4)}") if role in ("point", "definition") else \
-            "code-para" if node.numbered else "lead-in"
+        style = (
+            ("item" if depth <= 1 else f"item{min(depth, 4)}")
+            if role in ("point", "definition")
+            else "code-para"
+            if node.numbered
+            else "lead-in"
+        )
         paragraph = w.paragraph(style)
         if node.number:
             w.text(paragraph, node.number)
@@ -250,7 +263,9 @@ def _element(w: _Writer, node: Element) -> None:
 
 def _point_depth(instrument: Instrument, node: Element) -> int:
     """1 for a point (a), 2 for a point (i) inside it ..."""
-    return (node.role in ("point", "definition")) + sum(1 for a in instrument.ancestors(node) if a.role in ("point", "definition"))
+    return (node.role in ("point", "definition")) + sum(
+        1 for a in instrument.ancestors(node) if a.role in ("point", "definition")
+    )
 
 
 def _table(w: _Writer, node: Element) -> None:
@@ -261,7 +276,7 @@ def _table(w: _Writer, node: Element) -> None:
     rows = [r for r in node.children if r.role == "row"]
     width = max((len(r.cells) for r in rows), default=1)
     cells = _oxml.add_table(w.body, w.anchor, len(rows), width, [r.header for r in rows])
-    for row, row_cells in zip(rows, cells):
+    for row, row_cells in zip(rows, cells, strict=False):
         for index, cell in enumerate(row_cells):
             paragraph = DocxParagraph(cell, w.container)
             if index < len(row.cells):
@@ -374,8 +389,13 @@ def _cache(cache_dir: Path | None, paper: Paper, doctype: DocType, w: _Writer) -
     return FragmentCache(cache_dir, paper.path, "docx", inputs)
 
 
-def render(paper: Paper, instrument: Instrument, doctype: DocType, context: dict[str, dict[str, str]],
-           cache_dir: Path | None = None) -> bytes:
+def render(
+    paper: Paper,
+    instrument: Instrument,
+    doctype: DocType,
+    context: dict[str, dict[str, str]],
+    cache_dir: Path | None = None,
+) -> bytes:
     """The paper as .docx bytes (raises TemplateError when the reference .docx or a field is missing).
 
     With ``cache_dir``, unchanged articles come from the render cache (``render.cache``)."""

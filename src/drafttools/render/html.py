@@ -3,11 +3,10 @@
 The template (``annex_templates/<type>/paper.html.j2``, usually extending ``_base/page.html.j2``) lays out the
 masthead and holds the styles; this module makes the body, the notes and the code as semantic HTML: sections with
 headings, numbered paragraphs, an ``<aside>`` summary, footnotes as an ordered list, the annex as ``<article>``
-elements (inside their divisions' ``<section>``s) whose paragraphs and points carry their stable ID as ``id`` with a
-permalink, tables, footnotes per article, and cross-references as links to those IDs showing the target's current
-number; each article's HTML may come from the render cache (``render.cache``).  Templates are strict (a missing field is an error
-naming the field and the paper) and autoescaped.
-"""
+elements (inside their divisions' ``<section>``s) whose paragraphs and points carry their stable ID as ``id`` with
+a permalink, tables, footnotes per article, and cross-references as links to those IDs showing the target's current
+number; each article's HTML may come from the render cache (``render.cache``).  Templates are strict (a missing
+field is an error naming the field and the paper) and autoescaped."""
 
 from __future__ import annotations
 
@@ -16,23 +15,32 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError as JinjaError, \
-    TemplateSyntaxError, UndefinedError, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateSyntaxError,
+    UndefinedError,
+    select_autoescape,
+)
+from jinja2 import TemplateError as JinjaError
 from markupsafe import Markup, escape
 
 from drafttools.diagnostics import diag
 from drafttools.model.tree import Element, Inline, Instrument, Note, Ref, Text, ref_label
-from drafttools.papers.model import Box, Heading, NoteRef, Para, Paper, Styled
+from drafttools.papers.model import Box, Heading, NoteRef, Paper, Para, Styled
+from drafttools.papers.templates import DocType, TemplateError
 from drafttools.render.cache import FragmentCache
 from drafttools.source.files import display
-from drafttools.papers.templates import DocType, TemplateError
 
 
 @lru_cache(maxsize=8)
 def _environment(root: Path) -> Environment:
     return Environment(
-        loader=FileSystemLoader(str(root)), undefined=StrictUndefined,
-        autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True,
+        loader=FileSystemLoader(str(root)),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(["html", "j2"]),
+        keep_trailing_newline=True,
     )
 
 
@@ -43,8 +51,12 @@ def _permalink(target: str) -> str:
 # ------------------------------------------------------------------------------------------------- inlines
 
 
-def _inlines(pieces: tuple[object, ...], instrument: Instrument, context: Element | None = None,
-             note: Callable[[Note], str] | None = None) -> str:
+def _inlines(
+    pieces: tuple[object, ...],
+    instrument: Instrument,
+    context: Element | None = None,
+    note: Callable[[Note], str] | None = None,
+) -> str:
     out: list[str] = []
     for piece in pieces:
         if isinstance(piece, Note) and note is not None:
@@ -137,7 +149,10 @@ class _Code:
         def note(piece: Note) -> str:
             self.notes.append((f"{node.id or 'note'}-{len(self.notes) + 1}", piece, node))
             anchor = escape(self.notes[-1][0])
-            return f'<sup class="noteref"><a href="#fn-{anchor}" id="fnref-{anchor}" role="doc-noteref">{escape(piece.label)}</a></sup>'
+            return (
+                f'<sup class="noteref"><a href="#fn-{anchor}" id="fnref-{anchor}" '
+                f'role="doc-noteref">{escape(piece.label)}</a></sup>'
+            )
 
         return _inlines(pieces, self.instrument, node, note)
 
@@ -189,10 +204,18 @@ class _Code:
         text = self.inlines(node, node.inlines)
         link = _permalink(node.id) if node.id else ""
         inner = self.children(node, 0)
-        return f'<li{_node_id(node)}><span class="num">{escape(node.number)} </span>{text}{link}' + (f"\n{inner}" if inner else "") + "</li>"
+        return (
+            f'<li{_node_id(node)}><span class="num">{escape(node.number)} </span>{text}{link}'
+            + (f"\n{inner}" if inner else "")
+            + "</li>"
+        )
 
     def table(self, node: Element) -> str:
-        caption = f"<caption>{escape(node.heading or node.title)}{_permalink(node.id) if node.id else ''}</caption>\n" if node.heading or node.title else ""
+        caption = (
+            f"<caption>{escape(node.heading or node.title)}{_permalink(node.id) if node.id else ''}</caption>\n"
+            if node.heading or node.title
+            else ""
+        )
         rows = "\n".join(self.row(r) for r in node.children if r.role == "row")
         return f'<table class="code-table"{_node_id(node)}>\n{caption}{rows}\n</table>'
 
@@ -206,8 +229,10 @@ class _Code:
             return ""
         items = "\n".join(
             f'<li id="fn-{escape(anchor)}" role="doc-footnote"><span class="num">{escape(note.label)} </span>'
-            f'{_inlines(note.inlines, self.instrument, node)} <a href="#fnref-{escape(anchor)}" role="doc-backlink" aria-label="Back to the text">↩</a></li>'
-            for anchor, note, node in self.notes)
+            f'{_inlines(note.inlines, self.instrument, node)} <a href="#fnref-{escape(anchor)}" role="doc-backlink" '
+            'aria-label="Back to the text">↩</a></li>'
+            for anchor, note, node in self.notes
+        )
         self.notes = []
         return f'<aside class="notes" role="doc-footnote" aria-label="Notes">\n<ol>\n{items}\n</ol>\n</aside>'
 
@@ -259,8 +284,11 @@ def code(instrument: Instrument, doctype: DocType, annex: dict[str, str], cache:
     heading = f'<p class="annex-heading">{escape(doctype.annex_heading)}</p>\n' if doctype.annex_heading else ""
     lang = escape(instrument.meta.language)
     writer = _Code(instrument)
-    parts = [f'<section class="annex" id="annex" lang="{lang}">\n{heading}<h2>{escape(annex["title"])}</h2>',
-             f'<p class="version">{escape(annex["line"])}</p>', *(writer.element(p, 3) for p in instrument.preamble)]
+    parts = [
+        f'<section class="annex" id="annex" lang="{lang}">\n{heading}<h2>{escape(annex["title"])}</h2>',
+        f'<p class="version">{escape(annex["line"])}</p>',
+        *(writer.element(p, 3) for p in instrument.preamble),
+    ]
     return "\n".join([*parts, *_pieces(instrument, cache), "</section>"])
 
 
@@ -270,8 +298,13 @@ def code(instrument: Instrument, doctype: DocType, annex: dict[str, str], cache:
 _UNDEFINED = re.compile(r"(?:has no attribute|is undefined)\W*'?(?P<name>[\w.]+)'?")
 
 
-def render(paper: Paper, instrument: Instrument, doctype: DocType, context: dict[str, dict[str, str]],
-           cache_dir: Path | None = None) -> str:
+def render(
+    paper: Paper,
+    instrument: Instrument,
+    doctype: DocType,
+    context: dict[str, dict[str, str]],
+    cache_dir: Path | None = None,
+) -> str:
     """The page; template problems raise TemplateError (template.syntax with file and line, template.field).
 
     With ``cache_dir``, unchanged articles come from the render cache (``render.cache``)."""
@@ -283,23 +316,39 @@ def _fragments(paper: Paper, cache_dir: Path | None) -> FragmentCache | None:
     return FragmentCache(cache_dir, paper.path, "html") if cache_dir else None
 
 
-def _page(paper: Paper, instrument: Instrument, doctype: DocType, context: dict[str, dict[str, str]], annexed: Markup) -> str:
+def _page(
+    paper: Paper, instrument: Instrument, doctype: DocType, context: dict[str, dict[str, str]], annexed: Markup
+) -> str:
     """The template rendered with ``annexed`` as the code."""
     env = _environment(doctype.folder.parent.resolve())
     name = f"{doctype.name}/{doctype.html.name}"
     try:
         template = env.get_template(name)
         return template.render(
-            paper=context["paper"], annex=context["annex"], doctype={"name": doctype.name, "label": doctype.label},
-            body=Markup(body(paper, instrument)), notes=Markup(notes(paper, instrument)), code=annexed,
+            paper=context["paper"],
+            annex=context["annex"],
+            doctype={"name": doctype.name, "label": doctype.label},
+            body=Markup(body(paper, instrument)),
+            notes=Markup(notes(paper, instrument)),
+            code=annexed,
         )
     except TemplateSyntaxError as exc:
         where = display(Path(exc.filename)) if exc.filename else display(doctype.html)
         source = f": {exc.source.splitlines()[exc.lineno - 1].strip()!r}" if exc.source and exc.lineno else ""
-        raise TemplateError(diag("template.syntax", where, exc.lineno or 1, f"template syntax error: {exc.message}{source}")) from None
+        raise TemplateError(
+            diag("template.syntax", where, exc.lineno or 1, f"template syntax error: {exc.message}{source}")
+        ) from None
     except UndefinedError as exc:
         found = _UNDEFINED.search(str(exc))
         field = found["name"] if found else str(exc)
-        raise TemplateError(diag("template.field", paper.path, 1, f"template {display(doctype.html)} uses the field '{field}', which {paper.path} does not give", f"add '{field}: ...' to the front matter of {paper.path}")) from None
+        raise TemplateError(
+            diag(
+                "template.field",
+                paper.path,
+                1,
+                f"template {display(doctype.html)} uses the field '{field}', which {paper.path} does not give",
+                f"add '{field}: ...' to the front matter of {paper.path}",
+            )
+        ) from None
     except JinjaError as exc:
         raise TemplateError(diag("template.syntax", display(doctype.html), 1, f"template error: {exc}")) from None

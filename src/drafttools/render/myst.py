@@ -1,13 +1,12 @@
 """The model as MyST source: ``manifest.toml`` plus one file per article, in the layout of ``code_text/``.
 
 The writer behind ``drafttools import``: whatever the model holds (IDs, kinds, titles, given numbers, lead-ins,
-points at any depth, tables, footnotes, linked references) is written with the same conventions a drafter uses
-by hand, so that ``parse(serialize(model))`` gives back the same IDs and the same text.  A division is written
-as its heading alone in a file of its own ("part-01.md"), gathering the articles that follow it in the manifest
-(``model.structure``), unless its contents do not follow that order; then it is written whole.  Text is escaped where MyST would
-otherwise read it as markup (emphasis, roles, footnotes, a list or heading at the start of a line), and lines
-are wrapped only where the next line cannot start a Markdown block.  Standard library only.
-"""
+points at any depth, tables, footnotes, linked references) is written with the same conventions a drafter uses by
+hand, so that ``parse(serialize(model))`` gives back the same IDs and the same text.  A division is written as its
+heading alone in a file of its own ("part-01.md"), gathering the articles that follow it in the manifest
+(``model.structure``), unless its contents do not follow that order; then it is written whole.  Text is escaped
+where MyST would otherwise read it as markup (emphasis, roles, footnotes, a list or heading at the start of a
+line), and lines are wrapped only where the next line cannot start a Markdown block.  Standard library only."""
 
 from __future__ import annotations
 
@@ -71,8 +70,11 @@ def serialize(instrument: Instrument, comment: str = "") -> dict[str, str]:
 
     def place(node: Element) -> None:
         if node.role == "division" and _flat_ok(node):
-            body[name_for(node)] = element_source(Element(node.kind, node.id, node.loc, node.title, node.inlines, (),
-                                                          node.numbered, node.given, node.deleted))
+            body[name_for(node)] = element_source(
+                Element(
+                    node.kind, node.id, node.loc, node.title, node.inlines, (), node.numbered, node.given, node.deleted
+                )
+            )
             for child in node.children:
                 place(child)
         else:
@@ -166,7 +168,9 @@ def _element(node: Element, notes: list[Note]) -> str:
     if node.role == "article" and node.children:
         return "\n".join(lines) + "\n\n" + "\n".join(_element(c, notes) for c in node.children) + ":" * fence + "\n"
     if node.cells:
-        lines.append(" | ".join(" ".join(wrap(cell, width=10**6, notes=notes)).replace("|", "\\\\|") for cell in node.cells))
+        lines.append(
+            " | ".join(" ".join(wrap(cell, width=10**6, notes=notes)).replace("|", "\\\\|") for cell in node.cells)
+        )
     elif node.inlines:
         lines += wrap(node.inlines, notes=notes)
     if node.children:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from drafttools.model.tree import Instrument, Ref, Text, ref_label
-from drafttools.papers.model import Box, Footnote, Heading, NoteRef, Para, Paper, PaperInline, Styled
+from drafttools.papers.model import Box, Footnote, Heading, NoteRef, Paper, PaperInline, Para, Styled
 from drafttools.render import plain
 
 
@@ -48,7 +48,9 @@ def note_line(note: Footnote, instrument: Instrument) -> str:
     return f"[{note.number}] {inline_text(note.inlines, instrument)}"
 
 
-def lines(paper: Paper, instrument: Instrument, fields: dict[str, str], annex_heading: str, annex_line: str) -> Iterator[str]:
+def lines(
+    paper: Paper, instrument: Instrument, fields: dict[str, str], annex_heading: str, annex_line: str
+) -> Iterator[str]:
     for name in ("title", "subtitle"):
         if name in fields:
             yield fields[name]

@@ -26,8 +26,12 @@ def block_text(node: Element, instrument: Instrument) -> str:
 
 def notes(node: Element, instrument: Instrument) -> list[str]:
     """The footnotes an element's text cites, as '[label] text'."""
-    return [f"[{piece.label}] {' '.join(plain_text(piece.inlines, instrument, node).split())}"
-            for run in node.texts() for piece in run if isinstance(piece, Note)]
+    return [
+        f"[{piece.label}] {' '.join(plain_text(piece.inlines, instrument, node).split())}"
+        for run in node.texts()
+        for piece in run
+        if isinstance(piece, Note)
+    ]
 
 
 def lines(instrument: Instrument, title: bool = True) -> Iterator[str]:

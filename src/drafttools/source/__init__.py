@@ -1,1 +1,3 @@
-"""Reading and rewriting a code text on disk: files and manifest, the MyST parse, the ledger, versions, the parse cache."""
+"""Reading and rewriting a code text on disk.
+
+Files and manifest, profiles, the MyST parse, the ledger, versions, the parse cache."""

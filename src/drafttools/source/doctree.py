@@ -22,7 +22,6 @@ structural diagnostics the profile's nesting rules give; it is the only module t
 the code text.  ``parse`` imports it only when a file is not served from the parse cache.
 """
 
-
 from __future__ import annotations
 
 import re
@@ -41,11 +40,11 @@ from myst_parser.mdit_to_docutils.base import DocutilsRenderer
 from myst_parser.parsers.docutils_ import Parser as MystParser
 from myst_parser.parsers.mdit import create_md_parser
 
-from drafttools.source import files as sources
-from drafttools.source.profiles import SHIPPED_KINDS
 from drafttools.diagnostics import Diagnostic, diag
 from drafttools.model.profile import Kind, Profile
 from drafttools.model.tree import Element, Inline, Loc, Note, Ref, Text
+from drafttools.source import files as sources
+from drafttools.source.profiles import SHIPPED_KINDS
 
 MYST_EXTENSIONS = frozenset({"colon_fence"})
 
@@ -68,8 +67,13 @@ class ElementDirective(Directive):
     has_content = True
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec = {"title": directives.unchanged, "unnumbered": directives.flag, "number": directives.unchanged,
-                   "deleted": directives.flag, "header": directives.flag}
+    option_spec = {
+        "title": directives.unchanged,
+        "unnumbered": directives.flag,
+        "number": directives.unchanged,
+        "deleted": directives.flag,
+        "header": directives.flag,
+    }
 
     def run(self) -> list[nodes.Node]:
         node = code_element()
@@ -88,7 +92,9 @@ class ElementDirective(Directive):
 _XREF_WITH_LABEL = re.compile(r"^(?P<written>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 
 
-def xref_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any, options: Any = None, content: Any = None) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+def xref_role(
+    name: str, rawtext: str, text: str, lineno: int, inliner: Any, options: Any = None, content: Any = None
+) -> tuple[list[nodes.Node], list[nodes.system_message]]:
     match = _XREF_WITH_LABEL.match(text)
     target, written = (match["target"].strip(), match["written"].strip() or None) if match else (text.strip(), None)
     node = xref(rawtext, written or target)
@@ -121,7 +127,7 @@ def register(kinds: frozenset[str] | set[str] = frozenset()) -> None:
         directives.register_directive(kind, ElementDirective)  # process (docutils keeps one registry)
         _registered.add(kind)
     directives.register_directive("summary", SummaryDirective)
-    roles.register_local_role("xref", xref_role)
+    roles.register_local_role("xref", xref_role)  # type: ignore[arg-type]  # the stubs type a role's return narrower than docutils reads it
 
 
 def registered() -> frozenset[str]:
@@ -142,7 +148,7 @@ class _Renderer(DocutilsRenderer):
             super().setup_render(options, env)
             return
         maker = _myst_base.make_document
-        _myst_base.make_document = _no_document
+        _myst_base.make_document = _no_document  # type: ignore[assignment]  # never called: see above
         try:
             super().setup_render(options, env)
         finally:
@@ -155,7 +161,8 @@ class _Renderer(DocutilsRenderer):
         if not (closing and set(closing) == {":"} and len(closing) >= len(token.markup)):
             self.document.reporter.error(
                 f"'{token.markup}{token.info.strip()}' opened here is never closed",
-                line=start, dt_code="myst.unclosed",
+                line=start,
+                dt_code="myst.unclosed",
             )
         super().render_colon_fence(token)
 
@@ -228,11 +235,21 @@ class _Builder:
         if isinstance(node, (nodes.system_message, nodes.comment, nodes.footnote)):
             return
         if isinstance(node, nodes.target):
-            self.error("id.orphan", node.line, f"MyST target '({node.get('refid') or ''.join(node.get('names', []))})=' labels no element", "give the ID as the directive's argument: ':::{paragraph} ID'")
+            self.error(
+                "id.orphan",
+                node.line,
+                f"MyST target '({node.get('refid') or ''.join(node.get('names', []))})=' labels no element",
+                "give the ID as the directive's argument: ':::{paragraph} ID'",
+            )
             return
         line = node.line if isinstance(node, nodes.Element) else None
         text = node.astext().strip().replace("\n", " ")
-        self.error("structure.stray", line, f"{_describe(node)} {where}: {text[:60]!r}", "put it inside an element's directive ({paragraph}, {item} ...), or delete it")
+        self.error(
+            "structure.stray",
+            line,
+            f"{_describe(node)} {where}: {text[:60]!r}",
+            "put it inside an element's directive ({paragraph}, {item} ...), or delete it",
+        )
 
     def kind(self, node: code_element) -> Kind | None:
         return self.profile.kind(node["kind"])
@@ -242,8 +259,12 @@ class _Builder:
         if parent is None or child["kind"] in parent.children:
             return True
         if self.profile.kind(child["kind"]) is None:
-            self.error("structure.unknown-kind", child.line, f"{{{child['kind']}}} is not a kind of element in the profile '{self.profile.name}'",
-                       f"use one of {', '.join('{' + k + '}' for k in self.profile.kinds)}, or add the kind to the profile")
+            self.error(
+                "structure.unknown-kind",
+                child.line,
+                f"{{{child['kind']}}} is not a kind of element in the profile '{self.profile.name}'",
+                f"use one of {', '.join('{' + k + '}' for k in self.profile.kinds)}, or add the kind to the profile",
+            )
             return False
         can = " or ".join(f"{{{k}}}" for k in parent.children) or "nothing"
         self.error("structure.misplaced", child.line, f"{{{child['kind']}}} cannot stand {where}; only {can} can")
@@ -253,12 +274,21 @@ class _Builder:
         kind = self.kind(node)
         name = node["kind"]
         if kind is None:
-            self.error("structure.unknown-kind", node.line, f"{{{name}}} is not a kind of element in the profile '{self.profile.name}'",
-                       f"use one of {', '.join('{' + k + '}' for k in self.profile.kinds)}, or add the kind to the profile")
+            self.error(
+                "structure.unknown-kind",
+                node.line,
+                f"{{{name}}} is not a kind of element in the profile '{self.profile.name}'",
+                f"use one of {', '.join('{' + k + '}' for k in self.profile.kinds)}, or add the kind to the profile",
+            )
         if depth > self.profile.max_depth:
-            self.error("structure.too-deep", node.line, f"{{{name}}} stands {depth} elements deep; the profile '{self.profile.name}' allows {self.profile.max_depth}",
-                       "flatten the structure: no real instrument nests this deep")
-            return Element(name, node["eid"] or None, Loc(self.path, node.line))
+            self.error(
+                "structure.too-deep",
+                node.line,
+                f"{{{name}}} stands {depth} elements deep; the profile '{self.profile.name}' allows "
+                f"{self.profile.max_depth}",
+                "flatten the structure: no real instrument nests this deep",
+            )
+            return Element(name, node["eid"] or None, Loc(self.path, node.line or 0))
         headed = kind is not None and kind.headed
         word = kind.describe() if kind is not None else name
         inlines: tuple[Inline, ...] = ()
@@ -274,14 +304,39 @@ class _Builder:
             elif headed:
                 self.stray(child, f"inside {_article_word(word)}")
             else:
-                self.stray(child, f"inside {_article_word(word)} after its text" + (" or its parts" if kind is not None and kind.children else ""))
+                self.stray(
+                    child,
+                    f"inside {_article_word(word)} after its text"
+                    + (" or its parts" if kind is not None and kind.children else ""),
+                )
         element = Element(
-            name, node["eid"] or None, Loc(self.path, node.line), node["title"], inlines, tuple(children),
-            node["numbered"], node["number"], node["deleted"], node["header"], text_line=text_line,
+            name,
+            node["eid"] or None,
+            Loc(self.path, node.line or 0),
+            node["title"],
+            inlines,
+            tuple(children),
+            node["numbered"],
+            node["number"],
+            node["deleted"],
+            node["header"],
+            text_line=text_line or 0,
         )
         if kind is not None and kind.role == "row":
-            element = Element(name, element.id, element.loc, element.title, (), (), element.numbered, element.given,
-                              element.deleted, element.header, _cells(inlines), text_line)
+            element = Element(
+                name,
+                element.id,
+                element.loc,
+                element.title,
+                (),
+                (),
+                element.numbered,
+                element.given,
+                element.deleted,
+                element.header,
+                _cells(inlines),
+                text_line or 0,
+            )
         self.complete(element, kind, node)
         return element
 
@@ -291,12 +346,27 @@ class _Builder:
             return
         shown = element.id or element.title or "(no ID)"
         if kind.role == "article" and not element.title:
-            self.error("structure.no-title", node.line, f"{kind.describe()} '{element.id or '(no ID)'}' has no title", f"add ':title: ...' under the {{{kind.name}}} line")
+            self.error(
+                "structure.no-title",
+                node.line,
+                f"{kind.describe()} '{element.id or '(no ID)'}' has no title",
+                f"add ':title: ...' under the {{{kind.name}}} line",
+            )
         if kind.role in ("article", "annex", "table") and not element.children:
             parts = " or ".join(f"{{{k}}}" for k in kind.children) or "element"
-            self.error("structure.empty", node.line, f"{kind.describe()} '{shown}' has no contents", f"add a {parts} directive or remove it from the manifest")
+            self.error(
+                "structure.empty",
+                node.line,
+                f"{kind.describe()} '{shown}' has no contents",
+                f"add a {parts} directive or remove it from the manifest",
+            )
         if kind.role not in ("division", "article", "annex", "table") and not element.has_text and not element.children:
-            self.error("id.orphan", node.line, f"{kind.describe()} '{element.id or '(no ID)'}' has no text", "write its text or delete the directive")
+            self.error(
+                "id.orphan",
+                node.line,
+                f"{kind.describe()} '{element.id or '(no ID)'}' has no text",
+                "write its text or delete the directive",
+            )
 
     def inlines(self, paragraph: nodes.paragraph) -> tuple[Inline, ...]:
         """Text, references and footnotes, found at any depth: a reference inside *emphasis* is still one."""
@@ -305,10 +375,20 @@ class _Builder:
         self._flatten(paragraph, pieces, markup, [paragraph.line or 1])
         if markup:
             kinds = sorted({type(m).__name__ for m in markup})
-            self.problems.append(diag("structure.inline-markup", self.path, paragraph.line or 1, f"{', '.join(kinds)} markup is not kept in the code text; it prints as plain text", "remove the markup (the code text carries words, references, footnotes and brackets only)"))
+            self.problems.append(
+                diag(
+                    "structure.inline-markup",
+                    self.path,
+                    paragraph.line or 1,
+                    f"{', '.join(kinds)} markup is not kept in the code text; it prints as plain text",
+                    "remove the markup (the code text carries words, references, footnotes and brackets only)",
+                )
+            )
         return tuple(_merge_text(pieces))
 
-    def _flatten(self, element: nodes.Element, pieces: list[Inline], markup: list[nodes.Element], line: list[int]) -> None:
+    def _flatten(
+        self, element: nodes.Element, pieces: list[Inline], markup: list[nodes.Element], line: list[int]
+    ) -> None:
         # myst gives roles the paragraph's line; counting soft breaks gives each reference its own
         for child in element.children:
             if isinstance(child, xref):
@@ -330,7 +410,12 @@ class _Builder:
         name = str(reference.get("refname") or "")
         definition = self.notes.get(name)
         if definition is None:
-            self.error("structure.footnote", line, f"footnote [^{name}] is cited but never defined", f"add '[^{name}]: text' at the end of the file")
+            self.error(
+                "structure.footnote",
+                line,
+                f"footnote [^{name}] is cited but never defined",
+                f"add '[^{name}]: text' at the end of the file",
+            )
             return Note(name, (), Loc(self.path, line))
         texts = [c for c in definition.children if isinstance(c, nodes.paragraph)]
         inlines: list[Inline] = []
@@ -394,7 +479,9 @@ def _describe(node: nodes.Node) -> str:
 ROLES = ("preamble", "body", "final", "annex")
 
 
-def parse_file(source: sources.SourceFile, role: str, profile: Profile, problems: list[Diagnostic]) -> tuple[Element, ...]:
+def parse_file(
+    source: sources.SourceFile, role: str, profile: Profile, problems: list[Diagnostic]
+) -> tuple[Element, ...]:
     """The elements of one file: one top-level element in a body or annex file, any number in the preamble or
     the final clauses; what the profile does not allow there is reported."""
     register(frozenset(profile.kinds))
@@ -403,7 +490,9 @@ def parse_file(source: sources.SourceFile, role: str, profile: Profile, problems
     builder.notes = {str(n["names"][0]): n for n in document.findall(nodes.footnote) if n.get("names")}
     found = list(builder.top_level(document))
     annexes = tuple(k.name for k in profile.of_role("annex"))
-    allowed = {"preamble": profile.preamble_kinds, "final": profile.final_kinds, "annex": annexes}.get(role, profile.tops)
+    allowed = {"preamble": profile.preamble_kinds, "final": profile.final_kinds, "annex": annexes}.get(
+        role, profile.tops
+    )
     place = {"preamble": "in the preamble", "final": "in the final clauses"}.get(role, "at the top of a file")
     elements: list[Element] = []
     for node in found:
@@ -416,9 +505,19 @@ def parse_file(source: sources.SourceFile, role: str, profile: Profile, problems
         if not elements and not found:
             if not any(p.code in ("myst.syntax", "myst.unclosed") for p in problems if p.path == source.path):
                 kinds = " or ".join(f"{{{k}}}" for k in allowed)
-                builder.error("structure.no-article", 1, f"{source.path} holds no {kinds} directive", "wrap the text in ':::::{article} ID' ... ':::::'")
+                builder.error(
+                    "structure.no-article",
+                    1,
+                    f"{source.path} holds no {kinds} directive",
+                    "wrap the text in ':::::{article} ID' ... ':::::'",
+                )
             return ()
         for extra in found[1:]:
-            builder.error("structure.extra-article", extra.line, f"a second top-level {{{extra['kind']}}} in one file; each file holds one (an article, or a division with its articles)")
+            builder.error(
+                "structure.extra-article",
+                extra.line,
+                f"a second top-level {{{extra['kind']}}} in one file; each file holds one (an article, or a division "
+                "with its articles)",
+            )
         return tuple(elements[:1])
     return tuple(elements)

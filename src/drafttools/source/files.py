@@ -87,7 +87,7 @@ def _below(real: str, cwd: str) -> str | None:
         return None
     if real == here:
         return "."
-    return real[len(here) + 1:] if real.startswith(here) and real[len(here)] == "/" else ""
+    return real[len(here) + 1 :] if real.startswith(here) and real[len(here)] == "/" else ""
 
 
 def _display(path: Path) -> str:
@@ -121,23 +121,43 @@ def read_source(path: Path, problems: list[Diagnostic]) -> SourceFile | None:
     data = _read_bytes(path)
     bom = data.startswith(b"\xef\xbb\xbf")
     if bom:
-        problems.append(diag("source.bom", shown, 1, "file starts with a UTF-8 byte-order mark", "save it as UTF-8 without BOM"))
+        problems.append(
+            diag("source.bom", shown, 1, "file starts with a UTF-8 byte-order mark", "save it as UTF-8 without BOM")
+        )
         data = data[3:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        problems.append(diag("source.encoding", shown, line, f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}", "save the file as UTF-8"))
+        problems.append(
+            diag(
+                "source.encoding",
+                shown,
+                line,
+                f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}",
+                "save the file as UTF-8",
+            )
+        )
         return None
     crlf = b"\r" in data and "\r\n" in text  # the bytes first: a search for one byte is ten times faster
     if crlf:
         line = text[: text.index("\r\n")].count("\n") + 1
-        problems.append(diag("source.crlf", shown, line, "file uses CRLF line endings", "convert it to LF line endings"))
+        problems.append(
+            diag("source.crlf", shown, line, "file uses CRLF line endings", "convert it to LF line endings")
+        )
         text = text.replace("\r\n", "\n")
     if _may_hold_forbidden(data):
         for match in _XML_FORBIDDEN.finditer(text):
             line = text[: match.start()].count("\n") + 1
-            problems.append(diag("source.control-char", shown, line, f"control character U+{ord(match.group()):04X} cannot appear in a document", "delete it"))
+            problems.append(
+                diag(
+                    "source.control-char",
+                    shown,
+                    line,
+                    f"control character U+{ord(match.group()):04X} cannot appear in a document",
+                    "delete it",
+                )
+            )
     return SourceFile(shown, text, crlf=crlf, bom=bom)
 
 
@@ -183,7 +203,8 @@ def _may_hold_forbidden(data: bytes) -> bool:
     would be in ``data``; turning CRLF into LF removes only carriage returns).  Some eight times faster than
     the character scan, which then runs only on a file that may hold one."""
     return bool(data.translate(None, _NOT_FORBIDDEN)) or (
-        not data.isascii() and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data))
+        not data.isascii() and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data)
+    )
 
 
 def toml_error_line(exc: tomllib.TOMLDecodeError) -> int:
@@ -207,7 +228,15 @@ def read_manifest(root: Path, problems: list[Diagnostic]) -> Manifest | None:
     path = root / MANIFEST
     shown = display(path)
     if not path.is_file():
-        problems.append(diag("source.not-code-text", display(root), 0, f"{display(root)} is not a code text: it has no {MANIFEST}", f"create {MANIFEST} naming the article files, or point at a code text folder"))
+        problems.append(
+            diag(
+                "source.not-code-text",
+                display(root),
+                0,
+                f"{display(root)} is not a code text: it has no {MANIFEST}",
+                f"create {MANIFEST} naming the article files, or point at a code text folder",
+            )
+        )
         return None
     source = read_source(path, problems)
     if source is None:
@@ -228,22 +257,27 @@ def _field_error(problems: list[Diagnostic], source: SourceFile, message: str, n
     problems.append(diag("manifest.field", source.path, _line_of(source.text, needle), message))
 
 
-def _validate_manifest(data: dict[str, object], source: SourceFile, root: Path, problems: list[Diagnostic],
-                       entries: _Entries | None = None) -> Manifest | None:
+def _validate_manifest(
+    data: dict[str, object], source: SourceFile, root: Path, problems: list[Diagnostic], entries: _Entries | None = None
+) -> Manifest | None:
     before = len(problems)
     instrument = data.get("instrument")
     if not isinstance(instrument, dict):
-        _field_error(problems, source, "missing table [instrument] (title, version, date, status, articles)", "[instrument]")
+        _field_error(
+            problems, source, "missing table [instrument] (title, version, date, status, articles)", "[instrument]"
+        )
         return None
     for key in REQUIRED_META:
         if not isinstance(instrument.get(key), str) or not instrument.get(key):
-            _field_error(problems, source, f"[instrument] needs {key} = \"...\" (a non-empty string)", key)
+            _field_error(problems, source, f'[instrument] needs {key} = "..." (a non-empty string)', key)
     key = "body" if "body" in instrument else "articles"
     if "body" in instrument and "articles" in instrument:
         _field_error(problems, source, "[instrument] lists its files under 'body' or 'articles', not both", "articles")
     articles = instrument.get(key)
     if not isinstance(articles, list) or not articles or not all(isinstance(a, str) for a in articles):
-        _field_error(problems, source, f"[instrument] needs {key} = [\"article-01.md\", ...] (a non-empty list of file names)", key)
+        _field_error(
+            problems, source, f'[instrument] needs {key} = ["article-01.md", ...] (a non-empty list of file names)', key
+        )
         articles = []
     preamble = instrument.get("preamble")
     if preamble is not None and not isinstance(preamble, str):
@@ -259,42 +293,87 @@ def _validate_manifest(data: dict[str, object], source: SourceFile, root: Path, 
         annexes = []
     profile = instrument.get("profile", "who-code")
     if not isinstance(profile, str) or not profile:
-        _field_error(problems, source, "profile must be a profile's name (who-code, treaty, eu) or a .toml file beside the manifest", "profile")
+        _field_error(
+            problems,
+            source,
+            "profile must be a profile's name (who-code, treaty, eu) or a .toml file beside the manifest",
+            "profile",
+        )
         profile = "who-code"
     numbering = instrument.get("numbering")
     if numbering is not None and numbering not in ("computed", "given"):
-        _field_error(problems, source, "numbering must be \"computed\" (from order) or \"given\" (written in the source and kept)", "numbering")
+        _field_error(
+            problems,
+            source,
+            'numbering must be "computed" (from order) or "given" (written in the source and kept)',
+            "numbering",
+        )
         numbering = None
     if len(problems) > before:
         return None
     listed = ([preamble] if preamble else []) + list(articles) + ([final] if final else []) + list(annexes)
     _check_files(listed, source, root, problems, entries)
     meta = Meta(
-        title=str(instrument["title"]), version=str(instrument["version"]), date=str(instrument["date"]),
-        status=str(instrument["status"]), language=str(instrument.get("language", "en")),
+        title=str(instrument["title"]),
+        version=str(instrument["version"]),
+        date=str(instrument["date"]),
+        status=str(instrument["status"]),
+        language=str(instrument.get("language", "en")),
         note=str(instrument.get("note", "")),
     )
     return Manifest(source.path, meta, preamble, tuple(articles), final, tuple(annexes), profile, numbering, key)
 
 
-def _check_files(listed: list[str], source: SourceFile, root: Path, problems: list[Diagnostic],
-                 entries: _Entries | None = None) -> None:
+def _check_files(
+    listed: list[str], source: SourceFile, root: Path, problems: list[Diagnostic], entries: _Entries | None = None
+) -> None:
     seen: set[str] = set()
     entries = entries if entries is not None else _entries(root)
     for name in listed:
         if not is_listable(name):
-            problems.append(diag("manifest.field", source.path, _line_of(source.text, f'"{name}"'), f"{name!r} is not the name of a Markdown file in the code text folder", "list plain file names such as \"article-01.md\"; a code text is one folder"))
+            problems.append(
+                diag(
+                    "manifest.field",
+                    source.path,
+                    _line_of(source.text, f'"{name}"'),
+                    f"{name!r} is not the name of a Markdown file in the code text folder",
+                    'list plain file names such as "article-01.md"; a code text is one folder',
+                )
+            )
             seen.add(name)
             continue
         if name in seen:
-            problems.append(diag("manifest.duplicate-file", source.path, _line_of(source.text, f'"{name}"'), f"{name} is listed twice"))
+            problems.append(
+                diag(
+                    "manifest.duplicate-file",
+                    source.path,
+                    _line_of(source.text, f'"{name}"'),
+                    f"{name} is listed twice",
+                )
+            )
         seen.add(name)
         if not _is_file(root, name, entries):
-            problems.append(diag("manifest.missing-file", source.path, _line_of(source.text, f'"{name}"'), f"the manifest names {name}, which does not exist in {display(root)}", f"create {name} or remove it from the manifest"))
+            problems.append(
+                diag(
+                    "manifest.missing-file",
+                    source.path,
+                    _line_of(source.text, f'"{name}"'),
+                    f"the manifest names {name}, which does not exist in {display(root)}",
+                    f"create {name} or remove it from the manifest",
+                )
+            )
     markdown = sorted(entries.regular_md if entries is not None else (p.name for p in root.glob("*.md")))
     for extra in markdown:
         if extra not in seen and extra.lower() != "readme.md":
-            problems.append(diag("manifest.unlisted", display(root / extra), 1, f"{extra} is not named in {MANIFEST}, so it is not part of the code", f"add \"{extra}\" to articles in {MANIFEST}, or move it out of the folder"))
+            problems.append(
+                diag(
+                    "manifest.unlisted",
+                    display(root / extra),
+                    1,
+                    f"{extra} is not named in {MANIFEST}, so it is not part of the code",
+                    f'add "{extra}" to articles in {MANIFEST}, or move it out of the folder',
+                )
+            )
 
 
 @dataclass(frozen=True, slots=True)

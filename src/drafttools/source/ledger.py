@@ -53,14 +53,27 @@ def read(root: Path) -> Ledger:
     try:
         text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return Ledger(path, entries, True, (diag("id.ledger", shown, 1, f"the ID ledger cannot be read: {exc}", "restore it from version control"),))
+        return Ledger(
+            path,
+            entries,
+            True,
+            (diag("id.ledger", shown, 1, f"the ID ledger cannot be read: {exc}", "restore it from version control"),),
+        )
     problems: list[Diagnostic] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip() or raw.startswith("#"):
             continue
         fields = raw.split("\t")
         if len(fields) != 3 or not KIND.match(fields[1]) or fields[2] not in STATUSES:
-            problems.append(diag("id.ledger", shown, number, f"not a ledger line (ID, kind, active|retired, separated by tabs): {raw[:60]!r}", "restore it from version control"))
+            problems.append(
+                diag(
+                    "id.ledger",
+                    shown,
+                    number,
+                    f"not a ledger line (ID, kind, active|retired, separated by tabs): {raw[:60]!r}",
+                    "restore it from version control",
+                )
+            )
             continue
         if fields[0] in entries:
             problems.append(diag("id.ledger", shown, number, f"ID '{fields[0]}' is listed twice"))

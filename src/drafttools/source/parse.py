@@ -23,7 +23,6 @@ from drafttools.model.tree import Element, Instrument
 from drafttools.source import files as sources
 from drafttools.source import profiles
 
-
 # ------------------------------------------------------------------------------------------------ code text
 
 
@@ -57,14 +56,18 @@ def _parse_one(job: tuple[str, sources.SourceFile]) -> tuple[object, list[Diagno
     return doctree.parse_file(source, role, _profile, problems), problems
 
 
-def _parse_all(jobs: list[tuple[str, sources.SourceFile]], cache_dir: Path | None, keys: list[str]) -> list[tuple[object, list[Diagnostic]]]:
+def _parse_all(
+    jobs: list[tuple[str, sources.SourceFile]], cache_dir: Path | None, keys: list[str]
+) -> list[tuple[object, list[Diagnostic]]]:
     from drafttools.source import cache as parsecache
 
     with _collector_paused():  # unpickling makes only acyclic model nodes: nothing for the cycle collector
-        results: list[tuple[object, list[Diagnostic]] | None] = [parsecache.load(cache_dir, k) if cache_dir else None for k in keys]
+        results: list[tuple[object, list[Diagnostic]] | None] = [
+            parsecache.load(cache_dir, k) if cache_dir else None for k in keys
+        ]
     missing = [i for i, r in enumerate(results) if r is None]
     todo = [(*jobs[i], keys[i], cache_dir) for i in missing]
-    for i, fresh in zip(missing, _run(todo) if len(todo) < PARALLEL_FROM_FILES else _run_parallel(todo)):
+    for i, fresh in zip(missing, _run(todo) if len(todo) < PARALLEL_FROM_FILES else _run_parallel(todo), strict=False):
         results[i] = fresh
     return [r for r in results if r is not None]
 
@@ -155,14 +158,24 @@ def load(root: Path, cache_dir: Path | None = None) -> Loaded:
     keys = [parsecache.key(f"{role}\0{context}", source) for role, source in jobs]
     _profile = profile
     regions: dict[str, list[Element]] = {"preamble": [], "body": [], "final": [], "annex": []}
-    for (role, _), (result, found_here) in zip(jobs, _parse_all(jobs, cache_dir, keys)):
+    for (role, _), (result, found_here) in zip(jobs, _parse_all(jobs, cache_dir, keys), strict=False):
         problems += found_here
         regions[role] += result  # type: ignore[arg-type]
     body, assembled = assemble(tuple(regions["body"]), profile)
     problems += assembled
     with _collector_paused():
-        instrument = number_instrument(Instrument(
-            manifest.meta, profile, tuple(regions["preamble"]), body, tuple(regions["final"]),
-            tuple(regions["annex"]), root=str(root), files=tuple(read),
-        ))
-    return Loaded(instrument, tuple(problems), read, {source.path: k for (_, source), k in zip(jobs, keys)})
+        instrument = number_instrument(
+            Instrument(
+                manifest.meta,
+                profile,
+                tuple(regions["preamble"]),
+                body,
+                tuple(regions["final"]),
+                tuple(regions["annex"]),
+                root=str(root),
+                files=tuple(read),
+            )
+        )
+    return Loaded(
+        instrument, tuple(problems), read, {source.path: k for (_, source), k in zip(jobs, keys, strict=False)}
+    )

@@ -22,10 +22,29 @@ SHIPPED = Path(__file__).resolve().parents[1] / "profiles"
 DEFAULT = "who-code"
 # The kinds of every shipped profile, each a MyST directive registered in every process (``doctree.register``),
 # so that a file parses the same whatever profile was loaded before it.
-SHIPPED_KINDS = frozenset({
-    "part", "title", "chapter", "section", "subsection", "article", "paragraph", "subparagraph", "item", "point",
-    "indent", "definition", "text", "table", "row", "annex", "recital", "citation", "clause",
-})
+SHIPPED_KINDS = frozenset(
+    {
+        "part",
+        "title",
+        "chapter",
+        "section",
+        "subsection",
+        "article",
+        "paragraph",
+        "subparagraph",
+        "item",
+        "point",
+        "indent",
+        "definition",
+        "text",
+        "table",
+        "row",
+        "annex",
+        "recital",
+        "citation",
+        "clause",
+    }
+)
 
 
 def shipped() -> list[str]:
@@ -65,15 +84,28 @@ def _read(path: str, stamp: tuple[int, int]) -> tuple[Profile | None, tuple[Diag
     return profile, tuple(problems), hashlib.sha256(text.encode()).hexdigest()
 
 
-def load(name: str, root: Path | None, where: str = "", numbering: str | None = None) -> tuple[Profile | None, list[Diagnostic], str]:
+def load(
+    name: str, root: Path | None, where: str = "", numbering: str | None = None
+) -> tuple[Profile | None, list[Diagnostic], str]:
     """The profile ``name`` (a shipped name or a file beside the manifest at ``root``), with ``numbering``
     overriding its own; its diagnostics; and a fingerprint of its text (for the parse cache)."""
     path = locate(name, root)
     if path is None or not path.is_file():
         known = ", ".join(shipped())
-        return None, [diag("profile.unknown", where or (display(root) if root else name), 1,
-                           f"no numbering profile '{name}': drafttools ships {known}, and no file {name} lies beside the manifest",
-                           f"name one of {known}, or a .toml file next to manifest.toml")], ""
+        return (
+            None,
+            [
+                diag(
+                    "profile.unknown",
+                    where or (display(root) if root else name),
+                    1,
+                    f"no numbering profile '{name}': drafttools ships {known}, and no file {name} lies beside the "
+                    "manifest",
+                    f"name one of {known}, or a .toml file next to manifest.toml",
+                )
+            ],
+            "",
+        )
     stat = path.stat()
     profile, problems, fingerprint = _read(str(path.resolve()), (stat.st_size, stat.st_mtime_ns))
     if profile is not None and numbering is not None and numbering != profile.numbering:

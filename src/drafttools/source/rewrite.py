@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from drafttools.model import ids
 from drafttools.fsutil import write_atomic
-from drafttools.model.tree import Element, Instrument, plain_text
+from drafttools.model import ids
 from drafttools.model.references import HOLE, Reference
+from drafttools.model.tree import Element, Instrument, plain_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +77,13 @@ def add_ids(instrument: Instrument, used: set[str], dry_run: bool = False) -> li
         if match is None or match["kind"] != node.kind:
             continue  # not the plain directive line we expect: leave it for a human
         article = instrument.article_of(node)
-        new_id = ids.mint(node.kind, mint_text(node, instrument), taken, fallback=article.title if article else "",
-                          prefix=ids.prefix_for(node.role, node.kind))
+        new_id = ids.mint(
+            node.kind,
+            mint_text(node, instrument),
+            taken,
+            fallback=article.title if article else "",
+            prefix=ids.prefix_for(node.role, node.kind),
+        )
         taken.add(new_id)
         after = f"{match['fence']} {new_id}"
         handle.set(node.loc.line - 1, after)
@@ -134,8 +139,18 @@ def link_references(references: list[Reference], dry_run: bool = False) -> list[
     Edits go from the bottom of each file up, so an edit never moves a line a later edit relies on, and each
     search is bounded to the reference's own block of text, so an identical phrase elsewhere is never touched.
     """
-    todo = [(r, [i for i, m in enumerate(r.members) if m.ref is None and not m.in_range and not m.chained and m.target is not None and m.target.id]) for r in references]
-    todo = [(n, r, fixable) for n, (r, fixable) in enumerate(todo) if fixable]
+    linkable = [
+        (
+            r,
+            [
+                i
+                for i, m in enumerate(r.members)
+                if m.ref is None and not m.in_range and not m.chained and m.target is not None and m.target.id
+            ],
+        )
+        for r in references
+    ]
+    todo = [(n, r, fixable) for n, (r, fixable) in enumerate(linkable) if fixable]
     files = _files(r.loc.path for _, r, _ in todo)
     changes: list[Change] = []
     for _, reference, fixable in sorted(todo, key=lambda t: (t[1].loc.path, t[1].loc.line, t[0]), reverse=True):
@@ -155,7 +170,9 @@ def link_references(references: list[Reference], dry_run: bool = False) -> list[
         replaced = "".join(pieces) + region[cursor : match.end()]
         new_region = region[: match.start()] + replaced + region[match.end() :]
         handle.lines[first:end] = new_region.splitlines(keepends=True)
-        changes.append(Change(reference.loc.path, reference.loc.line, " ".join(match.group(0).split()), " ".join(replaced.split())))
+        changes.append(
+            Change(reference.loc.path, reference.loc.line, " ".join(match.group(0).split()), " ".join(replaced.split()))
+        )
     if not dry_run:
         for path in {c.path for c in changes}:
             files[path].save()

@@ -22,17 +22,19 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from drafttools.source import files as sources
 from drafttools.config import settings
 from drafttools.diagnostics import Diagnostic, DraftError, SourceError, UsageError, diag
 from drafttools.model.tree import Instrument
+from drafttools.source import files as sources
 from drafttools.source.parse import load
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 WORKING = ("code_text", "current")  # names that always mean the working text, so no frozen version may take them
 # One line of a TOML table: its header, or a version key with a basic ("...") or literal ('...') string value.
 _TABLE = re.compile(r"^\s*\[\s*(?P<name>[^\[\]]+?)\s*\]\s*(#.*)?$")
-_VERSION = re.compile(r"""^(?P<key>\s*(version|"version"|'version')\s*=\s*)(?P<value>"([^"\\]|\\.)*"|'[^']*')(?P<rest>\s*(#.*)?)$""")
+_VERSION = re.compile(
+    r"""^(?P<key>\s*(version|"version"|'version')\s*=\s*)(?P<value>"([^"\\]|\\.)*"|'[^']*')(?P<rest>\s*(#.*)?)$"""
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +69,22 @@ def list_versions(folder: Path) -> list[VersionInfo]:
         problems: list[Diagnostic] = []
         manifest = sources.read_manifest(path, problems)
         if manifest is None:
-            found.append(VersionInfo(path.name, sources.display(path), "?", "unreadable", problems[0].message if problems else "", 0))
+            found.append(
+                VersionInfo(
+                    path.name, sources.display(path), "?", "unreadable", problems[0].message if problems else "", 0
+                )
+            )
             continue
-        found.append(VersionInfo(path.name, sources.display(path), manifest.meta.date, manifest.meta.status, manifest.meta.note, len(manifest.articles)))
+        found.append(
+            VersionInfo(
+                path.name,
+                sources.display(path),
+                manifest.meta.date,
+                manifest.meta.status,
+                manifest.meta.note,
+                len(manifest.articles),
+            )
+        )
     return found
 
 
@@ -113,7 +128,10 @@ def snapshot(source: Path, versions: Path, name: str) -> Path:
         raise UsageError(f"'{name}' is not a version name: {why}")
     target = versions / name
     if target.exists():
-        raise DraftError(f"version '{name}' already exists at {sources.display(target)}; versions are frozen, choose another name", str(target))
+        raise DraftError(
+            f"version '{name}' already exists at {sources.display(target)}; versions are frozen, choose another name",
+            str(target),
+        )
     problems: list[Diagnostic] = []
     manifest = sources.read_manifest(source, problems)
     if manifest is None:
@@ -155,7 +173,10 @@ def with_version(manifest: Path, name: str) -> str:
                 return edited
             break
     shown = sources.display(manifest)
-    raise DraftError(f"cannot set the version to '{name}' in {shown}: write it as one line version = \"...\" under [instrument]", shown)
+    raise DraftError(
+        f"cannot set the version to '{name}' in {shown}: write it as one line version = \"...\" under [instrument]",
+        shown,
+    )
 
 
 def _same_but_version(before: str, after: str, name: str) -> bool:
@@ -167,7 +188,9 @@ def _same_but_version(before: str, after: str, name: str) -> bool:
     return isinstance(instrument, dict) and new == {**old, "instrument": {**instrument, "version": name}}
 
 
-def resolve(spec: str, versions: Path, repo: Path, source: Path | None = None, cache_dir: Path | None = None) -> Resolved:
+def resolve(
+    spec: str, versions: Path, repo: Path, source: Path | None = None, cache_dir: Path | None = None
+) -> Resolved:
     """A version name (as ``locate`` reads it), a folder, or a git revision ``REV:PATH`` → the parsed model (or a
     clear error).  ``source`` is the working text (default: the code text of the project holding ``repo``);
     with ``cache_dir``, a folder's unchanged files are read from the parse cache (``parsecache``)."""
@@ -177,11 +200,19 @@ def resolve(spec: str, versions: Path, repo: Path, source: Path | None = None, c
     if named is not None or path.is_dir():
         folder = named if named is not None else path
         loaded = load(folder, cache_dir=cache_dir)
-        return Resolved(spec, "version" if named is not None else "folder", sources.display(folder), loaded.instrument, loaded.diagnostics)
+        return Resolved(
+            spec,
+            "version" if named is not None else "folder",
+            sources.display(folder),
+            loaded.instrument,
+            loaded.diagnostics,
+        )
     if ":" in spec and not path.exists():
         return _from_git(spec, repo)
     listed = ", ".join(known(versions, source))
-    raise UsageError(f"'{spec}' is neither a version, a code text folder nor a git revision REV:PATH (versions: {listed})")
+    raise UsageError(
+        f"'{spec}' is neither a version, a code text folder nor a git revision REV:PATH (versions: {listed})"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,8 +225,14 @@ class GitStatus:
 def uncommitted(folder: Path) -> GitStatus:
     """What ``git status`` says of ``folder``: its uncommitted paths, or why it cannot tell."""
     try:
-        done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--", "."], cwd=folder,
-                              capture_output=True, text=True, timeout=60, check=False)
+        done = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all", "--", "."],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return GitStatus(failure=str(exc))
     if done.returncode != 0:
@@ -214,14 +251,28 @@ def _from_git(spec: str, repo: Path) -> Resolved:
     revision, _, inside = spec.partition(":")
     inside = inside.strip("/") or "code_text"
     if _git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").returncode != 0:
-        raise UsageError(f"'{revision}' is not a revision of the git repository at {sources.display(repo)} (in '{spec}')")
+        raise UsageError(
+            f"'{revision}' is not a revision of the git repository at {sources.display(repo)} (in '{spec}')"
+        )
     listing = _git(repo, "ls-tree", "--name-only", f"{revision}:{inside}") if inside else None
-    if listing is None or listing.returncode != 0 or sources.MANIFEST not in listing.stdout.decode("utf-8", "replace").split("\n"):
-        problem = diag("version.no-code-text", spec, 0, f"revision {revision} holds no code text at {inside}/ (no {inside}/{sources.MANIFEST})", "name the folder that held the code text at that revision: REV:PATH")
+    if (
+        listing is None
+        or listing.returncode != 0
+        or sources.MANIFEST not in listing.stdout.decode("utf-8", "replace").split("\n")
+    ):
+        problem = diag(
+            "version.no-code-text",
+            spec,
+            0,
+            f"revision {revision} holds no code text at {inside}/ (no {inside}/{sources.MANIFEST})",
+            "name the folder that held the code text at that revision: REV:PATH",
+        )
         return Resolved(spec, "git", spec, None, (problem,))
     archive = _git(repo, "archive", "--format=tar", revision, "--", inside)
     if archive.returncode != 0:
-        raise SourceError(f"git archive {revision} {inside} failed: {archive.stderr.decode('utf-8', 'replace').strip()}", spec)
+        raise SourceError(
+            f"git archive {revision} {inside} failed: {archive.stderr.decode('utf-8', 'replace').strip()}", spec
+        )
     with tempfile.TemporaryDirectory(prefix="drafttools-rev-") as scratch:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(scratch, filter="data")
@@ -229,6 +280,10 @@ def _from_git(spec: str, repo: Path) -> Resolved:
         loaded = load(folder)
     # Diagnostics name the file as REV:PATH/file, not the temporary folder it was read from.
     prefixes = (sources.display(folder), str(folder))
-    shown = tuple(replace(d, path=f"{revision}:{inside}{d.path[len(p):]}") if (p := next((x for x in prefixes if d.path.startswith(x)), "")) else d
-                  for d in loaded.diagnostics)
+    shown = tuple(
+        replace(d, path=f"{revision}:{inside}{d.path[len(p) :]}")
+        if (p := next((x for x in prefixes if d.path.startswith(x)), ""))
+        else d
+        for d in loaded.diagnostics
+    )
     return Resolved(spec, "git", spec, loaded.instrument, shown)
