@@ -113,3 +113,32 @@ def test_version_two_differs_as_specified(generated: tuple[Path, dict]) -> None:
     removed_index = [a.id for a in v1.articles].index(next(iter(removed)))
     later = v1.articles[removed_index + 1]
     assert next(a for a in v2.articles if a.id == later.id).number == str(int(later.number) - 1)  # renumbered
+
+
+# ------------------------------------------------------------------------------------------------ deep shape
+
+
+def _deep_generator():
+    spec = importlib.util.spec_from_file_location("bench_generate_deep", ROOT / "benchmarks" / "generate_deep.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_deep_shape_is_an_eu_act_that_checks_clean_in_both_versions(tmp_path: Path) -> None:
+    out = tmp_path / "deep"
+    stats = _deep_generator().generate(150, out)
+    v1 = stats["v1"]
+    assert v1["paragraphs"] >= 140 and v1["points"] >= 2 * v1["paragraphs"] and v1["divisions"] >= 5, v1
+    for version in ("v1", "v2"):
+        run = subprocess.run([sys.executable, "-m", "drafttools", "check", "--strict", str(out / version / "code_text")],
+                             capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+    first, second = _instrument(out / "v1" / "code_text"), _instrument(out / "v2" / "code_text")
+    assert first.profile.name == "eu" and {e.role for e in first.walk()} >= {"division", "article", "paragraph", "point", "table"}
+    depth = max(sum(1 for _ in first.ancestors(e)) for e in first.walk())
+    assert depth >= 6  # part, title, chapter, article, paragraph, point, point ...
+    kept = {e.id for e in first.walk()} & {e.id for e in second.walk()}
+    assert len(kept) > 0.9 * sum(1 for _ in first.walk())  # version 2 was imported with version 1's IDs

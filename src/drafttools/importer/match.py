@@ -172,6 +172,8 @@ def match(
         pairs[index] = Pair(
             node.kind, node_id, labels[index], old_nodes[at].label if fits_old and at is not None else "", how, score
         )
+    if old is not None:  # an element kept only as its number ("Article 7 (deleted)") is the old one of that number
+        _deleted_by_number(nodes, labels, old_nodes, assigned, used_old, pairs, claimed)
     if old is not None:  # 2. content: elements with text, innermost first, then containers by their elements
         order = sorted({n.kind for n in nodes} | {n.kind for n in old_nodes}, key=lambda k: -new.profile.rank(k))
         for kind in order:
@@ -210,6 +212,21 @@ def _known(name: str, kind: str, known: dict[str, str]) -> str:
         return name
     longer = [i for i, k in known.items() if k == kind and i.startswith(name)]
     return longer[0] if len(longer) == 1 else name
+
+
+def _deleted_by_number(nodes: list[Element], labels: list[str], old_nodes: list[Element], assigned: dict[int, str],
+                       used_old: set[int], pairs: dict[int, Pair], claimed: set[str]) -> None:
+    by_label = {(n.kind, n.label): j for j, n in enumerate(old_nodes) if n.id and n.label}
+    for i, node in enumerate(nodes):
+        if not node.deleted or i in assigned or not labels[i]:
+            continue
+        j = by_label.get((node.kind, labels[i]))
+        node_id = old_nodes[j].id if j is not None else None
+        if j is None or j in used_old or node_id is None or node_id in claimed:
+            continue
+        assigned[i], pairs[i] = node_id, Pair(node.kind, node_id, labels[i], old_nodes[j].label, "number", 1.0)
+        used_old.add(j)
+        claimed.add(node_id)
 
 
 def _containers_by_children(

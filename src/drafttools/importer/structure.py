@@ -286,7 +286,7 @@ class _Recogniser:
             return False  # "ANNEX" above the title: the paper's label
         if kind.role == "table" and self.region in ("front", "preamble"):
             return False
-        if kind.role == "article" and token and not separated and not block.heading:
+        if kind.role == "article" and token and title and not separated and not block.heading:
             place = _order(kind.counter(0), token)
             before = self.last_top.get(kind.name)
             if place is not None and before is not None and place <= before:
