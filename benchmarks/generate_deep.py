@@ -9,7 +9,7 @@ For a given number of paragraphs it writes two versions, each in the forms the r
     OUT/v2/...          the second version, imported with the IDs of the first
     OUT/stats.json      the shape of each version
 
-Shape: PART ONE ... with TITLEs, CHAPTERs and some Sections; articles (about one per 3.3 paragraphs) with
+Shape: PART ONE ... with TITLEs, CHAPTERs and some Sections; articles (about one per 3.5 paragraphs) with
 paragraphs "1.", "2." restarting in each article; about two points per paragraph, (a) holding (i) holding dash
 indents (four levels below the article); one definitions article "(1)" ... per 100 articles; closing words after
 some lists; a table in about one article in 40; footnotes; references typed as the act would ("Article 12(2)",
@@ -95,11 +95,11 @@ class Division:
 
 
 def points(rng: random.Random, depth: int) -> list[Point]:
-    count = rng.randint(2, 4) if depth == 0 else rng.randint(2, 3)
+    count = rng.randint(2, 3)
     found = []
     for _ in range(count):
         point = Point(sentence(rng, 5, 12).lower() + ";")
-        if depth < 2 and rng.random() < (0.25 if depth == 0 else 0.3):
+        if depth < 2 and rng.random() < (0.2 if depth == 0 else 0.25):
             point.text = point.text.rstrip(";") + ":"
             point.children = points(rng, depth + 1)
         found.append(point)
@@ -119,9 +119,9 @@ def build(paragraph_count: int, rng: random.Random) -> tuple[list[Division], lis
                                    for _ in range(rng.randint(8, 20))]
             made += 1
         else:
-            for _ in range(min(rng.randint(1, 5), paragraph_count - made)):
+            for _ in range(min(rng.randint(1, 6), paragraph_count - made)):
                 paragraph = Paragraph(sentence(rng) + ".")
-                if rng.random() < 0.55:
+                if rng.random() < 0.45:
                     paragraph.text = paragraph.text.rstrip(".") + ":"
                     paragraph.points = points(rng, 0)
                     if rng.random() < 0.15:

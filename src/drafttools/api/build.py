@@ -17,7 +17,6 @@ HTML; the outputs are the same bytes either way.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import pickle
 import signal
@@ -322,7 +321,6 @@ def build(
     versions = _Versions(project, problems, cache)
     cache_dir = settings(project.root).build / ".cache" if cache else None
     jobs = [job for path in targets if (job := _prepare(path, project, versions, problems, cache_dir)) is not None]
-    gc.freeze()  # the models loaded stay to the end: later collections need not walk them again
     background = (
         _Background.start(jobs, chosen, cache_dir) if _worth_forking(jobs, chosen, versions, problems, strict) else None
     )
@@ -335,7 +333,6 @@ def build(
     finally:
         if background is not None:
             background.close()
-        gc.unfreeze()
 
 
 # At and above this many articles to render as DOCX, a forked process renders them while this one checks.

@@ -28,7 +28,6 @@ between two edits into the edit, so a reworded clause reads as one deletion and 
 
 from __future__ import annotations
 
-import gc
 import re
 import zlib
 from bisect import bisect_left
@@ -1278,17 +1277,8 @@ def _reference_changes(
 
 
 def diff(old: Instrument, new: Instrument) -> Diff:
-    """Align and classify two versions of the code text, and interleave them into a redline."""
-    # The change tree is acyclic, so the cycle collector finds nothing to free: all it would do is walk both
-    # models again and again as the tree grows (a tenth of the time at 10,000 paragraphs).  Reference
-    # counting still frees everything; the collector is switched back on as it was found.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _diff(old, new)
-    finally:
-        if collecting:
-            gc.enable()
+    """Align and classify two versions of the instrument, and interleave them into a redline."""
+    return _diff(old, new)
 
 
 def _diff(old: Instrument, new: Instrument) -> Diff:

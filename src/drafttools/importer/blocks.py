@@ -15,7 +15,7 @@ from drafttools.diagnostics import Diagnostic
 # Limits: beyond them a file is refused with import.too-large / import.too-deep, never half read.
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a DOCX that unpacks to more is a zip bomb, not a draft
-MAX_BLOCKS = 20_000
+MAX_BLOCKS = 200_000  # a 1,500-article regulation is some 20,000 paragraphs
 MAX_TABLE_DEPTH = 3
 MAX_XML_DEPTH = 200
 

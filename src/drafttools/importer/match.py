@@ -214,8 +214,15 @@ def _known(name: str, kind: str, known: dict[str, str]) -> str:
     return longer[0] if len(longer) == 1 else name
 
 
-def _deleted_by_number(nodes: list[Element], labels: list[str], old_nodes: list[Element], assigned: dict[int, str],
-                       used_old: set[int], pairs: dict[int, Pair], claimed: set[str]) -> None:
+def _deleted_by_number(
+    nodes: list[Element],
+    labels: list[str],
+    old_nodes: list[Element],
+    assigned: dict[int, str],
+    used_old: set[int],
+    pairs: dict[int, Pair],
+    claimed: set[str],
+) -> None:
     by_label = {(n.kind, n.label): j for j, n in enumerate(old_nodes) if n.id and n.label}
     for i, node in enumerate(nodes):
         if not node.deleted or i in assigned or not labels[i]:

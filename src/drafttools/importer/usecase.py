@@ -35,6 +35,7 @@ from drafttools.source import ledger, parse, profiles, rewrite, versions
 TEXT_SUFFIXES = {".txt": False, ".text": False, ".md": True, ".markdown": True}
 TRACK_CHANGES = ("accept", "reject", "refuse")
 SOURCE_NAME = "code_text"
+PROFILE_SAMPLE = 600  # blocks each shipped profile reads when the import picks one
 
 
 @dataclass(frozen=True)
@@ -154,15 +155,20 @@ def _recognised(read: Read, shown: str, requested: str | None, base: Instrument 
             recognise(read, shown, known),
             "the profile of " + ("the version IDs come from" if base is not None else sources.display(target)),
         )
+    # Each profile reads the first PROFILE_SAMPLE blocks (a long text is not read three times over); the best
+    # then reads the whole file.
+    sample = replace(read, blocks=read.blocks[:PROFILE_SAMPLE]) if len(read.blocks) > PROFILE_SAMPLE else read
     drafts = []
     for rank, name in enumerate(profiles.ranked()):
         candidate, _, _ = profiles.load(name, None)
         if candidate is not None:
-            draft = recognise(read, shown, candidate)
+            draft = recognise(sample, shown, candidate)
             errors = sum(1 for p in draft.problems if p.severity.name == "ERROR")
             warnings = sum(1 for p in draft.problems if p.severity.name == "WARNING")
             drafts.append(((draft.unplaced, errors, warnings, rank), draft))
     best = min(drafts, key=lambda d: d[0])[1]
+    if sample is not read:
+        best = recognise(read, shown, best.profile)
     return _with_note(best, "it reads the most structure of the shipped profiles (--profile NAME to choose another)")
 
 

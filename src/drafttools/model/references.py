@@ -184,6 +184,7 @@ class Resolver:
     def __init__(self, instrument: Instrument) -> None:
         self.instrument = instrument
         self._by_kind: dict[tuple[str, str], list[Element]] | None = None
+        self._numbered: dict[str, list[Element]] = {}  # per kind counted over the instrument: its numbered elements
 
     def by_kind(self, kind: str, token: str) -> list[Element]:
         """Every element of ``kind`` numbered ``token`` (case-insensitive), in document order."""
@@ -245,7 +246,9 @@ class Resolver:
             return []
         kind = self.instrument.profile.kind(first.kind)
         if kind is not None and kind.scope == "instrument":
-            siblings = [e for e in self.instrument.walk() if e.kind == first.kind and e.token]
+            if first.kind not in self._numbered:
+                self._numbered[first.kind] = [e for e in self.instrument.walk() if e.kind == first.kind and e.token]
+            siblings = self._numbered[first.kind]
         else:
             parent = self.instrument.parent_of(first)
             if parent is not self.instrument.parent_of(last):

@@ -9,9 +9,7 @@ never loads them.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,10 +59,9 @@ def _parse_all(
 ) -> list[tuple[object, list[Diagnostic]]]:
     from drafttools.source import cache as parsecache
 
-    with _collector_paused():  # unpickling makes only acyclic model nodes: nothing for the cycle collector
-        results: list[tuple[object, list[Diagnostic]] | None] = [
-            parsecache.load(cache_dir, k) if cache_dir else None for k in keys
-        ]
+    results: list[tuple[object, list[Diagnostic]] | None] = [
+        parsecache.load(cache_dir, k) if cache_dir else None for k in keys
+    ]
     missing = [i for i, r in enumerate(results) if r is None]
     todo = [(*jobs[i], keys[i], cache_dir) for i in missing]
     for i, fresh in zip(missing, _run(todo) if len(todo) < PARALLEL_FROM_FILES else _run_parallel(todo), strict=False):
@@ -85,18 +82,6 @@ def _parse_and_store(job: _Todo) -> tuple[object, list[Diagnostic]]:
     if cache_dir is not None:
         parsecache.store(cache_dir, key, fresh)
     return fresh
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cycle collection while many acyclic objects are made: each collection would walk them all again."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _run(jobs: Iterable[_Todo]) -> Iterator[tuple[object, list[Diagnostic]]]:
@@ -163,19 +148,18 @@ def load(root: Path, cache_dir: Path | None = None) -> Loaded:
         regions[role] += result  # type: ignore[arg-type]
     body, assembled = assemble(tuple(regions["body"]), profile)
     problems += assembled
-    with _collector_paused():
-        instrument = number_instrument(
-            Instrument(
-                manifest.meta,
-                profile,
-                tuple(regions["preamble"]),
-                body,
-                tuple(regions["final"]),
-                tuple(regions["annex"]),
-                root=str(root),
-                files=tuple(read),
-            )
+    instrument = number_instrument(
+        Instrument(
+            manifest.meta,
+            profile,
+            tuple(regions["preamble"]),
+            body,
+            tuple(regions["final"]),
+            tuple(regions["annex"]),
+            root=str(root),
+            files=tuple(read),
         )
+    )
     return Loaded(
         instrument, tuple(problems), read, {source.path: k for (_, source), k in zip(jobs, keys, strict=False)}
     )
