@@ -295,3 +295,27 @@ def test_an_unknown_profile_is_a_usage_error(tmp_path: Path) -> None:
     places = _project(tmp_path / "p")
     done = _run(places.source.parent, "import", str(FIXTURES / "eu" / "v1.txt"), "--as", "v1", "--profile", "nope")
     assert done.exit_code == 2 and "no numbering profile 'nope'" in done.output  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("profile", "word"), [("treaty", "Article"), ("eu", "Article"), ("who-code", "paragraph")])
+def test_check_fix_links_plain_text_references_in_every_profile(profile: str, word: str, tmp_path: Path) -> None:
+    """A link the import made, typed back as its number ("Article 2(1)", "paragraph 3.1"): check calls it
+    untagged, and check --fix links it again, byte for byte as it was."""
+    places = _project(tmp_path / "p")
+    import_draft(FIXTURES / profile / "v1.txt", "v1", places=places)
+    folder = places.versions / "v1"
+    linked = {path: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.md"))}
+    holder = next(path for path, text in linked.items() if re.search(rf"{word} {{xref}}`[^`]+`", text))
+    text = linked[holder]
+    match = re.search(rf"{word} {{xref}}`([^`]+)`", text)
+    assert match is not None
+    instrument = load(folder).instrument
+    assert instrument is not None
+    target = instrument.get(match.group(1))
+    assert target is not None
+    holder.write_text(text.replace(match.group(0), f"{word} {target.label}", 1), encoding="utf-8")
+    untagged = _run(places.source.parent, "check", str(folder), "--format", "json")
+    assert any(d["code"] == "xref.untagged" for d in json.loads(untagged.stdout)["diagnostics"])  # type: ignore[attr-defined]
+    fixed = _run(places.source.parent, "check", str(folder), "--fix")
+    assert fixed.exit_code == 0, fixed.output  # type: ignore[attr-defined]
+    assert holder.read_text(encoding="utf-8") == text  # the link is back, and no other byte changed

@@ -40,7 +40,7 @@ from drafttools import __version__
 from drafttools.api import check as api
 from drafttools.config import settings
 from drafttools.diagnostics import DraftError, Severity
-from drafttools.model.tree import Element, Instrument, Loc, Ref, ref_label
+from drafttools.model.tree import Element, Instrument, Loc, Ref, plain_text, ref_label
 from drafttools.source import doctree
 from drafttools.source.profiles import SHIPPED_KINDS
 
@@ -199,7 +199,11 @@ class NumberElements(SphinxTransform):
         for element in list(self.document.findall(doctree.code_element)):
             node = site.node_for(element, path)
             element["ids"] = [element["eid"]] if element["eid"] else []
-            if _headed(element, node, site):
+            if node is not None and node.role == "row":
+                continue  # written by its table
+            if node is not None and node.role == "table" and site.instrument is not None:
+                element.replace_self(_table(node, site.instrument, element))
+            elif _headed(element, node, site):
                 self.article(element, node)
             else:
                 self.number(element, node)
@@ -251,6 +255,43 @@ class NumberElements(SphinxTransform):
         ref["dt_label"] = ref_label(written, site.instrument, context)  # "??id??" when the ID is unknown
         target = site.instrument.get(ref["target"])
         ref["dt_doc"] = site.docname_of(target, self.env) if target is not None else None
+
+
+def _table(node: Element, instrument: Instrument, element: doctree.code_element) -> nodes.table:
+    """A table element as a docutils table: its title, header rows in ``thead``, each row anchored by its ID."""
+    rows = [r for r in node.children if r.role == "row"]
+    width = max((len(r.cells) for r in rows), default=1)
+    table = nodes.table(classes=["dt-table"], ids=list(element["ids"]))
+    if node.heading or node.title:
+        caption = node.heading or node.title
+        table += nodes.title(caption, caption)
+    group = nodes.tgroup(cols=width)
+    table += group
+    for _ in range(width):
+        group += nodes.colspec(colwidth=1)
+
+    def row(source: Element) -> nodes.row:
+        made = nodes.row(ids=[source.id] if source.id else [])
+        for index in range(width):
+            text = plain_text(source.cells[index], instrument, source) if index < len(source.cells) else ""
+            entry = nodes.entry()
+            entry += nodes.paragraph(text, text)
+            made += entry
+        return made
+
+    header = [r for r in rows if r.header]
+    if header:
+        head = nodes.thead()
+        group += head
+        for source in header:
+            head += row(source)
+    body = nodes.tbody()
+    group += body
+    for source in rows:
+        if not source.header:
+            body += row(source)
+    table.line, table.source = element.line, element.source
+    return table
 
 
 def _headed(element: doctree.code_element, node: Element | None, site: Site) -> bool:

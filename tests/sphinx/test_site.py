@@ -191,3 +191,33 @@ def test_a_file_that_is_not_utf8_is_a_warning_at_file_and_line_not_a_crash(tmp_p
     strict = sphinx_build(srcdir, tmp_path / "out-w", "-W")
     assert strict.returncode == 1, strict.stderr
     assert where in strict.stderr and "Encoding error" not in strict.stderr + strict.stdout
+
+
+def test_an_instrument_in_another_profile_builds_as_a_site(tmp_path: Path) -> None:
+    """The treaty fixture (Chapters, points to three levels, closing words, a table, footnotes, an annex), imported
+    and built by Sphinx: divisions as sections, the table as a table with its header row, every ID an anchor."""
+    from drafttools.importer import import_draft
+    from drafttools.importer.usecase import Places
+    from drafttools.source.parse import load
+
+    project = tmp_path / "site-project"
+    project.mkdir()
+    done = import_draft(ROOT / "tests" / "data" / "instruments" / "treaty" / "v1.txt", "code_text",
+                        places=Places(project / "code_text", project / "versions"), force=True)
+    assert done.written, [d.format() for d in done.diagnostics]
+    (project / "conf.py").write_text(
+        'extensions = ["myst_parser", "drafttools.sphinx_ext"]\nmyst_enable_extensions = ["colon_fence"]\n'
+        'drafttools_source = "code_text"\nroot_doc = "index"\ninclude_patterns = ["index.md", "code_text/*.md"]\n',
+        encoding="utf-8")
+    (project / "index.md").write_text("# Agreement\n", encoding="utf-8")
+    built = sphinx_build(project, tmp_path / "out")
+    assert built.returncode == 0, built.stderr
+    instrument = load(project / "code_text").instrument
+    assert instrument is not None
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "out" / "code_text").glob("*.html")}
+    ids = set().union(*(page(tmp_path / "out", f"code_text/{name}").ids for name in pages))
+    assert {e.id for e in instrument.walk()} <= ids
+    table = next(text for text in pages.values() if "<table" in text and "Indicative production targets" in text)
+    assert re.search(r"<thead>.*Region.*Target share.*</thead>", table, re.S)
+    assert "Chapter I. Introduction" in pages["chapter-01.html"]
+    assert 'class="footnote' in pages["article-01.html"] or "footnote" in pages["article-01.html"]
