@@ -46,19 +46,21 @@ def main() -> None:
     old_blocks, new_blocks = difflib_diff.blocks(args.old), difflib_diff.blocks(args.new)
     result["difflib"] = median_time(lambda: difflib_diff.engine(old_blocks, new_blocks), args.repeat)
     try:
-        from drafttools.diff.engine import diff, word_diff
-        from drafttools.model.tree import Item, Paragraph, Text, plain_text
-        from drafttools.source.parse import load
-    except ImportError:
+        import drafttools  # noqa: F401
+    except ImportError:  # not installed: the row says "not available"; a broken import below fails loudly
         print(json.dumps(result))
         return
+    from drafttools.diff.engine import diff, word_diff
+    from drafttools.model.tree import Text, plain_text
+    from drafttools.source.parse import load
+
     old, new = load(args.old).instrument, load(args.new).instrument
     result["drafttools"] = median_time(lambda: diff(old, new), args.repeat)
 
     def texts(instrument: Any) -> dict[str, tuple[str, str]]:
         """ID → (the text as written, references as their target IDs; the text as printed)."""
         return {n.id: ("".join(p.text if isinstance(p, Text) else f"\0{p.target}\0" for p in n.inlines), plain_text(n.inlines, instrument, n))
-                for n in instrument.walk() if isinstance(n, (Paragraph, Item)) and n.id}
+                for n in instrument.walk() if n.inlines and n.id}
 
     before, after = texts(old), texts(new)
     changed = [(text[1], after[key][1]) for key, text in before.items() if key in after and after[key][0] != text[0]]
