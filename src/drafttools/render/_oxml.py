@@ -3,13 +3,19 @@
 What python-docx has no proxy for lives here: paragraphs appended to a large body in constant time, bookmarks,
 internal hyperlinks, footnotes (the footnotes part, its separators, references), simple fields (PAGE), paragraph
 borders in a style, the document's default language, and body content made apart as serialised fragments and
-spliced into ``word/document.xml`` when the package is saved (so that a large body is never one lxml tree).
+spliced into ``word/document.xml`` when the package is saved (so that a large body is never one lxml tree),
+and the package's zip entry times fixed so that the same input gives the same bytes.
 camelCase XML names stay inside this module.
 """
 
 from __future__ import annotations
 
+import io
+import os
 import re
+import struct
+import time
+import zipfile
 from typing import Any
 
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -247,7 +253,43 @@ def save_spliced(document: Any, out: Any, marker: bytes, fragments: list[bytes])
     for each in package.parts:
         each.before_marshal()
     parts = [_SplicedPart(each, blob) if each is part else each for each in package.parts]
-    PackageWriter.write(out, package.rels, parts)  # type: ignore[no-untyped-call]
+    written = io.BytesIO()
+    PackageWriter.write(written, package.rels, parts)  # type: ignore[no-untyped-call]
+    out.write(fixed_zip_times(written.getvalue()))
+
+
+# ------------------------------------------------------------------------------------- reproducible packages
+
+
+def zip_stamp() -> tuple[int, int]:
+    """The DOS time and date every zip entry carries: ``SOURCE_DATE_EPOCH`` (UTC) when it is set, as the
+    reproducible-builds convention asks, else 1980-01-01 00:00, the first date a zip can hold."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    year, month, day, hour, minute, second = (1980, 1, 1, 0, 0, 0)
+    if epoch.isdigit():
+        year, month, day, hour, minute, second = time.gmtime(int(epoch))[:6]
+        year = min(max(year, 1980), 2107)
+    return (hour << 11) | (minute << 5) | (second // 2), ((year - 1980) << 9) | (month << 5) | day
+
+
+def fixed_zip_times(data: bytes) -> bytes:
+    """``data`` (a zip) with every entry's modification time set to ``zip_stamp()``, in its local header and
+    in the central directory: zipfile stamps each member with the current time, so the same document saved twice
+    would differ.  The members' bytes are not touched (nothing is recompressed)."""
+    stamp = struct.pack("<HH", *zip_stamp())
+    buffer = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = archive.infolist()
+        position = archive.start_dir
+    for entry in entries:
+        buffer[entry.header_offset + 10 : entry.header_offset + 14] = stamp  # local header: time, date
+    for _ in entries:  # central directory: fixed 46 bytes, then name, extra field and comment
+        if buffer[position : position + 4] != b"PK\x01\x02":
+            raise ValueError("not a central directory entry where the zip's directory says one is")
+        buffer[position + 12 : position + 16] = stamp
+        name, extra, comment = struct.unpack("<HHH", buffer[position + 28 : position + 34])
+        position += 46 + name + extra + comment
+    return bytes(buffer)
 
 
 # ------------------------------------------------------------------------------------------------ footnotes

@@ -303,4 +303,4 @@ def _what(change: Change) -> str:
 def synoptic_bytes(diff: Diff, template: Path | None = None) -> bytes:
     out = io.BytesIO()
     synoptic(diff, template).save(out)
-    return out.getvalue()
+    return _oxml.fixed_zip_times(out.getvalue())
