@@ -280,3 +280,29 @@ def test_a_single_run_of_text_is_its_own_plain_text(shipped: Instrument) -> None
     for node, inlines, _ in xref.blocks(shipped):
         if len(inlines) == 1 and isinstance(inlines[0], Text):
             assert plain_text(inlines, shipped, node) == inlines[0].text
+
+
+_PIECES = ["Article", "article", "ARTICLE", "paragraph", "paragraphs", "subparagraph", "Annex", "the", "The", "first",
+           "second", "Twentieth", "8", "8.2", "(a)", " ", "  ", "\n", ",", "of", "x", "xthe", "firstly", "é", "_"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30), st.integers(min_value=0, max_value=40),
+       st.sampled_from(["who-code", "treaty", "eu"]))
+def test_the_keyword_first_search_finds_what_the_grammar_regex_finds(pieces: list[str], position: int, name: str) -> None:
+    from drafttools.source.profiles import load
+
+    profile = load(name, None)[0]
+    assert profile is not None
+    grammar = xref._compiled(profile)
+    text = "".join(pieces)
+    position = min(position, len(text))
+    fast, plain = grammar.search(text, position), grammar.start.search(text, position)
+    assert (fast and (fast.span(), fast["kw"], fast["ord"])) == (plain and (plain.span(), plain["kw"], plain["ord"]))
+
+
+def test_the_keyword_first_search_reaches_an_ordinal_far_enough() -> None:
+    grammar = xref._compiled(default_profile())
+    for text in ("see the twentieth" + " " * 40 + "paragraph", "x" * 70 + " the second paragraph of Article 2"):
+        fast, plain = grammar.search(text, 0), grammar.start.search(text, 0)
+        assert fast is not None and plain is not None and fast.span() == plain.span() and fast["ord"]

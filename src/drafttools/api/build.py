@@ -284,7 +284,7 @@ def _render(job: _Job, fmt: str, cache_dir: Path | None) -> bytes:
         return docx.render(job.paper, job.instrument, job.doctype, job.context, cache_dir)
     from drafttools.render import html
 
-    return html.render(job.paper, job.instrument, job.doctype, job.context, cache_dir).encode("utf-8")
+    return html.render_bytes(job.paper, job.instrument, job.doctype, job.context, cache_dir)
 
 
 def _writable(folder: Path) -> str | None:

@@ -77,10 +77,14 @@ class Element:
     heading: str = ""  # the heading line of a headed element: "Article 8 – Information exchange"
 
     def walk(self) -> Iterator[Element]:
-        """This element and everything below it, in document order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This element and everything below it, in document order (a stack, not nested generators: every
+        check and renderer walks the whole tree, and a nested generator costs each element one resumption per
+        level above it)."""
+        stack = [self]
+        while stack:
+            element = stack.pop()
+            yield element
+            stack.extend(reversed(element.children))
 
     def texts(self) -> Iterator[tuple[Inline, ...]]:
         """Its own runs of text: the text, or each cell of a row."""
@@ -91,6 +95,18 @@ class Element:
     @property
     def has_text(self) -> bool:
         return bool(self.inlines or self.cells)
+
+
+def _reduce(self: object) -> tuple[type, tuple[object, ...]]:
+    """Pickle an element (or a piece of its text) as its class and field values, so that unpickling runs the
+    class's own ``__init__``.  The dataclass default for frozen slotted classes (a ``__setstate__`` that looks up
+    the fields of every object) made reading 10,000 paragraphs back from the parse cache take four times as long,
+    and the rebuild after one article edited missed its benchmark target (0.5x Sphinx's one-file rebuild)."""
+    return type(self), tuple(map(self.__getattribute__, self.__slots__))  # type: ignore[attr-defined]
+
+
+for _pickled in (Loc, Text, Ref, Note, Element):
+    _pickled.__reduce__ = _reduce  # type: ignore[method-assign]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +151,11 @@ class Instrument:
         """Every element in document order: preamble, body, final clauses, annexes; each parent before its
         children."""
         for _, elements in self.tops():
-            for element in elements:
-                yield from element.walk()
+            stack = list(reversed(elements))
+            while stack:
+                element = stack.pop()
+                yield element
+                stack.extend(reversed(element.children))
 
     @property
     def articles(self) -> tuple[Element, ...]:

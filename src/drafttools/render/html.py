@@ -241,31 +241,32 @@ def _depth(instrument: Instrument, node: Element) -> int:
     return sum(1 for a in instrument.ancestors(node) if a.role == "division")
 
 
-def _pieces(instrument: Instrument, cache: FragmentCache | None) -> list[str]:
-    """The body, divisions and final clauses as HTML, each article (and annex) served from the render cache when
-    it and its references' labels are unchanged (see ``render.cache``)."""
+def _pieces(instrument: Instrument, cache: FragmentCache | None) -> list[bytes]:
+    """The body, divisions and final clauses as HTML in UTF-8, each article (and annex) served from the render
+    cache (as stored: never decoded) when it and its references' labels are unchanged (see ``render.cache``)."""
     code = _Code(instrument)
-    out: list[str] = []
+    out: list[bytes] = []
 
     def render(node: Element, level: int) -> None:
         if node.role == "division":
             link = _permalink(node.id) if node.id else ""
             heading = "<br>".join(str(escape(part)) for part in node.heading.split("\n"))
             h = min(level, 6)
-            out.append(f'<section{_node_id(node)} class="division {escape(node.kind)}">\n<h{h}>{heading}{link}</h{h}>')
+            opening = f'<section{_node_id(node)} class="division {escape(node.kind)}">\n<h{h}>{heading}{link}</h{h}>'
+            out.append(opening.encode("utf-8"))
             for child in node.children:
                 render(child, level + 1)
-            out.append("</section>")
+            out.append(b"</section>")
             return
         if cache is None or node.role not in ("article", "annex") or _has_notes(node):
-            out.append(code.element(node, level))
+            out.append(code.element(node, level).encode("utf-8"))
             return
         key = cache.key(node, instrument, str(level))
         found = cache.get(key)
         if found is None:
             found = code.element(node, level).encode("utf-8")
             cache.put(key, found)
-        out.append(found.decode("utf-8"))
+        out.append(found)
 
     for region in ("body", "final", "annexes"):
         for node in getattr(instrument, region):
@@ -279,8 +280,10 @@ def _has_notes(node: Element) -> bool:
     return any(isinstance(p, Note) for e in node.walk() for run in e.texts() for p in run)
 
 
-def code(instrument: Instrument, doctype: DocType, annex: dict[str, str], cache: FragmentCache | None = None) -> str:
-    """The annexed code at its version: <section class="annex" id="annex">."""
+def code_bytes(
+    instrument: Instrument, doctype: DocType, annex: dict[str, str], cache: FragmentCache | None = None
+) -> bytes:
+    """The annexed code at its version, in UTF-8: <section class="annex" id="annex">."""
     heading = f'<p class="annex-heading">{escape(doctype.annex_heading)}</p>\n' if doctype.annex_heading else ""
     lang = escape(instrument.meta.language)
     writer = _Code(instrument)
@@ -289,7 +292,7 @@ def code(instrument: Instrument, doctype: DocType, annex: dict[str, str], cache:
         f'<p class="version">{escape(annex["line"])}</p>',
         *(writer.element(p, 3) for p in instrument.preamble),
     ]
-    return "\n".join([*parts, *_pieces(instrument, cache), "</section>"])
+    return b"\n".join([*(part.encode("utf-8") for part in parts), *_pieces(instrument, cache), b"</section>"])
 
 
 # ------------------------------------------------------------------------------------------------ the page
@@ -308,8 +311,36 @@ def render(
     """The page; template problems raise TemplateError (template.syntax with file and line, template.field).
 
     With ``cache_dir``, unchanged articles come from the render cache (``render.cache``)."""
-    annexed = Markup(code(instrument, doctype, context["annex"], _fragments(paper, cache_dir)))
+    annexed = Markup(code_bytes(instrument, doctype, context["annex"], _fragments(paper, cache_dir)).decode("utf-8"))
     return _page(paper, instrument, doctype, context, annexed)
+
+
+# Stand for the annexed code in the pages that ``render_bytes`` renders: private-use characters, which no template
+# or text of the code holds; two of different lengths, so that a template that does anything with the code but
+# print it as it is (its length, say) renders two pages that differ by more than the mark.
+_CODE_MARKS = ("\ue002annexed code\ue003", "\ue002the annexed code\ue003")
+
+
+def render_bytes(
+    paper: Paper,
+    instrument: Instrument,
+    doctype: DocType,
+    context: dict[str, dict[str, str]],
+    cache_dir: Path | None = None,
+) -> bytes:
+    """``render(...)`` in UTF-8, made lean: the template renders the page around a mark (twice, with two marks,
+    to be sure it prints the code once and as it is), and the annexed code's UTF-8 (``code_bytes``: the cached
+    fragments as stored) is put where the mark stands.  The code, most of the page, is then one bytes object,
+    never decoded, copied into a Markup, into the page's text and encoded again: at 10,000 paragraphs those copies
+    took some 75 MB, and the build's peak memory passed Sphinx's (a benchmark target).  The same bytes as
+    ``render(...).encode()``; tests/test_build.py compares."""
+    mark, other = _CODE_MARKS
+    page = _page(paper, instrument, doctype, context, Markup(mark))
+    if page.count(mark) != 1 or page.replace(mark, other) != _page(paper, instrument, doctype, context, Markup(other)):
+        return render(paper, instrument, doctype, context, cache_dir).encode("utf-8")  # not printed once, as it is
+    head, tail = page.split(mark)
+    annexed = code_bytes(instrument, doctype, context["annex"], _fragments(paper, cache_dir))
+    return b"".join((head.encode("utf-8"), annexed, tail.encode("utf-8")))
 
 
 def _fragments(paper: Paper, cache_dir: Path | None) -> FragmentCache | None:

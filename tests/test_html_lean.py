@@ -1,0 +1,50 @@
+"""render.html.render_bytes is, byte for byte, render(...) in UTF-8: the page rendered around a mark with the annexed
+code's UTF-8 put in its place (it only makes the HTML build leaner); a template that does not print the code
+exactly once, as it is, is rendered whole instead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from drafttools.api import build as use_case
+from drafttools.render import html
+
+
+def _jobs(root: Path) -> list:
+    project = use_case.Project.here(root)
+    problems: list = []
+    versions = use_case._Versions(project, problems)
+    jobs = [use_case._prepare(path, project, versions, problems, None) for path in use_case.default_papers(project)]
+    assert problems == [] and len(jobs) == 3 and all(jobs)
+    return jobs
+
+
+@pytest.fixture
+def project(shipped_project: Path) -> Path:
+    return shipped_project
+
+
+def test_every_shipped_paper_with_and_without_the_render_cache(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    cache_dir = project / "build" / ".cache"
+    for job in _jobs(project):
+        whole = html.render(job.paper, job.instrument, job.doctype, job.context).encode("utf-8")
+        assert "\u2013".encode() in whole  # non-ASCII text, as in every article heading
+        assert html.render_bytes(job.paper, job.instrument, job.doctype, job.context) == whole
+        for _ in range(2):  # the cache filled, then served from it
+            assert html.render_bytes(job.paper, job.instrument, job.doctype, job.context, cache_dir) == whole
+        assert any((cache_dir / "render").iterdir())
+
+
+@pytest.mark.parametrize("printing", ["{{ code }}<hr>{{ code }}", "<p>{{ code|length }} characters</p>", "", "{{ code|upper }}",
+                                      "{{ code }}<p>{{ code|length }} characters</p>"])
+def test_a_template_printing_the_code_otherwise_is_rendered_whole(project: Path, monkeypatch: pytest.MonkeyPatch, printing: str) -> None:
+    page = project / "annex_templates" / "_base" / "page.html.j2"
+    page.write_text(page.read_text(encoding="utf-8").replace("{{ code }}", printing), encoding="utf-8")
+    monkeypatch.chdir(project)
+    html._environment.cache_clear()  # the templates are read afresh
+    for job in _jobs(project):
+        whole = html.render(job.paper, job.instrument, job.doctype, job.context).encode("utf-8")
+        assert html.render_bytes(job.paper, job.instrument, job.doctype, job.context) == whole
