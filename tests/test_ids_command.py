@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from click.testing import CliRunner
 
 import re
@@ -74,17 +76,23 @@ def test_a_second_run_changes_nothing(tmp_path: Path) -> None:
     assert {p.name: p.read_bytes() for p in root.iterdir()} == snapshot
 
 
-def test_a_retired_id_is_never_minted_again_and_check_refuses_its_reuse(tmp_path: Path) -> None:
+def test_a_retired_id_is_never_minted_again_and_check_refuses_its_reuse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.drafttools]\nsource = "ct"\nversions = "versions"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
     root = code_text(tmp_path / "ct", {"a.md": NO_IDS})
     invoke("ids", str(root))
     text = (root / "a.md").read_text(encoding="utf-8")
-    # delete the paragraph with its item: its IDs retire
+    # delete the paragraph with its item: its IDs are gone, then retired when a version without them is frozen
     start = text.index("::::{paragraph} designate-national-authority")
     end = text.index("::::\n", start + 10) + len("::::\n")
     (root / "a.md").write_text(text[:start] + text[end:], encoding="utf-8")
     result = invoke("ids", str(root))
-    assert "retired: designate-national-authority" in result.stderr
-    assert "designate-national-authority\tparagraph\tretired" in (root / "id-ledger.tsv").read_text(encoding="utf-8")
+    assert "gone: designate-national-authority" in result.stderr
+    assert "designate-national-authority\tparagraph\tgone" in (root / "id-ledger.tsv").read_text(encoding="utf-8")
+    frozen = invoke("snapshot", "v2")
+    assert frozen.exit_code == 0, frozen.stderr
+    for ledger in (root / "id-ledger.tsv", tmp_path / "versions" / "v2" / "id-ledger.tsv"):
+        assert "designate-national-authority\tparagraph\tretired" in ledger.read_text(encoding="utf-8")
     # the same words come back as a new paragraph without an ID: the minted ID is not the retired one
     text = (root / "a.md").read_text(encoding="utf-8")
     text = text.replace(":::{paragraph} kept-paragraph", ":::{paragraph}\nEach Member State should designate a national authority.\n:::\n\n:::{paragraph} kept-paragraph")

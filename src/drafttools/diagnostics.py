@@ -135,7 +135,19 @@ CODES: dict[str, Code] = _table(
         "`drafttools ids` would retire an ID that a reference still links to; restore the ID on its element, or change "
         "the reference, first",
     ),
-    ("id.gone", N, "an ID recorded as in use is no longer in the text; `drafttools ids` will record it as retired"),
+    (
+        "id.gone",
+        N,
+        "an ID recorded as in use is no longer in the text; `drafttools ids` records it as gone (put back, it is "
+        "active again; missing from a frozen version, it is retired)",
+    ),
+    (
+        "id.restore",
+        E,
+        "`drafttools ids --restore` cannot bring a retired ID back: it is not retired, does not stand on exactly one "
+        "element, or that element is of another kind or reads unlike the one it labelled in a frozen version",
+    ),
+    ("id.errors", E, "`drafttools ids` refuses to record a text with ID errors: fix them first (nothing was written)"),
     # versions and diffs (drafttools snapshot, versions, diff)
     ("version.no-code-text", E, "a git revision named as REV:PATH holds no code text (no manifest.toml) at that path"),
     ("version.unreadable", E, "a version compared by `diff` has errors of its own; run `drafttools check` on it"),

@@ -34,6 +34,7 @@ from drafttools.papers import load as papers
 from drafttools.papers import templates
 from drafttools.papers.model import Paper
 from drafttools.render import cache as render_cache
+from drafttools.source import ledger, lock
 from drafttools.source.files import display
 from drafttools.source.parse import Loaded
 from drafttools.source.versions import known as known_versions
@@ -91,6 +92,7 @@ class _Versions:
     problems: list[Diagnostic]
     cache: bool = True
     loaded: dict[Path, Loaded] = field(default_factory=dict)
+    ledgers: dict[Path, ledger.Ledger] = field(default_factory=dict)
     failed: set[Path] = field(default_factory=set)
 
     def resolve(self, name: str) -> Path | None:
@@ -102,7 +104,9 @@ class _Versions:
     def instrument(self, folder: Path) -> Instrument | None:
         """The version's model, parsed but not yet checked."""
         if folder not in self.loaded:
-            loaded = self.loaded[folder] = api.load_code_text(folder, self.cache)
+            with lock.reading():  # the text and its ledger as one writer left them, never half-way
+                loaded = self.loaded[folder] = api.load_code_text(folder, self.cache)
+                self.ledgers[folder] = ledger.read(folder)
             if loaded.instrument is not None:
                 render_cache.describe(loaded.instrument, loaded.keys)
         return self.loaded[folder].instrument
@@ -113,7 +117,7 @@ class _Versions:
     def check(self) -> None:
         """``check`` every version loaded: one with an error annexes nothing (its papers are not built)."""
         for folder, loaded in self.loaded.items():
-            result = api.check_loaded(folder, loaded)
+            result = api.check_loaded(folder, loaded, book=self.ledgers.get(folder))
             self.problems.extend(result.diagnostics)
             if any(d.severity is Severity.ERROR for d in result.diagnostics):
                 self.failed.add(folder)

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from drafttools.diagnostics import Diagnostic, UsageError, diag, exit_code, sort_key
+from drafttools.source.files import display
 
 if TYPE_CHECKING:  # the parse stack (docutils, myst-parser) is imported only when a parse is needed
-    from drafttools.model.tree import Instrument
-    from drafttools.source import rewrite
+    from drafttools.model.tree import Element, Instrument
+    from drafttools.source import ledger, rewrite
     from drafttools.source.parse import Loaded
 
 
@@ -72,12 +73,17 @@ def check(path: Path, fix: bool = False, cache_dir: Path | None = None, parse_ca
     result is served from the cache (see ``checkcache`` for why it cannot be stale).
     """
     from drafttools.checks import cache as checkcache
+    from drafttools.source import lock
 
     _require_folder(path)
-    key = checkcache.key(path) if cache_dir is not None and not fix else None
-    if cache_dir is not None and (hit := checkcache.load(cache_dir, path, key)) is not None:
-        return CheckResult.from_cache(hit)
-    result = _check(path, fix, parse_cache)
+    if fix:
+        with lock.writing("check --fix"):
+            return _check(path, fix, parse_cache)
+    with lock.reading():  # the text and its ledger as one writer left them, never half-way
+        key = checkcache.key(path) if cache_dir is not None else None
+        if cache_dir is not None and (hit := checkcache.load(cache_dir, path, key)) is not None:
+            return CheckResult.from_cache(hit)
+        result = _check(path, fix, parse_cache)
     if cache_dir is not None and key is not None:
         checkcache.store(cache_dir, path, key, result.to_cache())
     return result
@@ -96,9 +102,11 @@ def _check(path: Path, fix: bool, parse_cache: bool = True) -> CheckResult:
     return check_loaded(path, loaded, changes)
 
 
-def check_loaded(path: Path, loaded: Loaded, changes: tuple[rewrite.Change, ...] = ()) -> CheckResult:
+def check_loaded(
+    path: Path, loaded: Loaded, changes: tuple[rewrite.Change, ...] = (), book: ledger.Ledger | None = None
+) -> CheckResult:
     """``check`` on a code text already parsed (``load_code_text``), so that a build can start on the model
-    while the checks run; the same result as ``check(path)``."""
+    while the checks run; the same result as ``check(path)``.  ``book``: its ID ledger, when read with it."""
     from drafttools.checks import brackets, numbers, references
     from drafttools.checks import identity as checks
     from drafttools.source import ledger
@@ -108,7 +116,7 @@ def check_loaded(path: Path, loaded: Loaded, changes: tuple[rewrite.Change, ...]
     found: list[brackets.Bracket] = []
     if instrument is not None:
         problems += checks.check_ids(instrument)
-        problems += checks.check_ledger(instrument, ledger.read(path))
+        problems += checks.check_ledger(instrument, book if book is not None else ledger.read(path))
         problems += numbers.check(instrument)
         problems += references.check(instrument)
         found, bracket_problems = brackets.scan(instrument)
@@ -144,7 +152,8 @@ def _unreadable(loaded: Loaded) -> bool:
 
 
 def _retiring_referenced(instrument: Instrument, book: Any) -> tuple[Diagnostic, ...]:
-    """Links to an ID that is in the ledger as active but on no element: `ids` would retire it for good."""
+    """Links to an ID that is in the ledger as active but on no element: `ids` would record it as gone, and the
+    next snapshot would retire it for good."""
     from drafttools.model.tree import Ref
 
     present = {n.id for n in instrument.walk() if n.id}
@@ -160,8 +169,8 @@ def _retiring_referenced(instrument: Instrument, book: Any) -> tuple[Diagnostic,
                         "id.retire-referenced",
                         piece.loc.path,
                         piece.loc.line,
-                        f"ID '{piece.target}' is on no element, but this reference links to it; `ids` would retire it "
-                        "for good",
+                        f"ID '{piece.target}' is on no element, but this reference links to it; `ids` would record it "
+                        "as gone, and the next snapshot would retire it for good",
                         f"put '{piece.target}' back on the {entry.kind} it named, or change the reference",
                     )
                 )
@@ -171,7 +180,7 @@ def _retiring_referenced(instrument: Instrument, book: Any) -> tuple[Diagnostic,
 @dataclass(frozen=True)
 class IdsResult:
     changes: tuple[rewrite.Change, ...]
-    retired: tuple[str, ...]
+    gone: tuple[str, ...]  # IDs newly recorded as gone from the text
     recorded: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...]
     ledger_written: bool
@@ -181,7 +190,20 @@ class IdsResult:
 
 
 def assign_ids(path: Path, dry_run: bool = False) -> IdsResult:
-    """Give every element without an ID a new one, and bring the ID ledger up to date."""
+    """Give every element without an ID a new one, and bring the ID ledger up to date: new IDs active, IDs no
+    longer in the text gone (retired only when a version without them is frozen).  Refused, with nothing
+    written, while the text has ID errors (a duplicate, a malformed ID, a retired ID used again): recording
+    the text as it stands would turn a slip into a lost ID.  The sources and the ledger are written together,
+    under the project's write lock."""
+    if dry_run:
+        return _assign_ids(path, dry_run)
+    from drafttools.source import lock
+
+    with lock.writing("ids"):
+        return _assign_ids(path, dry_run)
+
+
+def _assign_ids(path: Path, dry_run: bool) -> IdsResult:
     from drafttools.checks import identity as checks
     from drafttools.source import ledger, rewrite
 
@@ -190,7 +212,17 @@ def assign_ids(path: Path, dry_run: bool = False) -> IdsResult:
     if loaded.instrument is None or blocking:
         return IdsResult((), (), (), blocking or loaded.diagnostics, False)
     book = ledger.read(path)
-    refused = tuple(
+    refused = tuple(d for d in checks.check_ids(loaded.instrument) if d.severity >= 2 and d.code != "id.missing")
+    if refused:
+        why = diag(
+            "id.errors",
+            display(path),
+            0,
+            f"{len(refused)} ID error(s) in the text: nothing written, and no ID recorded as gone",
+            "fix them (an undo restores an overwritten ID), then run `drafttools ids` again",
+        )
+        return IdsResult((), (), (), (*refused, why), False)
+    refused += tuple(
         d
         for d in checks.check_ledger(loaded.instrument, book)
         if d.code in ("id.reused", "id.kind-changed", "id.ledger")
@@ -198,18 +230,116 @@ def assign_ids(path: Path, dry_run: bool = False) -> IdsResult:
     refused += _retiring_referenced(loaded.instrument, book)
     if refused:
         return IdsResult((), (), (), refused, False)
-    changes = rewrite.add_ids(loaded.instrument, book.used(), dry_run=dry_run)
-    if changes and not dry_run:
-        loaded = load_code_text(path)
-    assert loaded.instrument is not None
+    minted = rewrite.add_ids(loaded.instrument, book.used())
     current: dict[str, str] = {}
     for node in loaded.instrument.walk():
         if node.id:
             current.setdefault(node.id, node.kind)
+    current.update(minted.kinds)
     entries = ledger.updated(book, current)
-    retired = tuple(
-        i for i, e in entries.items() if e.status == "retired" and book.entries.get(i, e).status != "retired"
-    )
+    gone = tuple(i for i, e in entries.items() if e.status == "gone" and book.entries.get(i, e).status != "gone")
     recorded = tuple(i for i in entries if i not in book.entries)
-    written = False if dry_run else ledger.write(book, entries)
-    return IdsResult(tuple(changes), retired, recorded, (), written)
+    files = list(minted.files)
+    if ledger.changed(book, entries):
+        files.append((book.path, ledger.render(entries)))
+    if not dry_run:
+        rewrite.commit(files)
+    ledger_written = not dry_run and any(p == book.path for p, _ in files)
+    return IdsResult(tuple(minted.changes), gone, recorded, (), ledger_written)
+
+
+# A restored ID's element must read at least this much like the one it labelled in the last frozen version that
+# had it (difflib's ratio over words): an ID never labels two different elements across frozen versions.
+RESTORE_LIKENESS = 0.5
+
+
+def restore_ids(path: Path, wanted: tuple[str, ...]) -> IdsResult:
+    """Bring retired IDs back (``ids --restore``), when their retirement was a mistake: each must stand again,
+    once, on an element of its class that reads like the one it labelled in the last frozen version holding it
+    (see docs/ids.md).  All or nothing, under the project's write lock."""
+    from drafttools.source import lock
+
+    with lock.writing("ids --restore"):
+        return _restore_ids(path, wanted)
+
+
+def _restore_ids(path: Path, wanted: tuple[str, ...]) -> IdsResult:
+    from drafttools.checks import identity as checks
+    from drafttools.source import ledger, rewrite
+
+    loaded = load_code_text(path)
+    if loaded.instrument is None or any(d.severity >= 2 for d in loaded.diagnostics):
+        return IdsResult((), (), (), tuple(d for d in loaded.diagnostics if d.severity >= 2), False)
+    instrument = loaded.instrument
+    book = ledger.read(path)
+    problems: list[Diagnostic] = list(book.problems)
+    entries = dict(book.entries)
+    shown = str(book.path)
+    for wanted_id in wanted:
+        entry = book.entries.get(wanted_id)
+        carriers = [e for e in instrument.walk() if e.id == wanted_id]
+        if entry is None or entry.status != "retired":
+            state = "not in the ledger" if entry is None else f"{entry.status}, not retired"
+            problems.append(diag("id.restore", shown, 0, f"ID '{wanted_id}' cannot be restored: it is {state}"))
+        elif len(carriers) != 1:
+            problems.append(
+                diag(
+                    "id.restore",
+                    shown,
+                    0,
+                    f"ID '{wanted_id}' stands on {len(carriers)} elements of the text; restoring needs exactly one",
+                    f"put '{wanted_id}' back on the {entry.kind} it labelled, then restore it again",
+                )
+            )
+        elif checks.id_class(entry.kind, instrument) != checks.id_class(carriers[0].kind, instrument):
+            element = carriers[0]
+            problems.append(
+                diag(
+                    "id.restore",
+                    element.loc.path,
+                    element.loc.line,
+                    f"ID '{wanted_id}' labelled {checks.with_article(entry.kind)}; it now stands on "
+                    f"{checks.with_article(element.kind)}",
+                    "an ID never passes to another kind of element: give this one a new ID",
+                )
+            )
+        elif (unlike := _unlike_its_past(wanted_id, carriers[0], instrument)) is not None:
+            problems.append(unlike)
+        else:
+            entries[wanted_id] = ledger.Entry(wanted_id, carriers[0].kind, "active")
+    if problems:
+        return IdsResult((), (), (), tuple(problems), False)
+    rewrite.commit([(book.path, ledger.render(entries))])
+    return IdsResult((), (), tuple(wanted), (), True)
+
+
+def _unlike_its_past(wanted_id: str, element: Element, instrument: Instrument) -> Diagnostic | None:
+    """A diagnostic when ``element`` does not read like what ``wanted_id`` labelled in the last frozen version that
+    holds it (by the versions' dates, then names); None when it does, or no frozen version holds it."""
+    import difflib
+
+    from drafttools.config import settings
+    from drafttools.model.tree import plain_text
+    from drafttools.source import versions
+
+    def words(e: Element, within: Instrument) -> list[str]:
+        return " ".join([e.title, *(plain_text(run, within, e) for run in e.texts())]).split()
+
+    frozen = sorted(versions.list_versions(settings().versions), key=lambda v: (v.date, v.name), reverse=True)
+    for info in frozen:
+        past = load_code_text(Path(info.path)).instrument
+        before = past.get(wanted_id) if past is not None else None
+        if past is None or before is None:
+            continue
+        likeness = difflib.SequenceMatcher(None, words(before, past), words(element, instrument)).ratio()
+        if likeness >= RESTORE_LIKENESS:
+            return None
+        return diag(
+            "id.restore",
+            element.loc.path,
+            element.loc.line,
+            f"ID '{wanted_id}' labelled another text in version {info.name} ({likeness:.0%} alike, at least "
+            f"{RESTORE_LIKENESS:.0%} needed): {' '.join(words(before, past))[:80]!r}",
+            "an ID never labels two different elements across frozen versions: give this element a new ID",
+        )
+    return None

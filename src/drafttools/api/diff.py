@@ -13,7 +13,7 @@ from drafttools.checks import identity as checks
 from drafttools.config import settings
 from drafttools.diagnostics import Diagnostic, Severity, diag, exit_code, sort_key
 from drafttools.diff.engine import Diff, diff
-from drafttools.source import versions
+from drafttools.source import lock, versions
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,9 @@ def compare(old_spec: str, new_spec: str, root: Path | None = None, parse_cache:
     parsed afresh)."""
     config = settings(root)
     cache_dir = config.build / ".cache" if parse_cache else None
-    old = versions.resolve(old_spec, config.versions, config.root, config.source, cache_dir)
-    new = versions.resolve(new_spec, config.versions, config.root, config.source, cache_dir)
+    with lock.reading():  # a working text as one writer left it, never half-way
+        old = versions.resolve(old_spec, config.versions, config.root, config.source, cache_dir)
+        new = versions.resolve(new_spec, config.versions, config.root, config.source, cache_dir)
     problems = _usable(old) + _usable(new)
     if problems or old.instrument is None or new.instrument is None:
         return DiffResult(old, new, None, tuple(problems))
@@ -69,8 +70,18 @@ class SnapshotResult:
 
 
 def snapshot(name: str, source: Path | None = None, root: Path | None = None) -> SnapshotResult:
-    """Freeze the code text as ``versions/NAME``; a text with errors is not frozen."""
+    """Freeze the code text as ``versions/NAME``; a text with errors is not frozen.  The IDs the ledger records
+    that the frozen text lacks are retired, in the version's ledger and the working one (see docs/ids.md); all
+    under the project's write lock."""
+    from drafttools.source import lock
+
+    with lock.writing("snapshot"):
+        return _snapshot(name, source, root)
+
+
+def _snapshot(name: str, source: Path | None, root: Path | None) -> SnapshotResult:
     from drafttools.api import check as api
+    from drafttools.source import ledger
 
     config = settings(root)
     folder = source or config.source
@@ -78,7 +89,13 @@ def snapshot(name: str, source: Path | None = None, root: Path | None = None) ->
     errors = tuple(d for d in checked.diagnostics if d.severity is Severity.ERROR)
     if errors:
         return SnapshotResult(None, errors)
-    return SnapshotResult(versions.snapshot(folder, config.versions, name), ())
+    book = ledger.read(folder)
+    retired: bytes | None = None
+    if book.exists:
+        loaded = api.load_code_text(folder)
+        assert loaded.instrument is not None  # it checked without errors
+        retired = ledger.render(ledger.retired_by(book, {e.id for e in loaded.instrument.walk() if e.id}))
+    return SnapshotResult(versions.snapshot(folder, config.versions, name, retired), ())
 
 
 def list_versions(root: Path | None = None) -> list[versions.VersionInfo]:

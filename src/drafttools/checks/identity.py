@@ -102,13 +102,13 @@ def check_ledger(instrument: Instrument, ledger: Ledger) -> list[Diagnostic]:
                     "give this element a new ID (`drafttools ids` mints one)",
                 )
             )
-        elif entry.kind != node.kind and _class(entry.kind, instrument) != _class(node.kind, instrument):
+        elif entry.kind != node.kind and id_class(entry.kind, instrument) != id_class(node.kind, instrument):
             problems.append(
                 diag(
                     "id.kind-changed",
                     node.loc.path,
                     node.loc.line,
-                    f"ID '{node.id}' was given to {_a(entry.kind)}, and now labels {_a(node.kind)}",
+                    f"ID '{node.id}' was given to {with_article(entry.kind)}, and now labels {with_article(node.kind)}",
                     "give this element a new ID",
                 )
             )
@@ -120,17 +120,17 @@ def check_ledger(instrument: Instrument, ledger: Ledger) -> list[Diagnostic]:
                     shown,
                     0,
                     f"{entry.kind} '{entry.id}' is no longer in the text",
-                    "run `drafttools ids` to record it as retired",
+                    "put it back if its deletion was a slip; else `drafttools ids` records it as gone",
                 )
             )
     return problems
 
 
-def _class(kind: str, instrument: Instrument) -> str:
+def id_class(kind: str, instrument: Instrument) -> str:
     """An ID may pass between kinds of one class (a point promoted to a paragraph keeps its ID), never between
     classes (an article's ID never labels a paragraph)."""
     return ROLE_CLASS.get(instrument.profile.role(kind), "text")
 
 
-def _a(word: str) -> str:
+def with_article(word: str) -> str:
     return f"an {word}" if word[:1] in "aeiou" else f"a {word}"

@@ -111,18 +111,41 @@ def check(path: Path | None, fmt: str, strict: bool, fix: bool, quiet: bool, no_
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@click.option(
+    "--restore",
+    "restore",
+    multiple=True,
+    metavar="ID",
+    help="Bring back a retired ID whose retirement was a mistake, once it stands again on the element it labelled "
+    "(see docs/ids.md). Repeatable.",
+)
 @guarded
-def ids(path: Path | None, dry_run: bool) -> None:
-    """Give an ID to every article, paragraph and item without one, and update the ID ledger."""
+def ids(path: Path | None, dry_run: bool, restore: tuple[str, ...]) -> None:
+    """Give an ID to every article, paragraph and item without one, and update the ID ledger.
+
+    Refused while the text has ID errors. An ID no longer in the text is recorded as gone: put back, it is active
+    again; it is retired (never to be used again) when a version without it is frozen."""
     from drafttools.api import check as api
 
+    if restore:
+        if dry_run:
+            raise UsageError("--restore and --dry-run do not go together")
+        restored = api.restore_ids(path or default_source(), restore)
+        emit(restored.diagnostics, False)
+        for wanted in restored.recorded:
+            click.echo(f"restored: {wanted} (active again)", err=True)
+        sys.exit(restored.exit_code())
     result = api.assign_ids(path or default_source(), dry_run=dry_run)
     emit(result.diagnostics, False)
     verb = "would give" if dry_run else "gave"
     for change in result.changes:
         click.echo(f"{change.path}:{change.line}: {verb} ID: {change.after.split()[-1]}", err=True)
-    for retired in result.retired:
-        click.echo(f"{'would retire' if dry_run else 'retired'}: {retired} (never to be used again)", err=True)
+    for gone in result.gone:
+        click.echo(
+            f"{'would record as gone' if dry_run else 'gone'}: {gone} (no longer in the text; put it back and it is "
+            "active again, freeze a version without it and it is retired)",
+            err=True,
+        )
     given = "would be given" if dry_run else "given"
     ledger_state = "not written (dry run)" if dry_run else ("updated" if result.ledger_written else "unchanged")
     click.echo(

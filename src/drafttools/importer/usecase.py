@@ -30,7 +30,7 @@ from drafttools.model.profile import Profile
 from drafttools.model.tree import Element, Inline, Instrument, Meta, Note, Ref, Text
 from drafttools.render import myst
 from drafttools.source import files as sources
-from drafttools.source import ledger, parse, profiles, rewrite, versions
+from drafttools.source import ledger, lock, parse, profiles, rewrite, versions
 
 TEXT_SUFFIXES = {".txt": False, ".text": False, ".md": True, ".markdown": True}
 TRACK_CHANGES = ("accept", "reject", "refuse")
@@ -91,7 +91,26 @@ def import_draft(
     profile: str | None = None,
 ) -> ImportResult:
     """Import ``file`` as the version ``name`` (``code_text`` for the source itself).  Nothing is written when
-    there is an error (or, with ``strict``, a warning)."""
+    there is an error (or, with ``strict``, a warning).  A real import holds the project's write lock
+    (``source.lock``) from its first look at the target to its last rename."""
+    arguments = (file, name, ids_from, track_changes, force, dry_run, strict, places, profile)
+    if dry_run:
+        return _import_draft(*arguments)
+    with lock.writing("import"):
+        return _import_draft(*arguments)
+
+
+def _import_draft(
+    file: Path,
+    name: str,
+    ids_from: str | None,
+    track_changes: str,
+    force: bool,
+    dry_run: bool,
+    strict: bool,
+    places: Places | None,
+    profile: str | None,
+) -> ImportResult:
     places = places or Places.from_settings()
     shown = sources.display(file)
     _check_arguments(file, name, track_changes)
@@ -390,10 +409,11 @@ def _write(
             else ledger.Ledger(build / sources.LEDGER, {}, False)
         )
         entries = ledger.updated(ledger.Ledger(build / sources.LEDGER, {**book, **old.entries}, True), current)
-        ledger.write(ledger.Ledger(build / sources.LEDGER, {}, False), entries)
+        (build / sources.LEDGER).write_bytes(ledger.render(entries))
         if not dry_run:
             _keep_foreign_files(target, build)
-            _swap(build, target)
+            with lock.committing():
+                _swap(build, target)
         return written, tuple(replace(c, path=sources.display(target / Path(c.path).name)) for c in linked), stale
     finally:
         if build.exists():

@@ -3,7 +3,8 @@
 Two jobs, each behind a command whose job is to rewrite: ``drafttools ids`` (give an ID to every element
 that lacks one) and ``drafttools check --fix`` (link plain-text references to their targets' IDs).  Edits are
 made on the file's own bytes, line by line, so every byte not edited stays as it was (CRLF and BOM included);
-each file is replaced atomically.  Standard library only.
+the files a command changes are moved into place together (``commit``: ``fsutil.write_all`` under the
+project's commit lock, with the ID ledger when it changes too).  Standard library only.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from drafttools.fsutil import write_atomic
+from drafttools.fsutil import write_all
 from drafttools.model import ids
 from drafttools.model.references import HOLE, Reference
 from drafttools.model.tree import Element, Instrument, plain_text
@@ -43,13 +44,26 @@ class _File:
         line = self.lines[index]
         self.lines[index] = body + line[len(line.rstrip("\r\n")) :]
 
-    def save(self) -> None:
-        data = "".join(self.lines).encode("utf-8")
-        write_atomic(self.path, (b"\xef\xbb\xbf" if self.bom else b"") + data)
+    def data(self) -> bytes:
+        return (b"\xef\xbb\xbf" if self.bom else b"") + "".join(self.lines).encode("utf-8")
 
 
 def _files(paths: Iterable[str]) -> dict[str, _File]:
     return {p: _File(Path(p)) for p in sorted(set(paths))}
+
+
+def commit(files: list[tuple[Path, bytes]]) -> None:
+    """Move ``files`` into place all together (or none), under the project's commit lock, so that a reader sees
+    every one of them changed or none."""
+    from drafttools.source import lock
+
+    if files:
+        with lock.committing():
+            write_all(files)
+
+
+def _staged(files: dict[str, _File], changes: list[Change]) -> list[tuple[Path, bytes]]:
+    return [(files[path].path, files[path].data()) for path in sorted({c.path for c in changes})]
 
 
 # ------------------------------------------------------------------------------------------------ drafttools ids
@@ -64,12 +78,23 @@ def mint_text(node: Element, instrument: Instrument) -> str:
     return " ".join(plain_text(cell, instrument, node) for cell in node.texts())
 
 
-def add_ids(instrument: Instrument, used: set[str], dry_run: bool = False) -> list[Change]:
-    """Give every ID-less article, paragraph and item a new ID minted from its words, never one in ``used``."""
+@dataclass(frozen=True)
+class Minted:
+    """What ``add_ids`` did: each edit, the new IDs with their kinds, and the files as they now read."""
+
+    changes: list[Change]
+    kinds: dict[str, str]
+    files: list[tuple[Path, bytes]]
+
+
+def add_ids(instrument: Instrument, used: set[str]) -> Minted:
+    """Give every ID-less article, paragraph and item a new ID minted from its words, never one in ``used``.
+    Nothing is written: the caller commits ``files`` (with the ledger that records the new IDs)."""
     missing = [n for n in instrument.walk() if not n.id]
     files = _files(n.loc.path for n in missing)
     taken = set(used) | {n.id for n in instrument.walk() if n.id}
     changes: list[Change] = []
+    kinds: dict[str, str] = {}
     for node in missing:
         handle = files[node.loc.path]
         before = handle.body(node.loc.line - 1)
@@ -85,13 +110,11 @@ def add_ids(instrument: Instrument, used: set[str], dry_run: bool = False) -> li
             prefix=ids.prefix_for(node.role, node.kind),
         )
         taken.add(new_id)
+        kinds[new_id] = node.kind
         after = f"{match['fence']} {new_id}"
         handle.set(node.loc.line - 1, after)
         changes.append(Change(node.loc.path, node.loc.line, before, after))
-    if not dry_run:
-        for path in {c.path for c in changes}:
-            files[path].save()
-    return changes
+    return Minted(changes, kinds, _staged(files, changes))
 
 
 # ------------------------------------------------------------------------------------------ drafttools check --fix
@@ -174,6 +197,5 @@ def link_references(references: list[Reference], dry_run: bool = False) -> list[
             Change(reference.loc.path, reference.loc.line, " ".join(match.group(0).split()), " ".join(replaced.split()))
         )
     if not dry_run:
-        for path in {c.path for c in changes}:
-            files[path].save()
+        commit(_staged(files, changes))
     return sorted(changes, key=lambda c: (c.path, c.line))

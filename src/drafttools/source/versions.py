@@ -24,8 +24,10 @@ from pathlib import Path
 
 from drafttools.config import settings
 from drafttools.diagnostics import Diagnostic, DraftError, SourceError, UsageError, diag
+from drafttools.fsutil import write_atomic
 from drafttools.model.tree import Instrument
 from drafttools.source import files as sources
+from drafttools.source import lock
 from drafttools.source.parse import load
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -122,8 +124,10 @@ def name_problem(name: str) -> str | None:
     return None
 
 
-def snapshot(source: Path, versions: Path, name: str) -> Path:
-    """Freeze the code text in ``source`` as ``versions/NAME/``; refuses an existing name.  Returns the folder."""
+def snapshot(source: Path, versions: Path, name: str, ledger: bytes | None = None) -> Path:
+    """Freeze the code text in ``source`` as ``versions/NAME/``; refuses an existing name.  Returns the folder.
+    ``ledger``: the ID ledger as it reads once this version is frozen (its missing IDs retired), written into
+    the version and, once the version is in place, over the working text's."""
     if (why := name_problem(name)) is not None:
         raise UsageError(f"'{name}' is not a version name: {why}")
     target = versions / name
@@ -140,7 +144,7 @@ def snapshot(source: Path, versions: Path, name: str) -> Path:
     files = [sources.MANIFEST, *(file for _, file in manifest.files())]
     if manifest.profile.endswith(".toml"):  # the text's own profile travels with it
         files.append(manifest.profile)
-    if (source / sources.LEDGER).is_file():
+    if (source / sources.LEDGER).is_file() and ledger is None:
         files.append(sources.LEDGER)
     try:
         versions.mkdir(parents=True, exist_ok=True)
@@ -151,7 +155,12 @@ def snapshot(source: Path, versions: Path, name: str) -> Path:
         for file in files:
             shutil.copy2(source / file, staging / file)
         (staging / sources.MANIFEST).write_text(frozen_manifest, encoding="utf-8")
-        staging.rename(target)
+        if ledger is not None:
+            (staging / sources.LEDGER).write_bytes(ledger)
+        with lock.committing():
+            staging.rename(target)
+            if ledger is not None:
+                write_atomic(source / sources.LEDGER, ledger)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise DraftError(f"cannot write version '{name}': {exc.strerror or exc}", str(target)) from None
