@@ -186,6 +186,46 @@ def _markdown_parser() -> Any:
     return create_md_parser(MdParserConfig(enable_extensions=set(MYST_EXTENSIONS)), _Renderer)
 
 
+# Directive levels a file may open beyond its profile's max_depth (divisions, notes, admonitions): far below
+# what exhausts Python's recursion limit in docutils' nested parse (some 200 levels), far above a real text.
+NESTING_ALLOWANCE = 20
+_FENCE = re.compile(r"^[ \t]{0,3}(?P<fence>:{3,}|`{3,}|~{3,})(?P<rest>.*)$")
+_QUOTES = re.compile(r"^[ \t]{0,3}(?:>[ \t]?){2,}")
+
+
+def too_deep(text: str, limit: int) -> int | None:
+    """The line where directive fences (``:::{name}``, a fenced ``{name}``) or block quotes first nest deeper
+    than ``limit``, else None: found in one pass over the lines, before the parse descends into them (a parse
+    of 300 nested notes exhausts the recursion limit; 3,000 took 89 s and 6.4 GB before failing).  A fence
+    closes the innermost open fence of its character that is not longer; a code fence's body is skipped."""
+    stack: list[tuple[str, int]] = []
+    code: tuple[str, int] | None = None  # an open code fence (no directive): its lines are not markup
+    for number, line in enumerate(text.split("\n"), start=1):
+        match = _FENCE.match(line)
+        if code is not None:
+            if match and match["fence"][0] == code[0] and len(match["fence"]) >= code[1] and not match["rest"].strip():
+                code = None
+            continue
+        if match is None:
+            quotes = _QUOTES.match(line)
+            if quotes is not None and len(stack) + quotes.group(0).count(">") > limit:
+                return number
+            continue
+        fence, rest = match["fence"], match["rest"].strip()
+        if rest.startswith("{"):
+            stack.append((fence[0], len(fence)))
+            if len(stack) > limit:
+                return number
+        elif rest:
+            if fence[0] != ":":
+                code = (fence[0], len(fence))
+        elif stack and stack[-1][0] == fence[0] and len(fence) >= stack[-1][1]:
+            stack.pop()
+        elif fence[0] != ":":
+            code = (fence[0], len(fence))
+    return None
+
+
 def doctree(source: sources.SourceFile, problems: list[Diagnostic]) -> nodes.document:
     """Parse one file with myst-parser, turning docutils' system messages into diagnostics."""
     register()
@@ -486,6 +526,17 @@ def parse_file(
     the final clauses; what the profile does not allow there is reported."""
     register(frozenset(profile.kinds))
     builder = _Builder(source.path, profile, problems)
+    limit = profile.max_depth + NESTING_ALLOWANCE
+    if (deep := too_deep(source.text, limit)) is not None:
+        builder.error(
+            "structure.too-deep",
+            deep,
+            f"directives or block quotes nest more than {limit} deep here (the profile '{profile.name}' allows "
+            f"{profile.max_depth} levels of elements, and {NESTING_ALLOWANCE} more for divisions and notes); the "
+            "file was not parsed",
+            "flatten the structure: no real instrument nests this deep",
+        )
+        return ()
     document = doctree(source, problems)
     builder.notes = {str(n["names"][0]): n for n in document.findall(nodes.footnote) if n.get("names")}
     found = list(builder.top_level(document))
