@@ -132,12 +132,14 @@ def build(paragraph_count: int, rng: random.Random) -> tuple[list[Division], lis
                 article.table = [["Category", "Threshold", "Year"]] + [
                     [rng.choice(WORDS).capitalize(), f"{rng.randint(1, 99)}%", str(2026 + k)] for k in range(rng.randint(2, 5))]
         articles.append(article)
-    # divisions: parts of ~4 titles, titles of ~3 chapters, chapters of ~8 articles, some chapters with sections
+    # divisions: parts of 4 titles or more (at most twenty parts: "PART ONE" to "PART TWENTY"), titles of ~3
+    # chapters, chapters of ~8 articles, some chapters with sections
     parts: list[Division] = []
     index = 0
+    titles_per_part = max(4, -(-len(articles) // (8 * 3 * len(ONES))))
     while index < len(articles):
-        part = Division("PART", ONES[len(parts) % len(ONES)], sentence(rng, 2, 4).upper())
-        for t in range(4):
+        part = Division("PART", ONES[len(parts)], sentence(rng, 2, 4).upper())
+        for t in range(titles_per_part):
             title = Division("TITLE", roman(t + 1), sentence(rng, 2, 4).upper())
             for c in range(3):
                 chapter = Division("CHAPTER", str(c + 1), sentence(rng, 2, 4))

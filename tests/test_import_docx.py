@@ -316,3 +316,25 @@ def test_links_to_bookmarks_become_references_even_when_their_number_is_stale(pl
     first, second = result.instrument.articles[0].children
     assert plain.block_text(second, result.instrument) == "1.2  See paragraph 1.1 above and 7.7."
     assert f"See paragraph {{xref}}`{first.id}` above and 7.7." in (places.versions / "links" / "article-01.md").read_text()
+
+
+def test_a_zip_bomb_under_the_size_limit_is_refused_before_it_is_unpacked(places: Places, tmp_path: Path) -> None:
+    """A real bomb: a small package whose document.xml unpacks to 150 MB of whitespace (under the 200 MB total)."""
+    import time
+    import zipfile
+
+    good = make_docx(tmp_path / "good.docx", p("1.1 text"))
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + b" " * 150_000_000)
+            out.writestr(info.filename, data)
+    assert bomb.stat().st_size < 1_000_000
+    started = time.monotonic()
+    result = import_draft(bomb, "bomb", places=places)
+    assert time.monotonic() - started < 3
+    assert [d.code for d in result.diagnostics] == ["import.too-large"]
+    assert "zip bomb" in result.diagnostics[0].message and "word/document.xml" in result.diagnostics[0].message
+    assert not (places.versions / "bomb").exists()

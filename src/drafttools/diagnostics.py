@@ -162,6 +162,11 @@ CODES: dict[str, Code] = _table(
         "the same ID labels unrelated texts in the two versions; an ID is never reused for another element",
     ),
     # cross-references
+    (
+        "xref.too-many",
+        E,
+        "one block of text holds more references or roles than any real paragraph (5,000): the file is not parsed",
+    ),
     ("xref.unknown-id", E, "a reference links to an ID that no element carries"),
     ("xref.unresolved", E, "a reference typed as plain text names no article, paragraph or item that exists"),
     ("xref.direction", E, "a reference says 'above' of something below it, or 'below' of something above it"),

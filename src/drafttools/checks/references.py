@@ -24,6 +24,18 @@ def check(instrument: Instrument, references: list[Reference] | None = None) -> 
     return problems
 
 
+QUOTED = 80  # characters of a reference phrase a diagnostic quotes
+
+
+def _quoted(reference: Reference) -> str:
+    """The phrase in double quotes, cut in the middle when long: a list of 10,000 members makes a phrase of
+    50,000 characters, and quoting it whole in each member's diagnostic printed half a gigabyte."""
+    phrase = reference.phrase
+    if len(phrase) > QUOTED:
+        phrase = f"{phrase[: QUOTED - 20]} … {phrase[-15:]}"
+    return f'"{phrase}"'
+
+
 def _check_member(instrument: Instrument, reference: Reference, member: Member) -> Iterator[Diagnostic]:
     path, line = reference.loc.path, member.line
     source = describe(reference.source, instrument)
@@ -41,7 +53,7 @@ def _check_member(instrument: Instrument, reference: Reference, member: Member) 
             "xref.unresolved",
             path,
             line,
-            f'"{reference.phrase}" in {source}: {reference.keyword} {member.text.strip()} does not exist',
+            f"{_quoted(reference)} in {source}: {reference.keyword} {member.text.strip()} does not exist",
             "correct the number, or link the reference to an ID",
         )
         return
@@ -66,7 +78,7 @@ def _check_member(instrument: Instrument, reference: Reference, member: Member) 
             "xref.self",
             path,
             line,
-            f'"{reference.phrase}" in {source} cites {whose} ({describe(target, instrument)})',
+            f"{_quoted(reference)} in {source} cites {whose} ({describe(target, instrument)})",
             "a reference that names its own element or parent has usually lost its target in a renumbering: check what "
             "it should name",
         )
@@ -78,7 +90,7 @@ def _check_member(instrument: Instrument, reference: Reference, member: Member) 
                 "xref.direction",
                 path,
                 line,
-                f'"{reference.phrase}" in {source}: {describe(target, instrument)} stands {truth}, not '
+                f"{_quoted(reference)} in {source}: {describe(target, instrument)} stands {truth}, not "
                 f"{reference.direction}",
                 f"write '{truth}'",
             )
@@ -87,7 +99,7 @@ def _check_member(instrument: Instrument, reference: Reference, member: Member) 
             "xref.kind",
             path,
             line,
-            f'"{reference.phrase}" in {source} calls {describe(target, instrument)} a {reference.keyword.rstrip("s")}',
+            f"{_quoted(reference)} in {source} calls {describe(target, instrument)} a {reference.keyword.rstrip('s')}",
             None,
         )
     if member.ref is None and not member.chained:  # "Article 8, paragraph 3": placed by words, not linkable
@@ -95,7 +107,7 @@ def _check_member(instrument: Instrument, reference: Reference, member: Member) 
             "xref.untagged",
             path,
             line,
-            f"\"{reference.phrase}\" in {source} is plain text; {member.text.strip()} is '{target.id or '(no ID)'}'",
+            f"{_quoted(reference)} in {source} is plain text; {member.text.strip()} is '{target.id or '(no ID)'}'",
             f"write {{xref}}`{target.id}` (or run `drafttools check --fix`)"
             if target.id
             else "give the target an ID (`drafttools ids`), then link it",

@@ -48,12 +48,24 @@ def guarded(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+SHOWN_PER_CODE = 100  # diagnostics of one code printed before the rest are summed up in one line
+
+
 def emit(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic], strict: bool, quiet: bool = False) -> None:
+    """Print diagnostics to stderr, at most ``SHOWN_PER_CODE`` of each code, then "… and N more" (a hostile text
+    can make tens of thousands of one kind; ``--format json`` lists every one)."""
+    counts: dict[str, int] = {}
     for d in diagnostics:
         if quiet and not is_finding(d, strict):
             continue
+        counts[d.code] = counts.get(d.code, 0) + 1
+        if counts[d.code] > SHOWN_PER_CODE:
+            continue
         colour = {"error": "red", "warning": "yellow"}.get(str(d.severity))
         click.secho(d.format(), err=True, fg=colour if colour else None)
+    for code, count in counts.items():
+        if count > SHOWN_PER_CODE:
+            click.echo(f"… and {count - SHOWN_PER_CODE:,} more [{code}]", err=True)
 
 
 def plural(name: str) -> str:

@@ -185,10 +185,13 @@ def match(
                 _by_content(kind, nodes, labels, new, old_nodes, old, assigned, used_old, pairs, claimed)
     busy = set(taken) | claimed | {n.id for n in old_nodes if n.id}
     new_lone: list[Lone] = []
+    tried: dict[str, int] = {}
     for index, node in enumerate(nodes):  # 3. mint
         if index in assigned:
             continue
-        minted = ids.mint(node.kind, _mint_text(node, new), busy, prefix=ids.prefix_for(node.role, node.kind))
+        minted = ids.mint(
+            node.kind, _mint_text(node, new), busy, prefix=ids.prefix_for(node.role, node.kind), tried=tried
+        )
         busy.add(minted)
         assigned[index] = minted
         new_lone.append(Lone(node.kind, minted, labels[index], node_text(node, new)))

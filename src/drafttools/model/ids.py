@@ -77,21 +77,37 @@ def _letters(text: str, count: int = 6) -> str:
     return "".join(chr(ord("a") + b % 26) for b in digest[:count])
 
 
-def mint(kind: str, text: str, taken: Container[str], fallback: str = "", prefix: str | None = None) -> str:
+def mint(
+    kind: str,
+    text: str,
+    taken: Container[str],
+    fallback: str = "",
+    prefix: str | None = None,
+    tried: dict[str, int] | None = None,
+) -> str:
     """A new ID for an element of ``kind`` with ``text``, colliding with nothing in ``taken``.
 
     ``taken`` holds every ID in use and every ID ever retired, so a minted ID is never a reused one.  When the
     text has no usable word ("WHO shall:"), the words of ``fallback`` (say, the article's title) are used, and
-    failing those a letters-only tag, so the result never looks number-derived.
+    failing those a letters-only tag, so the result never looks number-derived.  ``tried``, kept by a caller
+    minting many IDs while ``taken`` only grows, remembers the next free suffix of each base, so that 25,000
+    paragraphs of the same words take 25,000 steps, not 300 million.
     """
     words = slug_words(text) or slug_words(fallback)
     prefix = PREFIX.get(kind, "") if prefix is None else prefix
     base = "-".join(([prefix] if prefix else []) + words)[:MAX_LENGTH].strip("-") if words else ""
     if not base or not base[0].isalpha() or base == prefix or looks_number_derived(base):
         base = f"{kind}-{_letters(text or fallback or kind)}"
-    candidate, n = base, 2
+    n = tried.get(base, 2) if tried is not None else 2
+    candidate = base if n == 2 else _suffixed(base, n - 1)
     while candidate in taken:
-        suffix = f"-{n}"
-        candidate = base[: MAX_LENGTH - len(suffix)].rstrip("-") + suffix
+        candidate = _suffixed(base, n)
         n += 1
+    if tried is not None:
+        tried[base] = n
     return candidate
+
+
+def _suffixed(base: str, n: int) -> str:
+    suffix = f"-{n}"
+    return base[: MAX_LENGTH - len(suffix)].rstrip("-") + suffix

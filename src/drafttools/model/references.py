@@ -356,10 +356,16 @@ class _Scanner:
     ) -> None:
         self.grammar, self.resolver, self.element = grammar, resolver, element
         self.text, self.refs, self.first_line = text, refs, first_line
+        self._counted = (0, first_line)  # (offset, its line): lines are counted on from the last one asked for
         self.instrument = resolver.instrument
 
     def line_at(self, offset: int) -> int:
-        return self.first_line + self.text.count("\n", 0, offset)
+        """The source line of ``offset``: counted on from the offset asked for last (they mostly go forward), so
+        that a paragraph holding 200,000 references is not read from its start for each one."""
+        start, line = self._counted if offset >= self._counted[0] else (0, self.first_line)
+        line += self.text.count("\n", start, offset)
+        self._counted = (offset, line)
+        return line
 
     def scan(self) -> list[Reference]:
         found: list[Reference] = []

@@ -226,6 +226,26 @@ def too_deep(text: str, limit: int) -> int | None:
     return None
 
 
+# Roles ({xref}`...`) one block of text may hold: myst-parser's role rule copies the rest of the block at each
+# role, so a block of 200,000 took minutes; 5,000 take a fraction of a second, and no real paragraph has 100.
+ROLES_PER_BLOCK = 5000
+_ROLE = re.compile(r"\{[A-Za-z0-9_:+.-]+\}`")
+
+
+def crowded(text: str, limit: int) -> int | None:
+    """The first line of a block of text (lines between blank lines) holding more than ``limit`` roles, else
+    None."""
+    first, count = 1, 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            first, count = number + 1, 0
+            continue
+        count += len(_ROLE.findall(line))
+        if count > limit:
+            return first
+    return None
+
+
 def doctree(source: sources.SourceFile, problems: list[Diagnostic]) -> nodes.document:
     """Parse one file with myst-parser, turning docutils' system messages into diagnostics."""
     register()
@@ -535,6 +555,14 @@ def parse_file(
             f"{profile.max_depth} levels of elements, and {NESTING_ALLOWANCE} more for divisions and notes); the "
             "file was not parsed",
             "flatten the structure: no real instrument nests this deep",
+        )
+        return ()
+    if (crowded_at := crowded(source.text, ROLES_PER_BLOCK)) is not None:
+        builder.error(
+            "xref.too-many",
+            crowded_at,
+            f"one block of text here holds more than {ROLES_PER_BLOCK:,} references or roles; the file was not parsed",
+            "split it: no real paragraph cites this much",
         )
         return ()
     document = doctree(source, problems)

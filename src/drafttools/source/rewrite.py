@@ -95,6 +95,7 @@ def add_ids(instrument: Instrument, used: set[str]) -> Minted:
     taken = set(used) | {n.id for n in instrument.walk() if n.id}
     changes: list[Change] = []
     kinds: dict[str, str] = {}
+    tried: dict[str, int] = {}
     for node in missing:
         handle = files[node.loc.path]
         before = handle.body(node.loc.line - 1)
@@ -108,6 +109,7 @@ def add_ids(instrument: Instrument, used: set[str]) -> Minted:
             taken,
             fallback=article.title if article else "",
             prefix=ids.prefix_for(node.role, node.kind),
+            tried=tried,
         )
         taken.add(new_id)
         kinds[new_id] = node.kind
