@@ -258,6 +258,61 @@ def save_spliced(document: Any, out: Any, marker: bytes, fragments: list[bytes])
     out.write(fixed_zip_times(written.getvalue()))
 
 
+# ------------------------------------------------------------------------------------ what a Word user sees
+
+WORD_2013 = "15"  # the compatibility mode of Word 2013 and later: a file in an older mode opens "compatibility mode"
+_WORD_URI = "http://schemas.microsoft.com/office/word"
+MAX_OUTLINE_LEVEL = 8  # Word's outline levels run 0 (Level 1) to 8 (Level 9); 9 is body text
+
+
+def set_outline_level(p: Any, level: int) -> None:
+    """Give a heading paragraph an outline level (0 = Level 1), so that Word's Navigation Pane, a TOC field and
+    the bookmarks of an exported PDF show it.  ``w:outlineLvl`` comes late in ``w:pPr``; a heading's pPr holds
+    only its style before it."""
+    ppr = p.get_or_add_pPr()
+    for old in ppr.findall(qn("w:outlineLvl")):
+        ppr.remove(old)
+    element = OxmlElement("w:outlineLvl")
+    element.set(qn("w:val"), str(max(0, min(level, MAX_OUTLINE_LEVEL))))
+    ppr.append(element)
+
+
+def set_word_2013(settings: Any) -> None:
+    """Word 2013+ compatibility mode in ``word/settings.xml`` (python-docx's template says 14, Word 2010)."""
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        compat = OxmlElement("w:compat")
+        settings.append(compat)
+    for setting in compat.findall(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            compat.remove(setting)
+    mode = OxmlElement("w:compatSetting")
+    mode.set(qn("w:name"), "compatibilityMode")
+    mode.set(qn("w:uri"), _WORD_URI)
+    mode.set(qn("w:val"), WORD_2013)
+    compat.insert(0, mode)
+
+
+def set_properties(
+    document: Any, title: str, author: str, subject: str, language: str, category: str, when: str
+) -> None:
+    """The document's core properties as its readers see them in File > Info: its own title, subject, author (the
+    body that issues it), language and category; created and modified on ``when`` (YYYY-MM-DD, the text's own
+    date, so that the same input gives the same bytes); nothing about the program that wrote it."""
+    import datetime
+
+    core = document.core_properties
+    core.title, core.subject, core.author, core.last_modified_by = title, subject, author, author
+    core.language, core.category, core.comments, core.keywords = language, category, "", ""
+    core.revision = 1
+    try:
+        moment = datetime.datetime.strptime(when[:10], "%Y-%m-%d")
+    except ValueError:
+        moment = datetime.datetime(1980, 1, 1)
+    core.created = core.modified = moment
+    set_word_2013(document.settings.element)
+
+
 # ------------------------------------------------------------------------------------- reproducible packages
 
 

@@ -157,6 +157,7 @@ def redline(
 def _start(diff: Diff, author: str, date: str, canvas: Canvas) -> _redline_oxml.Revisions:
     _header(canvas.document, f"Tracked changes: {diff.old_meta.version} \u2192 {diff.new_meta.version}")
     _redline_oxml.track_revisions(canvas.document.settings.element)
+    _properties(canvas.document, diff, author, "Tracked changes", date)
     return _redline_oxml.Revisions(author, date)
 
 
@@ -252,10 +253,24 @@ def _label(change: Change, side: str) -> str:
     return f"{part.prefix}  " if part.prefix else ""
 
 
+def _properties(document: Any, diff: Diff, author: str, what: str, date: str) -> None:
+    """Core properties naming the comparison: its title, both versions as subject, the new text's language."""
+    _oxml.set_properties(
+        document,
+        title=f"{diff.new_meta.title}: {what.lower()}",
+        author=author,
+        subject=f"{diff.old_meta.version} \u2192 {diff.new_meta.version}",
+        language=diff.new_meta.language,
+        category=what,
+        when=date or diff.new_meta.date,
+    )
+
+
 def synoptic(diff: Diff, template: Path | None = None) -> Any:
     """The synoptic table: old | new | what changed, one row per aligned pair, in the new version's order."""
     canvas = new_document(template)
     document = canvas.document
+    _properties(document, diff, "World Health Organization", "Synoptic table", diff.new_meta.date)
     for section in document.sections:
         section.orientation = 1
         section.page_width, section.page_height = Cm(29.7), Cm(21.0)

@@ -31,6 +31,8 @@ from drafttools.render import _oxml
 from drafttools.render.cache import FragmentCache
 from drafttools.source.files import display
 
+ISSUER = "World Health Organization"  # the author a paper's properties name, with its body: "…, Executive Board"
+
 # The styles a reference .docx must hold, by role (scripts/make_reference_docx.py makes them).
 PARAGRAPH_STYLES: dict[str, str] = {
     "title": "Title",
@@ -230,13 +232,7 @@ def _element(w: _Writer, node: Element) -> None:
     style of their depth, tables; each with a bookmark named by its stable ID."""
     role = node.role
     if role in HEADED:
-        heading = w.paragraph("division" if role == "division" else "article")
-        lines = node.heading.split("\n")
-        for index, line in enumerate(lines):
-            if index:
-                _oxml.add_break(heading._p)
-            w.text(heading, line)
-        w.bookmark(heading, node.id)
+        _headed(w, node)
     elif role == "table":
         _table(w, node)
         return
@@ -259,6 +255,31 @@ def _element(w: _Writer, node: Element) -> None:
         w.bookmark(paragraph, node.id)
     for child in node.children:
         _element(w, child)
+
+
+def _body(name: str) -> str:
+    """The issuing body as a name, whatever the masthead's case: "EXECUTIVE BOARD" -> "Executive Board",
+    "REGIONAL COMMITTEE FOR SOUTH-EAST ASIA" -> "Regional Committee for South-East Asia"."""
+    if not name.isupper():
+        return name
+    return " ".join(word.lower() if word in ("OF", "FOR", "THE", "AND") else word.title() for word in name.split())
+
+
+def _headed(w: _Writer, node: Element) -> None:
+    """A division's, article's or annex's heading: its lines, its outline level and its bookmark."""
+    heading = w.paragraph("division" if node.role == "division" else "article")
+    _oxml.set_outline_level(heading._p, _outline_level(w.instrument, node))
+    for index, line in enumerate(node.heading.split("\n")):
+        if index:
+            _oxml.add_break(heading._p)
+        w.text(heading, line)
+    w.bookmark(heading, node.id)
+
+
+def _outline_level(instrument: Instrument, node: Element) -> int:
+    """A heading's level in Word's outline: the annex title is Level 1, so a top division or an article outside
+    any division is Level 2, and each division above adds one."""
+    return 1 + sum(1 for a in instrument.ancestors(node) if a.role in HEADED)
 
 
 def _point_depth(instrument: Instrument, node: Element) -> int:
@@ -288,7 +309,9 @@ def _table(w: _Writer, node: Element) -> None:
 def _annex(w: _Writer, doctype: DocType, annex: dict[str, str]) -> None:
     if doctype.annex_heading:
         w.text(w.paragraph("annex-heading"), doctype.annex_heading)
-    w.text(w.paragraph("annex-title"), annex["title"])
+    title = w.paragraph("annex-title")
+    _oxml.set_outline_level(title._p, 0)
+    w.text(title, annex["title"])
     w.text(w.paragraph("annex-version"), annex["line"])
     for paragraph in w.instrument.preamble:
         _element(w, paragraph)
@@ -327,12 +350,7 @@ def _articles(w: _Writer, cache: FragmentCache | None) -> list[bytes]:
 
     def render(node: Element) -> None:
         if node.role == "division":
-            heading = w.paragraph("division")
-            for index, line in enumerate(node.heading.split("\n")):
-                if index:
-                    _oxml.add_break(heading._p)
-                w.text(heading, line)
-            w.bookmark(heading, node.id)
+            _headed(w, node)
             fragments.append(_oxml.take_fragment(w.body))
             for child in node.children:
                 render(child)
@@ -414,9 +432,15 @@ def render(
     _annex(w, doctype, context["annex"])
     marker = _oxml.fragment_marker(w.body, w.anchor, uuid.uuid4().hex)
     fragments = _articles(w, _cache(cache_dir, paper, doctype, w))
-    w.document.core_properties.title = fields.get("title", context["annex"]["title"])
-    w.document.core_properties.language = paper.front.language
-    w.document.core_properties.subject = fields.get("symbol", "")
+    _oxml.set_properties(
+        w.document,
+        title=fields.get("title", context["annex"]["title"]),
+        author=f"{ISSUER}, {_body(fields['body'])}" if fields.get("body") else ISSUER,
+        subject=fields.get("symbol", ""),
+        language=paper.front.language,
+        category=doctype.label,
+        when=paper.front.date.isoformat() if paper.front.date else instrument.meta.date,
+    )
     out = io.BytesIO()
     _oxml.save_spliced(w.document, out, marker, fragments)
     return out.getvalue()
