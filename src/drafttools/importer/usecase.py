@@ -11,6 +11,7 @@ renames the folder into place.  Any error before that leaves the target as it wa
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 import re
@@ -93,70 +94,53 @@ def import_draft(
     """Import ``file`` as the version ``name`` (``code_text`` for the source itself).  Nothing is written when
     there is an error (or, with ``strict``, a warning).  A real import holds the project's write lock
     (``source.lock``) from its first look at the target to its last rename."""
-    arguments = (file, name, ids_from, track_changes, force, dry_run, strict, places, profile)
-    if dry_run:
-        return _import_draft(*arguments)
-    with lock.writing("import"):
-        return _import_draft(*arguments)
-
-
-def _import_draft(
-    file: Path,
-    name: str,
-    ids_from: str | None,
-    track_changes: str,
-    force: bool,
-    dry_run: bool,
-    strict: bool,
-    places: Places | None,
-    profile: str | None,
-) -> ImportResult:
-    places = places or Places.from_settings()
-    shown = sources.display(file)
-    _check_arguments(file, name, track_changes)
-    target = places.folder(name)
-    earlier = _earlier(ids_from, places) if ids_from else None
-    base_root = Path(earlier.where) if earlier is not None and earlier.origin != "git" else None
-    result = ImportResult(shown, name, target, earlier.where if earlier else None, None)
-    try:
-        read = read_file(file, shown, track_changes)
-    except Refused as refused:
-        return replace(result, diagnostics=(refused.diagnostic,))
-    base = earlier.instrument if earlier is not None else None
-    draft = _recognised(read, shown, profile, base, target)
-    problems = list(draft.problems)
-    result = replace(
-        result,
-        profile=draft.profile.name,
-        profile_why=draft.why,
-        words_in=draft.words_in,
-        words_kept=draft.words_in - draft.words_dropped,
-    )
-    if earlier is not None and base is None:
-        problems += earlier.diagnostics
-    if _blocking(problems, strict):
-        return replace(result, instrument=draft.instrument, diagnostics=tuple(problems))
-    if not force and not dry_run and (refusal := _refusal(target, name)) is not None:
-        return replace(result, instrument=draft.instrument, diagnostics=(*problems, refusal))
-    book = _ledger_entries(places, base_root, target)
-    taken = set(book) | _all_ids(places)
-    found = matching.match(draft.instrument, draft.typed, base, taken, book, shown)
-    problems += found.problems
-    if _blocking(problems, strict):
-        return replace(result, instrument=draft.instrument, diagnostics=tuple(problems))
-    instrument = _with_ids(draft.instrument, found.ids, _meta(draft, base, name, file, target))
-    written, linked, stale = _write(instrument, draft, target, file, book, dry_run, base)
-    problems += stale
-    return replace(
-        result,
-        instrument=written,
-        matched=found.matched,
-        new=found.new,
-        gone=found.gone,
-        linked=linked,
-        diagnostics=tuple(problems),
-        written=not dry_run,
-    )
+    with contextlib.nullcontext() if dry_run else lock.writing("import"):
+        places = places or Places.from_settings()
+        shown = sources.display(file)
+        _check_arguments(file, name, track_changes)
+        target = places.folder(name)
+        earlier = _earlier(ids_from, places) if ids_from else None
+        base_root = Path(earlier.where) if earlier is not None and earlier.origin != "git" else None
+        result = ImportResult(shown, name, target, earlier.where if earlier else None, None)
+        try:
+            read = read_file(file, shown, track_changes)
+        except Refused as refused:
+            return replace(result, diagnostics=(refused.diagnostic,))
+        base = earlier.instrument if earlier is not None else None
+        draft = _recognised(read, shown, profile, base, target)
+        problems = list(draft.problems)
+        result = replace(
+            result,
+            profile=draft.profile.name,
+            profile_why=draft.why,
+            words_in=draft.words_in,
+            words_kept=draft.words_in - draft.words_dropped,
+        )
+        if earlier is not None and base is None:
+            problems += earlier.diagnostics
+        if _blocking(problems, strict):
+            return replace(result, instrument=draft.instrument, diagnostics=tuple(problems))
+        if not force and not dry_run and (refusal := _refusal(target, name)) is not None:
+            return replace(result, instrument=draft.instrument, diagnostics=(*problems, refusal))
+        book = _ledger_entries(places, base_root, target)
+        taken = set(book) | _all_ids(places)
+        found = matching.match(draft.instrument, draft.typed, base, taken, book, shown)
+        problems += found.problems
+        if _blocking(problems, strict):
+            return replace(result, instrument=draft.instrument, diagnostics=tuple(problems))
+        instrument = _with_ids(draft.instrument, found.ids, _meta(draft, base, name, file, target))
+        written, linked, stale = _write(instrument, draft, target, file, book, dry_run, base)
+        problems += stale
+        return replace(
+            result,
+            instrument=written,
+            matched=found.matched,
+            new=found.new,
+            gone=found.gone,
+            linked=linked,
+            diagnostics=tuple(problems),
+            written=not dry_run,
+        )
 
 
 def _recognised(read: Read, shown: str, requested: str | None, base: Instrument | None, target: Path) -> Draft:
