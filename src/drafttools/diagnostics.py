@@ -152,6 +152,11 @@ CODES: dict[str, Code] = _table(
     ("version.no-code-text", E, "a git revision named as REV:PATH holds no code text (no manifest.toml) at that path"),
     ("version.unreadable", E, "a version compared by `diff` has errors of its own; run `drafttools check` on it"),
     (
+        "version.restored",
+        W,
+        "an import killed while replacing a folder had moved it aside; the folder was put back as it was before",
+    ),
+    (
         "diff.id-collision",
         E,
         "the same ID labels different kinds of element (an article in one version, a paragraph in the other)",

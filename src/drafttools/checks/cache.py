@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from drafttools import __version__
-from drafttools.fsutil import write_atomic
+from drafttools.fsutil import is_staging, write_atomic
 from drafttools.source import cache as parsecache
 
 
@@ -27,7 +27,7 @@ def key(root: Path) -> str | None:
     digest.update(parsecache.code_fingerprint())
     try:
         for path in sorted(root.iterdir()):
-            if path.is_file():
+            if path.is_file() and not is_staging(path.name):
                 data = path.read_bytes()
                 digest.update(f"{path.name}\0{len(data)}\0".encode())
                 digest.update(data)

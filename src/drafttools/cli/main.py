@@ -81,8 +81,20 @@ def summary_counts(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> st
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="drafttools")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """drafttools: stable IDs, checked cross-references, tracked diffs and Board papers for a code text."""
+    if ctx.invoked_subcommand != "codes":
+        _tidy()
+
+
+@guarded
+def _tidy() -> None:
+    """Before any command reads the project: what killed runs left is swept, a folder moved aside put back."""
+    from drafttools.config import settings
+    from drafttools.source.staging import tidy_project
+
+    emit(tidy_project(settings()), False)
 
 
 def default_source() -> Path:

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from drafttools import fsutil
 from drafttools.diagnostics import Diagnostic, UsageError, diag, exit_code, is_finding
 from drafttools.importer import match as matching
 from drafttools.importer.blocks import Read, Refused
@@ -281,7 +282,7 @@ def _all_ids(places: Places) -> set[str]:
     found: set[str] = set()
     if places.versions.is_dir():
         for folder in places.versions.iterdir():
-            if folder.is_dir():
+            if folder.is_dir() and versions.NAME.match(folder.name):  # not a killed import's staging folder
                 found |= ledger.read(folder).used()
     return found
 
@@ -369,7 +370,9 @@ def _write(
 ) -> tuple[Instrument, tuple[rewrite.Change, ...], list[Diagnostic]]:
     if not dry_run:
         target.parent.mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix=f".{target.name}.import-", dir=None if dry_run else target.parent))
+    build = Path(
+        tempfile.mkdtemp(prefix=fsutil.staging_prefix(target.name, "import"), dir=None if dry_run else target.parent)
+    )
     try:
         for name, text in myst.serialize(
             instrument, comment=f"Imported by `drafttools import` from {file.name}."
@@ -545,6 +548,7 @@ def _keep_foreign_files(target: Path, build: Path) -> None:
     for entry in target.iterdir():
         if (
             entry.name not in ours
+            and not fsutil.is_staging(entry.name)
             and not (build / entry.name).exists()
             and not re.fullmatch(r"(?:article|part|title|chapter|section|subsection|annex)-\d+\.md", entry.name)
         ):
@@ -552,13 +556,17 @@ def _keep_foreign_files(target: Path, build: Path) -> None:
 
 
 def _swap(build: Path, target: Path) -> None:
-    """Put ``build`` where ``target`` is, by renames only: the target is whole before and whole after."""
+    """Put ``build`` where ``target`` is, so that the target is whole before and whole after: in one step where
+    the system can exchange two folders (the old text then sits in ``build``, removed by the caller), else by
+    two renames, an interruption between which the next command undoes (``fsutil.tidy``)."""
     os.chmod(build, 0o755)
     if not target.exists():
         os.replace(build, target)
         return
-    retired = target.parent / f".{target.name}.replaced-{os.getpid()}"
-    os.replace(target, retired)
+    if fsutil.exchange(build, target):
+        return
+    retired = Path(tempfile.mkdtemp(prefix=fsutil.staging_prefix(target.name, "replaced"), dir=target.parent))
+    os.replace(target, retired)  # onto the empty folder just made: a name no one else holds
     try:
         os.replace(build, target)
     except OSError:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from drafttools.config import settings
 from drafttools.diagnostics import Diagnostic, DraftError, SourceError, UsageError, diag
-from drafttools.fsutil import write_atomic
+from drafttools.fsutil import staging_prefix, write_atomic
 from drafttools.model.tree import Instrument
 from drafttools.source import files as sources
 from drafttools.source import lock
@@ -67,7 +67,10 @@ def list_versions(folder: Path) -> list[VersionInfo]:
     found: list[VersionInfo] = []
     if not folder.is_dir():
         return found
-    for path in sorted(p for p in folder.iterdir() if p.is_dir() and (p / sources.MANIFEST).is_file()):
+    # NAME leaves out the staging folders (".NAME.import-...") of an import or snapshot killed midway
+    for path in sorted(
+        p for p in folder.iterdir() if NAME.match(p.name) and p.is_dir() and (p / sources.MANIFEST).is_file()
+    ):
         problems: list[Diagnostic] = []
         manifest = sources.read_manifest(path, problems)
         if manifest is None:
@@ -148,7 +151,7 @@ def snapshot(source: Path, versions: Path, name: str, ledger: bytes | None = Non
         files.append(sources.LEDGER)
     try:
         versions.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=versions))
+        staging = Path(tempfile.mkdtemp(prefix=staging_prefix(name, "snapshot"), dir=versions))
     except OSError as exc:
         raise DraftError(f"cannot write {sources.display(versions)}: {exc.strerror or exc}", str(versions)) from None
     try:
