@@ -39,6 +39,7 @@ from drafttools.source.files import display
 from drafttools.source.parse import Loaded
 from drafttools.source.versions import known as known_versions
 from drafttools.source.versions import locate
+from drafttools.workers import die_with_parent
 
 FORMATS = ("docx", "html")
 
@@ -370,6 +371,7 @@ class _Background:
 
     @classmethod
     def start(cls, jobs: list[_Job], chosen: tuple[str, ...], cache_dir: Path | None) -> _Background | None:
+        parent = os.getpid()
         try:
             read, write = os.pipe()
             pid = os.fork()
@@ -379,6 +381,7 @@ class _Background:
             os.close(read)
             status = 1
             try:
+                die_with_parent(parent)  # a killed build leaves no renderer behind
                 signal.signal(signal.SIGTERM, _stop)  # so that ``close`` lets a cache write remove its temporary file
                 results: list[bytes | Diagnostic] = []
                 for job in jobs:

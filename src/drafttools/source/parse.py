@@ -98,10 +98,16 @@ def _run_parallel(jobs: list[_Todo]) -> list[tuple[object, list[Diagnostic]]]:
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return list(_run(jobs))
     from drafttools.source import doctree
+    from drafttools.workers import die_with_parent
 
     doctree.register(frozenset(_profile.kinds) if _profile else frozenset())  # before the fork: workers start set up
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=die_with_parent,  # so that a killed parse leaves no worker behind
+            initargs=(os.getpid(),),
+        ) as pool:
             return list(pool.map(_parse_and_store, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
     except (OSError, RuntimeError):  # no processes to be had (a sandbox, a resource limit): parse here
         return list(_run(jobs))
