@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # How long the processes of a killed command may take to go (the parent-death signal is immediate; the rest is
 # the kernel tearing them down on a loaded machine).
 GONE_WITHIN = 5.0
+# The folders every command sweeps (``source.staging``), as the shipped project's pyproject.toml names them.
+PROJECT_FOLDERS = (".", "code_text", "versions", "build")
 
 
 def environment() -> dict[str, str]:
@@ -177,3 +179,82 @@ def whole(project: Path) -> list[str]:
         except zipfile.BadZipFile:
             broken.append(f"{docx}: not a zip")
     return broken
+
+
+# --------------------------------------------------------------------------------------------------- trials
+
+
+@dataclass(frozen=True)
+class Command:
+    """A writing command under test: its arguments, the folders (relative to the project) where its staging
+    appears, and how to give it work to do in a fresh copy of the project."""
+
+    argv: tuple[str, ...]
+    watch: tuple[str, ...]
+    prepare: Callable[[Path], None] | None = None
+
+    def __str__(self) -> str:
+        return " ".join(self.argv)
+
+
+@dataclass(frozen=True)
+class Unkilled:
+    """What a run to the end gives: its exit status, the project's files, how long it took."""
+
+    returncode: int
+    state: dict[str, str]
+    seconds: float
+
+
+def unkilled(command: Command, project: Path) -> Unkilled:
+    began = time.monotonic()
+    done = run(list(command.argv), project)
+    seconds = time.monotonic() - began
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
+    assert staging(project) == [], staging(project)
+    return Unkilled(done.returncode, state(project), seconds)
+
+
+def _staged(project: Path, folders: tuple[str, ...]) -> bool:
+    for folder in folders:
+        try:
+            with os.scandir(project / folder) as listing:
+                if any(is_staging(entry.name) for entry in listing):
+                    return True
+        except OSError:
+            continue
+    return False
+
+
+def trial(command: Command, project: Path, point: float | None, base: Unkilled) -> list[str]:
+    """Run ``command`` in ``project`` and SIGKILL it: at ``point`` times the unkilled run's duration, or (None) as
+    soon as a staging entry appears in a watched folder.  Then check the project, rerun the command, and compare
+    with the unkilled run.  Returns what went wrong, in words (nothing when all holds)."""
+    where = f"{command} killed at {'the first staging entry' if point is None else f'{point:.2f} of its run'}"
+    proc = start(list(command.argv), project)
+    if point is None:
+        wait_for(lambda: _staged(project, command.watch), proc)
+    else:
+        deadline = time.monotonic() + point * base.seconds
+        while time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.002)
+    problems = [f"{where}: still running: {left}" for left in [kill(proc)] if left]
+    problems += [f"{where}: not whole: {broken}" for broken in whole(project)]
+    listed = run(["versions", "--format", "json"], project)
+    if listed.returncode != 0 or '"name": ".' in listed.stdout or "Traceback" in listed.stderr:
+        problems.append(f"{where}: `versions` exit {listed.returncode}: {listed.stdout[-500:]} {listed.stderr[-500:]}")
+    # any command sweeps the project's own folders; an -o folder elsewhere is swept by the next write into it
+    swept = [name for name in staging(project) if Path(name).parent.as_posix() in PROJECT_FOLDERS]
+    problems += [f"{where}: left after the next command: {name}" for name in swept]
+    before = state(project)
+    again = run(list(command.argv), project)
+    if "Traceback" in again.stderr or "internal error" in again.stderr:
+        problems.append(f"{where}: the rerun failed: {again.stderr[-1500:]}")
+    elif again.returncode != base.returncode and before != base.state:
+        problems.append(f"{where}: the rerun exits {again.returncode}, not {base.returncode}: {again.stderr[-800:]}")
+    problems += [f"{where}: left after the rerun: {name}" for name in staging(project)]
+    after = state(project)
+    if after != base.state:
+        differ = sorted(k for k in {*after, *base.state} if after.get(k) != base.state.get(k))
+        problems.append(f"{where}: after the rerun the project differs from an unkilled run's in {differ}")
+    return problems
