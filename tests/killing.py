@@ -31,20 +31,23 @@ GONE_WITHIN = 5.0
 PROJECT_FOLDERS = (".", "code_text", "versions", "build")
 
 
-def environment() -> dict[str, str]:
-    """The environment of a command under test: this checkout's drafttools, caches on, reproducible dates."""
+def environment(cache: bool = True) -> dict[str, str]:
+    """The environment of a command under test: this checkout's drafttools, caches on (unless ``cache`` is
+    off), reproducible dates."""
     env = {k: v for k, v in os.environ.items() if k != "DRAFTTOOLS_NO_CACHE"}
+    if not cache:
+        env["DRAFTTOOLS_NO_CACHE"] = "1"
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
     env.setdefault("SOURCE_DATE_EPOCH", "1262304000")
     return env
 
 
-def start(argv: list[str], cwd: Path) -> subprocess.Popen[bytes]:
+def start(argv: list[str], cwd: Path, cache: bool = True) -> subprocess.Popen[bytes]:
     """``drafttools ARGV`` in ``cwd``, leading a process group of its own (its workers join it)."""
     return subprocess.Popen(
         [sys.executable, "-m", "drafttools", *argv],
         cwd=cwd,
-        env=environment(),
+        env=environment(cache),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,

@@ -47,9 +47,9 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _killed_once_workers_exist(argv: list[str], project: Path) -> tuple[list[int], list[int]]:
+def _killed_once_workers_exist(argv: list[str], project: Path, cache: bool = True) -> tuple[list[int], list[int]]:
     """Run the command, SIGKILL it as soon as it has a child process; (its children then, what is left after)."""
-    proc = killing.start(argv, project)
+    proc = killing.start(argv, project, cache)
     seen: list[int] = []
 
     def forked() -> bool:
@@ -60,8 +60,19 @@ def _killed_once_workers_exist(argv: list[str], project: Path) -> tuple[list[int
     return seen, killing.kill(proc)
 
 
-def test_a_killed_parse_leaves_no_worker(large: Path) -> None:
-    workers, left = _killed_once_workers_exist(["check", "--no-cache"], large)
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check"],
+        ["check", "--fix"],
+        ["ids"],
+        ["snapshot", "2011-frozen"],
+        ["diff", "code_text", "code_text", "--format", "docx", "-o", "out/redline.docx"],
+    ],
+    ids=" ".join,
+)
+def test_a_killed_parse_leaves_no_worker(argv: list[str], large: Path) -> None:
+    workers, left = _killed_once_workers_exist(argv, large, cache=False)  # so that every file is parsed
     assert workers and left == [], f"workers {workers}; still running: {left}"
 
 
