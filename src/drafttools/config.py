@@ -20,6 +20,7 @@ class Settings:
     versions: Path
     build: Path
     author: str
+    allow_outside: bool = False  # whether a file the project reads may resolve outside ``root`` (through a link)
 
 
 def find_root(start: Path) -> Path | None:
@@ -54,7 +55,18 @@ def _settings(here: Path, cwd: Path) -> Settings:  # cwd is part of the key: the
         return _relative(base / str(value))
 
     author = str(table.get("author", os.environ.get("DRAFTTOOLS_AUTHOR", "drafttools")))
-    return Settings(base, path("source", "code_text"), path("versions", "versions"), path("build", "build"), author)
+    outside = table.get("allow_outside", False) is True
+    return Settings(
+        base, path("source", "code_text"), path("versions", "versions"), path("build", "build"), author, outside
+    )
+
+
+def project_root(start: Path) -> Path:
+    """The project a folder belongs to: the folder holding pyproject.toml, else ``start`` itself.  Found from the
+    path as written, '..' taken away but no link followed, so that a folder linked in from elsewhere stays in the
+    project that links it (``settings`` resolves first, for its paths)."""
+    here = Path(os.path.abspath(start))
+    return find_root(here) or here
 
 
 def _relative(path: Path) -> Path:

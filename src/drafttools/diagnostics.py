@@ -44,6 +44,13 @@ CODES: dict[str, Code] = _table(
     ("source.bom", W, "a file starts with a UTF-8 byte-order mark; save it without one"),
     ("source.crlf", W, "a file uses CRLF (Windows) line endings; drafttools keeps them but prefers LF"),
     ("source.control-char", E, "text holds a control character that XML (and so Word) cannot hold"),
+    (
+        "source.outside",
+        E,
+        "a file the project reads (the manifest, an article, the profile, the ID ledger, a paper, a template) leads, "
+        "through a symbolic link or '..', outside the project (the folder holding pyproject.toml, else the code "
+        "text's or the working folder); it is refused unread unless `[tool.drafttools] allow_outside = true`",
+    ),
     ("manifest.syntax", E, "manifest.toml is not valid TOML"),
     ("manifest.field", E, "a manifest field is missing or has the wrong type"),
     ("manifest.missing-file", E, "the manifest names a file that does not exist"),

@@ -35,7 +35,7 @@ from drafttools.papers import templates
 from drafttools.papers.model import Paper
 from drafttools.render import cache as render_cache
 from drafttools.source import ledger, lock
-from drafttools.source.files import display
+from drafttools.source.files import Bounds, bounds, display
 from drafttools.source.parse import Loaded
 from drafttools.source.versions import known as known_versions
 from drafttools.source.versions import locate
@@ -58,6 +58,11 @@ class Project:
     def here(cls, start: Path | None = None) -> Project:
         s = settings((start or Path.cwd()).resolve())
         return cls(s.root, s.source, s.versions, s.root / templates.TEMPLATES, s.root / "papers")
+
+    @property
+    def within(self) -> Bounds:
+        """What a paper or template may lead to: the project's folder (anywhere with ``allow_outside``)."""
+        return bounds(self.root)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +191,7 @@ def _formats(requested: Sequence[str]) -> tuple[str, ...]:
 def _prepare(
     path: Path, project: Project, versions: _Versions, problems: list[Diagnostic], cache_dir: Path | None
 ) -> _Job | None:
-    loaded = papers.load_paper(path, cache_dir)
+    loaded = papers.load_paper(path, cache_dir, project.within)
     problems.extend(loaded.diagnostics)
     paper = loaded.paper
     if paper is None:
@@ -205,7 +210,7 @@ def _prepare(
         )
         return None
     try:
-        doctype = templates.load(project.templates, front.document_type)
+        doctype = templates.load(project.templates, front.document_type, project.within)
     except templates.TemplateError as exc:
         problems.append(exc.diagnostic)
         return None

@@ -225,7 +225,7 @@ def _assign_ids(path: Path, dry_run: bool) -> IdsResult:
     refused += tuple(
         d
         for d in checks.check_ledger(loaded.instrument, book)
-        if d.code in ("id.reused", "id.kind-changed", "id.ledger")
+        if d.code in ("id.reused", "id.kind-changed", "id.ledger", "source.outside")
     )
     refused += _retiring_referenced(loaded.instrument, book)
     if refused:

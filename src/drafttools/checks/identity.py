@@ -75,6 +75,8 @@ def check_ledger(instrument: Instrument, ledger: Ledger) -> list[Diagnostic]:
     if not ledger.exists:
         return []
     problems: list[Diagnostic] = list(ledger.problems)
+    if any(d.code == "source.outside" for d in problems):
+        return problems  # a ledger refused unread: every ID would look unrecorded
     shown = str(ledger.path)
     present: set[str] = set()
     for node in instrument.walk():

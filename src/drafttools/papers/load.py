@@ -192,8 +192,9 @@ def parse_paper(source: sources.SourceFile, problems: list[Diagnostic]) -> Paper
     return Paper(source.path, front, blocks, footnotes)
 
 
-def load_paper(path: Path, cache_dir: Path | None = None) -> LoadedPaper:
-    """Read and parse one paper file; every problem becomes a diagnostic.
+def load_paper(path: Path, cache_dir: Path | None = None, within: sources.Bounds | None = None) -> LoadedPaper:
+    """Read and parse one paper file; every problem becomes a diagnostic.  A paper that leads outside the project
+    (``within``; by default the project holding the paper's folder) is refused unread (``sources.outside``).
 
     With ``cache_dir`` (and the cache not switched off: ``parsecache.enabled``), the parse of a paper whose text,
     shown path and parser are unchanged comes from the parse cache, as a code text file's does; the problems
@@ -202,6 +203,9 @@ def load_paper(path: Path, cache_dir: Path | None = None) -> LoadedPaper:
     if not path.is_file():
         problems.append(diag("paper.missing", sources.display(path), 0, f"{sources.display(path)}: no such paper"))
         return LoadedPaper(None, tuple(problems))
+    refused = sources.outside(path, within if within is not None else sources.bounds(path.parent))
+    if refused is not None:
+        return LoadedPaper(None, (refused,))
     source = sources.read_source(path, problems)
     if source is None:
         return LoadedPaper(None, tuple(problems))

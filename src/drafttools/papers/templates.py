@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 import tomllib
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from drafttools.diagnostics import Diagnostic, DraftError, diag
-from drafttools.source.files import display, toml_error_line
+from drafttools.source.files import Bounds, bounds, display, outside, toml_error_line
 
 TEMPLATES = "annex_templates"
 SPEC = "template.toml"
@@ -36,6 +36,7 @@ class DocType:
     annex_heading: str  # "ANNEX"; "" when the code is the whole document
     header: str  # running header of page 2 onwards, with placeholders
     first_page: tuple[tuple[str, ...], ...]  # rows of the first-page block, with placeholders
+    within: Bounds | None = None  # where its templates may lead (None: the project holding annex_templates/)
 
     @property
     def html(self) -> Path:
@@ -61,11 +62,15 @@ def known(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
 
 
-def load(root: Path, name: str) -> DocType:
-    """Read one document type's folder; raises TemplateError (template.missing, template.syntax)."""
+def load(root: Path, name: str, within: Bounds | None = None) -> DocType:
+    """Read one document type's folder; raises TemplateError (template.missing, template.syntax, and
+    source.outside for a file that leads outside the project: ``within``, by default the one holding ``root``)."""
     folder = root / name
     spec = folder / SPEC
+    within = within if within is not None else bounds(root)
     for needed in (spec, folder / HTML, folder / REFERENCE):
+        if needed.is_file() and (refused := outside(needed, within)) is not None:
+            raise TemplateError(refused)
         if not needed.is_file():
             raise TemplateError(
                 diag(
@@ -76,7 +81,7 @@ def load(root: Path, name: str) -> DocType:
                     f"add {needed.name} (see docs/building.md)",
                 )
             )
-    doctype = read_spec(folder)
+    doctype = replace(read_spec(folder), within=within)
     _check_reference(doctype.reference)
     return doctype
 

@@ -24,6 +24,7 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2 import TemplateError as JinjaError
+from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
 from drafttools.diagnostics import diag
@@ -31,13 +32,28 @@ from drafttools.model.tree import Element, Inline, Instrument, Note, Ref, Text, 
 from drafttools.papers.model import Box, Heading, NoteRef, Paper, Para, Styled
 from drafttools.papers.templates import DocType, TemplateError
 from drafttools.render.cache import FragmentCache
-from drafttools.source.files import display
+from drafttools.source.files import Bounds, bounds, display, outside
+
+
+class _ProjectLoader(FileSystemLoader):
+    """Templates from one folder, each refused unread (TemplateError, source.outside) when it leads outside the
+    project: a page template extends or includes others, and any of them may be a link."""
+
+    def __init__(self, root: Path, within: Bounds) -> None:
+        super().__init__(str(root))
+        self.within = within
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = Path(self.searchpath[0], *split_template_path(template))
+        if path.is_file() and (refused := outside(path, self.within)) is not None:
+            raise TemplateError(refused)
+        return super().get_source(environment, template)
 
 
 @lru_cache(maxsize=8)
-def _environment(root: Path) -> Environment:
+def _environment(root: Path, within: Bounds) -> Environment:
     return Environment(
-        loader=FileSystemLoader(str(root)),
+        loader=_ProjectLoader(root, within),
         undefined=StrictUndefined,
         autoescape=select_autoescape(["html", "j2"]),
         keep_trailing_newline=True,
@@ -351,7 +367,8 @@ def _page(
     paper: Paper, instrument: Instrument, doctype: DocType, context: dict[str, dict[str, str]], annexed: Markup
 ) -> str:
     """The template rendered with ``annexed`` as the code."""
-    env = _environment(doctype.folder.parent.resolve())
+    folder = doctype.folder.parent
+    env = _environment(folder.resolve(), doctype.within or bounds(folder))
     name = f"{doctype.name}/{doctype.html.name}"
     try:
         template = env.get_template(name)

@@ -2,7 +2,8 @@
 
 A code text is a folder with ``manifest.toml`` (the instrument's metadata and the article files in order) and
 one MyST Markdown file per article.  This module owns decoding (UTF-8 only; a BOM and CRLF are reported and
-tolerated) and the manifest's rules; it knows nothing of MyST.  Standard library only.
+tolerated), the manifest's rules, and the one rule every file a project reads obeys: once its links are
+followed it lies inside the project (``outside``).  It knows nothing of MyST.  Standard library only.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from drafttools.config import project_root, settings
 from drafttools.diagnostics import Diagnostic, diag
 from drafttools.model.tree import Meta
 
@@ -47,6 +49,7 @@ class Manifest:
     profile: str = "who-code"  # a shipped profile's name, or a .toml file beside the manifest
     numbering: str | None = None  # overrides the profile's: "computed" or "given"
     key: str = "articles"  # which key listed the body's files
+    outside: frozenset[str] = frozenset()  # files named that lead outside the project: refused, never read
 
     def files(self) -> list[tuple[str, str]]:
         """(role, file name) of every file, in document order: preamble, body, final clauses, annexes."""
@@ -55,6 +58,55 @@ class Manifest:
         found += [("final", self.final)] if self.final else []
         found += [("annex", name) for name in self.annexes]
         return found
+
+
+# ------------------------------------------------------------------------------------- inside the project
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """Where the files a project reads must lie once their links are followed: below ``root``, the project's
+    folder with its own links resolved; anywhere when ``root`` is None (``[tool.drafttools] allow_outside``)."""
+
+    root: str | None
+
+
+def bounds(start: Path) -> Bounds:
+    """The bounds of the project holding the folder ``start`` (``config.project_root``: the folder holding
+    pyproject.toml, else ``start``)."""
+    root = project_root(start)
+    allowed = (root / "pyproject.toml").is_file() and settings(root).allow_outside  # that file's own setting
+    return Bounds(None if allowed else os.path.realpath(root))
+
+
+def outside(path: Path, within: Bounds, where: str | None = None, line: int = 0) -> Diagnostic | None:
+    """A ``source.outside`` error when ``path``, its links followed and its '..' taken, leads outside the project
+    (at ``where``:``line`` when given, else at the path as written); None when it may be read.  The file itself
+    is never opened."""
+    if within.root is None:
+        return None
+    real = os.path.realpath(path)
+    if real == within.root or real.startswith(within.root.rstrip(os.sep) + os.sep):
+        return None
+    shown = written(path)
+    how = "is a link to" if os.path.islink(path) else "leads to"
+    return diag(
+        "source.outside",
+        where or shown,
+        line,
+        f"{shown} {how} {real}, outside the project ({within.root}); it is not read",
+        "copy the file into the project, or set allow_outside = true under [tool.drafttools] in pyproject.toml",
+    )
+
+
+def written(path: Path) -> str:
+    """A path as written, not resolved (``display`` shows where links lead): relative to the working folder when
+    it lies below it."""
+    absolute, cwd = os.path.abspath(path), os.getcwd()
+    return os.path.relpath(absolute, cwd) if absolute.startswith(cwd.rstrip(os.sep) + os.sep) else str(path)
+
+
+# ----------------------------------------------------------------------------------------------- reading
 
 
 def display(path: Path) -> str:
@@ -238,6 +290,11 @@ def read_manifest(root: Path, problems: list[Diagnostic]) -> Manifest | None:
             )
         )
         return None
+    within = bounds(root)
+    refused = outside(root, within) or outside(path, within)
+    if refused is not None:
+        problems.append(refused)
+        return None
     source = read_source(path, problems)
     if source is None:
         return None
@@ -247,7 +304,7 @@ def read_manifest(root: Path, problems: list[Diagnostic]) -> Manifest | None:
         problems.append(diag("manifest.syntax", shown, toml_error_line(exc), f"not valid TOML: {exc}"))
         return None
     entries = _entries(root)
-    manifest = _validate_manifest(data, source, root, problems, entries)
+    manifest = _validate_manifest(data, source, root, problems, entries, within)
     if manifest is not None:
         _prepare_shown(root, [name for _, name in manifest.files()], entries)
     return manifest
@@ -258,7 +315,12 @@ def _field_error(problems: list[Diagnostic], source: SourceFile, message: str, n
 
 
 def _validate_manifest(
-    data: dict[str, object], source: SourceFile, root: Path, problems: list[Diagnostic], entries: _Entries | None = None
+    data: dict[str, object],
+    source: SourceFile,
+    root: Path,
+    problems: list[Diagnostic],
+    entries: _Entries | None = None,
+    within: Bounds = Bounds(None),
 ) -> Manifest | None:
     before = len(problems)
     instrument = data.get("instrument")
@@ -300,6 +362,10 @@ def _validate_manifest(
             "profile",
         )
         profile = "who-code"
+    if profile.endswith(".toml") and (
+        refused := outside(root / profile, within, source.path, _line_of(source.text, f'"{profile}"'))
+    ):
+        problems.append(refused)
     numbering = instrument.get("numbering")
     if numbering is not None and numbering not in ("computed", "given"):
         _field_error(
@@ -312,7 +378,7 @@ def _validate_manifest(
     if len(problems) > before:
         return None
     listed = ([preamble] if preamble else []) + list(articles) + ([final] if final else []) + list(annexes)
-    _check_files(listed, source, root, problems, entries)
+    refused_files = _check_files(listed, source, root, problems, entries, within)
     meta = Meta(
         title=str(instrument["title"]),
         version=str(instrument["version"]),
@@ -321,13 +387,23 @@ def _validate_manifest(
         language=str(instrument.get("language", "en")),
         note=str(instrument.get("note", "")),
     )
-    return Manifest(source.path, meta, preamble, tuple(articles), final, tuple(annexes), profile, numbering, key)
+    return Manifest(
+        source.path, meta, preamble, tuple(articles), final, tuple(annexes), profile, numbering, key, refused_files
+    )
 
 
 def _check_files(
-    listed: list[str], source: SourceFile, root: Path, problems: list[Diagnostic], entries: _Entries | None = None
-) -> None:
+    listed: list[str],
+    source: SourceFile,
+    root: Path,
+    problems: list[Diagnostic],
+    entries: _Entries | None = None,
+    within: Bounds = Bounds(None),
+) -> frozenset[str]:
+    """Report names that are no file of the folder, named twice, or missing, and Markdown files not named;
+    return the names that lead outside the project (reported, not to be read)."""
     seen: set[str] = set()
+    refused: set[str] = set()
     entries = entries if entries is not None else _entries(root)
     for name in listed:
         if not is_listable(name):
@@ -362,6 +438,11 @@ def _check_files(
                     f"create {name} or remove it from the manifest",
                 )
             )
+        elif entries is None or name not in entries.plain_files:  # a plain file of a folder inside stays inside
+            found = outside(root / name, within, source.path, _line_of(source.text, f'"{name}"'))
+            if found is not None:
+                problems.append(found)
+                refused.add(name)
     markdown = sorted(entries.regular_md if entries is not None else (p.name for p in root.glob("*.md")))
     for extra in markdown:
         if extra not in seen and extra.lower() != "readme.md":
@@ -374,6 +455,7 @@ def _check_files(
                     f'add "{extra}" to articles in {MANIFEST}, or move it out of the folder',
                 )
             )
+    return frozenset(refused)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.source.files import LEDGER, display
+from drafttools.source.files import LEDGER, bounds, display, outside
 
 KIND = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")  # a kind of the profile: article, paragraph, point ...
 STATUSES = frozenset({"active", "gone", "retired"})
@@ -57,6 +57,9 @@ def read(root: Path) -> Ledger:
     entries: dict[str, Entry] = {}
     if not path.is_file():
         return Ledger(path, entries, exists=False)
+    refused = outside(path, bounds(root))
+    if refused is not None:
+        return Ledger(path, entries, True, (refused,))
     shown = display(path)
     try:
         text = path.read_bytes().decode("utf-8")

@@ -136,7 +136,7 @@ def load(root: Path, cache_dir: Path | None = None) -> Loaded:
     jobs: list[tuple[str, sources.SourceFile]] = []
     for role, name in manifest.files():
         path = root / name
-        if not sources.is_listable(name) or not path.is_file():
+        if not sources.is_listable(name) or name in manifest.outside or not path.is_file():
             continue  # reported by the manifest check
         source = sources.read_source(path, problems)
         if source is None:
