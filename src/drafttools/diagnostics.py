@@ -215,6 +215,15 @@ CODES: dict[str, Code] = _table(
     ("import.legacy-doc", E, "the file is a legacy Word 97-2003 .doc; save it as .docx first"),
     ("import.encrypted", E, "the Word file is password-protected (encrypted); save an unprotected copy first"),
     (
+        "import.dropped-entities",
+        W,
+        "the Word file declares XML entities (a DTD, which Word never writes): none is resolved or read, and the "
+        "count of references left out is given",
+    ),
+    ("import.dropped-macros", W, "the Word file holds macros (a VBA project, as a .docm does): they are left out"),
+    ("import.dropped-objects", W, "the Word file holds embedded (OLE) objects: they are left out, with their count"),
+    ("import.dropped-comments", W, "the Word file holds comments: the text is imported without them"),
+    (
         "import.unreadable",
         E,
         "the file could not be read: a damaged Word package, broken XML, or text that is not UTF-8",

@@ -16,6 +16,9 @@ because the text a reader sees is not ``Paragraph.text``:
   bookmark, so a reference finds its target even when its shown number has gone stale;
 - footnote references become markers in the text, and each footnote's text (from ``footnotes.xml``) goes into
   ``Read.notes`` under the number Word shows for it;
+- what is left out is said, with its count (``_dropped``): XML entities (a DTD, which Word never writes: none is
+  resolved or read, and the text around a reference is kept), macros (a VBA project, as in a .docm, which is read
+  as the .docx it holds), embedded (OLE) objects, and comments;
 - a table row is one block of cells (a cell's paragraphs joined; tables nested in a cell read as its text), a
   header row (``w:tblHeader``) marked so; a ``w:tab`` inside a paragraph is kept, so TAB-separated text can be
   read as a row too.
@@ -35,7 +38,7 @@ from typing import Any
 
 from lxml import etree
 
-from drafttools.diagnostics import diag
+from drafttools.diagnostics import Diagnostic, diag
 from drafttools.importer.blocks import (
     LINK_CLOSE,
     LINK_MID,
@@ -57,6 +60,16 @@ from drafttools.model.profile import letters as letter_token
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _RESAVE = "open and save it again in Word or LibreOffice"
+# The parts this module parses itself (notes, comments) are read as python-docx reads the others: no entity
+# resolved (so no file or URL an external entity names is ever read), no DTD loaded, no network.
+_PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
+_DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+# Main parts of packages that hold a Word document but are not a .docx: a .docm (macros) and the two templates.
+_OTHER_MAINS = (
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+)
 
 
 def _w(tag: str) -> str:
@@ -196,7 +209,7 @@ def _open(path: Path, shown: str) -> Any:
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(_as_docx(path))
         _ = document.element.body  # a main part whose root is not w:document fails here, not in the middle of reading
         return document
     except etree.XMLSyntaxError as exc:
@@ -228,6 +241,101 @@ def _open(path: Path, shown: str) -> Any:
                 _RESAVE,
             )
         ) from None
+
+
+def _as_docx(path: Path) -> str | io.BytesIO:
+    """The package as python-docx opens it: a .docm or a Word template (renamed .docx, say) gets a document's
+    main content type, in a copy in memory; its macros are reported (``_dropped``), never read or run."""
+    with zipfile.ZipFile(path) as package:
+        names = package.namelist()
+        types = package.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+        if not any(other.encode() in types for other in _OTHER_MAINS):
+            return str(path)
+        copy = io.BytesIO()
+        with zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in package.infolist():
+                data = package.read(info)
+                if info.filename == "[Content_Types].xml":
+                    for other in _OTHER_MAINS:
+                        data = data.replace(other.encode(), _DOCX_MAIN.encode())
+                out.writestr(info, data)
+    copy.seek(0)
+    return copy
+
+
+# ---------------------------------------------------------------------------------------- what is left out
+
+
+def _dropped(path: Path, shown: str, body: Any) -> list[Diagnostic]:
+    """A warning, with its count, for each kind of content the importer leaves out of the package: XML entities
+    (a DTD), macros, embedded objects, comments.  The parts are looked at, never resolved or run."""
+    found: list[Diagnostic] = []
+    with zipfile.ZipFile(path) as package:
+        names = package.namelist()
+        dtds = [n for n in names if n.endswith((".xml", ".rels")) and b"<!DOCTYPE" in package.read(n)]
+        entities = sum(_entity_references(package.read(n)) for n in dtds)
+        comments = _comments(package.read("word/comments.xml")) if "word/comments.xml" in names else 0
+    if dtds:
+        first = next(body.iter(etree.Entity), None)
+        found.append(
+            diag(
+                "import.dropped-entities",
+                shown,
+                _paragraph_number(body, first) if first is not None else 0,
+                f"{entities} XML entity reference(s) left out: the file declares a DTD (in {', '.join(dtds)}), which "
+                "Word never writes; no entity was resolved or read, and the text around each reference was kept",
+                "check where the file came from; open and save it again in Word or LibreOffice to drop the DTD",
+            )
+        )
+    macros = [n for n in names if n.rsplit("/", 1)[-1].lower() == "vbaproject.bin"]
+    if macros:
+        found.append(
+            diag(
+                "import.dropped-macros",
+                shown,
+                0,
+                f"{len(macros)} macro project(s) left out ({', '.join(macros)}): macros are never imported or run",
+                "nothing to do if the text is all you need; save it from Word as .docx (not .docm) to drop them",
+            )
+        )
+    objects = list(body.iter(_w("object")))
+    embedded = [n for n in names if n.startswith("word/embeddings/")]
+    if objects or embedded:
+        found.append(
+            diag(
+                "import.dropped-objects",
+                shown,
+                _paragraph_number(body, objects[0]) if objects else 0,
+                f"{max(len(objects), len(embedded))} embedded object(s) (OLE: a worksheet, an equation, ...) left out",
+                "if an object holds text of the instrument, paste that text into the document as text",
+            )
+        )
+    if comments:
+        first = next(body.iter(_w("commentRangeStart"), _w("commentReference")), None)
+        found.append(
+            diag(
+                "import.dropped-comments",
+                shown,
+                _paragraph_number(body, first) if first is not None else 0,
+                f"{comments} comment(s) left out (word/comments.xml): the text is imported without them",
+                "read the comments in Word before importing if they ask for changes to the text",
+            )
+        )
+    return found
+
+
+def _entity_references(data: bytes) -> int:
+    try:
+        return sum(1 for _ in etree.fromstring(data, _PARSER).iter(etree.Entity))
+    except etree.XMLSyntaxError:
+        return 0
+
+
+def _comments(data: bytes) -> int:
+    try:
+        return sum(1 for _ in etree.fromstring(data, _PARSER).iter(_w("comment")))
+    except etree.XMLSyntaxError:
+        return data.count(b"<w:comment ")
 
 
 # ------------------------------------------------------------------------------------------------ numbering
@@ -495,7 +603,8 @@ class _Reader:
             if any(state == "instr" for state in self.fields):
                 continue  # a field's instruction (w:instrText, and anything else before 'separate')
             if tag == _T or (tag == _w("delText") and self.mode == "reject"):
-                parts.append(child.text or "")
+                # an entity reference is no text (it is never resolved); the text after it is
+                parts.append((child.text or "") + "".join(entity.tail or "" for entity in child))
             elif tag in (_w("tab"), _w("ptab")):
                 parts.append("\t")
             elif tag in (_w("br"), _w("cr")):
@@ -615,6 +724,7 @@ def read_docx(path: Path, shown: str, track_changes: str = "refuse") -> Read:
                 "reject (the text as it was before the changes)",
             )
         )
+    dropped = _dropped(path, shown, body)
     reader = _Reader(shown, track_changes, _styles(document), _Numbering.read(document))
     reader.texts = _note_texts(document, reader)
     found = list(_blocks(reader, body))
@@ -635,7 +745,7 @@ def read_docx(path: Path, shown: str, track_changes: str = "refuse") -> Read:
             blocks.append(
                 replace(block, text=notes_marked(block.text), cells=tuple(notes_marked(c) for c in block.cells))
             )
-    return Read(tuple(blocks), "paragraph", (), notes)
+    return Read(tuple(blocks), "paragraph", tuple(dropped), notes)
 
 
 def _note_texts(document: Any, reader: _Reader) -> dict[str, str]:
@@ -646,7 +756,7 @@ def _note_texts(document: Any, reader: _Reader) -> dict[str, str]:
         if kind not in ("footnotes", "endnotes") or rel.is_external:
             continue
         try:
-            root = etree.fromstring(rel.target_part.blob)
+            root = etree.fromstring(rel.target_part.blob, _PARSER)
         except etree.XMLSyntaxError:
             continue
         for note in root:
