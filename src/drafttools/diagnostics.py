@@ -291,7 +291,7 @@ CODES: dict[str, Code] = _table(
     (
         "import.front-matter",
         N,
-        "blocks before the instrument's title (the paper's first page, an 'Annex' label) were left out",
+        "blocks around the instrument's title (the paper's first page, an 'Annex' label, a version line) were left out",
     ),
     (
         "import.stale-reference",
@@ -376,6 +376,29 @@ def diag(code: str, path: str, line: int, message: str, fix: str | None = None) 
     if code not in CODES:
         raise KeyError(f"undocumented diagnostic code {code!r}")
     return Diagnostic(code, path, line, message, fix)
+
+
+# Words that start with a vowel letter but a consonant sound ("a unit", "a European", "a one-off"), and the
+# reverse ("an hour"); an acronym is read letter by letter ("an EU act", "an RC paper", "a WHO paper").
+_A_BEFORE = ("uni", "use", "usu", "uti", "eu", "one", "once")
+_AN_BEFORE = ("hour", "honest", "honour", "honor", "heir")
+_VOWEL_LETTERS = "AEFHILMNORSX"  # letters whose names begin with a vowel sound
+
+
+def a_or_an(phrase: str) -> str:
+    """``phrase`` with the indefinite article that fits it, for messages: "an Executive Board document",
+    "a Regional Committee paper", "an item", "a paragraph"."""
+    word = phrase.split(" ", 1)[0].strip("'\"(")
+    low = word.lower()
+    if len(word) > 1 and word.isupper() and word.isalpha():
+        an = word[0] in _VOWEL_LETTERS
+    elif low.startswith(_AN_BEFORE):
+        an = True
+    elif low.startswith(_A_BEFORE):
+        an = False
+    else:
+        an = low[:1] in ("a", "e", "i", "o", "u")
+    return f"{'an' if an else 'a'} {phrase}"
 
 
 def is_finding(d: Diagnostic, strict: bool) -> bool:

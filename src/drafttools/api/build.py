@@ -28,7 +28,17 @@ from pathlib import Path
 
 from drafttools.api import check as api
 from drafttools.config import settings
-from drafttools.diagnostics import Diagnostic, DraftError, Severity, UsageError, diag, exit_code, is_finding, sort_key
+from drafttools.diagnostics import (
+    Diagnostic,
+    DraftError,
+    Severity,
+    UsageError,
+    a_or_an,
+    diag,
+    exit_code,
+    is_finding,
+    sort_key,
+)
 from drafttools.model.tree import Instrument, ref_label
 from drafttools.papers import load as papers
 from drafttools.papers import templates
@@ -222,7 +232,7 @@ def _prepare(
                     "paper.front-matter",
                     paper.path,
                     front.line("document_type"),
-                    f"a {doctype.label} needs '{name}' in its front matter "
+                    f"{a_or_an(doctype.label)} needs '{name}' in its front matter "
                     f"({papers.FIELDS.get(name, 'a field its template uses')})",
                     f"add '{name}: ...' to the front matter",
                 )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from drafttools.diagnostics import Diagnostic, UsageError, diag, exit_code, sort_key
+from drafttools.diagnostics import Diagnostic, UsageError, a_or_an, diag, exit_code, sort_key
 from drafttools.source.files import display
 
 if TYPE_CHECKING:  # the parse stack (docutils, myst-parser) is imported only when a parse is needed
@@ -298,8 +298,7 @@ def _restore_ids(path: Path, wanted: tuple[str, ...]) -> IdsResult:
                     "id.restore",
                     element.loc.path,
                     element.loc.line,
-                    f"ID '{wanted_id}' labelled {checks.with_article(entry.kind)}; it now stands on "
-                    f"{checks.with_article(element.kind)}",
+                    f"ID '{wanted_id}' labelled {a_or_an(entry.kind)}; it now stands on {a_or_an(element.kind)}",
                     "an ID never passes to another kind of element: give this one a new ID",
                 )
             )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from drafttools.diagnostics import Diagnostic, diag
+from drafttools.diagnostics import Diagnostic, a_or_an, diag
 from drafttools.model import ids
 from drafttools.model.profile import ROLE_CLASS
 from drafttools.model.references import describe
@@ -110,7 +110,7 @@ def check_ledger(instrument: Instrument, ledger: Ledger) -> list[Diagnostic]:
                     "id.kind-changed",
                     node.loc.path,
                     node.loc.line,
-                    f"ID '{node.id}' was given to {with_article(entry.kind)}, and now labels {with_article(node.kind)}",
+                    f"ID '{node.id}' was given to {a_or_an(entry.kind)}, and now labels {a_or_an(node.kind)}",
                     "give this element a new ID",
                 )
             )
@@ -132,7 +132,3 @@ def id_class(kind: str, instrument: Instrument) -> str:
     """An ID may pass between kinds of one class (a point promoted to a paragraph keeps its ID), never between
     classes (an article's ID never labels a paragraph)."""
     return ROLE_CLASS.get(instrument.profile.role(kind), "text")
-
-
-def with_article(word: str) -> str:
-    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"

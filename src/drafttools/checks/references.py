@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from drafttools.diagnostics import Diagnostic, diag
+from drafttools.diagnostics import Diagnostic, a_or_an, diag
 from drafttools.model.references import Member, Reference, describe, find_references
 from drafttools.model.tree import Instrument, plain_text
 
@@ -99,7 +99,8 @@ def _check_member(instrument: Instrument, reference: Reference, member: Member) 
             "xref.kind",
             path,
             line,
-            f"{_quoted(reference)} in {source} calls {describe(target, instrument)} a {reference.keyword.rstrip('s')}",
+            f"{_quoted(reference)} in {source} calls {describe(target, instrument)} "
+            f"{a_or_an(reference.keyword.rstrip('s'))}",
             None,
         )
     if member.ref is None and not member.chained:  # "Article 8, paragraph 3": placed by words, not linkable

@@ -38,6 +38,9 @@ MARKS = "\u2014\u2013\u2012\u2015\u2022\u25aa\u25cf-"  # dash or bullet indents
 FRONT_LABEL = re.compile(r"^(?:annex|appendix|attachment|enclosure)(?:\s+[\w.]+)?$", re.IGNORECASE)
 # Word styles of a paper's front matter, never the instrument's title or preamble (our builder's "Annex Version").
 FRONT_STYLE = re.compile(r"subtitle|version|^block|annex heading|header|footer|toc", re.IGNORECASE)
+# Our builder's version line under the title ("Text of version 2009-09-SEARO-RC62 (draft, 7 September 2009)"),
+# which plain text carries without its "Annex Version" style: the paper's too.
+VERSION_LINE = re.compile(r"^Text of version \S+ \([^()]*\)$")
 # Where the final clauses begin, after the last article.
 FINAL_START = re.compile(
     r"^(?:Done at|DONE at|IN WITNESS WHEREOF|In witness whereof|This (?:Regulation|Directive|"
@@ -416,7 +419,12 @@ class _Recogniser:
     def front(self, block: Block, text: str) -> None:
         """The title, then the preamble; what is the paper's (a first-page table, an "Annex" label) is skipped."""
         plain = unlinked(text).strip()
-        if block.in_table or FRONT_STYLE.search(block.style) or (not self.title and FRONT_LABEL.match(plain)):
+        if (
+            block.in_table
+            or FRONT_STYLE.search(block.style)
+            or (not self.title and FRONT_LABEL.match(plain))
+            or (self.title and not self.preamble and VERSION_LINE.match(plain))
+        ):
             self.front_blocks.append(block)
             return
         if block.title_style and self.title:  # what came before a title-styled block is the paper around it
@@ -729,8 +737,8 @@ class _Recogniser:
             self.report(
                 "import.front-matter",
                 first,
-                f"{len(self.front_blocks)} block(s) before the instrument's title are the paper's (its first page, an "
-                f"'Annex' label), not the instrument's: left out ({count} words), the first "
+                f"{len(self.front_blocks)} block(s) around the instrument's title are the paper's (its first page, an "
+                f"'Annex' label, a version line), not the instrument's: left out ({count} words), the first "
                 f"{unlinked(first.text).strip()[:50]!r}",
             )
             self.dropped += count

@@ -6,7 +6,10 @@ or a point ("(a)", "(i)", "(1)", "a)", a dash) unless the line before ends with 
 "paragraph" or "and", so a wrapped "paragraph" / "8.3 above" stays one block.  A text with no blank lines
 between its paragraphs (one paragraph per line, as LibreOffice saves text) is read a line per block.  Lines of
 one block are joined with a space, except a word broken with a hyphen at the end of a line ("data-" /
-"gathering" → "data-gathering").  A line of TAB-separated cells is a table row.  Footnotes are written as in
+"gathering" → "data-gathering").  A line of TAB-separated cells is a table row.  A rule drawn in text ("-----",
+"----- -----", "+----+", "====") is never text; a table framed by two full rules before any text (the first-page
+block of a paper as pandoc writes it as plain text) is read as table rows, cells two spaces apart, which the
+structure step leaves to the paper and never takes for the title.  Footnotes are written as in
 Markdown: a marker "[^1]" in the text and the note "[^1]: its text" on a line of its own.  Lone page numbers
 are dropped; footnote markers glued to a word ("acknowledged.1") are dropped with a warning.  For Markdown,
 headings, emphasis, escapes, links and quote or bullet markers are read as the text they show.  Standard
@@ -26,6 +29,10 @@ FOOTNOTE_MARKER = re.compile(r"(?<=[a-z][.,;:)])(\d{1,2})(?=\s|$)")
 MAX_QUOTE_DEPTH = 8
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _MD_SETEXT = re.compile(r"^(?:=+|-+)\s*$")
+# A rule of a table (or a section) drawn in text: dashes or equals signs, with '+', '|', ':' and spaces.
+_RULE = re.compile(r"^[-=+:| ]*[-=]{3,}[-=+:| ]*$")
+_FRAME = re.compile(r"^-{3,}$")  # one full rule: the top or the bottom of a table pandoc writes as plain text
+_CELL_GAP = re.compile(r"\s{2,}")
 _MD_BULLET = re.compile(r"^[-*+]\s+")
 _MD_EMPHASIS = re.compile(
     r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])|(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])"
@@ -133,6 +140,7 @@ def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
     start, heading = 0, 0
     per_line = _one_paragraph_per_line(lines)
     note_open: str | None = None
+    framed = _framed_top(lines) if not markdown else range(0)
 
     def flush() -> None:
         nonlocal current, heading
@@ -151,6 +159,10 @@ def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
         current, heading = [], 0
 
     for number, raw in enumerate(_skip_front_matter(lines) if markdown else lines, start=1):
+        if number in framed and raw.strip() and not _RULE.match(raw.strip()):
+            cells = tuple(_CELL_GAP.split(raw.strip()))
+            blocks.append(Block(" ".join(cells), number, in_table=True, cells=cells))
+            continue
         if "\t" in raw.strip() and not markdown:
             cells = tuple(" ".join(c.split()) for c in raw.strip().split("\t"))
             if sum(1 for c in cells if c) >= 2 and LABEL.match(cells[0]) is None and HEADING.match(cells[0]) is None:
@@ -173,7 +185,7 @@ def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
             heading = 1 if raw.strip()[0] == "=" else 2
             flush()
             continue
-        if not line or PAGE_NUMBER.match(line):
+        if not line or PAGE_NUMBER.match(line) or _RULE.match(line):
             flush()
             continue
         line = notes_marked(_drop_footnote_markers(line, shown, number, problems))
@@ -186,6 +198,16 @@ def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
             flush()
     flush()
     return Read(tuple(blocks), "line", tuple(problems), notes)
+
+
+def _framed_top(lines: list[str]) -> range:
+    """The line numbers (from 1) of a table framed by two full rules ("-----") before any other text, as pandoc
+    writes a paper's first-page block; an empty range when the text does not start so."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None or not _FRAME.match(lines[first].strip()):
+        return range(0)
+    end = next((i for i in range(first + 1, len(lines)) if _FRAME.match(lines[i].strip())), None)
+    return range(first + 1, end + 2) if end is not None else range(0)
 
 
 def notes_marked(text: str) -> str:

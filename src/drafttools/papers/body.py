@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from docutils import nodes
 
-from drafttools.diagnostics import Diagnostic, diag
+from drafttools.diagnostics import Diagnostic, a_or_an, diag
 from drafttools.model import ids
 from drafttools.model.tree import Loc, Ref, Text
 from drafttools.papers.model import Block, Box, Footnote, Heading, NoteRef, PaperInline, Para, Styled
@@ -74,7 +74,7 @@ class _Builder:
         line = node.line if isinstance(node, nodes.Element) else None
         what = type(node).__name__.replace("_", " ")
         text = node.astext().strip().replace("\n", " ")[:60]
-        self.error(line, f"a paper cannot hold a {what}: {text!r}", "write it as paragraphs under a '# heading'")
+        self.error(line, f"a paper cannot hold {a_or_an(what)}: {text!r}", "write it as paragraphs under a '# heading'")
 
     def take_target(self, paragraph: nodes.paragraph) -> str | None:
         """The ID of a MyST target ``(id)=`` standing just before ``paragraph``, checked against the others."""

@@ -27,7 +27,7 @@ from jinja2 import TemplateError as JinjaError
 from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
-from drafttools.diagnostics import diag
+from drafttools.diagnostics import Diagnostic, diag
 from drafttools.model.tree import Element, Inline, Instrument, Note, Ref, Text, ref_label
 from drafttools.papers.model import Box, Heading, NoteRef, Paper, Para, Styled
 from drafttools.papers.templates import DocType, TemplateError
@@ -314,7 +314,11 @@ def code_bytes(
 # ------------------------------------------------------------------------------------------------ the page
 
 
-_UNDEFINED = re.compile(r"(?:has no attribute|is undefined)\W*'?(?P<name>[\w.]+)'?")
+# Jinja's StrictUndefined says "'dict object' has no attribute 'symbol'" (paper.symbol) or "'summary' is
+# undefined" (a name the template was not given); either way only the name is shown.
+_UNDEFINED = re.compile(r"has no attribute '(?P<field>[^']+)'|^'(?P<name>[^']+)' is undefined")
+# What a paper's template is given (``_page``).
+_GIVEN = ("paper", "annex", "doctype", "body", "notes", "code")
 
 
 def render(
@@ -387,16 +391,43 @@ def _page(
             diag("template.syntax", where, exc.lineno or 1, f"template syntax error: {exc.message}{source}")
         ) from None
     except UndefinedError as exc:
-        found = _UNDEFINED.search(str(exc))
-        field = found["name"] if found else str(exc)
-        raise TemplateError(
-            diag(
-                "template.field",
-                paper.path,
-                1,
-                f"template {display(doctype.html)} uses the field '{field}', which {paper.path} does not give",
-                f"add '{field}: ...' to the front matter of {paper.path}",
-            )
-        ) from None
+        raise TemplateError(_undefined(exc, paper, doctype)) from None
     except JinjaError as exc:
         raise TemplateError(diag("template.syntax", display(doctype.html), 1, f"template error: {exc}")) from None
+
+
+def _undefined(exc: UndefinedError, paper: Paper, doctype: DocType) -> Diagnostic:
+    """A field the paper does not give (``paper.NAME``: at the paper, whose front matter is the fix), or a name
+    the template is not given (at the template's line, where the fix is)."""
+    found = _UNDEFINED.search(str(exc))
+    where, line = _template_line(exc) or (display(doctype.html), 0)
+    if found is not None and found["field"]:
+        field = found["field"]
+        return diag(
+            "template.field",
+            paper.path,
+            1,
+            f"template {where} uses the field '{field}', which {paper.path} does not give",
+            f"add '{field}: ...' to the front matter of {paper.path}",
+        )
+    name = found["name"] if found is not None else str(exc)
+    return diag(
+        "template.field",
+        where,
+        line,
+        f"template {where} uses the field '{name}', which is not defined: a template is given {', '.join(_GIVEN)}",
+        f"write paper.{name} for a front-matter field, or correct the name in the template",
+    )
+
+
+def _template_line(exc: BaseException) -> tuple[str, int] | None:
+    """The template file and line an error was raised at: Jinja rewrites the traceback so that its frames name
+    them; the innermost wins (an included or base template)."""
+    found = None
+    frame = exc.__traceback__
+    while frame is not None:
+        name = frame.tb_frame.f_code.co_filename
+        if name.endswith(".j2"):
+            found = (display(Path(name)), frame.tb_lineno)
+        frame = frame.tb_next
+    return found

@@ -40,7 +40,7 @@ from myst_parser.mdit_to_docutils.base import DocutilsRenderer
 from myst_parser.parsers.docutils_ import Parser as MystParser
 from myst_parser.parsers.mdit import create_md_parser
 
-from drafttools.diagnostics import Diagnostic, diag
+from drafttools.diagnostics import Diagnostic, a_or_an, diag
 from drafttools.model.profile import Kind, Profile
 from drafttools.model.tree import Element, Inline, Loc, Note, Ref, Text
 from drafttools.source import files as sources
@@ -268,10 +268,6 @@ def doctree(source: sources.SourceFile, problems: list[Diagnostic]) -> nodes.doc
 # ------------------------------------------------------------------------------------------ doctree → model
 
 
-def _article_word(word: str) -> str:
-    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
-
-
 @dataclass
 class _Builder:
     path: str
@@ -359,14 +355,14 @@ class _Builder:
             if isinstance(child, nodes.paragraph) and not headed and not had_text and not children:
                 inlines, text_line, had_text = self.inlines(child), child.line or node.line, True
             elif isinstance(child, code_element):
-                if self.allowed(kind, child, f"inside {_article_word(word)}"):
+                if self.allowed(kind, child, f"inside {a_or_an(word)}"):
                     children.append(self.element(child, depth + 1))
             elif headed:
-                self.stray(child, f"inside {_article_word(word)}")
+                self.stray(child, f"inside {a_or_an(word)}")
             else:
                 self.stray(
                     child,
-                    f"inside {_article_word(word)} after its text"
+                    f"inside {a_or_an(word)} after its text"
                     + (" or its parts" if kind is not None and kind.children else ""),
                 )
         element = Element(
@@ -532,7 +528,7 @@ def _merge_text(pieces: list[Inline]) -> Iterator[Inline]:
 
 def _describe(node: nodes.Node) -> str:
     return {"paragraph": "text", "section": "a heading", "bullet_list": "a list", "enumerated_list": "a list"}.get(
-        type(node).__name__, f"a {type(node).__name__.replace('_', ' ')}"
+        type(node).__name__, a_or_an(type(node).__name__.replace("_", " "))
     )
 
 
