@@ -147,7 +147,8 @@ def test_the_folder_listing_finds_what_stat_and_glob_find(tmp_path: Path) -> Non
             assert found
         problems: list[Diagnostic] = []
         assert sources.read_manifest(Path("code"), problems) is not None
-        assert {d.code for d in problems} == {"manifest.field", "manifest.duplicate-file", "manifest.missing-file", "manifest.unlisted"}
+        assert {d.code for d in problems} == {"manifest.field", "manifest.duplicate-file", "manifest.missing-file", "manifest.unlisted",
+                                              "source.outside"}  # linked.md leads out of the folder, the project here
 
 
 def test_the_shown_paths_prepared_by_the_manifest_are_displays_answer(tmp_path: Path) -> None:
@@ -160,6 +161,7 @@ def test_the_shown_paths_prepared_by_the_manifest_are_displays_answer(tmp_path: 
     (real / "b.md").symlink_to(tmp_path / "shared.md")
     (real / "manifest.toml").write_text(MANIFEST.format(articles='"a.md", "b.md"'))
     (tmp_path / "link").symlink_to(tmp_path / "real")
+    (tmp_path / "pyproject.toml").write_text("[tool.drafttools]\n")  # the project, so that b.md's link stays inside it
     roots = [Path("code"), Path("link/code"), tmp_path / "link" / "code", Path("."), Path("../code")]
     for here, root in [(tmp_path / "real", roots[0]), (tmp_path, roots[1]), (Path("/"), roots[2]), (real, roots[3]),
                        (real, roots[4]), (tmp_path / "link" / "code", roots[3])]:
