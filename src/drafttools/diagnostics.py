@@ -325,13 +325,24 @@ CODES: dict[str, Code] = _table(
     ("paper.doctype", E, "a paper's document_type names no folder in annex_templates/"),
     ("paper.structure", E, "a paper holds markup a paper cannot hold (a list, a table, an unknown block)"),
     ("paper.footnote", E, "a footnote is referenced but never defined, or defined but never referenced"),
-    ("template.missing", E, "a document type's folder lacks a file it needs (paper.html.j2, reference.docx)"),
+    (
+        "template.missing",
+        E,
+        "a document type's folder lacks a file it needs (paper.html.j2, reference.docx), or a template includes, "
+        "extends or imports one that is not inside annex_templates/",
+    ),
     (
         "template.syntax",
         E,
         "a template (Jinja2 HTML, template.toml, or a placeholder in reference.docx) cannot be read",
     ),
     ("template.field", E, "a template uses a front-matter field that the paper does not give"),
+    (
+        "template.unsafe",
+        E,
+        "a template reaches beyond what it is given: an attribute starting with '_' (a Python object's insides), a "
+        "function or variable drafttools does not give templates, a method that changes data, a huge repetition",
+    ),
     (
         "build.version",
         E,

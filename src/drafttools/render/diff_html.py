@@ -9,31 +9,27 @@ autoescaped: the text of the code is never markup).  No script, no external reso
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import PackageLoader
 from markupsafe import Markup, escape
 
-from drafttools.diff.engine import STATUS_ORDER, Change, Diff, Side
+from drafttools.diff.engine import STATUS_ORDER, Change, Diff, RefChange, Segment, Side
+from drafttools.render import sandbox
 
 SHOWN = ("inserted", "deleted", "modified", "moved", "split", "merged", "renumbered", "retitled")
 
 
 @lru_cache(maxsize=1)
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("drafttools", "render/templates"),
-        undefined=StrictUndefined,
-        autoescape=select_autoescape(["html", "j2"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["anchor"] = _anchor
-    env.filters["short"] = _short
-    env.filters["lab"] = _lab
-    return env
+def _environment() -> sandbox.Sandbox:
+    """Sandboxed like the papers' templates, with the three filters these templates use."""
+    filters: dict[str, Callable[..., str]] = {"anchor": _anchor, "short": _short, "lab": _lab}
+    loader = PackageLoader("drafttools", "render/templates")
+    records = (Change, Segment, Side, RefChange, _Section)
+    return sandbox.environment(loader, filters, records=records, trim_blocks=True, lstrip_blocks=True)
 
 
 HEADED = ("division", "article", "annex", "table")

@@ -6,7 +6,7 @@ headings, numbered paragraphs, an ``<aside>`` summary, footnotes as an ordered l
 elements (inside their divisions' ``<section>``s) whose paragraphs and points carry their stable ID as ``id`` with
 a permalink, tables, footnotes per article, and cross-references as links to those IDs showing the target's current
 number; each article's HTML may come from the render cache (``render.cache``).  Templates are strict (a missing
-field is an error naming the field and the paper) and autoescaped."""
+field is an error naming the field and the paper), autoescaped and sandboxed (``render.sandbox``)."""
 
 from __future__ import annotations
 
@@ -15,15 +15,10 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import (
-    Environment,
-    FileSystemLoader,
-    StrictUndefined,
-    TemplateSyntaxError,
-    UndefinedError,
-    select_autoescape,
-)
+from jinja2 import Environment, FileSystemLoader, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2 import TemplateError as JinjaError
+from jinja2.defaults import DEFAULT_NAMESPACE
+from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
@@ -31,6 +26,7 @@ from drafttools.diagnostics import Diagnostic, diag
 from drafttools.model.tree import Element, Inline, Instrument, Note, Ref, Text, ref_label
 from drafttools.papers.model import Box, Heading, NoteRef, Paper, Para, Styled
 from drafttools.papers.templates import DocType, TemplateError
+from drafttools.render import sandbox
 from drafttools.render.cache import FragmentCache
 from drafttools.source.files import Bounds, bounds, display, outside
 
@@ -50,14 +46,14 @@ class _ProjectLoader(FileSystemLoader):
         return super().get_source(environment, template)
 
 
+# What a paper template is given; any other name is no field of the paper but a reach for something else.
+VARIABLES = ("paper", "annex", "doctype", "body", "notes", "code")
+
+
 @lru_cache(maxsize=8)
-def _environment(root: Path, within: Bounds) -> Environment:
-    return Environment(
-        loader=_ProjectLoader(root, within),
-        undefined=StrictUndefined,
-        autoescape=select_autoescape(["html", "j2"]),
-        keep_trailing_newline=True,
-    )
+def _environment(root: Path, within: Bounds) -> sandbox.Sandbox:
+    """Sandboxed, with no filters and no globals: the shipped templates use none (docs/building.md)."""
+    return sandbox.environment(_ProjectLoader(root, within), keep_trailing_newline=True)
 
 
 def _permalink(target: str) -> str:
@@ -314,11 +310,7 @@ def code_bytes(
 # ------------------------------------------------------------------------------------------------ the page
 
 
-# Jinja's StrictUndefined says "'dict object' has no attribute 'symbol'" (paper.symbol) or "'summary' is
-# undefined" (a name the template was not given); either way only the name is shown.
-_UNDEFINED = re.compile(r"has no attribute '(?P<field>[^']+)'|^'(?P<name>[^']+)' is undefined")
-# What a paper's template is given (``_page``).
-_GIVEN = ("paper", "annex", "doctype", "body", "notes", "code")
+_UNDEFINED = re.compile(r"has no attribute\W*'?(?P<field>[\w.]+)'?|'(?P<name>[\w.]+)' is undefined")
 
 
 def render(
@@ -355,8 +347,12 @@ def render_bytes(
     took some 75 MB, and the build's peak memory passed Sphinx's (a benchmark target).  The same bytes as
     ``render(...).encode()``; tests/test_build.py compares."""
     mark, other = _CODE_MARKS
-    page = _page(paper, instrument, doctype, context, Markup(mark))
-    if page.count(mark) != 1 or page.replace(mark, other) != _page(paper, instrument, doctype, context, Markup(other)):
+    try:
+        page = _page(paper, instrument, doctype, context, sandbox.Sealed(mark))
+        again = _page(paper, instrument, doctype, context, sandbox.Sealed(other))
+    except sandbox.Opened:  # the template calls a method of the code, or reads a piece of it
+        return render(paper, instrument, doctype, context, cache_dir).encode("utf-8")
+    if page.count(mark) != 1 or page.replace(mark, other) != again:
         return render(paper, instrument, doctype, context, cache_dir).encode("utf-8")  # not printed once, as it is
     head, tail = page.split(mark)
     annexed = code_bytes(instrument, doctype, context["annex"], _fragments(paper, cache_dir))
@@ -387,47 +383,61 @@ def _page(
     except TemplateSyntaxError as exc:
         where = display(Path(exc.filename)) if exc.filename else display(doctype.html)
         source = f": {exc.source.splitlines()[exc.lineno - 1].strip()!r}" if exc.source and exc.lineno else ""
+        unknown = (exc.message or "").startswith(("No filter named", "No test named"))
+        message = f"template syntax error: {exc.message}{source}"
         raise TemplateError(
-            diag("template.syntax", where, exc.lineno or 1, f"template syntax error: {exc.message}{source}")
+            diag("template.syntax", where, exc.lineno or 1, message, _ALLOWED if unknown else None)
         ) from None
+    except SecurityError as exc:
+        message = f"the template reaches beyond what it is given: {exc}"
+        raise TemplateError(_located(exc, doctype, "template.unsafe", message)) from None
     except UndefinedError as exc:
         raise TemplateError(_undefined(exc, paper, doctype)) from None
+    except TemplateNotFound as exc:
+        message = f"the template includes '{exc.name}', which is no template in {display(doctype.folder.parent)}"
+        raise TemplateError(_located(exc, doctype, "template.missing", message, _INCLUDES)) from None
     except JinjaError as exc:
-        raise TemplateError(diag("template.syntax", display(doctype.html), 1, f"template error: {exc}")) from None
+        raise TemplateError(_located(exc, doctype, "template.syntax", f"template error: {exc}")) from None
 
 
 def _undefined(exc: UndefinedError, paper: Paper, doctype: DocType) -> Diagnostic:
-    """A field the paper does not give (``paper.NAME``: at the paper, whose front matter is the fix), or a name
-    the template is not given (at the template's line, where the fix is)."""
+    """A field the paper does not give (``paper.NAME``: at the paper, whose front matter is the fix), one of
+    Jinja's own functions, which the sandbox does not give (``template.unsafe``), or another name the template
+    is not given (at the template's line, where the fix is)."""
     found = _UNDEFINED.search(str(exc))
-    where, line = _template_line(exc) or (display(doctype.html), 0)
     if found is not None and found["field"]:
         field = found["field"]
         return diag(
             "template.field",
             paper.path,
             1,
-            f"template {where} uses the field '{field}', which {paper.path} does not give",
+            f"template {display(doctype.html)} uses the field '{field}', which {paper.path} does not give",
             f"add '{field}: ...' to the front matter of {paper.path}",
         )
     name = found["name"] if found is not None else str(exc)
+    if name in DEFAULT_NAMESPACE:
+        message = f"the template uses Jinja's '{name}', which is none of the variables a template is given"
+        return _located(exc, doctype, "template.unsafe", message)
+    where, line = sandbox.where(exc) or (doctype.html, 1)
     return diag(
         "template.field",
-        where,
+        display(where),
         line,
-        f"template {where} uses the field '{name}', which is not defined: a template is given {', '.join(_GIVEN)}",
+        f"template {display(where)} uses the field '{name}', which is not defined: a template is given "
+        f"{', '.join(VARIABLES)}",
         f"write paper.{name} for a front-matter field, or correct the name in the template",
     )
 
 
-def _template_line(exc: BaseException) -> tuple[str, int] | None:
-    """The template file and line an error was raised at: Jinja rewrites the traceback so that its frames name
-    them; the innermost wins (an included or base template)."""
-    found = None
-    frame = exc.__traceback__
-    while frame is not None:
-        name = frame.tb_frame.f_code.co_filename
-        if name.endswith(".j2"):
-            found = (display(Path(name)), frame.tb_lineno)
-        frame = frame.tb_next
-    return found
+_ALLOWED = (
+    f"a template is given {', '.join(VARIABLES)}, may test 'is defined', and has no filters and no functions "
+    "(docs/building.md, 'What a template may use')"
+)
+_INCLUDES = "name a template by its path inside annex_templates/, with no '..' (such as \"_base/page.html.j2\")"
+
+
+def _located(exc: Exception, doctype: DocType, code: str, message: str, fix: str = _ALLOWED) -> Diagnostic:
+    """A diagnostic at the template line that raised ``exc`` (the paper's template, line 1, when none did)."""
+    found = sandbox.where(exc)
+    path, line = found if found else (doctype.html, 1)
+    return diag(code, display(path), line, message, fix)
