@@ -27,22 +27,27 @@ from pathlib import Path
 from drafttools.diagnostics import DraftError
 
 
-def write_atomic(path: Path | str, data: bytes | str, encoding: str = "utf-8", durable: bool = True) -> None:
+def write_atomic(
+    path: Path | str, data: bytes | str, encoding: str = "utf-8", durable: bool = True, through_links: bool = False
+) -> None:
     """Replace ``path`` with ``data`` atomically, keeping an existing file's permission bits."""
-    write_all([(Path(path), data.encode(encoding) if isinstance(data, str) else data)], durable)
+    write_all([(Path(path), data.encode(encoding) if isinstance(data, str) else data)], durable, through_links)
 
 
-def write_all(files: list[tuple[Path, bytes]], durable: bool = True) -> None:
+def write_all(files: list[tuple[Path, bytes]], durable: bool = True, through_links: bool = False) -> None:
     """Write several files all or none: each is first written whole beside its target, and only when every one
     is ready are they moved into place (a rename, which does not fail for want of space).  A file that already
-    exists keeps its permission bits.  A durable write also sweeps the folders it writes to of the temporary
-    files killed runs left there (``tidy``)."""
+    exists keeps its permission bits.  A symbolic link is replaced by the file, unless ``through_links``: then its
+    target is written and it stays a link (a source rewritten in place; an output never writes through a link
+    into the sources).  A durable write also sweeps the folders it writes to of the temporary files killed runs
+    left there (``tidy``)."""
     if durable:
         for folder in dict.fromkeys(target.parent for target, _ in files):
             tidy(folder)
     staged: list[tuple[str, Path]] = []
     try:
-        for target, payload in files:
+        for link, payload in files:
+            target = Path(os.path.realpath(link)) if through_links and link.is_symlink() else link
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 mode = target.stat().st_mode & 0o7777 if target.is_file() else 0o644

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from drafttools.cli.main import emit, guarded, summary_counts
+from drafttools.cli import outputs
+from drafttools.cli.main import emit, guarded, out, summary_counts
 from drafttools.diagnostics import Severity
 
 
@@ -40,10 +41,12 @@ def build(papers: tuple[Path, ...], formats: str, output: Path | None, strict: b
     """
     from drafttools.api import build as use_case
 
+    if output is not None:
+        outputs.check_folder(output)
     result = use_case.build(list(papers) or None, formats.split(","), output, strict=strict, cache=not no_cache)
     emit([d for d in result.diagnostics if d.severity >= Severity.WARNING], strict)
-    for out in result.outputs:
-        click.echo(str(out.path))
+    for written in result.outputs:
+        out(str(written.path))
     built = f"built {len(result.outputs)} file{'s' * (len(result.outputs) != 1)}"
     click.echo(f"{built}; {summary_counts(result.diagnostics)}", err=True)
     sys.exit(result.exit_code(strict))

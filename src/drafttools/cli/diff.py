@@ -17,7 +17,8 @@ from typing import Any
 
 import click
 
-from drafttools.cli.main import emit, guarded
+from drafttools.cli import outputs
+from drafttools.cli.main import emit, guarded, out
 from drafttools.diagnostics import UsageError
 from drafttools.fsutil import write_atomic
 
@@ -70,6 +71,8 @@ def diff_command(
     from drafttools.config import settings
 
     suffix = _check_output(fmt, output)
+    if output is not None:
+        outputs.check_file(output)
     if author is not None:
         _check_author(author, "--author")
     stamp = _iso_date(when, "--date") if when is not None else None
@@ -78,7 +81,7 @@ def diff_command(
     if result.diff is None:
         click.echo(f"Error: cannot compare {old} with {new}; see above", err=True)
         sys.exit(1)
-    colour = (sys.stdout.isatty() and output is None) if colour is None else colour
+    colour = (sys.stdout is not None and sys.stdout.isatty() and output is None) if colour is None else colour
     template = settings().root / HOUSE_TEMPLATE
     if fmt == "docx":  # only tracked changes carry an author and a date
         author = _check_author(author or settings().author, "[tool.drafttools] author")
@@ -90,7 +93,7 @@ def diff_command(
     elif isinstance(payload, bytes) and fmt != "json":
         raise UsageError(f"--format {fmt} is binary: give -o FILE")
     else:
-        click.echo(payload, nl=False, color=colour or None)  # click strips colour off a pipe unless told
+        out(payload, nl=False, color=colour or None)  # click strips colour off a pipe unless told
     sys.exit(result.exit_code(strict))
 
 
@@ -203,7 +206,7 @@ def versions_command(fmt: str) -> None:
 
     found = api_diff.list_versions()
     if fmt == "json":
-        click.echo(json.dumps([asdict(v) for v in found], indent=2, ensure_ascii=False))
+        out(json.dumps([asdict(v) for v in found], indent=2, ensure_ascii=False))
         return
     if not found:
         click.echo("no versions yet: `drafttools snapshot NAME` freezes the current code text", err=True)
@@ -211,7 +214,7 @@ def versions_command(fmt: str) -> None:
     width = max(len(v.name) for v in found)
     for v in found:
         note = v.note if len(v.note) <= 70 else v.note[:69] + "\u2026"
-        click.echo(f"{v.name:<{width}}  {v.date:<10}  {v.status:<12}  {v.articles:>2} articles  {note}")
+        out(f"{v.name:<{width}}  {v.date:<10}  {v.status:<12}  {v.articles:>2} articles  {note}")
 
 
 def register(main: click.Group) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from drafttools.cli.main import emit, guarded, plural, summary_counts
+from drafttools.cli.main import emit, guarded, out, plural, summary_counts
 
 
 @click.command("import")
@@ -76,10 +76,10 @@ def import_cmd(
     )
     emit(result.diagnostics, strict)
     if fmt == "json":
-        click.echo(json.dumps(_as_json(result, strict), indent=2, ensure_ascii=False))
+        out(json.dumps(_as_json(result, strict), indent=2, ensure_ascii=False))
     else:
         for line in report_lines(result):
-            click.echo(line)
+            out(line)
     click.echo(f"{result.file}: {summary_counts(result.diagnostics)}", err=True)
     sys.exit(result.exit_code(strict))
 

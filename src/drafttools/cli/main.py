@@ -5,6 +5,7 @@ build) or 2 (usage).
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -20,6 +21,32 @@ from drafttools.diagnostics import Diagnostic, DraftError, Severity, UsageError,
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class StdoutError(DraftError):
+    """Standard output cannot take an artifact: a full disk, a pipe closed by its reader, or closed (exit 1)."""
+
+
+def out(message: str | bytes, nl: bool = True, color: bool | None = None) -> None:
+    """Print an artifact on stdout, or raise StdoutError (click.echo says nothing when stdout is closed)."""
+    if sys.stdout is None or sys.stdout.closed:
+        raise StdoutError("cannot write to standard output: it is closed")
+    try:
+        click.echo(message, nl=nl, color=color)
+    except OSError as exc:
+        raise StdoutError(f"cannot write to standard output: {exc.strerror or exc}") from None
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit does not fail again on what is left unwritten."""
+    if sys.stdout is None:
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file (a test's capture): nothing is flushed at exit
+
+
 def guarded(func: F) -> F:
     """Turn DraftError into 'Error: ...' with exit 1 (2 for usage), and never show a traceback."""
 
@@ -30,6 +57,10 @@ def guarded(func: F) -> F:
         except UsageError as exc:
             click.echo(f"Error: {exc.format()}", err=True)
             sys.exit(2)
+        except StdoutError as exc:
+            click.echo(f"Error: {exc.format()}", err=True)
+            _discard_stdout()
+            sys.exit(1)
         except DraftError as exc:
             click.echo(f"Error: {exc.format()}", err=True)
             sys.exit(1)
@@ -123,7 +154,7 @@ def check(path: Path | None, fmt: str, strict: bool, fix: bool, quiet: bool, no_
         source, fix=fix, cache_dir=None if no_cache else settings().build / ".cache", parse_cache=not no_cache
     )
     if fmt == "json":
-        click.echo(to_json(result.diagnostics, open_brackets=result.open_brackets, exit_code=result.exit_code(strict)))
+        out(to_json(result.diagnostics, open_brackets=result.open_brackets, exit_code=result.exit_code(strict)))
     else:
         emit(result.diagnostics, strict, quiet)
         if s := result.summary:
@@ -179,9 +210,10 @@ def ids(path: Path | None, dry_run: bool, restore: tuple[str, ...]) -> None:
 
 
 @main.command()
+@guarded
 def codes() -> None:
     """Print the table of diagnostic codes (Markdown)."""
-    click.echo(codes_markdown(), nl=False)
+    out(codes_markdown(), nl=False)
 
 
 def _register_optional() -> None:

@@ -59,7 +59,7 @@ def commit(files: list[tuple[Path, bytes]]) -> None:
 
     if files:
         with lock.committing():
-            write_all(files)
+            write_all(files, through_links=True)
 
 
 def _staged(files: dict[str, _File], changes: list[Change]) -> list[tuple[Path, bytes]]:

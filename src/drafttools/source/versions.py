@@ -163,7 +163,7 @@ def snapshot(source: Path, versions: Path, name: str, ledger: bytes | None = Non
         with lock.committing():
             staging.rename(target)
             if ledger is not None:
-                write_atomic(source / sources.LEDGER, ledger)
+                write_atomic(source / sources.LEDGER, ledger, through_links=True)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise DraftError(f"cannot write version '{name}': {exc.strerror or exc}", str(target)) from None
