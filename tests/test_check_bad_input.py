@@ -64,6 +64,8 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str] | None, str | None, str
     ("nested brackets", _art(text="[Outer [inner] text]."), ONE, None, "bracket.nested", "a.md", 5, 1),
     ("emphasis in the code text", _art(text="Some *emphasised* words."), ONE, None, "structure.inline-markup", "a.md", 5, 0),
     ("reference inside emphasis", _art(text="See\n*paragraph {xref}`nowhere`* above."), ONE, None, "xref.unknown-id", "a.md", 6, 1),
+    ("reference with no target", _art(text="See\nparagraph {xref}`` above."), ONE, None, "xref.malformed", "a.md", 6, 1),
+    ("reference never closed", _art(text="See\nparagraph {xref}`first-paragraph above."), ONE, None, "xref.malformed", "a.md", 6, 1),
     ("manifest names a file outside the folder", _art(), ["a.md", "../b.md"], None, "manifest.field", "manifest.toml", 6, 1),
     ("manifest names a file in a subfolder", _art(), ["a.md", "parts/b.md"], None, "manifest.field", "manifest.toml", 6, 1),
     ("ledger line that is not a ledger line", {**_art(), "id-ledger.tsv": "art-one\tarticle\tactive\nfirst-paragraph\tparagraph\tweird\n"}, ONE, None, "id.ledger", "id-ledger.tsv", 2, 1),

@@ -391,7 +391,7 @@ def test_every_import_code_is_produced_by_a_test() -> None:
 
     tests = "".join((ROOT / "tests" / name).read_text(encoding="utf-8") for name in
                     ("test_import_text.py", "test_import_docx.py", "test_import_clients.py", "test_import_shapes.py",
-                     "test_import_dropped.py"))
+                     "test_import_dropped.py", "test_small_holes.py"))
     missing = [c for c in CODES if c.startswith("import.") and tests.count(f'"{c}"') < 1]
     assert missing == []
 

@@ -175,6 +175,12 @@ CODES: dict[str, Code] = _table(
     ),
     # cross-references
     (
+        "xref.malformed",
+        E,
+        "a {xref} role that is empty ({xref}``) or never closed ({xref}`ID without its closing backtick): it would "
+        "print literally, or swallow the text up to the next backtick",
+    ),
+    (
         "xref.too-many",
         E,
         "one block of text holds more references or roles than any real paragraph (5,000): the file is not parsed",
@@ -309,6 +315,11 @@ CODES: dict[str, Code] = _table(
         "import.uncommitted",
         E,
         "importing would overwrite a folder holding uncommitted or untracked work; commit it first or pass --force",
+    ),
+    (
+        "import.target",
+        E,
+        "the import has nowhere to go: versions/ (or the code text folder) is a file, not a folder",
     ),
     (
         "import.version-exists",

@@ -100,6 +100,8 @@ def import_draft(
         shown = sources.display(file)
         _check_arguments(file, name, track_changes)
         target = places.folder(name)
+        if (unusable := _unusable(places, name, target)) is not None:
+            return ImportResult(shown, name, target, None, None, diagnostics=(unusable,))
         earlier = _earlier(ids_from, places) if ids_from else None
         base_root = Path(earlier.where) if earlier is not None and earlier.origin != "git" else None
         result = ImportResult(shown, name, target, earlier.where if earlier else None, None)
@@ -195,8 +197,20 @@ def _check_arguments(file: Path, name: str, track_changes: str) -> None:
         raise UsageError(
             f"--as {name!r}: a version name is letters, digits, '.', '-' and '_' (e.g. 2009-01-EB124), or {SOURCE_NAME}"
         )
+    if name != SOURCE_NAME and (why := versions.name_problem(name)) is not None:  # 'current' is the working text
+        raise UsageError(f"--as {name!r}: {why}, or --as {SOURCE_NAME} to import into the working text")
     if track_changes not in TRACK_CHANGES:
         raise UsageError(f"--track-changes {track_changes!r}: choose one of {', '.join(TRACK_CHANGES)}")
+
+
+def _unusable(places: Places, name: str, target: Path) -> Diagnostic | None:
+    """A located error when the import has nowhere to go: versions/ (or the code text) is a file."""
+    folder = target if name == SOURCE_NAME else places.versions
+    why = versions.folder_problem(folder)
+    if why is None:
+        return None
+    message = f"cannot import into {sources.display(target)}: {why}"
+    return diag("import.target", sources.display(folder), 0, message, f"move {sources.display(folder)} aside")
 
 
 def _earlier(spec: str, places: Places) -> versions.Resolved:

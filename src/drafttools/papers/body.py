@@ -29,6 +29,7 @@ class _Builder:
     defined: dict[str, nodes.footnote] = field(default_factory=dict)
     target: nodes.target | None = None  # a MyST target '(id)=' waiting for its paragraph
     anchors: dict[str, int] = field(default_factory=dict)  # paragraph IDs given, with their lines
+    lines: list[str] = field(default_factory=list)  # the source's lines, to tell an escaped role from a broken one
 
     def error(self, line: int | None, message: str, fix: str | None = None, code: str = "paper.structure") -> None:
         self.problems.append(diag(code, self.path, line or 1, message, fix))
@@ -111,7 +112,10 @@ class _Builder:
         line = paragraph.line or 1
         for child in paragraph.children:
             if isinstance(child, doctree.xref):
-                pieces.append(Ref(child["target"], Loc(self.path, line), child["written"]))
+                if broken := doctree.broken_role(child["target"]):
+                    self.error(line, *broken, "xref.malformed")
+                else:
+                    pieces.append(Ref(child["target"], Loc(self.path, line), child["written"]))
             elif isinstance(child, nodes.footnote_reference):
                 label = child.get("refname") or child.astext()
                 number = self.notes.setdefault(label, len(self.notes) + 1)
@@ -120,6 +124,11 @@ class _Builder:
             elif isinstance(child, (nodes.emphasis, nodes.strong)):
                 pieces.append(Styled(child.astext(), isinstance(child, nodes.strong)))
             elif isinstance(child, (nodes.Text, nodes.literal, nodes.inline)):
+                if isinstance(child, nodes.Text) and "{xref}" in child:
+                    text = child.astext()
+                    at = line + text[: text.index("{xref}")].count("\n")
+                    if left := doctree.broken_text(text, self.lines[at - 1] if 0 < at <= len(self.lines) else ""):
+                        self.error(at, left[1], left[2], "xref.malformed")
                 pieces.append(Text(child.astext()))
             elif not isinstance(child, nodes.system_message):
                 self.stray(child)
@@ -173,7 +182,7 @@ def parse_body(
 ) -> tuple[tuple[Block, ...], tuple[Footnote, ...]]:
     """The blocks and footnotes of a paper's body (its front matter already blanked out of ``source``)."""
     document = doctree.doctree(source, problems)  # registers drafttools' directives itself
-    builder = _Builder(source.path, problems)
+    builder = _Builder(source.path, problems, lines=source.text.split("\n"))
     blocks = builder.blocks(document)
     builder.orphan()
     return tuple(blocks), builder.footnotes(document)

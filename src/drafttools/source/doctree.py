@@ -102,6 +102,38 @@ def xref_role(
     return [node], []
 
 
+# What the parser leaves of a role it could not read: '{xref}``' (no target) or '{xref}`ID' (never closed) stay
+# text, and would print literally; an unclosed one may also run on to the next backtick and swallow a later role.
+_XREF_LEFT = re.compile(r"\{xref\}(?P<ticks>`+)")
+_XREF_WHOLE = re.compile(r"\{xref\}`[^`]+`")
+_UNCLOSED = "a {xref} role is never closed (no backtick after its ID): it would print literally or swallow text"
+_CLOSE = "close the role after its ID: {xref}`ID`"
+
+
+def broken_role(target: str) -> tuple[str, str] | None:
+    """What is wrong with an {xref} role the parser read with ``target`` (message, fix), or None."""
+    if not target:
+        return "a {xref} role has no target: it names no element", "write the target's ID: {xref}`ID`"
+    if "{xref}" in target or "`" in target:
+        return _UNCLOSED, _CLOSE
+    return None
+
+
+def broken_text(text: str, raw_line: str) -> tuple[int, str, str] | None:
+    """A broken {xref} left as text in ``text`` (its offset, message and fix), or None.  ``raw_line`` is the
+    source line it stands on: text written as '{xref}\\`ID\\`' (escaped, as the importer writes what a draft
+    says in so many words) is text, not a role."""
+    found = _XREF_LEFT.search(text)
+    if found is None:
+        return None
+    unescaped = [m for m in _XREF_LEFT.finditer(raw_line) if not _XREF_WHOLE.match(raw_line, m.start())]
+    if not unescaped:
+        return None
+    if len(unescaped[0]["ticks"]) >= 2:
+        return found.start(), "{xref}`` has no target: it would print literally", "write the target's ID: {xref}`ID`"
+    return found.start(), _UNCLOSED, _CLOSE
+
+
 class summary(nodes.container):
     """A paper's ``{summary}`` box (``paper_body`` reads it; in a code text it is a stray block)."""
 
@@ -274,6 +306,7 @@ class _Builder:
     profile: Profile
     problems: list[Diagnostic] = field(default_factory=list)
     notes: dict[str, nodes.footnote] = field(default_factory=dict)  # footnote definitions by name
+    lines: list[str] = field(default_factory=list)  # the source's lines, to tell an escaped role from a broken one
 
     def error(self, code: str, line: int | None, message: str, fix: str | None = None) -> None:
         self.problems.append(diag(code, self.path, line or 1, message, fix))
@@ -448,19 +481,30 @@ class _Builder:
         # myst gives roles the paragraph's line; counting soft breaks gives each reference its own
         for child in element.children:
             if isinstance(child, xref):
-                pieces.append(Ref(child["target"], Loc(self.path, line[0]), child["written"]))
+                if broken := broken_role(child["target"]):
+                    self.error("xref.malformed", line[0], *broken)  # and no reference to check
+                else:
+                    pieces.append(Ref(child["target"], Loc(self.path, line[0]), child["written"]))
             elif isinstance(child, nodes.footnote_reference):
                 pieces.append(self.note(child, line[0]))
                 continue
             elif isinstance(child, nodes.system_message):
                 continue
             elif isinstance(child, nodes.Text):
+                if not isinstance(element, nodes.literal) and "{xref}" in child:
+                    self.broken_text(child.astext(), line[0])
                 pieces.append(Text(child.astext()))
             elif isinstance(child, nodes.Element):
                 markup.append(child)
                 self._flatten(child, pieces, markup, line)
                 continue
             line[0] += child.astext().count("\n")
+
+    def broken_text(self, text: str, line: int) -> None:
+        at = line + text[: text.index("{xref}")].count("\n")
+        raw = self.lines[at - 1] if 0 < at <= len(self.lines) else ""
+        if broken := broken_text(text, raw):
+            self.error("xref.malformed", at, broken[1], broken[2])
 
     def note(self, reference: nodes.footnote_reference, line: int) -> Note:
         name = str(reference.get("refname") or "")
@@ -541,7 +585,7 @@ def parse_file(
     """The elements of one file: one top-level element in a body or annex file, any number in the preamble or
     the final clauses; what the profile does not allow there is reported."""
     register(frozenset(profile.kinds))
-    builder = _Builder(source.path, profile, problems)
+    builder = _Builder(source.path, profile, problems, lines=source.text.split("\n"))
     limit = profile.max_depth + NESTING_ALLOWANCE
     if (deep := too_deep(source.text, limit)) is not None:
         builder.error(

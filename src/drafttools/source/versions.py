@@ -127,12 +127,22 @@ def name_problem(name: str) -> str | None:
     return None
 
 
+def folder_problem(folder: Path) -> str | None:
+    """Why ``folder`` (the versions folder, or a code text to replace) cannot hold a version: it exists and is
+    not a folder.  None when it can (or does not exist yet, and will be made)."""
+    if (folder.exists() or folder.is_symlink()) and not folder.is_dir():
+        return f"{sources.display(folder)} is a file, not a folder"
+    return None
+
+
 def snapshot(source: Path, versions: Path, name: str, ledger: bytes | None = None) -> Path:
     """Freeze the code text in ``source`` as ``versions/NAME/``; refuses an existing name.  Returns the folder.
     ``ledger``: the ID ledger as it reads once this version is frozen (its missing IDs retired), written into
     the version and, once the version is in place, over the working text's."""
     if (why := name_problem(name)) is not None:
         raise UsageError(f"'{name}' is not a version name: {why}")
+    if (problem := folder_problem(versions)) is not None:
+        raise DraftError(f"cannot freeze '{name}': {problem}; each version is a folder in it", str(versions))
     target = versions / name
     if target.exists():
         raise DraftError(
