@@ -23,7 +23,7 @@ class CheckResult:
     diagnostics: tuple[Diagnostic, ...]
     instrument: Instrument | None  # None when the text could not be read, or the result came from the cache
     open_brackets: dict[str, list[dict[str, object]]] = field(default_factory=dict)
-    changes: tuple[rewrite.Change, ...] = ()
+    changes: tuple[rewrite.Edit, ...] = ()
     summary: dict[str, Any] = field(default_factory=dict)  # version and element counts
     cached: bool = False
 
@@ -94,7 +94,7 @@ def _check(path: Path, fix: bool, parse_cache: bool = True) -> CheckResult:
     from drafttools.source import rewrite
 
     loaded = load_code_text(path, parse_cache)
-    changes: tuple[rewrite.Change, ...] = ()
+    changes: tuple[rewrite.Edit, ...] = ()
     if fix and loaded.instrument is not None and not _unreadable(loaded):
         changes = tuple(rewrite.link_references(xref.find_references(loaded.instrument)))
         if changes:
@@ -103,7 +103,7 @@ def _check(path: Path, fix: bool, parse_cache: bool = True) -> CheckResult:
 
 
 def check_loaded(
-    path: Path, loaded: Loaded, changes: tuple[rewrite.Change, ...] = (), book: ledger.Ledger | None = None
+    path: Path, loaded: Loaded, changes: tuple[rewrite.Edit, ...] = (), book: ledger.Ledger | None = None
 ) -> CheckResult:
     """``check`` on a code text already parsed (``load_code_text``), so that a build can start on the model
     while the checks run; the same result as ``check(path)``.  ``book``: its ID ledger, when read with it."""
@@ -179,7 +179,7 @@ def _retiring_referenced(instrument: Instrument, book: Any) -> tuple[Diagnostic,
 
 @dataclass(frozen=True)
 class IdsResult:
-    changes: tuple[rewrite.Change, ...]
+    changes: tuple[rewrite.Edit, ...]
     gone: tuple[str, ...]  # IDs newly recorded as gone from the text
     recorded: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...]

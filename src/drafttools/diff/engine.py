@@ -153,7 +153,7 @@ class RefChange:
 
 
 @dataclass(frozen=True, slots=True)
-class Block:
+class RedlineBlock:
     """One paragraph of the redline, old and new interleaved so that keeping one side gives that version.
 
     ``segments`` is the paragraph's content; ``mark`` says whether its paragraph mark is inserted or deleted.
@@ -181,7 +181,7 @@ class Diff:
     preamble: tuple[Change, ...]
     body: tuple[Change, ...]  # divisions and articles, with their contents
     references: tuple[RefChange, ...]
-    blocks: tuple[Block, ...]
+    blocks: tuple[RedlineBlock, ...]
     problems: tuple[Diagnostic, ...] = ()
     final: tuple[Change, ...] = ()
     annexes: tuple[Change, ...] = ()
@@ -1064,11 +1064,11 @@ def _steps(anchors: list[tuple[int, int]], old_count: int, new_count: int) -> It
         oi, nj = i + 1, j + 1
 
 
-def _blocks(state: _State, anchors: list[tuple[int, int]]) -> tuple[Block, ...]:
+def _blocks(state: _State, anchors: list[tuple[int, int]]) -> tuple[RedlineBlock, ...]:
     """Old and new interleaved: between two anchors, what left, then what came; the anchors kept in place."""
     old, new = state.old, state.new
     split_from, merged_into = state.split_from, state.merged_into
-    out: list[Block] = []
+    out: list[RedlineBlock] = []
     steps = _steps(anchors, len(old), len(new))
     step = next(steps, None)
     while step is not None:
@@ -1094,7 +1094,7 @@ def _blocks(state: _State, anchors: list[tuple[int, int]]) -> tuple[Block, ...]:
     return tuple(out)
 
 
-def _split_blocks(state: _State, i: int, j: int, piece: int) -> list[Block]:
+def _split_blocks(state: _State, i: int, j: int, piece: int) -> list[RedlineBlock]:
     """Old paragraph ``i`` became ``j`` and the piece ``piece`` split off it was added right after it: the old
     text with an inserted paragraph break, when the piece is exactly the tail that ``j`` lost."""
     a, b, q = state.old[i], state.new[j], state.new[piece]
@@ -1107,7 +1107,7 @@ def _split_blocks(state: _State, i: int, j: int, piece: int) -> list[Block]:
     numbers = _number_segments(a.number, b.number)
     return [
         # the space between the halves exists only in the old text, where rejecting the break joins them
-        Block(
+        RedlineBlock(
             "modified",
             a.kind,
             numbers + first + (Segment("delete", " "),),
@@ -1117,7 +1117,7 @@ def _split_blocks(state: _State, i: int, j: int, piece: int) -> list[Block]:
             role=a.role,
             depth=a.depth,
         ),
-        Block(
+        RedlineBlock(
             "modified",
             q.kind,
             (Segment("insert", q.number),) * bool(q.number) + second,
@@ -1129,7 +1129,7 @@ def _split_blocks(state: _State, i: int, j: int, piece: int) -> list[Block]:
     ]
 
 
-def _merge_blocks(state: _State, i: int, j: int, piece: int) -> list[Block]:
+def _merge_blocks(state: _State, i: int, j: int, piece: int) -> list[RedlineBlock]:
     """Old paragraph ``i`` and the one merged into ``j`` and removed right after it (``piece``) became ``j``: a
     deleted paragraph break."""
     a, b, r = state.old[i], state.new[j], state.old[piece]
@@ -1141,7 +1141,7 @@ def _merge_blocks(state: _State, i: int, j: int, piece: int) -> list[Block]:
     second = word_diff(r.body, tail)
     numbers = _number_segments(a.number, b.number)
     return [
-        Block(
+        RedlineBlock(
             "modified",
             a.kind,
             numbers + first + (Segment("insert", " "),),
@@ -1151,7 +1151,7 @@ def _merge_blocks(state: _State, i: int, j: int, piece: int) -> list[Block]:
             role=a.role,
             depth=a.depth,
         ),
-        Block(
+        RedlineBlock(
             "modified",
             r.kind,
             (Segment("delete", r.number),) * bool(r.number) + second,
@@ -1163,16 +1163,20 @@ def _merge_blocks(state: _State, i: int, j: int, piece: int) -> list[Block]:
     ]
 
 
-def _removed(state: _State, f: _Flat) -> Block:
+def _removed(state: _State, f: _Flat) -> RedlineBlock:
     j = state.pairs.get(f.index, (None,))[0]
     moved = f"to {_named(state.new[j])}" if j is not None else ""
-    return Block("delete", f.kind, (Segment("delete", _line(f)),), f.number, "", moved, "delete", f.role, f.depth)
+    return RedlineBlock(
+        "delete", f.kind, (Segment("delete", _line(f)),), f.number, "", moved, "delete", f.role, f.depth
+    )
 
 
-def _added(state: _State, f: _Flat) -> Block:
+def _added(state: _State, f: _Flat) -> RedlineBlock:
     i = state.reverse.get(f.index)
     moved = f"from {_named(state.old[i])}" if i is not None else ""
-    return Block("insert", f.kind, (Segment("insert", _line(f)),), "", f.number, moved, "insert", f.role, f.depth)
+    return RedlineBlock(
+        "insert", f.kind, (Segment("insert", _line(f)),), "", f.number, moved, "insert", f.role, f.depth
+    )
 
 
 def _number_segments(old: str, new: str) -> tuple[Segment, ...]:
@@ -1187,7 +1191,7 @@ def _number_segments(old: str, new: str) -> tuple[Segment, ...]:
     return tuple(s for s in (Segment("delete", old), Segment("insert", new)) if s.text)
 
 
-def _kept(state: _State, a: _Flat, b: _Flat) -> Block:
+def _kept(state: _State, a: _Flat, b: _Flat) -> RedlineBlock:
     change = state.changes.get(a.index)
     change = change if change is not None and change.new is not None and change.new.position == b.index else None
     body = change.segments if change is not None else _pair_diff(state, a, b)
@@ -1196,12 +1200,12 @@ def _kept(state: _State, a: _Flat, b: _Flat) -> Block:
         if numbers is None:
             numbers = state.numbers[a.number] = _number_segments(a.number, b.number)
         if not body or (len(body) == 1 and body[0].op == "equal"):
-            return Block("equal", a.kind, numbers + body, a.number, b.number, role=b.role, depth=b.depth)
+            return RedlineBlock("equal", a.kind, numbers + body, a.number, b.number, role=b.role, depth=b.depth)
     else:
         numbers = _number_segments(a.number, b.number)
     segments = numbers + body
     op = "equal" if all(s.op == "equal" for s in segments) else "modified"
-    return Block(op, a.kind, segments, a.number, b.number, role=b.role, depth=b.depth)
+    return RedlineBlock(op, a.kind, segments, a.number, b.number, role=b.role, depth=b.depth)
 
 
 # ------------------------------------------------------------------------------------------- references

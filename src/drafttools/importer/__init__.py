@@ -2,7 +2,7 @@
 
 Stages, each callable alone and composed in ``usecase.import_draft``:
 
-- readers (``text``, ``docx``) turn a file into ``Block`` objects: one per paragraph, with the number Word
+- readers (``text``, ``docx``) turn a file into ``RawBlock`` objects: one per paragraph, with the number Word
   generated, the style, the bookmarks and where it stood;
 - ``structure`` recognises title, preamble, "Article N – Title", N.M paragraphs, (a) items and lead-ins;
 - ``match`` gives each element the ID of the element it matches in an earlier version, or a new one;

@@ -40,7 +40,9 @@ def words(text: str) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class Block:
+class RawBlock:
+    """One paragraph of the file being imported, as a reader found it, before its place in the structure is known."""
+
     text: str  # whitespace-normalised, with its number in front
     where: int  # line (text files) or paragraph (Word) number, from 1
     heading: int = 0  # outline level from the style ("Heading 1" → 1); 0 for body text
@@ -57,7 +59,7 @@ class Block:
 class Read:
     """A reader's result: the blocks, and the unit ``where`` counts in ("line" or "paragraph")."""
 
-    blocks: tuple[Block, ...]
+    blocks: tuple[RawBlock, ...]
     unit: str
     problems: tuple[Diagnostic, ...] = ()
     notes: dict[str, str] = field(default_factory=dict)  # footnote label → its text (with markers of its own)

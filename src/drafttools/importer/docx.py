@@ -50,7 +50,7 @@ from drafttools.importer.blocks import (
     MAX_XML_DEPTH,
     NOTE_CLOSE,
     NOTE_OPEN,
-    Block,
+    RawBlock,
     Read,
     Refused,
 )
@@ -737,7 +737,7 @@ def read_docx(path: Path, shown: str, track_changes: str = "refuse") -> Read:
     if rows:
         found = sorted(found + rows, key=lambda b: b.where)
     notes = {k: v for k, v in reader.notes.items() if v}
-    blocks: list[Block] = []
+    blocks: list[RawBlock] = []
     for block in found:  # footnotes typed as text ("[^1]" and a paragraph "[^1]: ..."), as a converted .txt has them
         if (definition := NOTE_DEF.match(block.text)) is not None and not block.cells:
             notes[definition.group(1)] = notes_marked(definition.group(2).strip())
@@ -771,7 +771,7 @@ def _note_texts(document: Any, reader: _Reader) -> dict[str, str]:
     return found
 
 
-def _unwrap(blocks: list[Block], paragraphs: int) -> list[Block]:
+def _unwrap(blocks: list[RawBlock], paragraphs: int) -> list[RawBlock]:
     """Text pasted or converted line by line (LibreOffice opening a .txt) has one Word paragraph per line and
     empty paragraphs between real ones: join such lines back into paragraphs, as the text reader does."""
     empty = paragraphs - len(blocks)
@@ -783,7 +783,7 @@ def _unwrap(blocks: list[Block], paragraphs: int) -> list[Block]:
     wrapped = sum(not a.text.endswith(SENTENCE_END) and not starts_block(b.text, a.text + ".") for a, b in adjacent)
     if empty < 0.2 * paragraphs or wrapped < 3:
         return blocks
-    joined: list[Block] = []
+    joined: list[RawBlock] = []
     for block in blocks:
         last = joined[-1] if joined else None
         if (
@@ -803,7 +803,7 @@ def _unwrap(blocks: list[Block], paragraphs: int) -> list[Block]:
     return [replace(b, text=join_lines(b.text.split("\n"))) for b in joined]
 
 
-def _blocks(reader: _Reader, body: Any) -> Iterator[Block]:
+def _blocks(reader: _Reader, body: Any) -> Iterator[RawBlock]:
     carried, carried_marks = "", tuple[str, ...]()
     made = 0
     for paragraph, in_table, before in reader.paragraphs(body):
@@ -812,7 +812,7 @@ def _blocks(reader: _Reader, body: Any) -> Iterator[Block]:
             cells, marks, header = reader.row(paragraph)
             if any(cells):
                 made += 1
-                yield Block(
+                yield RawBlock(
                     " ".join(c for c in cells if c),
                     where,
                     bookmarks=before + tuple(marks),
@@ -854,7 +854,7 @@ def _blocks(reader: _Reader, body: Any) -> Iterator[Block]:
             and LABEL.match(cells[0]) is None
             and HEADING.match(cells[0]) is None
         )
-        yield Block(
+        yield RawBlock(
             text,
             reader.count,
             heading=level,

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.importer.blocks import LINK, NOTE, Block, Read, unlinked, words
+from drafttools.importer.blocks import LINK, NOTE, RawBlock, Read, unlinked, words
 from drafttools.importer.text import HEADING
 from drafttools.model import ids
 from drafttools.model.numbering import number_instrument
@@ -174,7 +174,7 @@ class Patterns:
 class _Node:
     kind: str
     role: str
-    block: Block
+    block: RawBlock
     title: str = ""
     text: str = ""  # its own words, with link and note markers
     given: str = ""
@@ -216,7 +216,7 @@ class Draft:
 class _Recogniser:
     path: str
     unit: str
-    blocks: list[Block]
+    blocks: list[RawBlock]
     patterns: Patterns
     notes: dict[str, str]
     problems: list[Diagnostic] = field(default_factory=list)
@@ -230,17 +230,17 @@ class _Recogniser:
     region: str = "front"
     last_top: dict[str, tuple[int, str]] = field(default_factory=dict)  # instrument-wide places (articles)
     dropped: int = 0
-    front_blocks: list[Block] = field(default_factory=list)  # the paper's blocks before the title, left out
+    front_blocks: list[RawBlock] = field(default_factory=list)  # the paper's blocks before the title, left out
     unplaced: int = 0
     headings: int = 0
     table: _Node | None = None
-    title_block: Block | None = None
+    title_block: RawBlock | None = None
 
     @property
     def profile(self) -> Profile:
         return self.patterns.profile
 
-    def report(self, code: str, block: Block, message: str, fix: str | None = None, dropped: str = "") -> None:
+    def report(self, code: str, block: RawBlock, message: str, fix: str | None = None, dropped: str = "") -> None:
         where = "" if self.unit == "line" else f"{self.unit} {block.where}: "  # the line is in path:line already
         self.problems.append(diag(code, self.path, block.where, f"{where}{message}", fix))
         self.dropped += words(dropped)
@@ -279,7 +279,7 @@ class _Recogniser:
             self.inside(block, text)
         return index + 1
 
-    def accept_heading(self, block: Block, heading: tuple[Kind, str, str, bool]) -> bool:
+    def accept_heading(self, block: RawBlock, heading: tuple[Kind, str, str, bool]) -> bool:
         kind, token, title, separated = heading
         if (
             self.region in ("front", "preamble")
@@ -365,7 +365,7 @@ class _Recogniser:
         self.levels = []
         return index
 
-    def could_be_title(self, block: Block) -> bool:
+    def could_be_title(self, block: RawBlock) -> bool:
         text = unlinked(block.text).strip()
         return (
             0 < len(text) <= MAX_HEADING
@@ -381,7 +381,7 @@ class _Recogniser:
         self,
         kind: Kind,
         token: str,
-        block: Block,
+        block: RawBlock,
         places: dict[str, tuple[int, str]],
         shown: str,
         counter: Counter | None = None,
@@ -416,7 +416,7 @@ class _Recogniser:
 
     # -- front matter and preamble -------------------------------------------------------------------------
 
-    def front(self, block: Block, text: str) -> None:
+    def front(self, block: RawBlock, text: str) -> None:
         """The title, then the preamble; what is the paper's (a first-page table, an "Annex" label) is skipped."""
         plain = unlinked(text).strip()
         if (
@@ -444,7 +444,7 @@ class _Recogniser:
         self.region = "preamble"
         self.in_preamble(block, text)
 
-    def in_preamble(self, block: Block, text: str) -> None:
+    def in_preamble(self, block: RawBlock, text: str) -> None:
         kinds = [self.profile.kinds[k] for k in self.profile.preamble_kinds if k in self.profile.kinds]
         for kind in kinds:
             counter = kind.counter(0)
@@ -473,7 +473,7 @@ class _Recogniser:
             return
         self.preamble.append(self.leaf(plain_kind.name, block, text, numbered=False))
 
-    def leaf(self, kind: str, block: Block, text: str, numbered: bool = True, given: str = "") -> _Node:
+    def leaf(self, kind: str, block: RawBlock, text: str, numbered: bool = True, given: str = "") -> _Node:
         node = _Node(
             kind,
             self.profile.role(kind),
@@ -498,7 +498,7 @@ class _Recogniser:
     def article(self) -> _Node | None:
         return next((n for n in reversed(self.stack) if n.role in ("article", "annex")), None)
 
-    def inside(self, block: Block, text: str) -> None:
+    def inside(self, block: RawBlock, text: str) -> None:
         article = self.article()
         plain = unlinked(text).strip()
         if article is None:
@@ -519,7 +519,7 @@ class _Recogniser:
             return
         self.unnumbered(article, block, text)
 
-    def numbered_paragraph(self, article: _Node, block: Block, match: re.Match[str]) -> None:
+    def numbered_paragraph(self, article: _Node, block: RawBlock, match: re.Match[str]) -> None:
         kind = self.patterns.paragraph
         assert kind is not None
         typed = f"{match['art']}.{match['t']}" if self.patterns.compound else match["t"]
@@ -553,7 +553,7 @@ class _Recogniser:
         kind = self.profile.kinds.get(node.kind)
         return kind.word if kind is not None and kind.word else node.kind
 
-    def unnumbered(self, article: _Node, block: Block, text: str) -> None:
+    def unnumbered(self, article: _Node, block: RawBlock, text: str) -> None:
         holder = self.stack[-1] if self.stack else article
         text_kind = self.patterns.text
         numbered_paragraph = next((n for n in reversed(self.stack) if n.role == "paragraph" and n.numbered), None)
@@ -581,7 +581,7 @@ class _Recogniser:
         self.stack.append(node)
         self.levels = []
 
-    def point(self, block: Block, text: str) -> bool:
+    def point(self, block: RawBlock, text: str) -> bool:
         found = self.patterns.point_of(text)
         if found is None or self.patterns.point is None:
             return False
@@ -652,7 +652,7 @@ class _Recogniser:
             self.levels[depth] = level
         return True
 
-    def holder(self, block: Block) -> _Node:
+    def holder(self, block: RawBlock) -> _Node:
         """What a first-level point stands under: the open paragraph (or text), or a new empty lead-in."""
         top = self.stack[-1]
         if top.role not in ("article", "annex", "division"):
@@ -702,7 +702,7 @@ class _Recogniser:
                 return len(self.levels), family, place, True
         return None
 
-    def row(self, block: Block) -> None:
+    def row(self, block: RawBlock) -> None:
         table_kind, row_kind = self.patterns.table, self.patterns.row
         if table_kind is None or row_kind is None:
             self.report("import.stray-text", block, "a table row, and this profile has no tables", dropped=block.text)
@@ -721,7 +721,7 @@ class _Recogniser:
         self.carry_notes(block, node)
         self.table.children.append(node)
 
-    def carry_notes(self, block: Block, node: _Node) -> None:
+    def carry_notes(self, block: RawBlock, node: _Node) -> None:
         for label in NOTE.findall(block.text):
             if label not in self.notes:
                 self.report(

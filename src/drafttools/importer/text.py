@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.importer.blocks import MAX_BLOCKS, MAX_FILE_BYTES, NOTE_CLOSE, NOTE_OPEN, Block, Read, Refused
+from drafttools.importer.blocks import MAX_BLOCKS, MAX_FILE_BYTES, NOTE_CLOSE, NOTE_OPEN, RawBlock, Read, Refused
 
 PAGE_NUMBER = re.compile(r"^\s*(?:-\s*\d{1,4}\s*-|\d{1,4}|page\s+\d+(?:\s+of\s+\d+)?)\s*$", re.IGNORECASE)
 FOOTNOTE_MARKER = re.compile(r"(?<=[a-z][.,;:)])(\d{1,2})(?=\s|$)")
@@ -134,7 +134,7 @@ def decode(path: Path, shown: str) -> str:
 def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
     lines = decode(path, shown).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     problems: list[Diagnostic] = []
-    blocks: list[Block] = []
+    blocks: list[RawBlock] = []
     notes: dict[str, str] = {}
     current: list[str] = []
     start, heading = 0, 0
@@ -145,7 +145,7 @@ def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
     def flush() -> None:
         nonlocal current, heading
         if current:
-            blocks.append(Block(join_lines(current), start, heading=heading))
+            blocks.append(RawBlock(join_lines(current), start, heading=heading))
             if len(blocks) > MAX_BLOCKS:
                 raise Refused(
                     diag(
@@ -161,7 +161,7 @@ def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
     for number, raw in enumerate(_skip_front_matter(lines) if markdown else lines, start=1):
         if number in framed and raw.strip() and not _RULE.match(raw.strip()):
             cells = tuple(_CELL_GAP.split(raw.strip()))
-            blocks.append(Block(" ".join(cells), number, in_table=True, cells=cells))
+            blocks.append(RawBlock(" ".join(cells), number, in_table=True, cells=cells))
             continue
         if "\t" in raw.strip() and not markdown:
             cells = tuple(" ".join(c.split()) for c in raw.strip().split("\t"))
@@ -169,7 +169,7 @@ def read_text(path: Path, shown: str, markdown: bool = False) -> Read:
                 flush()
                 note_open = None
                 cells = tuple(notes_marked(c) for c in cells)
-                blocks.append(Block(" ".join(c for c in cells if c), number, cells=cells))
+                blocks.append(RawBlock(" ".join(c for c in cells if c), number, cells=cells))
                 continue
         if (definition := NOTE_DEF.match(raw.strip())) is not None:
             flush()

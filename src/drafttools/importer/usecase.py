@@ -50,7 +50,7 @@ class ImportResult:
     matched: tuple[matching.Pair, ...] = ()
     new: tuple[matching.Lone, ...] = ()
     gone: tuple[matching.Lone, ...] = ()
-    linked: tuple[rewrite.Change, ...] = ()
+    linked: tuple[rewrite.Edit, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     written: bool = False
     profile: str = ""  # the numbering profile the file was read with
@@ -381,7 +381,7 @@ def _write(
     book: dict[str, ledger.Entry],
     dry_run: bool,
     base: Instrument | None,
-) -> tuple[Instrument, tuple[rewrite.Change, ...], list[Diagnostic]]:
+) -> tuple[Instrument, tuple[rewrite.Edit, ...], list[Diagnostic]]:
     if not dry_run:
         target.parent.mkdir(parents=True, exist_ok=True)
     build = Path(
@@ -444,7 +444,7 @@ def _as_typed(instrument: Instrument, draft: Draft) -> Instrument:
 
 def _link_references(
     loaded: parse.Loaded, draft: Draft, base: Instrument | None
-) -> tuple[tuple[rewrite.Change, ...], list[Diagnostic]]:
+) -> tuple[tuple[rewrite.Edit, ...], list[Diagnostic]]:
     """Link plain-text references in the files just written, resolving each number as the file typed it (not
     as renumbered); warn where one so resolved lands elsewhere than the same element's reference did in
     ``base`` and that old target is gone (a reference left stale by renumbering by hand)."""

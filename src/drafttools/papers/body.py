@@ -14,7 +14,7 @@ from docutils import nodes
 from drafttools.diagnostics import Diagnostic, a_or_an, diag
 from drafttools.model import ids
 from drafttools.model.tree import Loc, Ref, Text
-from drafttools.papers.model import Block, Box, Footnote, Heading, NoteRef, PaperInline, Para, Styled
+from drafttools.papers.model import Box, Footnote, Heading, NoteRef, PaperBlock, PaperInline, Para, Styled
 from drafttools.source import doctree
 from drafttools.source import files as sources
 
@@ -46,8 +46,8 @@ class _Builder:
             )
             self.target = None
 
-    def blocks(self, container: nodes.Element, level: int = 0) -> list[Block]:
-        found: list[Block] = []
+    def blocks(self, container: nodes.Element, level: int = 0) -> list[PaperBlock]:
+        found: list[PaperBlock] = []
         for child in container.children:
             if not isinstance(child, (nodes.paragraph, nodes.target)):
                 self.orphan()
@@ -179,7 +179,7 @@ def _merge(pieces: list[PaperInline]) -> list[PaperInline]:
 
 def parse_body(
     source: sources.SourceFile, problems: list[Diagnostic]
-) -> tuple[tuple[Block, ...], tuple[Footnote, ...]]:
+) -> tuple[tuple[PaperBlock, ...], tuple[Footnote, ...]]:
     """The blocks and footnotes of a paper's body (its front matter already blanked out of ``source``)."""
     document = doctree.doctree(source, problems)  # registers drafttools' directives itself
     builder = _Builder(source.path, problems, lines=source.text.split("\n"))

@@ -84,7 +84,7 @@ class Box:
     loc: Loc
 
 
-Block = Heading | Para | Box
+PaperBlock = Heading | Para | Box
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +99,7 @@ class Footnote:
 class Paper:
     path: str
     front: FrontMatter
-    blocks: tuple[Block, ...]
+    blocks: tuple[PaperBlock, ...]
     footnotes: tuple[Footnote, ...] = ()
 
     @property

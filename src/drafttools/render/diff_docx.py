@@ -25,7 +25,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from drafttools.diff.engine import Block, Change, Diff, Segment
+from drafttools.diff.engine import Change, Diff, RedlineBlock, Segment
 from drafttools.render import _oxml, _redline_oxml
 
 STYLES = {  # the built-in document's styles, named as the house template names them
@@ -113,7 +113,7 @@ def _document() -> Any:
     return document
 
 
-def _style(block: Block, styles: dict[str, str]) -> str:
+def _style(block: RedlineBlock, styles: dict[str, str]) -> str:
     """The paragraph style of a redline block, by its role: headings, numbered texts, lead-ins, points."""
     role = block.role
     if role == "title":
@@ -164,7 +164,7 @@ def _start(diff: Diff, author: str, date: str, canvas: Canvas) -> _redline_oxml.
 def _write_blocks(
     document: Any,
     styles: dict[str, str],
-    blocks: Sequence[Block],
+    blocks: Sequence[RedlineBlock],
     body: Any,
     author: str,
     revisions: _redline_oxml.Revisions,
@@ -197,7 +197,7 @@ def _spaced(segments: tuple[Segment, ...], k: int) -> str:
     return text
 
 
-def _move_note(document: Any, paragraph: Any, block: Block, author: str, date: str) -> None:
+def _move_note(document: Any, paragraph: Any, block: RedlineBlock, author: str, date: str) -> None:
     anchor = paragraph.add_run("")
     where = block.moved
     text = f"Moved {where}: " + ("its old place is shown deleted" if block.op == "insert" else "shown inserted there")

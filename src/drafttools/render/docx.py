@@ -25,7 +25,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from drafttools.diagnostics import diag
 from drafttools.model.tree import Element, Instrument, Note, Ref, Text, ref_label
-from drafttools.papers.model import Block, Box, Heading, NoteRef, Paper, Para, Styled
+from drafttools.papers.model import Box, Heading, NoteRef, Paper, PaperBlock, Para, Styled
 from drafttools.papers.templates import DocType, TemplateError, fill
 from drafttools.render import _oxml
 from drafttools.render.cache import FragmentCache
@@ -214,7 +214,7 @@ def _box(w: _Writer, block: Box) -> None:
 _BLOCKS: dict[type, Callable[..., None]] = {Heading: _heading, Para: _para, Box: _box}
 
 
-def _block(w: _Writer, block: Block) -> None:
+def _block(w: _Writer, block: PaperBlock) -> None:
     render = _BLOCKS.get(type(block))
     if render is None:
         raise TypeError(f"docx renderer does not know the block {type(block).__name__}")

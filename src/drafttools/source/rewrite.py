@@ -21,7 +21,9 @@ from drafttools.model.tree import Element, Instrument, plain_text
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
+class Edit:
+    """One line of a source file as a rewrite changes it (what ``check --fix``, ``ids`` and an import report)."""
+
     path: str
     line: int
     before: str
@@ -62,7 +64,7 @@ def commit(files: list[tuple[Path, bytes]]) -> None:
             write_all(files, through_links=True)
 
 
-def _staged(files: dict[str, _File], changes: list[Change]) -> list[tuple[Path, bytes]]:
+def _staged(files: dict[str, _File], changes: list[Edit]) -> list[tuple[Path, bytes]]:
     return [(files[path].path, files[path].data()) for path in sorted({c.path for c in changes})]
 
 
@@ -82,7 +84,7 @@ def mint_text(node: Element, instrument: Instrument) -> str:
 class Minted:
     """What ``add_ids`` did: each edit, the new IDs with their kinds, and the files as they now read."""
 
-    changes: list[Change]
+    changes: list[Edit]
     kinds: dict[str, str]
     files: list[tuple[Path, bytes]]
 
@@ -93,7 +95,7 @@ def add_ids(instrument: Instrument, used: set[str]) -> Minted:
     missing = [n for n in instrument.walk() if not n.id]
     files = _files(n.loc.path for n in missing)
     taken = set(used) | {n.id for n in instrument.walk() if n.id}
-    changes: list[Change] = []
+    changes: list[Edit] = []
     kinds: dict[str, str] = {}
     tried: dict[str, int] = {}
     for node in missing:
@@ -115,7 +117,7 @@ def add_ids(instrument: Instrument, used: set[str]) -> Minted:
         kinds[new_id] = node.kind
         after = f"{match['fence']} {new_id}"
         handle.set(node.loc.line - 1, after)
-        changes.append(Change(node.loc.path, node.loc.line, before, after))
+        changes.append(Edit(node.loc.path, node.loc.line, before, after))
     return Minted(changes, kinds, _staged(files, changes))
 
 
@@ -158,7 +160,7 @@ def _block_end(lines: list[str], first: int) -> int:
     return end
 
 
-def link_references(references: list[Reference], dry_run: bool = False) -> list[Change]:
+def link_references(references: list[Reference], dry_run: bool = False) -> list[Edit]:
     """Rewrite every resolved plain-text reference member as ``{xref}`ID```.
 
     Edits go from the bottom of each file up, so an edit never moves a line a later edit relies on, and each
@@ -177,7 +179,7 @@ def link_references(references: list[Reference], dry_run: bool = False) -> list[
     ]
     todo = [(n, r, fixable) for n, (r, fixable) in enumerate(linkable) if fixable]
     files = _files(r.loc.path for _, r, _ in todo)
-    changes: list[Change] = []
+    changes: list[Edit] = []
     for _, reference, fixable in sorted(todo, key=lambda t: (t[1].loc.path, t[1].loc.line, t[0]), reverse=True):
         handle = files[reference.loc.path]
         first = reference.loc.line - 1
@@ -196,7 +198,7 @@ def link_references(references: list[Reference], dry_run: bool = False) -> list[
         new_region = region[: match.start()] + replaced + region[match.end() :]
         handle.lines[first:end] = new_region.splitlines(keepends=True)
         changes.append(
-            Change(reference.loc.path, reference.loc.line, " ".join(match.group(0).split()), " ".join(replaced.split()))
+            Edit(reference.loc.path, reference.loc.line, " ".join(match.group(0).split()), " ".join(replaced.split()))
         )
     if not dry_run:
         commit(_staged(files, changes))
