@@ -146,6 +146,35 @@ def test_check_ignores_and_sweeps_a_killed_fixs_temporary_file(project: Path, de
     assert not leftover.exists()
 
 
+def test_the_sweep_waits_for_no_writer_and_leaves_a_running_writers_folder_alone(project: Path, dead: int) -> None:
+    from drafttools.source import lock
+
+    leftover = project / "code_text" / f".article-08.md.tmp-{dead}-abcdefgh"
+    leftover.write_text("half-written\n")
+    holder = subprocess.Popen(  # another writer holds the write lock for a while
+        [sys.executable, "-c", "import time\nfrom drafttools.source import lock\n"
+         "with lock.writing('ids'):\n    print('held', flush=True)\n    time.sleep(30)"],
+        cwd=project, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        assert run("check").exit_code == 0
+        assert time.monotonic() - started < lock.DEFAULT_TIMEOUT  # a reader never waits for the writer
+        assert leftover.exists()  # the writer swept when it started; this one is left for the next command
+    finally:
+        holder.kill()
+        holder.wait()
+    assert run("check").exit_code == 0
+    assert not leftover.exists()
+
+
+def test_a_project_with_nothing_to_sweep_gets_no_lock_file(project: Path) -> None:
+    shutil.rmtree(project / "build", ignore_errors=True)
+    assert run("versions").exit_code == 0
+    assert not (project / "build" / ".cache" / "write.lock").exists()
+
+
 def test_the_next_command_puts_back_a_code_text_an_import_left_aside(project: Path, dead: int) -> None:
     before = {p.name: p.read_bytes() for p in (project / "code_text").iterdir()}
     aside = project / f".code_text.replaced-{dead}-abcdefgh"

@@ -121,11 +121,18 @@ def main(ctx: click.Context) -> None:
 
 @guarded
 def _tidy() -> None:
-    """Before any command reads the project: what killed runs left is swept, a folder moved aside put back."""
+    """Before any command reads the project: what killed runs left is swept, a folder moved aside put back,
+    under the write lock (skipped while another writer holds it: that writer swept when it started)."""
     from drafttools.config import settings
-    from drafttools.source.staging import tidy_project
+    from drafttools.source import lock
+    from drafttools.source.staging import leftovers, tidy_project
 
-    emit(tidy_project(settings()), False)
+    config = settings()
+    if not leftovers(config):
+        return
+    with lock.attempt("sweep") as held:
+        if held:
+            emit(tidy_project(config), False)
 
 
 def default_source() -> Path:

@@ -5,6 +5,8 @@ Two lock files in the project's cache folder (``build/.cache/``, which ignores i
 - ``write.lock``, held exclusively for the whole run of every command that writes the project (``ids``,
   ``check --fix``, ``import``, ``snapshot``).  A second writer waits ``DRAFTTOOLS_LOCK_TIMEOUT`` seconds (default
   5), then stops with a message naming the holder (its command and PID), which the holder writes into the file.
+  Before any command the leftovers of killed runs are swept (``source.staging``) under this lock, taken without
+  waiting: when another writer holds it, that writer has swept already and the sweep is skipped.
 - ``commit.lock``, held exclusively by a writer only while it moves its files into place (the sources and the
   ID ledger together: ``fsutil.write_all``), and shared by a reader (``check``, ``build``, ``diff``) while it
   reads the working text and the ledger.  A reader so never sees new sources with the old ledger, and waits at
@@ -101,6 +103,30 @@ def writing(command: str) -> Iterator[None]:
             os.ftruncate(fd, 0)
     finally:
         os.close(fd)  # closing the file drops the lock
+
+
+@contextlib.contextmanager
+def attempt(command: str) -> Iterator[bool]:
+    """Take the write lock if no other writer holds it, without waiting: True when taken (and held until the
+    block ends), False when another writer holds it.  A project where no lock can be made yields True: nobody
+    can share it as a writer."""
+    try:
+        fd = _open("write.lock")
+    except OSError:
+        yield True
+        return
+    try:
+        if not _acquire(fd, fcntl.LOCK_EX, 0.0):
+            yield False
+            return
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"`drafttools {command}` (PID {os.getpid()})\n".encode(), 0)
+        try:
+            yield True
+        finally:
+            os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
