@@ -462,7 +462,8 @@ def targets(by_size: dict[int, list[Row]], shape: str = "standard") -> str:
         if grown:
             factor, measure = max(grown)
             missing = len(GROWTH_ROWS) - len(grown)
-            shown = [(find(by_size[10000], m)[0], find(by_size[1000], m)[0], m) for m in GROWTH_SHOWN]
+            shown = [(find(by_size[10000], m)[0], find(by_size[1000], m)[0], m) for m in GROWTH_SHOWN
+                     if any(r.measure == m for r in by_size[10000])]  # the deep shape has no in-process rows
             lines.append(f"- every command grows ≤ 10× from 1,000 to 10,000 paragraphs: {verdict(factor, 10.0, '')}, "
                          f"worst {measure}" + (f"; {missing} command(s) not available" if missing else "")
                          + "; " + ", ".join(f"{m} {f:.1f}×" for f, m in grown)
