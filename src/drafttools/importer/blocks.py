@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from drafttools.diagnostics import Diagnostic
+from drafttools.diff.audit import Shown
 
 # Limits: beyond them a file is refused with import.too-large / import.too-deep, never half read.
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -63,6 +64,8 @@ class Read:
     unit: str
     problems: tuple[Diagnostic, ...] = ()
     notes: dict[str, str] = field(default_factory=dict)  # footnote label → its text (with markers of its own)
+    marks: str = ""  # how a Word file's changes were read: "tracked", "formatting" or "none" ("" for text files)
+    shown: tuple[Shown, ...] = ()  # the changes the file shows, by kind (Word files)
 
 
 class Refused(Exception):

@@ -6,8 +6,10 @@ because the text a reader sees is not ``Paragraph.text``:
 - runs split anywhere (Word splits on every edit) are joined; ``w:tab`` and ``w:br`` read as a space;
 - fields: ``w:fldSimple`` and complex fields (``w:fldChar`` begin/separate/end with ``w:instrText``) give their
   result text, never their instruction; hyperlinks, smart tags, content controls give their text;
-- tracked changes (``w:ins``/``w:del``/``w:moveTo``/``w:moveFrom``, and deleted or inserted paragraph marks)
-  are accepted or rejected as asked, and refused (with their count) unless asked;
+- tracked changes (``w:ins``/``w:del``/``w:moveTo``/``w:moveFrom``, deleted or inserted paragraph marks and table
+  rows) are accepted or rejected as asked, and refused (with their count) unless asked; changes marked by
+  formatting instead (struck text deleted, underlined text inserted, as a revision typed by hand shows them) are
+  accepted or rejected the same way when asked (``marks``), and every kind of mark is counted (``Read.shown``);
 - automatic numbering (``w:numPr`` on the paragraph or its style → ``numbering.xml``: ``w:lvlText`` such as
   "%1.%2" or "(%3)", ``w:numFmt`` decimal, lowerLetter, lowerRoman ...) is computed and put in front of the
   text, so "8.2" reads the same whether typed or generated;
@@ -39,6 +41,7 @@ from typing import Any
 from lxml import etree
 
 from drafttools.diagnostics import Diagnostic, diag
+from drafttools.diff.audit import Shown
 from drafttools.importer.blocks import (
     LINK_CLOSE,
     LINK_MID,
@@ -53,6 +56,7 @@ from drafttools.importer.blocks import (
     RawBlock,
     Read,
     Refused,
+    unlinked,
 )
 from drafttools.importer.text import HEADING, LABEL, NOTE_DEF, SENTENCE_END, join_lines, notes_marked, starts_block
 from drafttools.model.profile import letters as letter_token
@@ -85,6 +89,8 @@ _INSERTED = {_w("ins"), _w("moveTo")}
 _DELETED = {_w("del"), _w("moveFrom")}
 _TRANSPARENT = {_w(t) for t in ("hyperlink", "smartTag", "customXml", "fldSimple", "sdt", "sdtContent", "dir", "bdo")}
 _SKIPPED = {_w(t) for t in ("pPr", "rPr", "proofErr", "permStart", "permEnd", "commentRangeStart", "commentRangeEnd")}
+_OFF = ("0", "false", "off")
+MARKS = ("tracked", "formatting", "auto")  # what shows a change: Word revisions, strike/underline, whichever is there
 
 
 # ------------------------------------------------------------------------------------------------- sniffing
@@ -459,6 +465,22 @@ class _Style:
     based_on: str | None
     num: tuple[str, int] | None
     outline: int | None
+    strike: bool | None = None  # the style's text struck through (w:strike, w:dstrike); None: not said
+    underline: bool | None = None  # the style's text underlined (w:u); None: not said
+
+
+def _run_format(rpr: Any) -> tuple[bool | None, bool | None]:
+    """Whether run properties strike the text through and underline it (None where they do not say)."""
+    if rpr is None:
+        return None, None
+    strike: bool | None = None
+    for tag in ("strike", "dstrike"):
+        found = rpr.find(_w(tag))
+        if found is not None:
+            strike = bool(strike) or (_val(found) or "true").lower() not in _OFF
+    u = rpr.find(_w("u"))
+    underline = None if u is None else (_val(u) or "single").lower() != "none"
+    return strike, underline
 
 
 def _styles(document: Any) -> dict[str, _Style]:
@@ -467,17 +489,38 @@ def _styles(document: Any) -> dict[str, _Style]:
         ppr = style.find(_w("pPr"))
         num = ppr.find(_w("numPr")) if ppr is not None else None
         outline = ppr.find(_w("outlineLvl")) if ppr is not None else None
+        strike, underline = _run_format(style.find(_w("rPr")))
         found[_val(style, "styleId") or ""] = _Style(
             _val(style.find(_w("name"))) or "",
             _val(style.find(_w("basedOn"))),
             _num_pr(num) if num is not None else None,
             int(_val(outline) or 9) if outline is not None else None,
+            strike,
+            underline,
         )
     return found
 
 
 def _num_pr(num: Any) -> tuple[str, int]:
     return _val(num.find(_w("numId"))) or "", int(_val(num.find(_w("ilvl"))) or 0)
+
+
+def _marked(run: Any, paragraph_style: str, styles: dict[str, _Style]) -> tuple[bool, bool]:
+    """Whether a run's text is struck through and whether it is underlined: its own properties, then its
+    character style's, then its paragraph style's (each with what it is based on)."""
+    rpr = run.find(_w("rPr"))
+    strike, underline = _run_format(rpr)
+    character = _val(rpr.find(_w("rStyle"))) if rpr is not None else None
+    for style in (character, paragraph_style):
+        if strike is None:
+            strike = _inherited(styles, style, "strike")
+        if underline is None:
+            underline = _inherited(styles, style, "underline")
+    return bool(strike), bool(underline)
+
+
+def _paragraph_style(paragraph: Any) -> str:
+    return _val(paragraph.find(f"{_w('pPr')}/{_w('pStyle')}")) or "Normal"
 
 
 def _inherited(styles: dict[str, _Style], style_id: str | None, attribute: str) -> Any:
@@ -506,6 +549,10 @@ class _Reader:
     notes: dict[str, str] = field(default_factory=dict)  # the label Word shows → the footnote's text
     count: int = 0  # Word paragraphs seen, for locations
     in_rows: int = 0  # of which in table rows (read as one block per row)
+    formatting: bool = False  # struck text is deleted and underlined text inserted (accepted or rejected by mode)
+    style: str = "Normal"  # the style of the paragraph being read (its runs' formatting may come from it)
+    hidden: int = 0  # characters of that paragraph left out as a formatting mark
+    emptied: bool = False  # formatting marks took every word of it away (a number may be left)
 
     def paragraphs(self, container: Any, depth: int = 0) -> Iterator[tuple[Any, bool, tuple[str, ...]]]:
         """Every w:p in reading order, and every row (w:tr) of a table, with bookmarks standing just before it."""
@@ -520,7 +567,7 @@ class _Reader:
             elif tag == _TBL:
                 self.nesting(child, depth + 1)
                 for row in child.iter(_TR):
-                    if _ancestor_tables(row, child) == 0:
+                    if _ancestor_tables(row, child) == 0 and not self.row_changed(row):
                         yield row, True, tuple(waiting)
                         waiting = []
             elif (
@@ -562,17 +609,37 @@ class _Reader:
         header = row.find(f"{_w('trPr')}/{_w('tblHeader')}") is not None
         return tuple(cells), bookmarks, header
 
+    def row_changed(self, row: Any) -> bool:
+        """Whether a tracked change takes this table row away (an inserted row rejected, a deleted one accepted)."""
+        trpr = row.find(_w("trPr"))
+        if trpr is None or self.mode not in ("accept", "reject"):
+            return False
+        return trpr.find(_w("del" if self.mode == "accept" else "ins")) is not None
+
     def text(self, paragraph: Any) -> tuple[str, list[str]]:
         parts: list[str] = []
         bookmarks: list[str] = []
+        self.style, self.hidden = _paragraph_style(paragraph), 0
         self._walk(paragraph, parts, bookmarks)
-        return "".join(parts), bookmarks
+        text = "".join(parts)
+        left = unlinked(text).strip()
+        bare = (label := LABEL.match(left)) is not None and label.end() == len(left)
+        self.emptied = bool(self.hidden) and (not left or bare)
+        return ("" if self.formatting and self.emptied else text), bookmarks
+
+    def _hides(self, run: Any) -> bool:
+        """Whether a formatting mark takes this run away: underlined (inserted) text rejected, struck (deleted)
+        text accepted."""
+        if not self.formatting or self.mode not in ("accept", "reject"):
+            return False
+        struck, underlined = _marked(run, self.style, self.styles)
+        return underlined if self.mode == "reject" else struck
 
     def _walk(self, element: Any, parts: list[str], bookmarks: list[str]) -> None:
         for child in element:
             tag = child.tag
             if tag == _R:
-                self._run(child, parts)
+                self._run(child, parts, self._hides(child))
             elif tag in _INSERTED:
                 if self.mode != "reject":
                     self._walk(child, parts, bookmarks)
@@ -588,7 +655,9 @@ class _Reader:
             elif tag in _TRANSPARENT:
                 self._walk(child, parts, bookmarks)
 
-    def _run(self, run: Any, parts: list[str]) -> None:
+    def _run(self, run: Any, parts: list[str], hidden: bool = False) -> None:
+        """A run's text onto ``parts``; a ``hidden`` run (a formatting mark taken away) gives none, but its
+        field characters still open and close fields."""
         for child in run:
             tag = child.tag
             if tag == _w("fldChar"):
@@ -602,6 +671,9 @@ class _Reader:
                 continue
             if any(state == "instr" for state in self.fields):
                 continue  # a field's instruction (w:instrText, and anything else before 'separate')
+            if hidden:
+                self.hidden += len(child.text or "") if tag in (_T, _w("delText")) else 0
+                continue
             if tag == _T or (tag == _w("delText") and self.mode == "reject"):
                 # an entity reference is no text (it is never resolved); the text after it is
                 parts.append((child.text or "") + "".join(entity.tail or "" for entity in child))
@@ -644,7 +716,11 @@ class _Reader:
         return name, level, title, label
 
     def mark_changed(self, paragraph: Any) -> bool:
-        """Whether this paragraph's mark goes away (so its text joins the next paragraph's)."""
+        """Whether this paragraph's mark goes away (so its text joins the next paragraph's): a tracked change,
+        or (with formatting marks) every word of the paragraph just read is taken away, so the paragraph was
+        wholly inserted (rejected) or wholly deleted (accepted), though its number may have been left unmarked."""
+        if self.formatting and self.emptied:
+            return True
         rpr = paragraph.find(f"{_w('pPr')}/{_w('rPr')}")
         if rpr is None:
             return False
@@ -678,6 +754,52 @@ def _tracked_changes(body: Any) -> tuple[int, int, Any]:
     return insertions, deletions, first
 
 
+def _words(element: Any) -> int:
+    """How many words the text (kept or deleted) under ``element`` holds."""
+    return len(" ".join(t.text or "" for t in element.iter(_T, _w("delText"))).split())
+
+
+def _tracked_shown(body: Any) -> list[Shown]:
+    """The tracked changes of the body, by kind, with the words each kind holds: text inserted, deleted or
+    moved, paragraph marks and table rows inserted or deleted, formatting changed."""
+    found: dict[str, list[int]] = {}
+    for element in body.iter(*_INSERTED, *_DELETED, _w("rPrChange"), _w("pPrChange")):
+        parent = element.getparent()
+        inserted = element.tag in _INSERTED
+        if element.tag in (_w("rPrChange"), _w("pPrChange")):
+            kind = "formatting-change"
+        elif parent.tag == _w("trPr"):
+            kind = "inserted-row" if inserted else "deleted-row"
+        elif parent.tag == _w("rPr") and parent.getparent().tag == _w("pPr"):
+            kind = "inserted-paragraph-mark" if inserted else "deleted-paragraph-mark"
+        elif element.tag in (_w("moveFrom"), _w("moveTo")):
+            kind = "moved-from" if element.tag == _w("moveFrom") else "moved-to"
+        else:
+            kind = "insertion" if inserted else "deletion"
+        counts = found.setdefault(kind, [0, 0])
+        counts[0] += 1
+        counts[1] += _words(element) if kind in ("insertion", "deletion", "moved-from", "moved-to") else 0
+    return [Shown(kind, count, words) for kind, (count, words) in found.items()]
+
+
+def _formatting_shown(body: Any, styles: dict[str, _Style]) -> list[Shown]:
+    """The runs of struck and of underlined text (consecutive runs marked alike count once), with their words."""
+    found: dict[str, list[int]] = {"struck": [0, 0], "underlined": [0, 0]}
+    for paragraph in body.iter(_P):
+        style, last = _paragraph_style(paragraph), ("", "")
+        for run in paragraph.iter(_R):
+            if run.getparent().tag in _DELETED or not "".join(t.text or "" for t in run.iter(_T, _w("delText"))):
+                continue
+            struck, underlined = _marked(run, style, styles)
+            kinds = ("struck" if struck else "", "underlined" if underlined else "")
+            for kind, before in zip(kinds, last, strict=True):
+                if kind:
+                    found[kind][0] += kind != before
+                    found[kind][1] += _words(run)
+            last = kinds
+    return [Shown(kind, count, words) for kind, (count, words) in found.items() if count]
+
+
 def _paragraph_number(body: Any, element: Any) -> int:
     paragraph = element if element.tag == _P else next(element.iterancestors(_P), None)
     if paragraph is None:
@@ -695,8 +817,13 @@ def _depth(body: Any) -> int:
     return deepest
 
 
-def read_docx(path: Path, shown: str, track_changes: str = "refuse") -> Read:
-    """The blocks of a Word file; ``Refused`` (one located diagnostic) when it cannot or must not be read."""
+def read_docx(path: Path, shown: str, track_changes: str = "refuse", marks: str = "tracked") -> Read:
+    """The blocks of a Word file; ``Refused`` (one located diagnostic) when it cannot or must not be read.
+
+    ``marks`` says what shows a change: ``tracked`` (Word revisions; struck or underlined text is text),
+    ``formatting`` (struck text deleted and underlined text inserted, Word revisions too), or ``auto`` (Word
+    revisions where the file has any, else formatting where it has struck or underlined text); ``Read.marks``
+    says which was used (``none`` when ``auto`` found neither) and ``Read.shown`` counts them."""
     _sniff(path, shown)
     document = _open(path, shown)
     body = document.element.body
@@ -725,7 +852,11 @@ def read_docx(path: Path, shown: str, track_changes: str = "refuse") -> Read:
             )
         )
     dropped = _dropped(path, shown, body)
-    reader = _Reader(shown, track_changes, _styles(document), _Numbering.read(document))
+    styles = _styles(document)
+    tracked = _tracked_shown(body) if insertions or deletions else []
+    formatted = _formatting_shown(body, styles) if marks in ("formatting", "auto") else []
+    used = marks if marks != "auto" else "tracked" if tracked else "formatting" if formatted else "none"
+    reader = _Reader(shown, track_changes, styles, _Numbering.read(document), formatting=used == "formatting")
     reader.texts = _note_texts(document, reader)
     found = list(_blocks(reader, body))
     rows = [b for b in found if b.in_table and b.cells]
@@ -745,7 +876,7 @@ def read_docx(path: Path, shown: str, track_changes: str = "refuse") -> Read:
             blocks.append(
                 replace(block, text=notes_marked(block.text), cells=tuple(notes_marked(c) for c in block.cells))
             )
-    return Read(tuple(blocks), "paragraph", tuple(dropped), notes)
+    return Read(tuple(blocks), "paragraph", tuple(dropped), notes, used, tuple(tracked + formatted))
 
 
 def _note_texts(document: Any, reader: _Reader) -> dict[str, str]:
@@ -823,10 +954,10 @@ def _blocks(reader: _Reader, body: Any) -> Iterator[RawBlock]:
             continue
         reader.count += 1
         text, marks = reader.text(paragraph)
-        style, level, title, label = reader.paragraph_info(paragraph)
         if reader.mark_changed(paragraph):  # its mark is gone: its text runs on into the next paragraph
             carried, carried_marks = carried + text, carried_marks + before + tuple(marks)
-            continue
+            continue  # and its automatic number, gone with it, is not counted
+        style, level, title, label = reader.paragraph_info(paragraph)
         text = (carried + text).replace("\u00ad", "")
         cells = tuple(" ".join(c.split()) for c in text.split("\t"))
         text = re.sub(r"[ \t\r\n]+", " ", text).strip()

@@ -131,7 +131,7 @@ def import_draft(
         problems += found.problems
         if _blocking(problems, strict):
             return replace(result, instrument=draft.instrument, diagnostics=tuple(problems))
-        instrument = _with_ids(draft.instrument, found.ids, _meta(draft, base, name, file, target))
+        instrument = with_ids(draft.instrument, found.ids, _meta(draft, base, name, file, target))
         written, linked, stale = _write(instrument, draft, target, file, book, dry_run, base)
         problems += stale
         return replace(
@@ -318,7 +318,7 @@ def _meta(draft: Draft, base: Instrument | None, name: str, file: Path, target: 
     )
 
 
-def _with_ids(instrument: Instrument, given: tuple[str, ...], meta: Meta) -> Instrument:
+def with_ids(instrument: Instrument, given: tuple[str, ...], meta: Meta) -> Instrument:
     """The draft with its final IDs, and each link to a bookmark pointed at the ID its element now carries.  A
     profile that computes numbers drops the typed ones (they served matching and linking); one that keeps
     them (``numbering = "given"``) writes them."""
@@ -430,7 +430,7 @@ def _write_profile(profile: Profile, build: Path) -> None:
         shutil.copyfile(source, build / source.name)
 
 
-def _as_typed(instrument: Instrument, draft: Draft) -> Instrument:
+def as_typed(instrument: Instrument, draft: Draft) -> Instrument:
     """``instrument`` numbered as the file typed it: each element's typed number given and kept."""
     feed = iter([e.given for e in draft.instrument.walk()])
 
@@ -450,7 +450,7 @@ def _link_references(
     ``base`` and that old target is gone (a reference left stale by renumbering by hand)."""
     if loaded.instrument is None:
         return (), []
-    typed = _as_typed(loaded.instrument, draft)
+    typed = as_typed(loaded.instrument, draft)
     found = xref.find_references(typed)
     stale = _stale(found, typed, base) if base is not None else []
     return tuple(rewrite.link_references(found)), stale
