@@ -326,6 +326,25 @@ CODES: dict[str, Code] = _table(
         E,
         "importing would replace an existing version, and versions are frozen; choose another name or pass --force",
     ),
+    # the redline audit (drafttools audit)
+    (
+        "audit.unshown",
+        E,
+        "a revision changes a paragraph, item, heading or the title without showing it (as a Word tracked change, or "
+        "struck or underlined): rejecting every shown change does not give back the previous version there",
+    ),
+    (
+        "audit.unrelated",
+        E,
+        "the file is not a revision of the version named: no article found, or most of that version's words are "
+        "not in it once its shown changes are rejected",
+    ),
+    (
+        "audit.mixed-marks",
+        W,
+        "a revision shows its changes as Word tracked changes and also holds struck or underlined text, which is "
+        "read as plain text (--marks formatting reads both)",
+    ),
     # papers and their build (drafttools build)
     ("paper.missing", E, "a paper named on the command line does not exist"),
     (

@@ -227,7 +227,7 @@ def _register_optional() -> None:
     """Commands that live in their own modules register themselves here."""
     import importlib
 
-    for name in ("drafttools.cli.build", "drafttools.cli.diff", "drafttools.cli.import_"):
+    for name in ("drafttools.cli.build", "drafttools.cli.diff", "drafttools.cli.import_", "drafttools.cli.audit"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
