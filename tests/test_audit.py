@@ -372,3 +372,9 @@ def test_an_article_dropped_unshown_is_one_finding_with_what_it_held():
     assert (renumbered.status, renumbered.name, renumbered.revision_label) == ("renumbered", "Article 6", "5")
     assert renumbered.held >= 1 and "Article 6 (with the" in renumbered.describe()
     assert all(u.name not in ("paragraph 5.1", "paragraph 6.1") for u in found)  # they went with their articles
+
+
+def test_a_word_short_is_never_reported_as_all_kept(made):
+    out = run("audit", OLD, str(made["planted"])).stdout
+    assert "2,344 words, 99.9% of them in place" in out
+    assert "100.0% of them in place" in run("audit", OLD, str(made["redline"])).stdout

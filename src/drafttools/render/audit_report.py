@@ -47,7 +47,7 @@ def _shown_line(shown: tuple[Shown, ...]) -> str:
 
 def text(audit: Audit, previous: str, file: str) -> str:
     """The report as text: a head of five lines, then the verdict and every change not shown."""
-    share = audit.kept / audit.words if audit.words else 1.0
+    share = (audit.kept * 1000 // audit.words) / 1000 if audit.words else 1.0  # 99.9%, never 100.0%, when short
     lines = [
         f"Audit of {file} as a revision of {previous}"
         + (f" (version {audit.previous.version})" if audit.previous.version != previous else "")
