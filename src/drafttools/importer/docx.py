@@ -540,7 +540,7 @@ def _inherited(styles: dict[str, _Style], style_id: str | None, attribute: str) 
 @dataclass
 class _Reader:
     shown: str
-    mode: str  # "accept" | "reject" | "refuse"
+    mode: str  # "accept" | "reject" | "refuse" | "author": accept only ``author``'s changes, reject the others'
     styles: dict[str, _Style]
     numbering: _Numbering
     fields: list[str] = field(default_factory=list)  # complex-field stack: "instr" or "result" per level
@@ -553,6 +553,13 @@ class _Reader:
     style: str = "Normal"  # the style of the paragraph being read (its runs' formatting may come from it)
     hidden: int = 0  # characters of that paragraph left out as a formatting mark
     emptied: bool = False  # formatting marks took every word of it away (a number may be left)
+    author: str = ""  # whose tracked changes are accepted in mode "author" (w:author, as written)
+
+    def takes(self, change: Any) -> bool:
+        """Whether the tracked change ``change`` (a w:ins, w:del, w:moveTo or w:moveFrom) is accepted."""
+        if self.mode == "author":
+            return (change.get(_w("author")) or "") == self.author
+        return self.mode != "reject"
 
     def paragraphs(self, container: Any, depth: int = 0) -> Iterator[tuple[Any, bool, tuple[str, ...]]]:
         """Every w:p in reading order, and every row (w:tr) of a table, with bookmarks standing just before it."""
@@ -573,7 +580,7 @@ class _Reader:
             elif (
                 tag in (_w("sdt"), _w("sdtContent"), _w("customXml"))
                 or tag in _INSERTED
-                or (tag in _DELETED and self.mode == "reject")
+                or (tag in _DELETED and not self.takes(child))
             ):
                 yield from self.paragraphs(child, depth)
 
@@ -612,9 +619,10 @@ class _Reader:
     def row_changed(self, row: Any) -> bool:
         """Whether a tracked change takes this table row away (an inserted row rejected, a deleted one accepted)."""
         trpr = row.find(_w("trPr"))
-        if trpr is None or self.mode not in ("accept", "reject"):
+        if trpr is None or self.mode not in ("accept", "reject", "author"):
             return False
-        return trpr.find(_w("del" if self.mode == "accept" else "ins")) is not None
+        deleted, inserted = trpr.find(_w("del")), trpr.find(_w("ins"))
+        return (deleted is not None and self.takes(deleted)) or (inserted is not None and not self.takes(inserted))
 
     def text(self, paragraph: Any) -> tuple[str, list[str]]:
         parts: list[str] = []
@@ -641,10 +649,10 @@ class _Reader:
             if tag == _R:
                 self._run(child, parts, self._hides(child))
             elif tag in _INSERTED:
-                if self.mode != "reject":
+                if self.takes(child):
                     self._walk(child, parts, bookmarks)
             elif tag in _DELETED:
-                if self.mode == "reject":
+                if not self.takes(child):
                     self._walk(child, parts, bookmarks)
             elif tag == _w("bookmarkStart"):
                 bookmarks.append(child.get(_w("name")) or "")
@@ -674,7 +682,7 @@ class _Reader:
             if hidden:
                 self.hidden += len(child.text or "") if tag in (_T, _w("delText")) else 0
                 continue
-            if tag == _T or (tag == _w("delText") and self.mode == "reject"):
+            if tag == _T or tag == _w("delText"):  # deleted text is reached only inside a deletion not taken
                 # an entity reference is no text (it is never resolved); the text after it is
                 parts.append((child.text or "") + "".join(entity.tail or "" for entity in child))
             elif tag in (_w("tab"), _w("ptab")):
@@ -724,11 +732,11 @@ class _Reader:
         rpr = paragraph.find(f"{_w('pPr')}/{_w('rPr')}")
         if rpr is None:
             return False
-        if self.mode == "accept":
-            return rpr.find(_w("del")) is not None or rpr.find(_w("moveFrom")) is not None
-        if self.mode == "reject":
-            return rpr.find(_w("ins")) is not None or rpr.find(_w("moveTo")) is not None
-        return False
+        if self.mode == "refuse":
+            return False
+        deleted = [m for m in (rpr.find(_w("del")), rpr.find(_w("moveFrom"))) if m is not None]
+        inserted = [m for m in (rpr.find(_w("ins")), rpr.find(_w("moveTo"))) if m is not None]
+        return any(self.takes(m) for m in deleted) or any(not self.takes(m) for m in inserted)
 
 
 def _ancestor_tables(row: Any, table: Any) -> int:
@@ -817,13 +825,21 @@ def _depth(body: Any) -> int:
     return deepest
 
 
-def read_docx(path: Path, shown: str, track_changes: str = "refuse", marks: str = "tracked") -> Read:
+def open_package(path: Path, shown: str) -> Any:
+    """The python-docx document of a Word file, after the checks every reading makes (``Refused`` otherwise)."""
+    _sniff(path, shown)
+    return _open(path, shown)
+
+
+def read_docx(path: Path, shown: str, track_changes: str = "refuse", marks: str = "tracked", author: str = "") -> Read:
     """The blocks of a Word file; ``Refused`` (one located diagnostic) when it cannot or must not be read.
 
     ``marks`` says what shows a change: ``tracked`` (Word revisions; struck or underlined text is text),
     ``formatting`` (struck text deleted and underlined text inserted, Word revisions too), or ``auto`` (Word
     revisions where the file has any, else formatting where it has struck or underlined text); ``Read.marks``
-    says which was used (``none`` when ``auto`` found neither) and ``Read.shown`` counts them."""
+    says which was used (``none`` when ``auto`` found neither) and ``Read.shown`` counts them.  ``track_changes``
+    "author" reads the text with ``author``'s tracked changes accepted and every other author's rejected (how a
+    return's changes are told apart by who made them)."""
     _sniff(path, shown)
     document = _open(path, shown)
     body = document.element.body
@@ -856,7 +872,9 @@ def read_docx(path: Path, shown: str, track_changes: str = "refuse", marks: str 
     tracked = _tracked_shown(body) if insertions or deletions else []
     formatted = _formatting_shown(body, styles) if marks in ("formatting", "auto") else []
     used = marks if marks != "auto" else "tracked" if tracked else "formatting" if formatted else "none"
-    reader = _Reader(shown, track_changes, styles, _Numbering.read(document), formatting=used == "formatting")
+    reader = _Reader(
+        shown, track_changes, styles, _Numbering.read(document), formatting=used == "formatting", author=author
+    )
     reader.texts = _note_texts(document, reader)
     found = list(_blocks(reader, body))
     rows = [b for b in found if b.in_table and b.cells]
