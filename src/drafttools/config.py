@@ -21,6 +21,7 @@ class Settings:
     build: Path
     author: str
     allow_outside: bool = False  # whether a file the project reads may resolve outside ``root`` (through a link)
+    proposals: Path = Path("proposals")  # the proposals' folder (one TOML file per proposal)
 
 
 def find_root(start: Path) -> Path | None:
@@ -57,7 +58,13 @@ def _settings(here: Path, cwd: Path) -> Settings:  # cwd is part of the key: the
     author = str(table.get("author", os.environ.get("DRAFTTOOLS_AUTHOR", "drafttools")))
     outside = table.get("allow_outside", False) is True
     return Settings(
-        base, path("source", "code_text"), path("versions", "versions"), path("build", "build"), author, outside
+        base,
+        path("source", "code_text"),
+        path("versions", "versions"),
+        path("build", "build"),
+        author,
+        outside,
+        path("proposals", "proposals"),
     )
 
 

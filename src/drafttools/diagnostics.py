@@ -379,6 +379,27 @@ CODES: dict[str, Code] = _table(
         "the version of the code a paper annexes names no code text (neither code_text nor versions/NAME)",
     ),
     ("build.output", E, "an output file or folder cannot be written"),
+    # proposals (proposals/*.toml)
+    ("proposal.syntax", E, "a proposal file cannot be read as TOML (or as UTF-8)"),
+    (
+        "proposal.field",
+        E,
+        "a proposal file lacks a field or gives one of the wrong type or value (an unknown kind, no proponent, an ID "
+        "that is malformed, not the file's name, or used twice)",
+    ),
+    ("proposal.status", E, "a proposal's status is not one of open, accepted, rejected, merged, withdrawn"),
+    ("proposal.target", E, "a proposal targets an ID that the code text never had"),
+    (
+        "proposal.target-gone",
+        W,
+        "an open proposal targets an element that is no longer in the text (its ID gone or retired)",
+    ),
+    (
+        "proposal.merge",
+        E,
+        "a merged proposal does not say which proposal it was merged into, or names one that does not exist (or "
+        "itself)",
+    ),
 )
 
 del E, W, N

@@ -160,6 +160,13 @@ def check(path: Path | None, fmt: str, strict: bool, fix: bool, quiet: bool, no_
     result = api.check(
         source, fix=fix, cache_dir=None if no_cache else settings().build / ".cache", parse_cache=not no_cache
     )
+    if path is None or path.resolve() == default_source().resolve():  # the project's text: its proposals too
+        from dataclasses import replace
+
+        from drafttools.review.checking import check_proposals
+
+        found = check_proposals(source, settings().proposals, None if no_cache else settings().build / ".cache")
+        result = replace(result, diagnostics=result.diagnostics + tuple(found))
     if fmt == "json":
         out(to_json(result.diagnostics, open_brackets=result.open_brackets, exit_code=result.exit_code(strict)))
     else:
@@ -227,7 +234,13 @@ def _register_optional() -> None:
     """Commands that live in their own modules register themselves here."""
     import importlib
 
-    for name in ("drafttools.cli.build", "drafttools.cli.diff", "drafttools.cli.import_", "drafttools.cli.audit"):
+    for name in (
+        "drafttools.cli.build",
+        "drafttools.cli.diff",
+        "drafttools.cli.import_",
+        "drafttools.cli.audit",
+        "drafttools.cli.review",
+    ):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
