@@ -238,11 +238,14 @@ def test_check_reads_the_proposals(project: Path) -> None:
     assert found == {("proposal.target", "proposals/ind-1.toml", 5), ("proposal.status", "proposals/bra-2.toml", 7)}
 
 
-def test_every_proposal_code_is_tested() -> None:
+def test_every_proposal_and_collect_code_is_tested() -> None:
     from drafttools.diagnostics import CODES
 
-    tests = "".join((ROOT / "tests" / name).read_text(encoding="utf-8") for name in ("test_review_proposals.py",))
-    missing = [c for c in CODES if c.startswith("proposal.") and tests.count(f'"{c}"') < 1]
+    tests = "".join(
+        (ROOT / "tests" / name).read_text(encoding="utf-8")
+        for name in ("test_review_proposals.py", "test_review_collect.py", "test_review_collect_text.py")
+    )
+    missing = [c for c in CODES if c.startswith(("proposal.", "collect.")) and f'"{c}"' not in tests and f"[{c}]" not in tests]
     assert missing == []
 
 

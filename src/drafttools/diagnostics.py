@@ -379,7 +379,7 @@ CODES: dict[str, Code] = _table(
         "the version of the code a paper annexes names no code text (neither code_text nor versions/NAME)",
     ),
     ("build.output", E, "an output file or folder cannot be written"),
-    # proposals (proposals/*.toml)
+    # proposals (proposals/*.toml) and collected returns
     ("proposal.syntax", E, "a proposal file cannot be read as TOML (or as UTF-8)"),
     (
         "proposal.field",
@@ -399,6 +399,24 @@ CODES: dict[str, Code] = _table(
         E,
         "a merged proposal does not say which proposal it was merged into, or names one that does not exist (or "
         "itself)",
+    ),
+    (
+        "collect.wrong-version",
+        E,
+        "a returned file's text (with every tracked change rejected) is not the version it is said to answer; "
+        "nothing is collected",
+    ),
+    (
+        "collect.untracked",
+        W,
+        "a returned Word file holds tracked changes and also edits made without tracking; the untracked edits are "
+        "not collected",
+    ),
+    (
+        "collect.unplaced",
+        W,
+        "a tracked change or comment stands outside the code text (on the paper's first page, say); it is not "
+        "collected",
     ),
 )
 

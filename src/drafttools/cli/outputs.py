@@ -25,6 +25,7 @@ def _sources() -> list[tuple[Path, str]]:
         (s.versions, "the frozen versions"),
         (s.root / TEMPLATES, "the document types' templates"),
         (s.root / PAPERS, "the papers"),
+        (s.proposals, "the proposals"),
     ]
     return [(folder.resolve(), f"{folder.name}/ ({what})") for folder, what in named]
 

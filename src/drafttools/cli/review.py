@@ -1,5 +1,5 @@
-"""``drafttools proposals`` and ``drafttools proposal ACTION``: wiring only; the work is in ``drafttools.review``
-(``listing``, ``room``).
+"""``drafttools collect``, ``drafttools proposals`` and ``drafttools proposal ACTION``: wiring only; the work is in
+``drafttools.review`` (``collect``, ``listing``, ``room``).
 
 Reports and listings go to stdout, diagnostics to stderr.  Exit 0 fine, 1 refused or findings, 2 usage.
 """
@@ -8,10 +8,60 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
-from drafttools.cli.main import emit, guarded, out
+from drafttools.cli.main import emit, guarded, out, summary_counts
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--from",
+    "party",
+    required=True,
+    metavar="WHO",
+    help="Who sent it: an ISO 3166 alpha-3 code (BRA), a group (African Region) or an organization's name.",
+)
+@click.option(
+    "--answers",
+    required=True,
+    metavar="VERSION",
+    help="The version it answers (the one sent out): a name under versions/, code_text, or a folder.",
+)
+@click.option("--dry-run", is_flag=True, help="Read and report; write nothing.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="json: the report as JSON.")
+@guarded
+def collect(file: Path, party: str, answers: str, dry_run: bool, fmt: str) -> None:
+    """Collect a returned Word file's tracked changes and comments as proposals (proposals/*.toml)."""
+    from drafttools.review import listing
+    from drafttools.review.collect import collect as run
+
+    result = run(file, party, answers, dry_run=dry_run)
+    emit(result.diagnostics, False)
+    shown = listing.Listing(result.new, result.labels, ())
+    if fmt == "json":
+        payload = listing.as_json(shown)
+        payload.update(
+            file=result.file,
+            written=result.written,
+            already=list(result.already),
+            diagnostics=[d.to_json() for d in result.diagnostics],
+            exit_code=result.exit_code(),
+        )
+        out(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        for line in listing.text_lines(shown)[:-1]:
+            out(line)
+        verb = "would write" if dry_run else "wrote"
+        before = f"; {len(result.already)} collected from this file before" if result.already else ""
+        out(
+            f"{result.file} (from {result.party}, answering {result.answers}): {verb} {len(result.new)} "
+            f"proposal(s){before}"
+        )
+    click.echo(f"{result.file}: {summary_counts(result.diagnostics)}", err=True)
+    sys.exit(result.exit_code())
 
 
 @click.command()
@@ -82,5 +132,6 @@ _action("object", "Record who objects to proposals.", with_by=True)
 
 
 def register(main: click.Group) -> None:
+    main.add_command(collect)
     main.add_command(proposals)
     main.add_command(proposal)

@@ -1,0 +1,99 @@
+"""`drafttools collect` of a plain-text return: the text a delegation sends back (the code as text, edited in any
+editor) compared with the version it answers, element by element; collected twice, nothing changes; a text of
+another version is refused.  Fast: no client is needed (a text file is what the reviewer writes)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drafttools.cli.main import main
+from drafttools.config import settings
+from drafttools.render.plain import render
+from drafttools.source.parse import load
+
+VERSION = "2009-09-SEARO-RC62"
+
+
+@pytest.fixture
+def project(shipped_project: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(shipped_project)
+    settings.cache_clear()
+    yield shipped_project
+    settings.cache_clear()
+
+
+def _text(project: Path, version: str) -> str:
+    instrument = load(project / "versions" / version).instrument
+    assert instrument is not None
+    return render(instrument)
+
+
+def _run(*argv: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(argv))
+
+
+def _edited(project: Path) -> Path:
+    blocks = _text(project, VERSION).replace("on a biennial basis", "every three years").split("\n\n")
+    blocks = [b for b in blocks if "maintain a record, updated at regular intervals" not in b]
+    at = next(k for k, b in enumerate(blocks) if "and published by WHO" in b)
+    blocks.insert(at + 1, "8.5  The register shall be published online.")
+    returned = project / "mmi-return.txt"
+    returned.write_text("\n\n".join(blocks), encoding="utf-8")
+    return returned
+
+
+def test_a_text_return_becomes_proposals(project: Path) -> None:
+    returned = _edited(project)
+    done = _run("collect", "mmi-return.txt", "--from", "Medicus Mundi International", "--answers", VERSION,
+                "--format", "json")
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.stdout)
+    assert report["written"] is True and report["already"] == []
+    made = [(p["id"], p["kind"], p["target"], p["proponents"], p["authors"]) for p in report["proposals"]]
+    assert made == [
+        ("medicus-mundi-international-1", "amend", "data-to-secretariat", ["Medicus Mundi International"], []),
+        ("medicus-mundi-international-2", "insert-after", "register-of-authorities", ["Medicus Mundi International"], []),
+        ("medicus-mundi-international-3", "delete", "extent-possible-maintain-record", ["Medicus Mundi International"], []),
+    ]
+    amend, insert, delete = report["proposals"]
+    assert [(w["op"], w["text"].strip()) for w in amend["words"] if w["op"] != "equal"] == [
+        ("delete", "on a biennial basis"), ("insert", "every three years")]
+    assert (insert["inserts"], insert["after"]) == ("paragraph", "The register shall be published online.")
+    assert delete["before"].startswith("Member States should, to the extent possible, maintain a record")
+    assert all(p["note"] == "edited without tracking" for p in report["proposals"])
+    assert amend["source"]["where"].startswith("Line ")
+
+    folder = project / "proposals"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    again = _run("collect", str(returned), "--from", "Medicus Mundi International", "--answers", VERSION)
+    assert again.exit_code == 0 and "wrote 0 proposal(s); 3 collected from this file before" in again.stdout
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    listed = json.loads(_run("proposals", "--from", "medicus mundi international", "--format", "json").stdout)
+    assert [p["label"] for p in listed["proposals"]] == ["8.2(c)", "8.4", "9.5"]
+
+
+def test_a_text_of_another_version_is_refused(project: Path) -> None:
+    (project / "ind-return.txt").write_text(
+        _text(project, "2010-illustrative-revision").replace("every three years", "every two years", 1), encoding="utf-8"
+    )
+    done = _run("collect", "ind-return.txt", "--from", "IND", "--answers", VERSION)
+    assert done.exit_code == 1
+    assert "[collect.wrong-version]" in done.output
+    assert f"this return answers 2010-illustrative-revision, not {VERSION}: as returned" in done.output
+    assert not (project / "proposals").exists()
+    right = _run("collect", "ind-return.txt", "--from", "IND", "--answers", "2010-illustrative-revision")
+    assert right.exit_code == 0 and "wrote 1 proposal(s)" in right.stdout
+    (mine,) = (project / "proposals").iterdir()
+    assert mine.name == "ind-1.toml" and 'answers = "2010-illustrative-revision"' in mine.read_text(encoding="utf-8")
+
+
+def test_collect_usage(project: Path) -> None:
+    assert _run("collect", "nothing.txt", "--from", "BRA", "--answers", VERSION).exit_code == 2
+    (project / "r.txt").write_text("x", encoding="utf-8")
+    assert _run("collect", "r.txt", "--from", "", "--answers", VERSION).exit_code == 2
+    unknown = _run("collect", "r.txt", "--from", "BRA", "--answers", "1999-nothing")
+    assert unknown.exit_code == 2 and "Traceback" not in unknown.output
