@@ -80,7 +80,7 @@ def test_json_is_one_entry_per_aligned_pair_and_stable():
 
 def test_html_redline_page(tmp_path):
     page = tmp_path / "redline.html"
-    result = run("diff", OLD, NEW, "--format", "html", "-o", str(page))
+    result = run("diff", OLD, NEW, "--format", "html", "-o", str(page), "--renumbering", "tracked")
     assert result.exit_code == 0, result.output
     html = page.read_text(encoding="utf-8")
     assert "<script" not in html and "http" not in html.split("</head>")[0]  # self-contained
@@ -352,9 +352,12 @@ def test_every_output_prints_article_headings_from_the_profile(tmp_path, monkeyp
     text = run("diff", OLD, NEW)
     assert text.exit_code == 0 and "Artikel 6 (was 7) \u2013 Data gathering and research" in text.stdout
     assert "merged into Artikel 5" in text.stdout and "Article 7" not in text.stdout
-    html = run("diff", OLD, NEW, "--format", "html").stdout
+    html = run("diff", OLD, NEW, "--format", "html", "--renumbering", "tracked").stdout
     assert '<h3 class="ahead s-renumbered">Artikel <del>7</del> <ins>6</ins> \u2013 ' in html and "(Artikel " in html
     assert "merged into Artikel 5" in html and "Article 7" not in html  # the renumbering table and the notes too
+    quiet = run("diff", OLD, NEW, "--format", "html").stdout
+    assert '<h3 class="ahead s-unchanged">Artikel 6 \u2013 ' in quiet and "<td>Artikel 7</td>" in quiet
+    assert "Article 7" not in quiet
     synoptic = run("diff", OLD, NEW, "--format", "synoptic").stdout
     assert '<span class="lab">Artikel 1 \u2013</span>' in synoptic and '<span class="lab">Article' not in synoptic
     target = tmp_path / "r.docx"

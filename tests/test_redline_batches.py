@@ -1,4 +1,5 @@
-"""redline_bytes (built in batches and spliced) gives, member for member, the bytes of redline().save()."""
+"""redline_bytes (built in batches and spliced) gives, member for member, the bytes of redline().save(), in both
+renumbering modes (the quiet one's cover before the spliced body, its tables after)."""
 
 from __future__ import annotations
 
@@ -23,11 +24,13 @@ def _members(data: bytes) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("batch", [1, 7, 500])
 @pytest.mark.parametrize("template", [None, TEMPLATE])
-def test_batched_redline_is_the_whole_one(monkeypatch, batch, template):
+@pytest.mark.parametrize("renumbering", ["tracked", "quiet"])
+def test_batched_redline_is_the_whole_one(monkeypatch, batch, template, renumbering):
     old = load(ROOT / "versions" / "2009-09-SEARO-RC62").instrument
     new = load(ROOT / "versions" / "2010-illustrative-revision").instrument
     d = diff(old, new)
     whole = io.BytesIO()
-    diff_docx.redline(d, "Secretariat", "2010-05-21T00:00:00Z", template=template).save(whole)
+    diff_docx.redline(d, "Secretariat", "2010-05-21T00:00:00Z", template=template, renumbering=renumbering).save(whole)
     monkeypatch.setattr(diff_docx, "REDLINE_BATCH", batch)
-    assert _members(diff_docx.redline_bytes(d, "Secretariat", "2010-05-21T00:00:00Z", template)) == _members(whole.getvalue())
+    batched = diff_docx.redline_bytes(d, "Secretariat", "2010-05-21T00:00:00Z", template, renumbering)
+    assert _members(batched) == _members(whole.getvalue())

@@ -20,6 +20,8 @@ import click
 from drafttools.cli import outputs
 from drafttools.cli.main import emit, guarded, out
 from drafttools.diagnostics import UsageError
+from drafttools.diff.renumbering import DEFAULT as DEFAULT_RENUMBERING
+from drafttools.diff.renumbering import MODES as RENUMBERING
 from drafttools.fsutil import write_atomic
 
 FORMATS = ("text", "json", "html", "synoptic", "docx")
@@ -52,6 +54,13 @@ HOUSE_TEMPLATE = Path("annex_templates") / "code" / "reference.docx"  # house st
 @click.option(
     "--color/--no-color", "colour", default=None, help="Colour the text diff (default: when stdout is a terminal)."
 )
+@click.option(
+    "--renumbering",
+    type=click.Choice(RENUMBERING),
+    help="html and docx: quiet (the default) prints the new numbers as plain text, lists the renumbering once "
+    "and opens with a cover naming both versions; tracked marks every changed number (reject all in Word then "
+    "gives the old numbers too).",
+)
 @click.option("--strict", is_flag=True, help="Warnings are findings too (exit 1).")
 @click.option("--no-cache", is_flag=True, help="Parse both versions afresh, even files the parse cache holds.")
 @guarded
@@ -63,6 +72,7 @@ def diff_command(
     author: str | None,
     when: str | None,
     colour: bool | None,
+    renumbering: str | None,
     strict: bool,
     no_cache: bool,
 ) -> None:
@@ -71,6 +81,9 @@ def diff_command(
     from drafttools.config import settings
 
     suffix = _check_output(fmt, output)
+    if renumbering is not None and fmt not in ("html", "docx"):
+        raise UsageError(f"--renumbering applies to --format html and docx, not {fmt}")
+    renumbering = renumbering or DEFAULT_RENUMBERING
     if output is not None:
         outputs.check_file(output)
     if author is not None:
@@ -86,7 +99,7 @@ def diff_command(
     if fmt == "docx":  # only tracked changes carry an author and a date
         author = _check_author(author or settings().author, "[tool.drafttools] author")
         stamp = stamp or _manifest_date(result.diff.new_meta.date)
-    payload = _render(result, fmt, suffix, author or "", stamp or "", colour, template)
+    payload = _render(result, fmt, suffix, author or "", stamp or "", colour, template, renumbering)
     if output is not None:
         write_atomic(output, payload)
         click.echo(f"wrote {output}", err=True)
@@ -97,7 +110,9 @@ def diff_command(
     sys.exit(result.exit_code(strict))
 
 
-def _render(result: Any, fmt: str, suffix: str, author: str, when: str, colour: bool, template: Path) -> str | bytes:
+def _render(
+    result: Any, fmt: str, suffix: str, author: str, when: str, colour: bool, template: Path, renumbering: str
+) -> str | bytes:
     diff, names = result.diff, (result.old.spec, result.new.spec)
     if fmt == "json":
         from drafttools.render import diff_json
@@ -106,7 +121,7 @@ def _render(result: Any, fmt: str, suffix: str, author: str, when: str, colour: 
     if fmt == "html":
         from drafttools.render import diff_html
 
-        return diff_html.redline(diff, *names)
+        return diff_html.redline(diff, *names, renumbering=renumbering)
     if fmt == "synoptic":
         if suffix == ".docx":
             from drafttools.render import diff_docx
@@ -118,7 +133,7 @@ def _render(result: Any, fmt: str, suffix: str, author: str, when: str, colour: 
     if fmt == "docx":
         from drafttools.render import diff_docx
 
-        return diff_docx.redline_bytes(diff, author, when, template)
+        return diff_docx.redline_bytes(diff, author, when, template, renumbering)
     from drafttools.render import diff_text
 
     return diff_text.render(diff, colour=bool(colour), old_name=names[0], new_name=names[1])

@@ -6,6 +6,11 @@ and an insertion at its new one, each with a comment saying where it went or cam
 lives in ``_redline_oxml``; everything else here is python-docx.  ``redline_bytes`` writes the body in batches, so
 the tree of a 10,000-paragraph body never exists at once.
 
+Renumbering is shown ``tracked`` (each changed number struck and inserted) or ``quiet`` (``diff.renumbering``):
+the quiet redline prints the new numbers as plain text, opens with a cover block naming both versions and
+counting the changes by kind, and ends with the renumbering table (old → new) and the references whose printed
+number changed.
+
 The document carries its own small set of styles, named as the house template names them ("Article Heading",
 "Code Paragraph", "Code Lead-in", "Code Item"), so that a reference .docx can replace them.
 """
@@ -25,6 +30,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from drafttools.diff import renumbering as renumbering_view
 from drafttools.diff.engine import Change, Diff, RedlineBlock, Segment
 from drafttools.render import _oxml, _redline_oxml
 
@@ -143,22 +149,90 @@ def redline(
     canvas: Canvas | None = None,
     revisions: _redline_oxml.Revisions | None = None,
     template: Path | None = None,
+    renumbering: str = "tracked",
 ) -> Any:
     """The redline as a python-docx Document.  Pass a ``canvas`` (and its ``revisions``, whose ids must stay
-    unique) to append to an existing one; else a new one is made from ``template``."""
+    unique) to append to an existing one; else a new one is made from ``template``.  ``renumbering`` is
+    ``tracked`` (reject all gives the old text exactly) or ``quiet`` (see the module's docstring)."""
     canvas = canvas or new_document(template)
     document = canvas.document
-    started = _start(diff, author, date, canvas)
+    started = _start(diff, author, date, canvas, renumbering)
     revisions = revisions or started
-    _write_blocks(document, canvas.styles, diff.blocks, document.element.body, author, revisions)
+    quiet = renumbering == "quiet"
+    _write_blocks(document, canvas.styles, diff.blocks, document.element.body, author, revisions, quiet)
+    _finish(diff, canvas, renumbering)
     return document
 
 
-def _start(diff: Diff, author: str, date: str, canvas: Canvas) -> _redline_oxml.Revisions:
+def _start(diff: Diff, author: str, date: str, canvas: Canvas, renumbering: str) -> _redline_oxml.Revisions:
+    if renumbering not in renumbering_view.MODES:
+        raise ValueError(f"unknown renumbering mode {renumbering!r}")
     _header(canvas.document, f"Tracked changes: {diff.old_meta.version} \u2192 {diff.new_meta.version}")
     _redline_oxml.track_revisions(canvas.document.settings.element)
     _properties(canvas.document, diff, author, "Tracked changes", date)
+    if renumbering == "quiet":
+        _cover(diff, canvas)
     return _redline_oxml.Revisions(author, date)
+
+
+def _cover(diff: Diff, canvas: Canvas) -> None:
+    """Page 1 of the quiet redline: both versions (title, version, date, status, note), the changes by kind and
+    how to read the file.  Untracked: it is the redline's, not the text's."""
+    document = canvas.document
+    old, new = diff.old_meta, diff.new_meta
+    rows = [("", "Old version", "New version"), ("Title", old.title, new.title), ("Version", old.version, new.version)]
+    rows += [("Date", old.date, new.date), ("Status", old.status, new.status)]
+    if old.note or new.note:
+        rows.append(("Note", old.note, new.note))
+    _bold(document.add_paragraph(), "Comparison of two versions")
+    _table(document, rows, bold_first_column=True)
+    kinds = renumbering_view.counts(diff)
+    said = ", ".join(f"{n} {kind}" for kind, n in kinds.items()) or "none"
+    document.add_paragraph(f"Changes by kind, each element counted once by its main change: {said}.")
+    renumbered = len(renumbering_view.table(diff))
+    document.add_paragraph(
+        "Insertions and deletions are tracked changes; accept all for the new version's text.  Numbers are printed "
+        "as the new version numbers them, untracked"
+        + (
+            f": the table at the end lists the {renumbered} elements whose number changed, and reject all gives "
+            "the old wording under the new numbers."
+            if renumbered
+            else "; no number changed."
+        )
+    )
+
+
+def _finish(diff: Diff, canvas: Canvas, renumbering: str) -> None:
+    """The end of the quiet redline: the renumbering table (old → new, what else changed) and the references
+    whose printed number changed (those are tracked in the text)."""
+    if renumbering != "quiet":
+        return
+    document = canvas.document
+    rows = renumbering_view.table(diff)
+    if rows:
+        document.add_paragraph("Renumbering", style=canvas.styles["article"])
+        document.add_paragraph("Each element whose number changed, once; the numbers above are the new ones.")
+        lines = [("Old", "New", "Also changed")] + [(r.old, r.new, ", ".join(r.also)) for r in rows]
+        _table(document, lines)
+    if diff.references:
+        document.add_paragraph("References whose printed number changed", style=canvas.styles["article"])
+        document.add_paragraph("Tracked in the text where they stand:")
+        for reference in diff.references:
+            document.add_paragraph(reference.describe())
+
+
+def _bold(paragraph: Any, text: str) -> None:
+    paragraph.add_run(text).bold = True
+
+
+def _table(document: Any, rows: Sequence[tuple[str, ...]], bold_first_column: bool = False) -> None:
+    """A bordered table, its first row a header repeated on each page; written raw (``_oxml.add_table``), as a
+    renumbering table may hold thousands of rows."""
+    body = document.element.body
+    cells = _oxml.add_table(body, _oxml.body_anchor(body), len(rows), len(rows[0]), [True])
+    for index, (row, texts) in enumerate(zip(cells, rows, strict=True)):
+        for column, (cell, text) in enumerate(zip(row, texts, strict=True)):
+            _oxml.add_run(cell, text, bold=index == 0 or (bold_first_column and column == 0))
 
 
 def _write_blocks(
@@ -168,14 +242,18 @@ def _write_blocks(
     body: Any,
     author: str,
     revisions: _redline_oxml.Revisions,
+    quiet: bool = False,
 ) -> None:
     style_ids = {name: document.styles[name].style_id for name in set(styles.values())}
     for block in blocks:
+        if quiet:
+            block = renumbering_view.quiet(block)
         paragraph = DocxParagraph(_redline_oxml.new_paragraph(body, style_ids[_style(block, styles)]), document._body)
         if block.moved:
             _move_note(document, paragraph, block, author, revisions.date)
-        for k, segment in enumerate(block.segments):
-            _redline_oxml.append_text(paragraph._p, _spaced(block.segments, k), segment.op, revisions)
+        segments = renumbering_view.separated(block.segments)
+        for k, segment in enumerate(segments):
+            _redline_oxml.append_text(paragraph._p, _spaced(segments, k), segment.op, revisions)
         if block.mark:
             _redline_oxml.mark_paragraph(paragraph._p, block.mark, revisions)
 
@@ -210,20 +288,25 @@ def _move_note(document: Any, paragraph: Any, block: RedlineBlock, author: str, 
 REDLINE_BATCH = 500  # blocks written to the document tree at a time by redline_bytes
 
 
-def redline_bytes(diff: Diff, author: str, date: str, template: Path | None = None) -> bytes:
+def redline_bytes(
+    diff: Diff, author: str, date: str, template: Path | None = None, renumbering: str = "tracked"
+) -> bytes:
     """The bytes of ``redline``'s document, made lean: the paragraphs are built ``REDLINE_BATCH`` blocks at a
     time in a scratch body, serialised and dropped, and spliced into ``word/document.xml`` as the package is
     saved (``_oxml.save_spliced``, as the papers' annex is); so the tree of the whole body never exists (at
     10,000 paragraphs it took some 75 MB).  Every member the same, byte for byte."""
     canvas = new_document(template)
     document = canvas.document
-    revisions = _start(diff, author, date, canvas)
+    revisions = _start(diff, author, date, canvas, renumbering)
     body = document.element.body
     marker = _oxml.fragment_marker(body, _oxml.body_anchor(body), uuid.uuid4().hex)
+    _finish(diff, canvas, renumbering)  # after the marker: the blocks go between the cover and the end
     scratch = _oxml.scratch_body()
     batches: list[bytes] = []
+    quiet = renumbering == "quiet"
     for start in range(0, len(diff.blocks), REDLINE_BATCH):
-        _write_blocks(document, canvas.styles, diff.blocks[start : start + REDLINE_BATCH], scratch, author, revisions)
+        batch = diff.blocks[start : start + REDLINE_BATCH]
+        _write_blocks(document, canvas.styles, batch, scratch, author, revisions, quiet)
         batches.append(_oxml.take_fragment(scratch))
     out = io.BytesIO()
     _oxml.save_spliced(document, out, marker, batches)

@@ -1,6 +1,10 @@
 """A diff as self-contained HTML pages: the redline (map of changes, renumbering table, inline redline) and
 the synoptic table (old | new | what changed).
 
+The redline shows renumbering ``tracked`` (a changed number struck and inserted, each renumbered element marked)
+or ``quiet`` (``diff.renumbering``: the new numbers as plain text, the renumbering listed once in its table, a
+cover naming both versions); the map of changes is the same in both.
+
 This module turns the change tree into a small view model; the layout and styles live in the Jinja2 templates
 ``render/templates/diff-redline.html.j2`` and ``diff-synoptic.html.j2`` (strict: a missing variable is an error;
 autoescaped: the text of the code is never markup).  No script, no external resource: one file to mail.
@@ -17,6 +21,7 @@ from typing import Any
 from jinja2 import PackageLoader
 from markupsafe import Markup, escape
 
+from drafttools.diff import renumbering as renumbering_view
 from drafttools.diff.engine import STATUS_ORDER, Change, Diff, RefChange, Segment, Side
 from drafttools.render import sandbox
 
@@ -52,7 +57,7 @@ def _head(change: Change) -> Markup:
     old, new = change.old, change.new
     side = new or old
     assert side is not None
-    if old and new and old.label != new.label:
+    if old and new and old.label != new.label and old.prefix != new.prefix:  # the quiet redline: one prefix
         number = Markup("<del>{}</del> <ins>{}</ins>").format(old.label, new.label)
         if new.label in new.prefix:
             before, _, after = new.prefix.partition(new.label)
@@ -133,20 +138,28 @@ def _section(anchor: str, heading: str, old: str, new: str, change: Change | Non
     return _Section(anchor, heading, old, new, change, entries, ordered, [c.status for c in entries], head=head)
 
 
-def _renumbering(diff: Diff) -> list[tuple[str, str, str]]:
-    rows = []
-    for change in diff.changes():
-        if change.old and change.new and change.old.label != change.new.label and change.new.role != "point":
-            if change.new.role in HEADED:
-                rows.append((change.old.name, change.new.name, ", ".join(change.tags)))
-            else:
-                rows.append((change.old.label, change.new.label, ", ".join(change.tags)))
-    return rows
+def _renumbering(diff: Diff, quiet: bool) -> list[tuple[str, str, str]]:
+    """Old label, new label, and the change's tags (tracked: every tag; quiet: what else changed)."""
+    return [(row.old, row.new, ", ".join(row.also if quiet else row.tags)) for row in renumbering_view.table(diff)]
 
 
-def _context(diff: Diff, old_name: str, new_name: str) -> dict[str, Any]:
+def _quieted(sections: list[_Section]) -> list[_Section]:
+    """The sections as the quiet redline shows them: each heading and entry without its renumbering (the map's
+    cells and counts, made before, keep it)."""
+    for section in sections:
+        if section.change is not None:
+            section.change = renumbering_view.quiet_change(section.change)
+            section.head = _head(section.change)
+        section.entries = [renumbering_view.quiet_change(c) for c in section.entries]
+    return sections
+
+
+def _context(diff: Diff, old_name: str, new_name: str, renumbering: str = "tracked") -> dict[str, Any]:
     """What the redline page shows."""
+    if renumbering not in renumbering_view.MODES:
+        raise ValueError(f"unknown renumbering mode {renumbering!r}")
     totals = {k: v for k, v in diff.counts().items() if v and k != "unchanged"}
+    sections = _sections(diff)
     return {
         "old": diff.old_meta,
         "new": diff.new_meta,
@@ -154,8 +167,9 @@ def _context(diff: Diff, old_name: str, new_name: str) -> dict[str, Any]:
         "new_name": new_name or diff.new_meta.version,
         "title": diff.title,
         "title_changed": any(s.op != "equal" for s in diff.title),
-        "sections": _sections(diff),
-        "renumbering": _renumbering(diff),
+        "sections": _quieted(sections) if renumbering == "quiet" else sections,
+        "quiet": renumbering == "quiet",
+        "renumbering": _renumbering(diff, renumbering == "quiet"),
         "references": diff.references,
         "names": {
             c.new.label: c.new.name for c in diff.changes() if c.new is not None and c.new.role in ("article", "annex")
@@ -166,9 +180,10 @@ def _context(diff: Diff, old_name: str, new_name: str) -> dict[str, Any]:
     }
 
 
-def redline(diff: Diff, old_name: str = "", new_name: str = "") -> str:
-    """The HTML redline page."""
-    return _environment().get_template("diff-redline.html.j2").render(**_context(diff, old_name, new_name))
+def redline(diff: Diff, old_name: str = "", new_name: str = "", renumbering: str = "tracked") -> str:
+    """The HTML redline page, its renumbering ``tracked`` or ``quiet``."""
+    context = _context(diff, old_name, new_name, renumbering)
+    return _environment().get_template("diff-redline.html.j2").render(**context)
 
 
 def synoptic(diff: Diff, old_name: str = "", new_name: str = "") -> str:

@@ -1,0 +1,308 @@
+"""A redline that shows what matters (issue 16, item 2): ``diff --renumbering tracked|quiet``.
+
+Quiet (the default of ``diff --format docx|html``) prints the new numbers untracked, lists the renumbering once
+and opens with a cover naming both versions; tracked marks every changed number, as before.  Proven with real
+readers: pandoc accepts and rejects the shipped pair's quiet redline (accept gives the new text exactly; reject
+gives the old wording under the new numbers, every kept element's number being the new one, and the table at
+the end maps each back), LibreOffice opens both redlines and its PDF never reads "4.10All", Chromium renders the
+quiet HTML page with its renumbering table.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from drafttools.cli.main import main
+from drafttools.config import settings
+from drafttools.diff import renumbering
+from drafttools.diff.engine import Diff, RedlineBlock, Segment, diff
+from drafttools.model.numbering import heading_prefix
+from drafttools.model.tree import Instrument
+from drafttools.render import diff_docx, diff_html, plain
+from drafttools.source.parse import load
+
+from .clients import chromium_dom, libreoffice_convert, pandoc_text, pdf_text
+from .conftest import ROOT
+
+OLD_NAME, NEW_NAME = "2009-09-SEARO-RC62", "2010-illustrative-revision"
+AUTHOR, DATE = "Reviewer", "2010-05-21T00:00:00Z"
+TEMPLATE = ROOT / "annex_templates" / "code" / "reference.docx"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+HEADED = ("division", "article", "annex", "table")
+# a tracked change that says nothing but a number: "4.9", " 4.10", "Article 9", " 8.2(c)", "(b)"
+NUMBER_ONLY = re.compile(r"\s*(?:(?:Article\s+)?\d+(?:\.\d+)*(?:\([a-z]{1,3}\))*|\([a-z]{1,3}\))\s*")
+
+
+@pytest.fixture(scope="module")
+def pair() -> tuple[Instrument, Instrument]:
+    old, new = load(ROOT / "versions" / OLD_NAME).instrument, load(ROOT / "versions" / NEW_NAME).instrument
+    assert old is not None and new is not None
+    return old, new
+
+
+@pytest.fixture(scope="module")
+def shipped(pair) -> Diff:
+    return diff(*pair)
+
+
+@pytest.fixture(scope="module")
+def redlines(shipped, tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("renumbering")
+    paths = {}
+    for mode in renumbering.MODES:
+        paths[mode] = folder / f"{mode}.docx"
+        paths[mode].write_bytes(diff_docx.redline_bytes(shipped, AUTHOR, DATE, TEMPLATE, mode))
+    return paths
+
+
+def _changes(path: Path) -> list[list[str]]:
+    """The tracked changes of the body as a reviewer counts them: each run of adjacent ``w:ins``/``w:del`` inside
+    a paragraph is one change (a struck "4.9" and an inserted "4.10" are one renumbering), as its texts; a
+    paragraph whose mark is tracked is one change of its own."""
+    root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    changes: list[list[str]] = []
+    for p in root.iter(W + "p"):
+        current: list[str] | None = None
+        for child in p:
+            if child.tag in (W + "ins", W + "del"):
+                if current is None:
+                    current = []
+                    changes.append(current)
+                current.append("".join(child.itertext()))
+            elif child.tag == W + "r":
+                current = None
+        properties = p.find(W + "pPr")
+        if properties is not None and properties.find(f"{W}rPr/{W}ins") is not None:
+            changes.append(["<paragraph inserted>"])
+        if properties is not None and properties.find(f"{W}rPr/{W}del") is not None:
+            changes.append(["<paragraph deleted>"])
+    return changes
+
+
+def _only_renumbering(path: Path) -> list[list[str]]:
+    return [
+        c
+        for c in _changes(path)
+        if any(NUMBER_ONLY.fullmatch(t) for t in c) and all(NUMBER_ONLY.fullmatch(t) or not t.strip() for t in c)
+    ]
+
+
+def _run_of(got: list[str], want: list[str]) -> tuple[list[str], list[str]]:
+    """``want`` found whole and contiguous in ``got``: what stands before it and after it."""
+    for start in (k for k, word in enumerate(got) if word == want[0]):
+        if got[start : start + len(want)] == want:
+            return got[:start], got[start + len(want) :]
+    raise AssertionError(f"the expected text is not read back whole; it starts {want[:12]}")
+
+
+def _old_under_new_numbers(pair: tuple[Instrument, Instrument], shipped: Diff) -> str:
+    """The old text with each element that stays in its place printed under its new number, built from the two
+    models by stable ID (a moved, deleted or merged element keeps its old number: it is struck where it was)."""
+    old, new = pair
+    twins = {e.id: e for e in new.walk() if e.id}
+    moved = {c.old.id for c in shipped.changes() if c.old is not None and "moved" in c.tags}
+    lines = [old.meta.title]
+    for node in old.walk():
+        text = plain.block_text(node, old)
+        twin = twins.get(node.id) if node.id not in moved else None
+        if twin is not None and node.role in HEADED:
+            text = heading_prefix(twin) + text[len(heading_prefix(node)) :]
+        elif twin is not None and node.number and twin.number:
+            text = twin.number + text[len(node.number) :]
+        lines.append(text)
+    return "\n\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------ the quiet DOCX
+
+
+def test_quiet_accept_all_gives_the_new_text_between_the_cover_and_the_table(redlines, pair):
+    got = plain.words(pandoc_text(redlines["quiet"], "accept"))
+    before, after = _run_of(got, plain.words(plain.render(pair[1])))
+    cover = " ".join(before)
+    assert cover.startswith("Comparison of two versions")
+    for meta in (pair[0].meta, pair[1].meta):
+        for value in (meta.title, meta.version, meta.date, meta.status):
+            assert " ".join(value.split()) in cover
+    assert ("Changes by kind, each element counted once by its main change: 6 inserted, 2 split, 1 merged, 3 moved, "
+            "28 modified, 3 retitled, 21 renumbered.") in cover
+    assert "the table at the end lists the 38 elements whose number changed" in cover
+    assert " ".join(after).startswith("Renumbering Each element whose number changed, once")
+
+
+def test_quiet_reject_all_gives_the_old_wording_under_the_new_numbers(redlines, pair, shipped):
+    got = plain.words(pandoc_text(redlines["quiet"], "reject"))
+    before, after = _run_of(got, plain.words(_old_under_new_numbers(pair, shipped)))
+    assert before[:4] == ["Comparison", "of", "two", "versions"] and after[0] == "Renumbering"
+
+
+def test_the_renumbering_table_maps_every_new_number_back_to_the_old(redlines, pair, shipped):
+    """Reject all and read each number through the table: the old text's numbers, element by element."""
+    table = docx.Document(str(redlines["quiet"])).tables[-1]
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows[0] == ["Old", "New", "Also changed"]
+    back = {new: old for old, new, _ in rows[1:]}
+    assert back["4.10"] == "4.9" and back["Article 6"] == "Article 7" and back["3.9"] == "3.10"
+    assert ["3.9", "4.3", "moved"] in rows and ["8.3", "7.3", "modified"] in rows
+    old, new = pair
+    by_id = {e.id: e for e in new.walk() if e.id}
+    moved = {c.old.id for c in shipped.changes() if c.old is not None and "moved" in c.tags}
+    for node in old.walk():
+        twin = by_id.get(node.id)
+        if twin is None or node.id in moved or twin.label == node.label or twin.role == "point":
+            continue
+        shown = f"Article {twin.label}" if twin.role in HEADED else twin.label
+        assert back[shown] == (f"Article {node.label}" if node.role in HEADED else node.label)
+
+
+def test_quiet_holds_fewer_than_ten_changes_that_are_only_renumbering(redlines):
+    quiet, tracked = _only_renumbering(redlines["quiet"]), _only_renumbering(redlines["tracked"])
+    assert len(tracked) > 40, tracked  # what the issue counted: ~45 change bars for renumbering alone
+    assert len(quiet) < 10, quiet  # what stays: references whose printed number changed, tracked in the text
+    assert ["4.9 ", "4.10", " "] in tracked and ["4.9 ", "4.10", " "] not in quiet
+    changes = _changes(redlines["quiet"])
+    assert [" on a biennial basis", " every three years"] in changes  # the real edits are all still there
+    assert len(changes) == len(_changes(redlines["tracked"])) - len(tracked) + len(quiet)
+
+
+def test_libreoffice_opens_the_quiet_redline_and_page_one_names_both_versions(redlines, tmp_path):
+    pdf = libreoffice_convert(redlines["quiet"], tmp_path)
+    pages = pdf_text(pdf).split("\f")
+    first = " ".join(pages[0].split())
+    assert "Comparison of two versions" in first and OLD_NAME in first and NEW_NAME in first
+    assert "2009-09-07" in first and "2010-05-21" in first and "illustrative" in first
+    assert "Changes by kind, each element counted once by its main change: 6 inserted" in first
+    whole = " ".join(" ".join(pages).split())
+    assert "4.10 All migrant health personnel" in whole and "Renumbering" in whole
+
+
+# ------------------------------------------------------------------------------- numbers never run into text
+
+
+def test_numbers_never_run_into_text_in_the_tracked_redline(redlines, tmp_path):
+    """LibreOffice put the tab after "4.9 4.10" on a stop right after the inserted number: "4.10All".  A
+    deleted space after every inserted number keeps them apart, on every layout."""
+    root = etree.fromstring(zipfile.ZipFile(redlines["tracked"]).read("word/document.xml"))
+    numbered = 0
+    for ins in root.iter(W + "ins"):
+        following = ins.getnext()
+        if ins.getparent().tag != W + "p" or following is None or not NUMBER_ONLY.fullmatch("".join(ins.itertext())):
+            continue
+        if following.tag == W + "r" and following.find(W + "tab") is not None:
+            raise AssertionError(f"the inserted number {''.join(ins.itertext())!r} runs straight into its tab")
+        if following.tag == W + "del" and "".join(following.itertext()) == " ":
+            numbered += 1
+    assert numbered > 30
+    pdf = libreoffice_convert(redlines["tracked"], tmp_path)
+    text = " ".join(pdf_text(pdf).split())
+    assert "4.9 4.10 All migrant health personnel" in text
+    assert not re.search(r"\d\.\d+[A-Z][a-z]", text), re.findall(r"\S*\d\.\d+[A-Z][a-z]+", text)
+
+
+def test_tracked_still_round_trips_exactly(redlines, pair):
+    assert plain.words(pandoc_text(redlines["tracked"], "accept")) == plain.words(plain.render(pair[1]))
+    assert plain.words(pandoc_text(redlines["tracked"], "reject")) == plain.words(plain.render(pair[0]))
+
+
+def test_separated_adds_a_deleted_space_only_between_an_inserted_number_and_its_tab():
+    number = (Segment("delete", "4.9"), Segment("insert", "4.10"), Segment("equal", "\tAll"))
+    assert renumbering.separated(number) == (*number[:2], Segment("delete", " "), number[2])
+    words = (Segment("delete", " code"), Segment("insert", " Code"), Segment("equal", " is"))
+    assert renumbering.separated(words) is words
+    spaced = (Segment("delete", "4.9"), Segment("insert", "4.10 "), Segment("equal", "\tAll"))
+    assert renumbering.separated(spaced) is spaced
+
+
+def test_quiet_prints_a_kept_number_untracked_and_leaves_insertions_alone():
+    kept = RedlineBlock("modified", "paragraph", (Segment("delete", "8.3"), Segment("insert", "7.3"),
+                        Segment("equal", "\t"), Segment("equal", "text")), "8.3\t", "7.3\t")
+    assert renumbering.quiet(kept) == RedlineBlock("equal", "paragraph", (Segment("equal", "7.3\t"),
+                                                   Segment("equal", "text")), "8.3\t", "7.3\t")
+    edited = RedlineBlock("modified", "paragraph", (Segment("delete", "8.3"), Segment("insert", "7.3"),
+                          Segment("equal", "\t"), Segment("equal", "the "), Segment("delete", "code"), Segment("insert", "Code")),
+                          "8.3\t", "7.3\t")
+    assert renumbering.quiet(edited).segments == (Segment("equal", "7.3\t"), *edited.segments[3:])
+    assert renumbering.quiet(edited).op == "modified"
+    heading = RedlineBlock("modified", "article", (Segment("equal", "Article"), Segment("delete", " 9"),
+                           Segment("insert", " 8"), Segment("equal", " \u2013 "), Segment("equal", "Title")),
+                           "Article 9 \u2013 ", "Article 8 \u2013 ")
+    assert renumbering.quiet(heading).segments == (Segment("equal", "Article 8 \u2013 "), Segment("equal", "Title"))
+    inserted = RedlineBlock("insert", "paragraph", (Segment("insert", "5.6\ttext"),), "", "5.6\t", mark="insert")
+    split_off = RedlineBlock("modified", "paragraph", (Segment("insert", "5.3\t"), Segment("equal", "Such")), "", "5.3\t")
+    numbered = RedlineBlock("modified", "paragraph", (Segment("insert", "5.1\t"), Segment("equal", "In")), "", "5.1\t")
+    unaligned = RedlineBlock("modified", "paragraph", (Segment("delete", "8.3\ttext"), Segment("insert", "7.3\ttext")),
+                             "8.3\t", "7.3\t")  # no segment ends where the number does: left as it is
+    for block in (inserted, split_off, numbered, unaligned):
+        assert renumbering.quiet(block) is block
+
+
+# ------------------------------------------------------------------------------------------------- the HTML
+
+
+def test_quiet_html_page_renders_with_the_renumbering_table(shipped, tmp_path):
+    page = tmp_path / "quiet.html"
+    page.write_text(diff_html.redline(shipped, OLD_NAME, NEW_NAME, "quiet"), encoding="utf-8")
+    dom = chromium_dom(page)
+    table = dom[dom.index('<section id="renumbering">') :]
+    table = table[: table.index("</section>")]
+    assert '<table class="renumbered">' in table and '<th scope="col">old</th><th scope="col">new</th>' in table
+    assert '<tr><td>4.9</td><td>4.10</td><td></td></tr>' in table
+    assert '<tr><td>8.3</td><td>7.3</td><td>modified</td></tr>' in table
+    assert '<tr><td>Article 9</td><td>Article 8</td><td>retitled</td></tr>' in table
+    assert dom.index('<section id="redline">') < dom.index('<section id="renumbering">')  # listed at the end
+    assert '<table class="versions">' in dom and "<td>2009-09-SEARO-RC62</td>" in dom and "<td>illustrative</td>" in dom
+    redline = dom[dom.index('<section id="redline">') : dom.index('<section id="renumbering">')]
+    assert 'class="num renum"' not in redline and "badge s-renumbered" not in redline
+    assert '<span class="num">4.10</span>' in redline and '<span class="num">3.9</span>' in redline
+    assert "<del> on a biennial basis</del><ins> every three years</ins>" in redline
+    assert '<h3 class="ahead s-retitled">Article 8 \u2013 ' in redline  # old Article 9: retitled, number quiet
+    assert '<span class="num renum"><del>3.9</del> <ins>4.3</ins></span>' in redline  # a move is a real change
+
+
+def test_tracked_html_marks_every_changed_number(shipped):
+    html = diff_html.redline(shipped, OLD_NAME, NEW_NAME, "tracked")
+    assert '<span class="num renum"><del>4.9</del> <ins>4.10</ins></span>' in html
+    assert '<ul class="renumbering">' in html and '<table class="versions">' not in html
+    assert html == diff_html.redline(shipped, OLD_NAME, NEW_NAME)  # tracked is what the function always made
+
+
+# -------------------------------------------------------------------------------------------------- the CLI
+
+
+@pytest.fixture
+def at_root(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    settings.cache_clear()
+    yield
+    settings.cache_clear()
+
+
+def test_cli_default_is_quiet_and_tracked_is_a_choice(at_root, tmp_path):
+    runner = CliRunner()
+    quiet, tracked = tmp_path / "quiet.docx", tmp_path / "tracked.docx"
+    assert runner.invoke(main, ["diff", OLD_NAME, NEW_NAME, "--format", "docx", "-o", str(quiet)]).exit_code == 0
+    result = runner.invoke(main, ["diff", OLD_NAME, NEW_NAME, "--format", "docx", "-o", str(tracked),
+                                  "--renumbering", "tracked"])
+    assert result.exit_code == 0
+    assert docx.Document(str(quiet)).paragraphs[0].text == "Comparison of two versions"
+    assert docx.Document(str(tracked)).paragraphs[0].text != "Comparison of two versions"
+    html = runner.invoke(main, ["diff", OLD_NAME, NEW_NAME, "--format", "html"]).stdout
+    assert '<table class="renumbered">' in html
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--format", "json", "--renumbering", "quiet"], "Error: --renumbering applies to --format html and docx, not json"),
+    (["--renumbering", "tracked"], "Error: --renumbering applies to --format html and docx, not text"),
+    (["--format", "synoptic", "--renumbering", "quiet"], "applies to --format html and docx, not synoptic"),
+    (["--format", "html", "--renumbering", "loud"], "'loud' is not one of 'tracked', 'quiet'"),
+])
+def test_renumbering_with_another_format_or_mode_is_a_usage_error(at_root, args, message):
+    result = CliRunner().invoke(main, ["diff", OLD_NAME, NEW_NAME, *args])
+    assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.output
