@@ -22,7 +22,7 @@ from lxml import etree
 from drafttools.cli.main import main
 from drafttools.config import settings
 from drafttools.diff import renumbering
-from drafttools.diff.engine import Diff, RedlineBlock, Segment, diff
+from drafttools.diff.engine import Change, Diff, RedlineBlock, Segment, diff
 from drafttools.model.numbering import heading_prefix
 from drafttools.model.tree import Instrument
 from drafttools.render import diff_docx, diff_html, plain
@@ -102,12 +102,29 @@ def _run_of(got: list[str], want: list[str]) -> tuple[list[str], list[str]]:
     raise AssertionError(f"the expected text is not read back whole; it starts {want[:12]}")
 
 
-def _old_under_new_numbers(pair: tuple[Instrument, Instrument], shipped: Diff) -> str:
+def _moved(changes: Diff) -> set[str | None]:
+    """The old IDs of what moved, and of all it carried with it (a moved article's paragraphs)."""
+    found: set[str | None] = set()
+
+    def walk(change: Change, carried: bool) -> None:
+        here = carried or "moved" in change.tags
+        if here and change.old is not None:
+            found.add(change.old.id)
+        for child in change.children:
+            walk(child, here)
+
+    for top in changes.tops:
+        walk(top, False)
+    return found
+
+
+def _old_under_new_numbers(pair: tuple[Instrument, Instrument], changes: Diff) -> str:
     """The old text with each element that stays in its place printed under its new number, built from the two
-    models by stable ID (a moved, deleted or merged element keeps its old number: it is struck where it was)."""
+    models by stable ID (a moved, deleted or merged element, and what a moved one holds, keeps its old number: it
+    is struck where it was)."""
     old, new = pair
     twins = {e.id: e for e in new.walk() if e.id}
-    moved = {c.old.id for c in shipped.changes() if c.old is not None and "moved" in c.tags}
+    moved = _moved(changes)
     lines = [old.meta.title]
     for node in old.walk():
         text = plain.block_text(node, old)
@@ -153,7 +170,7 @@ def test_the_renumbering_table_maps_every_new_number_back_to_the_old(redlines, p
     assert ["3.9", "4.3", "moved"] in rows and ["8.3", "7.3", "modified"] in rows
     old, new = pair
     by_id = {e.id: e for e in new.walk() if e.id}
-    moved = {c.old.id for c in shipped.changes() if c.old is not None and "moved" in c.tags}
+    moved = _moved(shipped)
     for node in old.walk():
         twin = by_id.get(node.id)
         if twin is None or node.id in moved or twin.label == node.label or twin.role == "point":
@@ -181,6 +198,34 @@ def test_libreoffice_opens_the_quiet_redline_and_page_one_names_both_versions(re
     assert "Changes by kind, each element counted once by its main change: 6 inserted" in first
     whole = " ".join(" ".join(pages).split())
     assert "4.10 All migrant health personnel" in whole and "Renumbering" in whole
+
+
+@pytest.mark.parametrize("profile", ["who-code", "treaty", "eu"])
+def test_quiet_redlines_of_every_profile_accept_and_reject(profile, tmp_path):
+    """The fixtures of tests/data/instruments (Parts and a moved article, points, EU numbering, footnotes) imported
+    from text, redlined quiet in both directions: accept gives the new text, reject the old wording under the new
+    numbers (a footnote reads inline in the redline, "[note 1: ...]", so it is set aside as the other redline
+    tests do not meet it)."""
+    import subprocess
+
+    from drafttools.importer.usecase import Places, import_draft
+
+    (tmp_path / "pyproject.toml").write_text('[tool.drafttools]\nsource = "code_text"\nversions = "versions"\n')
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    places = Places(tmp_path / "code_text", tmp_path / "versions")
+    fixtures = ROOT / "tests" / "data" / "instruments" / profile
+    assert import_draft(fixtures / "v1.txt", "v1", places=places).written
+    assert import_draft(fixtures / "v2.txt", "v2", "v1", places=places).written
+    first, second = load(places.versions / "v1").instrument, load(places.versions / "v2").instrument
+    assert first is not None and second is not None
+    for old, new in ((first, second), (second, first)):
+        changes = diff(old, new)
+        path = tmp_path / "quiet.docx"
+        path.write_bytes(diff_docx.redline_bytes(changes, AUTHOR, DATE, TEMPLATE, "quiet"))
+        for side, want in (("accept", plain.render(new)), ("reject", _old_under_new_numbers((old, new), changes))):
+            got = plain.words(re.sub(r"\[note \d+: [^\]]*\]", "", pandoc_text(path, side)))
+            before, after = _run_of(got, plain.words(want))
+            assert before[:4] == ["Comparison", "of", "two", "versions"] and after[0] == "Renumbering"
 
 
 # ------------------------------------------------------------------------------- numbers never run into text
