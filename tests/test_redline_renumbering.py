@@ -228,6 +228,15 @@ def test_quiet_redlines_of_every_profile_accept_and_reject(profile, tmp_path):
             assert before[:4] == ["Comparison", "of", "two", "versions"] and after[0] == "Renumbering"
 
 
+def test_a_quiet_redline_without_renumbering_says_so_and_ends_with_the_text(pair):
+    document = diff_docx.redline(diff(pair[0], pair[0]), AUTHOR, DATE, template=TEMPLATE, renumbering="quiet")
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "Comparison of two versions" and len(document.tables) == 1
+    assert "Changes by kind, each element counted once by its main change: none." in texts
+    assert any(t.endswith("untracked; no number changed.") for t in texts)
+    assert "Renumbering" not in texts and texts[-1] == plain.block_text(list(pair[0].walk())[-1], pair[0]).replace("  ", "\t")
+
+
 # ------------------------------------------------------------------------------- numbers never run into text
 
 
