@@ -2,6 +2,8 @@
 
     .venv/bin/python scripts/diff_samples.py
 
+The redline is shot in both renumbering modes: ``redline-*`` tracked, ``redline-quiet-*`` quiet (the default).
+
 HTML pages are shot with headless Chromium (1240x1754); a second shot of each page is the same page scrolled to
 Article 5 (loaded in a full-window frame at its anchor).  DOCX files go through LibreOffice to PDF, then
 ``pdftoppm -r 60`` renders the chosen pages.
@@ -22,10 +24,13 @@ from tests.clients import chromium_screenshot, libreoffice_convert, pdf_text  # 
 OLD, NEW = "2009-09-SEARO-RC62", "2010-illustrative-revision"
 OUT = ROOT / "docs" / "diff"
 ANCHOR = "new-art-mutuality-benefits"  # Article 5 of the new version
+TRACKED, QUIET = ("--renumbering", "tracked"), ("--renumbering", "quiet")  # the redline in both modes
+HTML = (("html", "redline", *TRACKED), ("html", "redline-quiet", *QUIET), ("synoptic", "synoptic"))
+DOCX = (("docx", "redline", *TRACKED), ("docx", "redline-quiet", *QUIET), ("synoptic", "synoptic"))
 
 
 def drafttools(*args: str) -> None:
-    subprocess.run([str(ROOT / ".venv" / "bin" / "drafttools"), *args], check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-m", "drafttools", *args], check=True, cwd=ROOT)
 
 
 def page_with(pdf: Path, needle: str) -> int:
@@ -42,17 +47,17 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="diff-samples-") as scratch:
         work = Path(scratch)
-        for fmt, name in (("html", "redline"), ("synoptic", "synoptic")):
+        for fmt, name, *mode in HTML:
             page = work / f"{name}.html"
-            drafttools("diff", OLD, NEW, "--format", fmt, "-o", str(page))
+            drafttools("diff", OLD, NEW, "--format", fmt, "-o", str(page), *mode)
             chromium_screenshot(page, OUT / f"{name}-html.png")
             frame = work / f"{name}-article5.html"
             frame.write_text(f'<!DOCTYPE html><html><body style="margin:0"><iframe src="{name}.html#{ANCHOR}" '
                              'style="border:0;width:100%;height:100vh"></iframe></body></html>', encoding="utf-8")
             chromium_screenshot(frame, OUT / f"{name}-html-article5.png")
-        for fmt, name in (("docx", "redline"), ("synoptic", "synoptic")):
+        for fmt, name, *mode in DOCX:
             document = work / f"{name}.docx"
-            drafttools("diff", OLD, NEW, "--format", fmt, "-o", str(document))
+            drafttools("diff", OLD, NEW, "--format", fmt, "-o", str(document), *mode)
             pdf = libreoffice_convert(document, work)
             pdf_page_png(pdf, 1, OUT / f"{name}-docx-page1.png")
             pdf_page_png(pdf, page_with(pdf, "Mutuality of benefits"), OUT / f"{name}-docx-article5.png")

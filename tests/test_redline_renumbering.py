@@ -35,8 +35,9 @@ AUTHOR, DATE = "Reviewer", "2010-05-21T00:00:00Z"
 TEMPLATE = ROOT / "annex_templates" / "code" / "reference.docx"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 HEADED = ("division", "article", "annex", "table")
-# a tracked change that says nothing but a number: "4.9", " 4.10", "Article 9", " 8.2(c)", "(b)"
-NUMBER_ONLY = re.compile(r"\s*(?:(?:Article\s+)?\d+(?:\.\d+)*(?:\([a-z]{1,3}\))*|\([a-z]{1,3}\))\s*")
+# a tracked change that says nothing but numbers: "4.9", " 4.10", "Article 9", " 8.2(c)", "(b)", " 7.2 and 7.3"
+_NUMBER = r"(?:(?:Article\s+)?\d+(?:\.\d+)*(?:\([a-z]{1,3}\))*|\([a-z]{1,3}\))"
+NUMBER_ONLY = re.compile(rf"\s*{_NUMBER}(?:\s*(?:,|and|to)\s*{_NUMBER})*\s*")
 
 
 @pytest.fixture(scope="module")
