@@ -94,13 +94,15 @@ def test_html_redline_page(tmp_path):
 
 def test_synoptic_as_html_and_docx(tmp_path):
     result = run("diff", OLD, NEW, "--format", "synoptic")
-    assert result.exit_code == 0 and '<table class="synoptic">' in result.stdout
+    assert result.exit_code == 0 and '<table class="synoptic order-new">' in result.stdout
     target = tmp_path / "synoptic.docx"
     assert run("diff", OLD, NEW, "--format", "synoptic", "-o", str(target)).exit_code == 0
     table = docx.Document(str(target)).tables[0]
-    assert [c.text for c in table.rows[0].cells] == [OLD, NEW, "What changed"]
+    heads = [c.text for c in table.rows[0].cells]
+    assert heads[0].endswith(f"7 September 2009\n{OLD} \u00b7 draft") and heads[2] == "What changed"
+    assert heads[1].startswith("WHO Global Code of Practice") and f"\n{NEW} \u00b7 illustrative" in heads[1]
     rows = [[c.text for c in row.cells] for row in table.rows]
-    assert any(r[0].startswith("6.1") and r[1].startswith("5.5") and r[2].startswith("moved") for r in rows)
+    assert any(r[0].startswith("6.1") and r[1].startswith("5.5") and r[2] == "moved from 6.1" for r in rows)
 
 
 def test_docx_needs_an_output_file_and_writes_one(tmp_path):

@@ -25,6 +25,7 @@ from drafttools.diff.renumbering import MODES as RENUMBERING
 from drafttools.fsutil import write_atomic
 
 FORMATS = ("text", "json", "html", "synoptic", "docx")
+ORDERS = ("new", "old")  # whose order a synoptic table's rows follow (render.synoptic.ORDERS)
 SUFFIXES = {"json": (".json",), "html": (".html", ".htm"), "synoptic": (".html", ".htm", ".docx"), "docx": (".docx",)}
 HOUSE_TEMPLATE = Path("annex_templates") / "code" / "reference.docx"  # house styles, when the project has them
 
@@ -61,6 +62,12 @@ HOUSE_TEMPLATE = Path("annex_templates") / "code" / "reference.docx"  # house st
     "and opens with a cover naming both versions; tracked marks every changed number (reject all in Word then "
     "gives the old numbers too).",
 )
+@click.option(
+    "--order",
+    type=click.Choice(ORDERS),
+    default=None,
+    help="--format synoptic: whose order the rows follow, the new version's (the default) or the old one's.",
+)
 @click.option("--strict", is_flag=True, help="Warnings are findings too (exit 1).")
 @click.option("--no-cache", is_flag=True, help="Parse both versions afresh, even files the parse cache holds.")
 @guarded
@@ -73,6 +80,7 @@ def diff_command(
     when: str | None,
     colour: bool | None,
     renumbering: str | None,
+    order: str | None,
     strict: bool,
     no_cache: bool,
 ) -> None:
@@ -84,6 +92,8 @@ def diff_command(
     if renumbering is not None and fmt not in ("html", "docx"):
         raise UsageError(f"--renumbering applies to --format html and docx, not {fmt}")
     renumbering = renumbering or DEFAULT_RENUMBERING
+    if order is not None and fmt != "synoptic":
+        raise UsageError(f"--order {order}: only the synoptic table has rows to order; give --format synoptic")
     if output is not None:
         outputs.check_file(output)
     if author is not None:
@@ -99,7 +109,7 @@ def diff_command(
     if fmt == "docx":  # only tracked changes carry an author and a date
         author = _check_author(author or settings().author, "[tool.drafttools] author")
         stamp = stamp or _manifest_date(result.diff.new_meta.date)
-    payload = _render(result, fmt, suffix, author or "", stamp or "", colour, template, renumbering)
+    payload = _render(result, fmt, suffix, author or "", stamp or "", colour, template, renumbering, order or "new")
     if output is not None:
         write_atomic(output, payload)
         click.echo(f"wrote {output}", err=True)
@@ -111,7 +121,15 @@ def diff_command(
 
 
 def _render(
-    result: Any, fmt: str, suffix: str, author: str, when: str, colour: bool, template: Path, renumbering: str
+    result: Any,
+    fmt: str,
+    suffix: str,
+    author: str,
+    when: str,
+    colour: bool,
+    template: Path,
+    renumbering: str,
+    order: str,
 ) -> str | bytes:
     diff, names = result.diff, (result.old.spec, result.new.spec)
     if fmt == "json":
@@ -126,10 +144,10 @@ def _render(
         if suffix == ".docx":
             from drafttools.render import diff_docx
 
-            return diff_docx.synoptic_bytes(diff, template)
+            return diff_docx.synoptic_bytes(diff, template, order, *names)
         from drafttools.render import diff_html
 
-        return diff_html.synoptic(diff, *names)
+        return diff_html.synoptic(diff, *names, order=order)
     if fmt == "docx":
         from drafttools.render import diff_docx
 

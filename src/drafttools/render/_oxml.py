@@ -99,8 +99,9 @@ def add_run(
     strike: bool = False,
     underline: bool = False,
     colour: str | None = None,
+    italic: bool = False,
 ) -> Any:
-    """Append a run holding ``text`` (in character style ``rstyle``; bold, struck, underlined, in an RGB
+    """Append a run holding ``text`` (in character style ``rstyle``; bold, italic, struck, underlined, in an RGB
     ``colour`` such as "B01C1C") to a ``w:p``; returns the ``w:r``.
 
     The XML is what python-docx's ``Paragraph.add_run(text)``, ``Run.style`` and ``Font.bold`` / ``strike`` /
@@ -109,12 +110,14 @@ def add_run(
     fraction of the cost: python-docx feeds the text through a state machine one character at a time and
     places every child by searching the schema's successor lists (4 s for a 10,000-paragraph code)."""
     r = SubElement(p, _W + "r")
-    if rstyle is not None or bold or strike or underline or colour:
+    if rstyle is not None or bold or strike or underline or colour or italic:
         rpr = SubElement(r, _W + "rPr")
         if rstyle is not None:
             SubElement(rpr, _W + "rStyle").set(_W + "val", rstyle)
         if bold:
             SubElement(rpr, _W + "b")
+        if italic:
+            SubElement(rpr, _W + "i")
         if strike:
             SubElement(rpr, _W + "strike")
         if colour:

@@ -33,6 +33,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from drafttools.diff import renumbering as renumbering_view
 from drafttools.diff.engine import Change, Diff, RedlineBlock, Segment
 from drafttools.render import _oxml, _redline_oxml
+from drafttools.render import synoptic as synoptic_table
 
 STYLES = {  # the built-in document's styles, named as the house template names them
     "title": "Code Title",
@@ -349,8 +350,12 @@ def _properties(document: Any, diff: Diff, author: str, what: str, date: str) ->
     )
 
 
-def synoptic(diff: Diff, template: Path | None = None) -> Any:
-    """The synoptic table: old | new | what changed, one row per aligned pair, in the new version's order."""
+def synoptic(
+    diff: Diff, template: Path | None = None, order: str = "new", old_name: str = "", new_name: str = ""
+) -> Any:
+    """The synoptic table: old | new | what changed, one row per aligned pair, in the ``order`` ("new" or "old")
+    version's order (``render.synoptic`` says how), under column heads naming each version."""
+    shown = synoptic_table.table(diff, order, old_name, new_name)
     canvas = new_document(template)
     document = canvas.document
     _properties(document, diff, "World Health Organization", "Synoptic table", diff.new_meta.date)
@@ -360,45 +365,68 @@ def synoptic(diff: Diff, template: Path | None = None) -> Any:
         section.left_margin = section.right_margin = Cm(1.5)
     _header(document, f"Synoptic table: {diff.old_meta.version} | {diff.new_meta.version}")
     document.add_paragraph(f"{diff.new_meta.title}", style=canvas.styles["title"])
-    document.add_paragraph(
-        f"Old: {diff.old_meta.version} ({diff.old_meta.date})   New: {diff.new_meta.version} ({diff.new_meta.date})"
-    )
+    document.add_paragraph(shown.sentence)
     table = document.add_table(rows=1, cols=3)
     table.style = "Table Grid"
     table.autofit = False
     widths = (Cm(11.5), Cm(11.5), Cm(3.7))
     for column, width in zip(table.columns, widths, strict=False):
         column.width = width
-    for cell, text, width in zip(
-        table.rows[0].cells, (diff.old_meta.version, diff.new_meta.version, "What changed"), widths, strict=False
-    ):
+    for cell, head, width in zip(table.rows[0].cells, (shown.old, shown.new, None), widths, strict=False):
         cell.width = width
-        cell.paragraphs[0].add_run(text).bold = True
+        _head_cell(cell, head)
     _redline_oxml.repeat_header_row(table.rows[0]._tr)
     blank = table.add_row()
     for cell, width in zip(blank.cells, widths, strict=False):
         cell.width = width
     template = _redline_oxml.detach(blank._tr)  # each row is a copy: python-docx's add_row is linear in the rows
-    for change in diff.changes():
-        row = [_Cell(tc, table) for tc in _redline_oxml.append_copy(table._tbl, template).tc_lst]
+    for row in shown.rows:
+        change = row.change
+        cells = [_Cell(tc, table) for tc in _redline_oxml.append_copy(table._tbl, template).tc_lst]
         bold = (change.new or change.old).role in ("division", "article", "annex", "table")  # type: ignore[union-attr]
-        for cell, side in ((row[0], "old"), (row[1], "new")):
+        for cell, side, mark in ((cells[0], "old", row.old_mark), (cells[1], "new", row.new_mark)):
             part = change.old if side == "old" else change.new
             if part is None:
                 continue
             paragraph = cell.paragraphs[0]._p  # runs written raw (_oxml.add_run): python-docx's add_run is slow
             _oxml.add_run(paragraph, _label(change, side), bold=True)
             _formatted(paragraph, change.segments, side, bold)
-        _oxml.add_run(row[2].paragraphs[0]._p, _what(change))
+            if mark:
+                _oxml.add_run(paragraph, f" ({mark})", italic=True)
+        _what(cells[2].paragraphs[0]._p, row)
     return document
 
 
-def _what(change: Change) -> str:
-    words = ", ".join(t for t in change.tags if t != "unchanged") or "unchanged"
-    return words + (f" ({change.note})" if change.note else "")
+def _head_cell(cell: _Cell, head: synoptic_table.Head | None) -> None:
+    """A column head: the version's title (bold) and date, then its name and status in small type."""
+    first = cell.paragraphs[0]
+    if head is None:
+        first.add_run("What changed").bold = True
+        return
+    first.add_run(head.title).bold = True
+    cell.add_paragraph(head.date)
+    small = cell.add_paragraph().add_run(f"{head.name} \u00b7 {head.status}" if head.status else head.name)
+    small.font.size = Pt(8)
 
 
-def synoptic_bytes(diff: Diff, template: Path | None = None) -> bytes:
+def _what(paragraph: Any, row: synoptic_table.Row) -> None:
+    """The third cell: one line per kind of change, the kind in bold and its detail after it; then the note."""
+    lines = 0
+    for chip in row.chips:
+        _oxml.add_run(paragraph, ("\n" if lines else "") + chip.kind, bold=True)
+        if chip.detail:
+            _oxml.add_run(paragraph, f" {chip.detail}")
+        lines += 1
+    if row.note:
+        _oxml.add_run(paragraph, ("\n" if lines else "") + row.note, italic=True)
+        lines += 1
+    if not lines:
+        _oxml.add_run(paragraph, "unchanged")
+
+
+def synoptic_bytes(
+    diff: Diff, template: Path | None = None, order: str = "new", old_name: str = "", new_name: str = ""
+) -> bytes:
     out = io.BytesIO()
-    synoptic(diff, template).save(out)
+    synoptic(diff, template, order, old_name, new_name).save(out)
     return _oxml.fixed_zip_times(out.getvalue())

@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 from drafttools.diff import renumbering as renumbering_view
 from drafttools.diff.engine import STATUS_ORDER, Change, Diff, RefChange, Segment, Side
 from drafttools.render import sandbox
+from drafttools.render import synoptic as synoptic_table
 
 SHOWN = ("inserted", "deleted", "modified", "moved", "split", "merged", "renumbered", "retitled")
 
@@ -33,7 +34,7 @@ def _environment() -> sandbox.Sandbox:
     """Sandboxed like the papers' templates, with the three filters these templates use."""
     filters: dict[str, Callable[..., str]] = {"anchor": _anchor, "short": _short, "lab": _lab}
     loader = PackageLoader("drafttools", "render/templates")
-    records = (Change, Segment, Side, RefChange, _Section)
+    records = (Change, Segment, Side, RefChange, _Section, *synoptic_table.RECORDS)
     return sandbox.environment(loader, filters, records=records, trim_blocks=True, lstrip_blocks=True)
 
 
@@ -186,17 +187,9 @@ def redline(diff: Diff, old_name: str = "", new_name: str = "", renumbering: str
     return _environment().get_template("diff-redline.html.j2").render(**context)
 
 
-def synoptic(diff: Diff, old_name: str = "", new_name: str = "") -> str:
-    """The synoptic table as an HTML page: one row per aligned pair, in the new version's order."""
+def synoptic(diff: Diff, old_name: str = "", new_name: str = "", order: str = "new") -> str:
+    """The synoptic table as an HTML page: one row per aligned pair, in the ``order`` ("new" or "old") version's
+    order (``render.synoptic`` says how)."""
     # Only what the table shows: the redline's map, renumbering and sections are not built for it.
-    return (
-        _environment()
-        .get_template("diff-synoptic.html.j2")
-        .render(
-            rows=list(diff.changes()),
-            old=diff.old_meta,
-            new=diff.new_meta,
-            old_name=old_name or diff.old_meta.version,
-            new_name=new_name or diff.new_meta.version,
-        )
-    )
+    shown = synoptic_table.table(diff, order, old_name, new_name)
+    return _environment().get_template("diff-synoptic.html.j2").render(table=shown, new=diff.new_meta)
