@@ -27,6 +27,7 @@ ANCHOR = "new-art-mutuality-benefits"  # Article 5 of the new version
 TRACKED, QUIET = ("--renumbering", "tracked"), ("--renumbering", "quiet")  # the redline in both modes
 HTML = (("html", "redline", *TRACKED), ("html", "redline-quiet", *QUIET), ("synoptic", "synoptic"))
 DOCX = (("docx", "redline", *TRACKED), ("docx", "redline-quiet", *QUIET), ("synoptic", "synoptic"))
+OLD_ORDER_ANCHOR = "new-effective-gathering-national-data"  # 3.8, followed by the moved 3.9 in the old order
 
 
 def drafttools(*args: str) -> None:
@@ -55,6 +56,12 @@ def main() -> None:
             frame.write_text(f'<!DOCTYPE html><html><body style="margin:0"><iframe src="{name}.html#{ANCHOR}" '
                              'style="border:0;width:100%;height:100vh"></iframe></body></html>', encoding="utf-8")
             chromium_screenshot(frame, OUT / f"{name}-html-article5.png")
+        page = work / "synoptic-old.html"  # the rows in the old text's order, at old 3.8 and the moved 3.9
+        drafttools("diff", OLD, NEW, "--format", "synoptic", "--order", "old", "-o", str(page))
+        frame = work / "synoptic-old-frame.html"
+        frame.write_text(f'<!DOCTYPE html><html><body style="margin:0"><iframe src="synoptic-old.html#{OLD_ORDER_ANCHOR}" '
+                         'style="border:0;width:100%;height:100vh"></iframe></body></html>', encoding="utf-8")
+        chromium_screenshot(frame, OUT / "synoptic-html-old-order.png")
         for fmt, name, *mode in DOCX:
             document = work / f"{name}.docx"
             drafttools("diff", OLD, NEW, "--format", fmt, "-o", str(document), *mode)
