@@ -23,3 +23,6 @@ exclude_patterns = sorted(p.name for p in _here.iterdir() if p.is_dir() and p.na
 exclude_patterns.append(f"{drafttools_source}/README.md")  # a note beside the code, not part of it
 html_theme = "alabaster"
 html_show_sourcelink = False
+# The footer's line, as WHO prints it on its texts (alabaster writes "©" + this + "."); without it Sphinx 9
+# leaves "©. |".  The year is the shipped text's; change both with the instrument.
+copyright = "2009, World Health Organization"

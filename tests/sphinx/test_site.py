@@ -121,6 +121,16 @@ def test_chromium_renders_the_front_page_and_an_article(site: Path) -> None:
     assert re.search(r'<a class="dt-xref reference internal" href="#data-to-secretariat"[^>]*>8\.2\(c\)</a>', article)
 
 
+def test_the_footer_is_a_real_copyright_line(site: Path) -> None:
+    """conf.py gives the copyright (issue 16, item 4): the footer read "©. |" without one."""
+    for page in (site / "index.html", site / "code_text" / "article-08.html"):
+        dom = chromium_dom(page)
+        footer = re.search(r'<div class="footer">(.*?)</div>', dom, re.S)
+        assert footer is not None
+        text = " ".join(re.sub(r"<[^>]+>", " ", footer.group(1)).split())
+        assert text.startswith("©2009, World Health Organization.") and "©." not in text, text
+
+
 # ------------------------------------------------------------------------------------ small test projects
 
 
