@@ -166,8 +166,23 @@ def _page(document: docx.document.Document, doctype: templates.DocType) -> None:
     section.first_page_footer.paragraphs[0].style = document.styles["Footer"]
 
 
+def _cell_style(rows: tuple[tuple[str, ...], ...], number: int, column: int) -> str:
+    """The symbol's cell is Block Symbol and the body's Block Body (bold), wherever they stand; a type with no
+    symbol or body has its first row's cells so styled."""
+    width = max(len(row) for row in rows)
+    right = column == width - 1 and width > 1
+    text = rows[number][column]
+    for field, style in (("{{ paper.symbol }}", "Block Symbol"), ("{{ paper.body }}", "Block Body")):
+        if field in text:
+            return style
+        if number == 0 and right == (style == "Block Symbol") and not any(field in c for r in rows for c in r):
+            return style
+    return "Block Right" if right else "Block Left"
+
+
 def _first_page(document: docx.document.Document, doctype: templates.DocType) -> None:
-    """The block at the head of page 1: body, session, place on the left; symbol, date, agenda item on the right."""
+    """The block at the head of page 1: World Health Organization (and the issuing office), body, session, place on
+    the left; symbol, date, agenda item on the right."""
     for paragraph in list(document.paragraphs):  # the default template's empty paragraph
         paragraph._p.getparent().remove(paragraph._p)
     if not doctype.first_page:
@@ -182,9 +197,7 @@ def _first_page(document: docx.document.Document, doctype: templates.DocType) ->
             cell = cells[column]
             cell.width = Cm(8)
             paragraph = cell.paragraphs[0]
-            right = column == width - 1 and width > 1
-            name = ("Block Symbol" if right else "Block Body") if number == 0 else "Block Right" if right else "Block Left"
-            paragraph.style = document.styles[name]
+            paragraph.style = document.styles[_cell_style(doctype.first_page, number, column)]
             if text:
                 paragraph.add_run(text)
     rule = document.add_paragraph(style=document.styles["Normal"])

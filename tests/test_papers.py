@@ -23,7 +23,10 @@ HEADINGS = [
 
 def paper(name: str) -> Paper:
     loaded = load_paper(ROOT / "papers" / f"{name}.md")
-    assert loaded.diagnostics == () and loaded.paper is not None
+    # the RC paper still holds its placeholders (SEA/RC62/xx, item xx, notes to be supplied): warnings, nothing else
+    placeholders = name == "sea-rc62-working-paper"
+    assert [d.code for d in loaded.diagnostics] == ["paper.placeholder"] * 11 * placeholders, loaded.diagnostics
+    assert loaded.paper is not None
     return loaded.paper
 
 

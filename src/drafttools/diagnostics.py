@@ -356,6 +356,17 @@ CODES: dict[str, Code] = _table(
     ("paper.structure", E, "a paper holds markup a paper cannot hold (a list, a table, an unknown block)"),
     ("paper.footnote", E, "a footnote is referenced but never defined, or defined but never referenced"),
     (
+        "paper.placeholder",
+        W,
+        "a paper's front-matter field or text still holds a placeholder ('SEA/RC62/xx', 'TBD', '[date]', '[to be "
+        "supplied]'; the rule is in docs/building.md): write the real text before the paper goes out",
+    ),
+    (
+        "paper.annex-date",
+        W,
+        "a paper annexes a version of the code dated after the paper itself: a text it cannot have carried",
+    ),
+    (
         "template.missing",
         E,
         "a document type's folder lacks a file it needs (paper.html.j2, reference.docx), or a template includes, "
@@ -367,6 +378,12 @@ CODES: dict[str, Code] = _table(
         "a template (Jinja2 HTML, template.toml, or a placeholder in reference.docx) cannot be read",
     ),
     ("template.field", E, "a template uses a front-matter field that the paper does not give"),
+    (
+        "template.placeholder",
+        W,
+        "a document type's own text (template.toml's [docx] texts, the HTML templates' text) still holds a "
+        "placeholder, which every paper of that type would print",
+    ),
     (
         "template.unsafe",
         E,

@@ -22,7 +22,7 @@ import pickle
 import signal
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +41,7 @@ from drafttools.diagnostics import (
 )
 from drafttools.model.tree import Instrument, ref_label
 from drafttools.papers import load as papers
-from drafttools.papers import templates
+from drafttools.papers import placeholders, templates
 from drafttools.papers.model import Paper
 from drafttools.render import cache as render_cache
 from drafttools.source import ledger, lock
@@ -140,7 +140,9 @@ class _Versions:
 
 
 def annex_fields(instrument: Instrument) -> dict[str, str]:
-    """What templates know of the annexed code: {{ annex.title }}, version, date, status, and a version line."""
+    """What templates know of the annexed code: {{ annex.title }}, version, date, status, and the line printed
+    under the annex's title.  That line says what the public record says of the text, its status and date ("Draft
+    text of 7 September 2009"), never the version's name, which is the tool's handle on it."""
     meta = instrument.meta
     date = papers.print_date(meta.date)
     return {
@@ -148,8 +150,25 @@ def annex_fields(instrument: Instrument) -> dict[str, str]:
         "version": meta.version,
         "date": date,
         "status": meta.status,
-        "line": f"Text of version {meta.version} ({meta.status}, {date})",
+        "line": f"{meta.status[:1].upper()}{meta.status[1:]} text of {date}",
     }
+
+
+def annex_after_paper(paper: Paper, instrument: Instrument) -> Diagnostic | None:
+    """A paper cannot carry a text dated after itself (an EB paper of December 2008 annexing the September 2009
+    draft): a warning at the front matter's 'annex' line.  Either date unknown or not a date: no finding."""
+    written, annexed = paper.front.date, papers.parse_date(instrument.meta.date)
+    if written is None or annexed is None or annexed <= written:
+        return None
+    front = paper.front
+    return diag(
+        "paper.annex-date",
+        paper.path,
+        front.line("annex"),
+        f"the paper is dated {papers.print_date(written)} but annexes '{front.annex}', "
+        f"{a_or_an(instrument.meta.status)} text dated {papers.print_date(annexed)}, after the paper",
+        "annex a version dated on or before the paper (drafttools versions lists them), or correct the paper's date",
+    )
 
 
 def default_papers(project: Project) -> list[Path]:
@@ -252,7 +271,18 @@ def _prepare(
     instrument = versions.instrument(folder)
     if instrument is None:
         return None
+    if (later := annex_after_paper(paper, instrument)) is not None:
+        problems.append(later)
     return _Job(paper, doctype, instrument, {"paper": fields, "annex": annex_fields(instrument)}, folder)
+
+
+def template_placeholders(doctypes: Iterable[templates.DocType]) -> list[Diagnostic]:
+    """Placeholders in the text of the document types used, each file said once however many papers use it."""
+    found: dict[tuple[str, int, str], Diagnostic] = {}
+    for doctype in {d.name: d for d in doctypes}.values():
+        for problem in placeholders.in_template(doctype):
+            found.setdefault((problem.path or "", problem.line or 0, problem.message), problem)
+    return list(found.values())
 
 
 def check_references(paper: Paper, instrument: Instrument) -> list[Diagnostic]:
@@ -341,6 +371,7 @@ def build(
     versions = _Versions(project, problems, cache)
     cache_dir = settings(project.root).build / ".cache" if cache else None
     jobs = [job for path in targets if (job := _prepare(path, project, versions, problems, cache_dir)) is not None]
+    problems.extend(template_placeholders(job.doctype for job in jobs))
     background = (
         _Background.start(jobs, chosen, cache_dir) if _worth_forking(jobs, chosen, versions, problems, strict) else None
     )

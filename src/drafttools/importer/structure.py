@@ -38,9 +38,10 @@ MARKS = "\u2014\u2013\u2012\u2015\u2022\u25aa\u25cf-"  # dash or bullet indents
 FRONT_LABEL = re.compile(r"^(?:annex|appendix|attachment|enclosure)(?:\s+[\w.]+)?$", re.IGNORECASE)
 # Word styles of a paper's front matter, never the instrument's title or preamble (our builder's "Annex Version").
 FRONT_STYLE = re.compile(r"subtitle|version|^block|annex heading|header|footer|toc", re.IGNORECASE)
-# Our builder's version line under the title ("Text of version 2009-09-SEARO-RC62 (draft, 7 September 2009)"),
-# which plain text carries without its "Annex Version" style: the paper's too.
-VERSION_LINE = re.compile(r"^Text of version \S+ \([^()]*\)$")
+# Our builder's line under the title (api.build.annex_fields: "Draft text of 7 September 2009"; before issue 16
+# "Text of version 2009-09-SEARO-RC62 (draft, 7 September 2009)"), which plain text carries without its "Annex
+# Version" style: the paper's too.
+VERSION_LINE = re.compile(r"^(?:Text of version \S+ \([^()]*\)|[A-Z][\w -]{0,40} text of \d{1,2} [A-Z][a-z]+ \d{4})$")
 # Where the final clauses begin, after the last article.
 FINAL_START = re.compile(
     r"^(?:Done at|DONE at|IN WITNESS WHEREOF|In witness whereof|This (?:Regulation|Directive|"

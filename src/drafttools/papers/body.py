@@ -7,6 +7,7 @@ footnotes numbered in order of first reference.  ``papers`` imports this module 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from docutils import nodes
@@ -14,6 +15,7 @@ from docutils import nodes
 from drafttools.diagnostics import Diagnostic, a_or_an, diag
 from drafttools.model import ids
 from drafttools.model.tree import Loc, Ref, Text
+from drafttools.papers import placeholders
 from drafttools.papers.model import Box, Footnote, Heading, NoteRef, PaperBlock, PaperInline, Para, Styled
 from drafttools.source import doctree
 from drafttools.source import files as sources
@@ -53,6 +55,8 @@ class _Builder:
                 self.orphan()
             if isinstance(child, nodes.section):
                 title = child.next_node(nodes.title)
+                if title is not None:
+                    self.placeholders(title, title.line or child.line)
                 found.append(Heading(title.astext() if title else "", Loc(self.path, child.line or 1), level + 1))
                 found += self.blocks(child, level + 1)
             elif isinstance(child, nodes.paragraph):
@@ -107,7 +111,24 @@ class _Builder:
         self.orphan()
         return Box(tuple(paragraphs), Loc(self.path, node.line or 1))
 
+    def placeholders(self, node: nodes.Element, line: int | None) -> None:
+        """Text still to be filled in ('xx', '[date]', '[to be supplied]'), each at its own line; a reference's or
+        a note marker's text is not the paper's words and is left out."""
+        words = (nodes.Text, nodes.emphasis, nodes.strong, nodes.literal, nodes.inline)
+        text = "".join(c.astext() if isinstance(c, words) else _BLANK.sub(" ", c.astext()) for c in node.children)
+        for found in placeholders.find(text, alone=True):
+            self.problems.append(
+                diag(
+                    "paper.placeholder",
+                    self.path,
+                    (line or 1) + text[: found.offset].count("\n"),
+                    f"the paper's text still holds a placeholder: {placeholders.shown(found)!r}",
+                    "write the real text in its place",
+                )
+            )
+
     def inlines(self, paragraph: nodes.paragraph) -> tuple[PaperInline, ...]:
+        self.placeholders(paragraph, paragraph.line)
         pieces: list[PaperInline] = []
         line = paragraph.line or 1
         for child in paragraph.children:
@@ -160,6 +181,9 @@ class _Builder:
                     "paper.footnote",
                 )
         return tuple(sorted(notes, key=lambda n: n.number))
+
+
+_BLANK = re.compile(r"[^\n]")
 
 
 def _merge(pieces: list[PaperInline]) -> list[PaperInline]:

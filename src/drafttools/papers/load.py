@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from drafttools.diagnostics import Diagnostic, diag
+from drafttools.papers import placeholders
 from drafttools.papers.model import FrontMatter, LoadedPaper, Paper
 from drafttools.source import cache as parsecache
 from drafttools.source import files as sources
@@ -28,7 +29,9 @@ from drafttools.source import files as sources
 FIELDS: dict[str, str] = {
     "document_type": "the folder of annex_templates/ that lays the paper out (executive-board, regional-committee, "
     "code)",
-    "symbol": "the document symbol, e.g. EB124/13 or SEA/RC62/xx",
+    "symbol": "the document symbol, e.g. EB124/13 or SEA/RC61/19 Rev.1",
+    "office": "the WHO office issuing the paper, printed under World Health Organization, e.g. Regional Office for "
+    "South-East Asia",
     "body": "the governing body, e.g. EXECUTIVE BOARD or Regional Committee for South-East Asia",
     "session": "the session, e.g. 124th session",
     "place_dates": "where and when the session meets, e.g. Kathmandu, Nepal, 7–10 September 2009",
@@ -138,7 +141,7 @@ def _validate(data: dict[Any, Any], lines: dict[str, int], path: str, problems: 
     for key, value in data.items():
         name = str(key)
         if name == "date":
-            when = _date(value)
+            when = parse_date(value)
             if when is None:
                 bad(name, f"date {value!r} is not a date YYYY-MM-DD", "write the date as 2008-12-04")
             continue
@@ -151,6 +154,18 @@ def _validate(data: dict[Any, Any], lines: dict[str, int], path: str, problems: 
         bad("language", f"language {language!r} is not a language tag such as 'en' or 'fr'")
     if len(problems) > before:
         return None
+    for name, value in values.items():
+        for found in placeholders.find(value, alone=True):
+            problems.append(
+                diag(
+                    "paper.placeholder",
+                    path,
+                    lines.get(name, 1),
+                    f"front-matter field '{name}' still holds a placeholder: {placeholders.shown(found)!r}"
+                    + (f" in {value!r}" if found.text != value else ""),
+                    f"write the real {name.replace('_', ' ')} in its place",
+                )
+            )
     if when is not None:
         values["date"] = print_date(when)
     return FrontMatter(
@@ -160,11 +175,12 @@ def _validate(data: dict[Any, Any], lines: dict[str, int], path: str, problems: 
 
 def print_date(value: datetime.date | str) -> str:
     """'4 December 2008', as WHO papers print dates; text that is not an ISO date is returned as it is."""
-    when = _date(value)
+    when = parse_date(value)
     return f"{when.day} {MONTHS[when.month - 1]} {when.year}" if when is not None else str(value)
 
 
-def _date(value: object) -> datetime.date | None:
+def parse_date(value: object) -> datetime.date | None:
+    """The date an ISO text (or a date) stands for; None for anything else (a month, '2009', a typo)."""
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return value
     if isinstance(value, str) and _ISO_DATE.match(value.strip()):
