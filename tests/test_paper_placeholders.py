@@ -27,7 +27,8 @@ def run(project: Path, *argv: str) -> Result:
 
 
 def line_of(path: Path, start: str) -> int:
-    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line.startswith(start))
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    return next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith(start))
 
 
 def located(result: Result, code: str) -> list[tuple[str, int]]:
@@ -201,3 +202,15 @@ def test_mastheads_say_world_health_organization(built: Path) -> None:
         left = re.findall(r"<p>([^<]*)</p>", masthead.group(1))
         assert left[: len(lines)] == lines, (name, left)
         assert all(line in page1 for line in lines), (name, page1)
+
+
+def test_a_template_that_is_not_utf8_is_a_located_error_not_a_crash(shipped_project: Path) -> None:
+    """The placeholder scan skips a template it cannot read; the renderer says where (it crashed before)."""
+    html = shipped_project / "annex_templates" / "regional-committee" / "paper.html.j2"
+    html.write_bytes(html.read_bytes().replace(b"World Health Organization", b"Organisation mondiale de la Sant\xe9"))
+    result = run(shipped_project, "build", RC, "-o", "out")
+    assert result.exit_code == 1 and "internal error" not in result.output, result.output
+    line = line_of(html, '<div class="left">')
+    where = f"annex_templates/regional-committee/paper.html.j2:{line}"
+    assert f"{where}: error: annex_templates/regional-committee/paper.html.j2 is not valid UTF-8 (byte 0xe9) [source.encoding]" in result.stderr
+    assert not (shipped_project / "out").exists() or not any((shipped_project / "out").iterdir())

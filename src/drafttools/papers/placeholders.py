@@ -164,8 +164,8 @@ def in_template(doctype: DocType) -> list[Diagnostic]:
     spec = doctype.folder / SPEC
     if spec.is_file():
         found += _in_lines(spec, _toml_strings(spec.read_text(encoding="utf-8")))
-    for page in _pages(doctype.html, doctype.folder.parent):
-        found += _in_lines(page, _html_text(template_text(page.read_text(encoding="utf-8"))))
+    for page, text in _pages(doctype.html, doctype.folder.parent):
+        found += _in_lines(page, _html_text(template_text(text)))
     return found
 
 
@@ -196,9 +196,10 @@ def _toml_strings(text: str) -> list[tuple[int, str]]:
     return strings
 
 
-def _pages(first: Path, root: Path) -> list[Path]:
-    """``first`` and the templates it names by a literal path, each once, only files inside ``root``."""
-    seen: list[Path] = []
+def _pages(first: Path, root: Path) -> list[tuple[Path, str]]:
+    """``first`` and the templates it names by a literal path, each once with its text: only readable files
+    inside ``root`` (one that is not is the renderer's to report, as template.missing or template.syntax)."""
+    seen: dict[Path, tuple[Path, str]] = {}
     todo = [first]
     inside = root.resolve()
     while todo:
@@ -206,9 +207,13 @@ def _pages(first: Path, root: Path) -> list[Path]:
         real = page.resolve()
         if real in seen or not real.is_file() or not real.is_relative_to(inside):
             continue
-        seen.append(real)
-        todo += [root / name for name in _REFERENCED.findall(real.read_text(encoding="utf-8"))]
-    return seen
+        try:
+            text = real.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        seen[real] = (page, text)
+        todo += [root / name for name in _REFERENCED.findall(text)]
+    return list(seen.values())
 
 
 class _Text(HTMLParser):

@@ -43,7 +43,12 @@ class _ProjectLoader(FileSystemLoader):
         path = Path(self.searchpath[0], *split_template_path(template))
         if path.is_file() and (refused := outside(path, self.within)) is not None:
             raise TemplateError(refused)
-        return super().get_source(environment, template)
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:  # a template saved in another encoding: said at its line, no crash
+            line = path.read_bytes()[: exc.start].count(b"\n") + 1
+            message = f"{display(path)} is not valid UTF-8 (byte {exc.object[exc.start]:#04x})"
+            raise TemplateError(diag("source.encoding", display(path), line, message, "save it as UTF-8")) from None
 
 
 # What a paper template is given; any other name is no field of the paper but a reach for something else.
