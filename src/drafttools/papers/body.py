@@ -116,12 +116,12 @@ class _Builder:
         a note marker's text is not the paper's words and is left out."""
         words = (nodes.Text, nodes.emphasis, nodes.strong, nodes.literal, nodes.inline)
         text = "".join(c.astext() if isinstance(c, words) else _BLANK.sub(" ", c.astext()) for c in node.children)
-        for found in placeholders.find(text, alone=True):
+        for at, found in placeholders.located(text, line or 1, alone=True):
             self.problems.append(
                 diag(
                     "paper.placeholder",
                     self.path,
-                    (line or 1) + text[: found.offset].count("\n"),
+                    at,
                     f"the paper's text still holds a placeholder: {placeholders.shown(found)!r}",
                     "write the real text in its place",
                 )

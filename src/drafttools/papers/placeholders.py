@@ -21,6 +21,7 @@ body]"):
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -101,9 +102,9 @@ def find(text: str, alone: bool = False) -> list[Found]:
     template's text, a paragraph), where a bare ellipsis or "to be confirmed" standing alone is one too."""
     found = [Found(m.start(), m.group()) for m in _XS.finditer(text) if not _roman(text, m)]
     found += [Found(m.start(), m.group()) for m in _WORDS.finditer(text)]
+    quotes = _Quotes(text)
     for m in _BRACKET.finditer(text):
-        inside = m["inside"]
-        if _BRACKET_PLACEHOLDER.match(inside) and not _quoted_omission(text, m):
+        if _BRACKET_PLACEHOLDER.match(m["inside"]) and not quotes.omission(m):
             found.append(Found(m.start(), m.group()))
     found += [Found(m.start(), m.group()) for m in _PAREN_OWED.finditer(text)]
     if alone and _ALONE.match(text):
@@ -118,25 +119,49 @@ def _roman(text: str, match: re.Match[str]) -> bool:
         return False
     if text[match.start() - 1 : match.start()] == "(" and text[match.end() : match.end() + 1] == ")":
         return True
-    before = re.search(r"(\w+)\s+$", text[: match.start()])
+    before = re.search(r"(\w+)\s+$", text[max(0, match.start() - 40) : match.start()])
     return word.isupper() and before is not None and before.group(1).lower() in ROMAN_AFTER
 
 
-def _quoted_omission(text: str, match: re.Match[str]) -> bool:
-    """An ellipsis in brackets inside a quotation marks an omission from the quoted text, not a placeholder."""
-    if not re.fullmatch(rf"\s*{_ELLIPSIS}\s*", match["inside"]):
-        return False
-    before = text[: match.start()]
-    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+class _Quotes:
+    """Where quotations stand in a text, counted once (a text of many brackets costs linear time)."""
+
+    def __init__(self, text: str) -> None:
+        self.at: list[int] = []
+        self.depth: list[tuple[int, int]] = [(0, 0)]  # after each mark: opened minus closed “”, and " seen
+        for m in re.finditer(r"[“”\"]", text):
+            curly, straight = self.depth[-1]
+            self.at.append(m.start())
+            self.depth.append((curly + {"“": 1, "”": -1}.get(m.group(), 0), straight + (m.group() == '"')))
+
+    def omission(self, match: re.Match[str]) -> bool:
+        """An ellipsis in brackets inside a quotation marks an omission from the quoted text, not a placeholder."""
+        if not re.fullmatch(rf"\s*{_ELLIPSIS}\s*", match["inside"]):
+            return False
+        curly, straight = self.depth[bisect.bisect_left(self.at, match.start())]
+        return curly > 0 or straight % 2 == 1
 
 
 def _distinct(found: list[Found]) -> list[Found]:
     """In order of place; a placeholder found inside another (the 'xx' of '[xx]') is said once."""
     kept: list[Found] = []
+    reach = -1  # the end of the furthest-reaching placeholder kept, all of which start at or before this one
     for f in sorted(found, key=lambda f: (f.offset, -len(f.text))):
-        if not any(k.offset <= f.offset and f.offset + len(f.text) <= k.offset + len(k.text) for k in kept):
+        if f.offset + len(f.text) > reach:
             kept.append(f)
+            reach = f.offset + len(f.text)
     return kept
+
+
+def located(text: str, first_line: int, alone: bool = False) -> list[tuple[int, Found]]:
+    """Every placeholder in ``text`` with the line it stands on, ``text`` starting at ``first_line``."""
+    lines: list[tuple[int, Found]] = []
+    line, at = first_line, 0
+    for f in find(text, alone):
+        line += text.count("\n", at, f.offset)
+        at = f.offset
+        lines.append((line, f))
+    return lines
 
 
 def template_text(text: str) -> str:
@@ -174,12 +199,12 @@ def _in_lines(path: Path, texts: list[tuple[int, str]]) -> list[Diagnostic]:
         diag(
             "template.placeholder",
             display(path),
-            line + text[: f.offset].count("\n"),
+            line,
             f"the template's own text still holds a placeholder: {shown(f)!r}; every paper of this type would print it",
             "write the real text in the template (or a {{ paper.FIELD }} the paper fills)",
         )
-        for line, text in texts
-        for f in find(template_text(text), alone=True)
+        for first, text in texts
+        for line, f in located(template_text(text), first, alone=True)
     ]
 
 
