@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from drafttools.cli.main import main
-from drafttools.papers.placeholders import find, located
+from drafttools.papers import placeholders
+from drafttools.papers.placeholders import find
 
 from .clients import chromium_dom, pandoc_text
 
@@ -89,7 +90,7 @@ def test_a_value_standing_alone() -> None:
 def test_a_long_text_of_placeholders_each_at_its_line() -> None:
     """20,000 lines, each a quoted omission, a roman numeral and two placeholders: each found once, at its line
     (quotations and lines are counted once per text, so this is linear: benchmarks/hostile.py's kind of shape)."""
-    found = located("“quoted [...] words” Article XX, [date] and xx\n" * 20_000, 10, alone=True)
+    found = placeholders.located("“quoted [...] words” Article XX, [date] and xx\n" * 20_000, 10, alone=True)
     assert len(found) == 40_000 and [f.text for _, f in found[:2]] == ["[date]", "xx"]
     assert [line for line, _ in found[-2:]] == [20_009, 20_009]
 
