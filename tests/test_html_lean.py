@@ -17,7 +17,9 @@ def _jobs(root: Path) -> list:
     problems: list = []
     versions = use_case._Versions(project, problems)
     jobs = [use_case._prepare(path, project, versions, problems, None) for path in use_case.default_papers(project)]
-    assert problems == [] and len(jobs) == 3 and all(jobs)
+    # the shipped papers' only findings are warnings: the RC paper's placeholders and the EB paper's later annex
+    assert {d.code for d in problems} <= {"paper.placeholder", "paper.annex-date"}, problems
+    assert len(jobs) == 3 and all(jobs)
     return jobs
 
 
