@@ -268,16 +268,24 @@ _WORD_URI = "http://schemas.microsoft.com/office/word"
 MAX_OUTLINE_LEVEL = 8  # Word's outline levels run 0 (Level 1) to 8 (Level 9); 9 is body text
 
 
+# What may follow w:outlineLvl in a w:pPr (CT_PPrBase, then CT_PPr's own), in schema order.
+_AFTER_OUTLINE = frozenset(qn(tag) for tag in ("w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange"))
+
+
 def set_outline_level(p: Any, level: int) -> None:
-    """Give a heading paragraph an outline level (0 = Level 1), so that Word's Navigation Pane, a TOC field and
-    the bookmarks of an exported PDF show it.  ``w:outlineLvl`` comes late in ``w:pPr``; a heading's pPr holds
-    only its style before it."""
+    """Give a heading paragraph (or a paragraph style: ``w:style`` holds a ``w:pPr`` too) an outline level
+    (0 = Level 1), so that Word's Navigation Pane, a TOC field and the bookmarks of an exported PDF show it.
+    ``w:outlineLvl`` comes late in ``w:pPr``, before only the elements of ``_AFTER_OUTLINE``."""
     ppr = p.get_or_add_pPr()
     for old in ppr.findall(qn("w:outlineLvl")):
         ppr.remove(old)
     element = OxmlElement("w:outlineLvl")
     element.set(qn("w:val"), str(max(0, min(level, MAX_OUTLINE_LEVEL))))
-    ppr.append(element)
+    successor = next((child for child in ppr if child.tag in _AFTER_OUTLINE), None)
+    if successor is None:
+        ppr.append(element)
+    else:
+        successor.addprevious(element)
 
 
 def set_word_2013(settings: Any) -> None:

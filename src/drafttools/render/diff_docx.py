@@ -74,8 +74,17 @@ def new_document(template: Path | None = None) -> Canvas:
                     for paragraph in part.paragraphs:
                         if "{{" in paragraph.text:
                             paragraph.text = ""
-            return Canvas(document, HOUSE_STYLES)
-    return Canvas(_document(), STYLES)
+            return _outlined(Canvas(document, HOUSE_STYLES))
+    return _outlined(Canvas(_document(), STYLES))
+
+
+def _outlined(canvas: Canvas) -> Canvas:
+    """The title style at outline Level 1 and the heading style (divisions, articles) at Level 2, so that Word's
+    Navigation Pane and a PDF's bookmarks list a redline's or synoptic table's articles as they do a paper's (the
+    levels sit on the styles: these documents use them for nothing else)."""
+    for role, level in (("title", 0), ("article", 1)):
+        _oxml.set_outline_level(canvas.document.styles[canvas.styles[role]].element, level)
+    return canvas
 
 
 def _document() -> Any:
@@ -338,7 +347,9 @@ def _label(change: Change, side: str) -> str:
 
 
 def _properties(document: Any, diff: Diff, author: str, what: str, date: str) -> None:
-    """Core properties naming the comparison: its title, both versions as subject, the new text's language."""
+    """Core properties naming the comparison: its title, both versions as subject, the new text's language (also
+    the language every run inherits, as in a paper)."""
+    _oxml.set_default_language(document.styles.element, diff.new_meta.language)
     _oxml.set_properties(
         document,
         title=f"{diff.new_meta.title}: {what.lower()}",
