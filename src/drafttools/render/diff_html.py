@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from drafttools.diff import renumbering as renumbering_view
 from drafttools.diff.engine import STATUS_ORDER, Change, Diff, RefChange, Segment, Side
-from drafttools.render import sandbox
+from drafttools.render import css, sandbox
 from drafttools.render import synoptic as synoptic_table
 
 SHOWN = ("inserted", "deleted", "modified", "moved", "split", "merged", "renumbered", "retitled")
@@ -31,8 +31,8 @@ SHOWN = ("inserted", "deleted", "modified", "moved", "split", "merged", "renumbe
 
 @lru_cache(maxsize=1)
 def _environment() -> sandbox.Sandbox:
-    """Sandboxed like the papers' templates, with the three filters these templates use."""
-    filters: dict[str, Callable[..., str]] = {"anchor": _anchor, "short": _short, "lab": _lab}
+    """Sandboxed like the papers' templates, with the filters these templates use (``css`` as the papers')."""
+    filters: dict[str, Callable[..., str]] = {"anchor": _anchor, "short": _short, "lab": _lab, "css": css.string}
     loader = PackageLoader("drafttools", "render/templates")
     records = (Change, Segment, Side, RefChange, _Section, *synoptic_table.RECORDS)
     return sandbox.environment(loader, filters, records=records, trim_blocks=True, lstrip_blocks=True)
@@ -192,4 +192,8 @@ def synoptic(diff: Diff, old_name: str = "", new_name: str = "", order: str = "n
     order (``render.synoptic`` says how)."""
     # Only what the table shows: the redline's map, renumbering and sections are not built for it.
     shown = synoptic_table.table(diff, order, old_name, new_name)
-    return _environment().get_template("diff-synoptic.html.j2").render(table=shown, new=diff.new_meta)
+    return (
+        _environment()
+        .get_template("diff-synoptic.html.j2")
+        .render(table=shown, new=diff.new_meta, old_name=old_name, new_name=new_name)
+    )

@@ -26,7 +26,7 @@ from drafttools.diagnostics import Diagnostic, diag
 from drafttools.model.tree import Element, Inline, Instrument, Note, Ref, Text, ref_label
 from drafttools.papers.model import Box, Heading, NoteRef, Paper, Para, Styled
 from drafttools.papers.templates import DocType, TemplateError
-from drafttools.render import sandbox
+from drafttools.render import css, sandbox
 from drafttools.render.cache import FragmentCache
 from drafttools.source.files import Bounds, bounds, display, outside
 
@@ -57,8 +57,9 @@ VARIABLES = ("paper", "annex", "doctype", "body", "notes", "code")
 
 @lru_cache(maxsize=8)
 def _environment(root: Path, within: Bounds) -> sandbox.Sandbox:
-    """Sandboxed, with no filters and no globals: the shipped templates use none (docs/building.md)."""
-    return sandbox.environment(_ProjectLoader(root, within), keep_trailing_newline=True)
+    """Sandboxed, with no globals and one filter, ``css`` (text in the print stylesheet's running header; see
+    ``render.css`` and docs/building.md)."""
+    return sandbox.environment(_ProjectLoader(root, within), {"css": css.string}, keep_trailing_newline=True)
 
 
 def _permalink(target: str) -> str:
@@ -258,9 +259,10 @@ def _depth(instrument: Instrument, node: Element) -> int:
     return sum(1 for a in instrument.ancestors(node) if a.role == "division")
 
 
-def _pieces(instrument: Instrument, cache: FragmentCache | None) -> list[bytes]:
+def _pieces(instrument: Instrument, cache: FragmentCache | None, top: int = 3) -> list[bytes]:
     """The body, divisions and final clauses as HTML in UTF-8, each article (and annex) served from the render
-    cache (as stored: never decoded) when it and its references' labels are unchanged (see ``render.cache``)."""
+    cache (as stored: never decoded) when it and its references' labels are unchanged (see ``render.cache``);
+    ``top`` is the heading level of a top division or article."""
     code = _Code(instrument)
     out: list[bytes] = []
 
@@ -287,7 +289,7 @@ def _pieces(instrument: Instrument, cache: FragmentCache | None) -> list[bytes]:
 
     for region in ("body", "final", "annexes"):
         for node in getattr(instrument, region):
-            render(node, 3)
+            render(node, top)
     if cache is not None:
         cache.save()
     return out
@@ -300,16 +302,21 @@ def _has_notes(node: Element) -> bool:
 def code_bytes(
     instrument: Instrument, doctype: DocType, annex: dict[str, str], cache: FragmentCache | None = None
 ) -> bytes:
-    """The annexed code at its version, in UTF-8: <section class="annex" id="annex">."""
+    """The annexed code at its version, in UTF-8: <section class="annex" id="annex">.  Annexed to a paper, its
+    title is an ``h2`` under the paper's ``h1``; when the code is the whole document (no annex heading), its title
+    is the page's ``h1`` and each level below moves up one, so that every page has one ``h1`` and no level
+    is skipped."""
     heading = f'<p class="annex-heading">{escape(doctype.annex_heading)}</p>\n' if doctype.annex_heading else ""
+    title = 2 if doctype.annex_heading else 1
     lang = escape(instrument.meta.language)
     writer = _Code(instrument)
     parts = [
-        f'<section class="annex" id="annex" lang="{lang}">\n{heading}<h2>{escape(annex["title"])}</h2>',
+        f'<section class="annex" id="annex" lang="{lang}">\n{heading}<h{title}>{escape(annex["title"])}</h{title}>',
         f'<p class="version">{escape(annex["line"])}</p>',
-        *(writer.element(p, 3) for p in instrument.preamble),
+        *(writer.element(p, title + 1) for p in instrument.preamble),
     ]
-    return b"\n".join([*(part.encode("utf-8") for part in parts), *_pieces(instrument, cache), b"</section>"])
+    pieces = _pieces(instrument, cache, title + 1)
+    return b"\n".join([*(part.encode("utf-8") for part in parts), *pieces, b"</section>"])
 
 
 # ------------------------------------------------------------------------------------------------ the page
@@ -435,7 +442,7 @@ def _undefined(exc: UndefinedError, paper: Paper, doctype: DocType) -> Diagnosti
 
 
 _ALLOWED = (
-    f"a template is given {', '.join(VARIABLES)}, may test 'is defined', and has no filters and no functions "
+    f"a template is given {', '.join(VARIABLES)}, may test 'is defined', and has one filter (css) and no functions "
     "(docs/building.md, 'What a template may use')"
 )
 _INCLUDES = "name a template by its path inside annex_templates/, with no '..' (such as \"_base/page.html.j2\")"
