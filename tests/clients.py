@@ -1,15 +1,22 @@
-"""Real clients for the tests: pandoc, LibreOffice (headless) and Chromium (headless).
+"""Real clients for the tests: pandoc, LibreOffice (headless) and Chromium (headless, also over the DevTools
+protocol with axe-core).
 
 Installed by scripts/setup --test; a missing client fails the test that needs it (never a skip).
 """
 
 from __future__ import annotations
 
+import base64
+import fcntl
+import json
 import os
+import select
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
+from typing import Any
 
 TIMEOUT = 180
 
@@ -81,3 +88,150 @@ def chromium_screenshot(html: Path, png: Path, size: str = "1240,1754") -> Path:
     done = chromium(html, f"--screenshot={png.resolve()}", f"--window-size={size}", "--hide-scrollbars")
     assert done.returncode == 0 and png.is_file() and png.stat().st_size > 1000, f"Chromium screenshot failed: {done.stderr[-2000:]}"
     return png
+
+
+AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+class Browser:
+    """One headless Chromium driven over the DevTools protocol on a pipe (``--remote-debugging-pipe``: Chromium
+    reads NUL-terminated JSON commands on its fd 3 and answers on fd 4).
+
+    A pipe rather than ``--remote-debugging-port`` and a websocket: no port to race for between parallel test
+    workers, no websocket client to add, and the connection ends with the process.  Rather than ``--dump-dom``
+    (which cannot wait for axe's asynchronous run, nor change the viewport, nor print with the CSS page size), one
+    launch does all of a page's readings.  ``with Browser() as b: b.open(page)``."""
+
+    def __init__(self) -> None:
+        binary = shutil.which("chromium") or shutil.which("chromium-browser")
+        if binary is None:
+            raise AssertionError("chromium is not installed: run scripts/setup --test")
+        self.profile = tempfile.TemporaryDirectory(prefix="chromium-")
+        ours_r, theirs_w = os.pipe()
+        theirs_r, ours_w = os.pipe()
+        # Chromium wants the pipe as fds 3 and 4; bash puts it there (higher fds first, so no clash).
+        high_r, high_w = fcntl.fcntl(theirs_r, fcntl.F_DUPFD, 10), fcntl.fcntl(theirs_w, fcntl.F_DUPFD, 10)
+        os.close(theirs_r)
+        os.close(theirs_w)
+        argv = [binary, *CHROMIUM_FLAGS, f"--user-data-dir={self.profile.name}", "--remote-debugging-pipe",
+                "--hide-scrollbars", "about:blank"]
+        self.process = subprocess.Popen(
+            ["bash", "-c", f'exec "$@" 3<&{high_r} 4>&{high_w} {high_r}<&- {high_w}>&-', "chromium", *argv],
+            pass_fds=(high_r, high_w), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, env={**os.environ, "HOME": self.profile.name},
+        )
+        os.close(high_r)
+        os.close(high_w)
+        self.reader, self.writer = ours_r, ours_w
+        self.buffer = b""
+        self.last_id = 0
+        self.events: list[dict[str, Any]] = []
+        self.session = ""
+
+    def __enter__(self) -> Browser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        try:
+            self.send("Browser.close")
+        except (AssertionError, OSError):
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        for fd in (self.reader, self.writer):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.profile.cleanup()
+
+    def _message(self, deadline: float) -> dict[str, Any]:
+        while b"\0" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.reader], [], [], left)[0]:
+                raise AssertionError("Chromium did not answer in time")
+            chunk = os.read(self.reader, 1 << 20)
+            if not chunk:
+                raise AssertionError("Chromium closed the DevTools pipe")
+            self.buffer += chunk
+        message, self.buffer = self.buffer.split(b"\0", 1)
+        found: dict[str, Any] = json.loads(message)
+        return found
+
+    def send(self, method: str, params: dict[str, Any] | None = None, session: bool = False) -> dict[str, Any]:
+        """Send one command and return its result (to the page's session when ``session``)."""
+        self.last_id += 1
+        command: dict[str, Any] = {"id": self.last_id, "method": method, "params": params or {}}
+        if session:
+            command["sessionId"] = self.session
+        data = json.dumps(command).encode("utf-8") + b"\0"
+        while data:
+            data = data[os.write(self.writer, data):]
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            message = self._message(deadline)
+            if message.get("id") == self.last_id:
+                if "error" in message:
+                    raise AssertionError(f"Chromium refused {method}: {message['error']}")
+                result: dict[str, Any] = message.get("result", {})
+                return result
+            self.events.append(message)
+
+    def wait_for(self, event: str) -> None:
+        deadline = time.monotonic() + TIMEOUT
+        while not any(e.get("method") == event for e in self.events):
+            self.events.append(self._message(deadline))
+        self.events = [e for e in self.events if e.get("method") != event]
+
+    def evaluate(self, expression: str) -> Any:
+        """The value of a JavaScript expression in the page (a promise is awaited)."""
+        done = self.send("Runtime.evaluate", {"expression": expression, "awaitPromise": True, "returnByValue": True},
+                         session=True)
+        if "exceptionDetails" in done:
+            raise AssertionError(f"the page's script failed: {done['exceptionDetails']}")
+        return done["result"].get("value")
+
+    def open(self, html: Path, width: int = 1280, height: int = 900, mobile: bool = False) -> None:
+        """Load ``html`` in a fresh tab whose viewport is ``width`` CSS pixels (``mobile``: as a phone, which
+        honours the page's viewport meta), and wait for its load event."""
+        if not self.session:
+            target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+            self.session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            self.send("Page.enable", session=True)
+        self.viewport(width, height, mobile)
+        self.send("Page.navigate", {"url": html.resolve().as_uri()}, session=True)
+        self.wait_for("Page.loadEventFired")
+
+    def viewport(self, width: int, height: int, mobile: bool) -> None:
+        metrics = {"width": width, "height": height, "deviceScaleFactor": 2 if mobile else 1, "mobile": mobile}
+        self.send("Emulation.setDeviceMetricsOverride", metrics, session=True)
+        self.send("Emulation.setTouchEmulationEnabled", {"enabled": mobile}, session=True)
+
+    def key(self, name: str, code: int = 9) -> None:
+        """Press and release a key (Tab by default) as a keyboard does."""
+        for kind in ("keyDown", "keyUp"):
+            event = {"type": kind, "key": name, "code": name, "windowsVirtualKeyCode": code}
+            self.send("Input.dispatchKeyEvent", event, session=True)
+
+    def axe(self) -> list[dict[str, Any]]:
+        """axe-core's violations on the open page (installed by scripts/setup --test from tests/js/)."""
+        if not AXE.is_file():
+            raise AssertionError(f"{AXE} is missing: run scripts/setup --test (npm ci in tests/js)")
+        self.evaluate(AXE.read_text(encoding="utf-8") + "\n;true")
+        script = ("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => ({id: v.id, "
+                  "impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))")
+        found: list[dict[str, Any]] = self.evaluate(script)
+        return found
+
+    def pdf(self, target: Path) -> Path:
+        """Print the open page to PDF as the browser's print dialog does with its defaults (no header or footer
+        of Chromium's own, the page size the CSS asks for)."""
+        done = self.send("Page.printToPDF", {"preferCSSPageSize": True, "displayHeaderFooter": False}, session=True)
+        target.write_bytes(base64.b64decode(done["data"]))
+        return target

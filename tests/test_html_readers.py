@@ -12,16 +12,98 @@ import contextlib
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from markupsafe import Markup
 
 from drafttools.cli.main import main
 from drafttools.render import css
 
+from .clients import Browser, _run, pdf_text
 from .conftest import ROOT
 
+OLD, NEW = "2009-09-SEARO-RC62", "2010-illustrative-revision"
+PAPERS = {"code": "Draft WHO Code of Practice on the International Recruitment of Health Personnel",
+          "eb124-13": "EB124/13", "sea-rc62-working-paper": "SEA/RC62/xx"}  # page -> its running header
+DIFFS = {"redline": "html", "synoptic": "synoptic"}
+PAGES = [*PAPERS, *DIFFS]
 STYLE = ROOT / "src" / "drafttools" / "render" / "templates" / "_diff-style.css.j2"
 KINDS = ("inserted", "deleted", "modified", "moved", "split", "merged", "renumbered", "retitled")
+PHONE = 390
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("pages")
+    with contextlib.chdir(ROOT):
+        built = CliRunner().invoke(main, ["build", "--to", "html", "-o", str(out)])
+        assert built.exit_code == 0, built.output
+        for name, fmt in DIFFS.items():
+            done = CliRunner().invoke(main, ["diff", OLD, NEW, "--format", fmt, "-o", str(out / f"{name}.html")])
+            assert done.exit_code == 0, done.output
+    return out
+
+
+# What overflows the page at the phone's width, to say so when the page scrolls sideways.
+WIDEST = """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
+  .slice(-5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+PERMALINK = "getComputedStyle(document.querySelector('a.permalink')).opacity"
+# The opacity of a permalink at rest and on focus, from the page's own style rules (outside any media query).
+FOCUS_RULES = """[...document.styleSheets[0].cssRules].filter(r => r.selectorText)
+  .flatMap(r => r.selectorText.split(', ').filter(s => s === 'a.permalink' || s === 'a.permalink:focus')
+  .map(s => [s, r.style.opacity])).sort().map(([s, o]) => o)"""
+
+
+def header_symbol(page: str) -> str:
+    return PAPERS.get(page) or f"{OLD} \u2192 {NEW}"
+
+
+def page_number(page: str, n: int, pages: int) -> str:
+    return str(n) if page in PAPERS else f"{n} / {pages}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_reads_on_a_phone_to_axe_and_on_paper(pages: Path, page: str, tmp_path: Path) -> None:
+    html = pages / f"{page}.html"
+    with Browser() as browser:
+        # A phone: the page's viewport meta makes the layout 390 CSS px wide, and nothing is wider.
+        browser.open(html, PHONE, 844, mobile=True)
+        width, scroll = browser.evaluate("[document.scrollingElement.clientWidth, document.scrollingElement.scrollWidth]")
+        assert width == PHONE, f"{page}: the layout is {width} px wide on a {PHONE} px phone (no viewport meta?)"
+        assert scroll <= width, f"{page} scrolls sideways at {PHONE} px ({scroll} > {width}): {browser.evaluate(WIDEST)}"
+        assert browser.evaluate("document.querySelectorAll('h1').length") == 1, f"{page} has not one h1"
+        # axe-core, at the phone's width and at a desktop's
+        found = {v["id"]: v for v in browser.axe()}
+        browser.viewport(1280, 900, mobile=False)
+        found.update({v["id"]: v for v in browser.axe()})
+        serious = [v for v in found.values() if v["impact"] in ("serious", "critical")]
+        assert not serious, f"{page}: axe-core finds {serious}"
+        if page in PAPERS:
+            # Permalinks: headless Chromium has no pointing device, so it matches (hover: none) as a touch screen
+            # does: there the permalinks show, faint.  Tab reaches one (opacity hides it at rest, never
+            # visibility, which would take it out of the tab order), and the stylesheet, as Chromium parsed it,
+            # shows it on focus.
+            assert browser.evaluate("matchMedia('(hover: none)').matches") is True
+            assert browser.evaluate(PERMALINK) == "1", f"{page}: permalinks hidden on a touch screen"
+            for _ in range(12):
+                browser.key("Tab")
+                if browser.evaluate("document.activeElement.className") == "permalink":
+                    break
+            else:
+                raise AssertionError(f"{page}: Tab never reaches a permalink")
+            assert browser.evaluate(FOCUS_RULES) == ["0", "1"], f"{page}: a permalink is not hidden at rest and shown on focus"
+        pdf = browser.pdf(tmp_path / f"{page}.pdf")
+    info = _run(["pdfinfo", str(pdf)]).stdout
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+    assert size and (round(float(size[1])), round(float(size[2]))) == (595, 842), f"{page} is not printed on A4: {info}"
+    sheets = [s for s in pdf_text(pdf).split("\f") if s.strip()]
+    assert len(sheets) >= 2, page
+    for n, sheet in enumerate(sheets, start=1):
+        lines = [" ".join(line.split()) for line in sheet.splitlines() if line.strip()]
+        assert lines[-1] == page_number(page, n, len(sheets)), f"{page}, page {n} ends {lines[-1]!r}"
+        if n > 1 or page in DIFFS:  # a paper's first page carries the symbol in its masthead instead
+            assert header_symbol(page) in lines[0], f"{page}, page {n} starts {lines[0]!r}"
+    assert header_symbol(page) in " ".join(sheets[0].split()), f"{page}: page 1 does not name the document"
 
 
 # ----------------------------------------------------------------------------------- colours, from the CSS
