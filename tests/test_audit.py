@@ -61,7 +61,7 @@ def made(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("audit")
     redline = folder / "redline.docx"
     done = subprocess.run(
-        [sys.executable, "-m", "drafttools", "diff", OLD, NEW, "--format", "docx", "-o", str(redline)],
+        [sys.executable, "-m", "drafttools", "diff", OLD, NEW, "--format", "docx", "--renumbering", "tracked", "-o", str(redline)],
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
     )
     assert done.returncode == 0, done.stderr
@@ -378,3 +378,16 @@ def test_a_word_short_is_never_reported_as_all_kept(made):
     out = run("audit", OLD, str(made["planted"])).stdout
     assert "2,344 words, 99.9% of them in place" in out
     assert "100.0% of them in place" in run("audit", OLD, str(made["redline"])).stdout
+
+
+def test_a_quiet_redline_shows_its_renumbering_only_in_its_table(tmp_path: Path) -> None:
+    """The default quiet redline keeps the new numbers on reject: the audit names the renumbered paragraphs."""
+    quiet = tmp_path / "quiet.docx"
+    made = subprocess.run([sys.executable, "-m", "drafttools", "diff", OLD, NEW, "--format", "docx", "-o", str(quiet)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert made.returncode in (0, 1), made.stderr
+    audited = subprocess.run([sys.executable, "-m", "drafttools", "audit", OLD, str(quiet)],
+                             cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert audited.returncode == 1, audited.stderr
+    assert "numbered 3.9 in the revision without being shown" in audited.stderr
+    assert "[audit.unshown]" in audited.stderr and "Traceback" not in audited.stderr

@@ -63,7 +63,7 @@ def audit_revision(
     if (problems := _unusable(side)) or side.instrument is None:
         return replace(result, diagnostics=tuple(problems))
     try:
-        read = read_docx(file, shown, "reject", marks)
+        read = read_docx(file, shown, "reject", marks=marks)
     except Refused as refused:
         return replace(result, diagnostics=(refused.diagnostic,))
     base = side.instrument

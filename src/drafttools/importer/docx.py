@@ -831,7 +831,9 @@ def open_package(path: Path, shown: str) -> Any:
     return _open(path, shown)
 
 
-def read_docx(path: Path, shown: str, track_changes: str = "refuse", marks: str = "tracked", author: str = "") -> Read:
+def read_docx(
+    path: Path, shown: str, track_changes: str = "refuse", *, marks: str = "tracked", author: str = ""
+) -> Read:
     """The blocks of a Word file; ``Refused`` (one located diagnostic) when it cannot or must not be read.
 
     ``marks`` says what shows a change: ``tracked`` (Word revisions; struck or underlined text is text),

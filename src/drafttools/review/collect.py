@@ -282,7 +282,7 @@ def _from_changes(file: Path, shown: str, sent: _Return, marks: Marks) -> list[s
 
     made: list[store.Proposal] = []
     for author in marks.authors():
-        draft = recognise(read_docx(file, shown, "author", author), shown, sent.version.profile)
+        draft = recognise(read_docx(file, shown, "author", author=author), shown, sent.version.profile)
         mine = [c for c in marks.changes if c.author == author and c.text]
         made += _authored(author, draft, sent, mine)
     return made
