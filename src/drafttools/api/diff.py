@@ -11,7 +11,7 @@ from pathlib import Path
 
 from drafttools.checks import identity as checks
 from drafttools.config import settings
-from drafttools.diagnostics import Diagnostic, Severity, diag, exit_code, sort_key
+from drafttools.diagnostics import Diagnostic, Severity, exit_code, sort_key
 from drafttools.diff.engine import Diff, diff
 from drafttools.source import lock, versions
 
@@ -27,23 +27,6 @@ class DiffResult:
         return exit_code(self.diagnostics, strict)
 
 
-def _usable(side: versions.Resolved) -> list[Diagnostic]:
-    problems = [d for d in side.diagnostics if d.severity is Severity.ERROR]
-    if side.instrument is not None:
-        problems += [d for d in checks.check_ids(side.instrument) if d.code == "id.duplicate"]
-    if problems and not any(d.code == "version.no-code-text" for d in problems):
-        problems.append(
-            diag(
-                "version.unreadable",
-                side.where,
-                0,
-                f"{side.spec} has {len(problems)} error(s) and cannot be compared",
-                f"run: drafttools check {side.where}",
-            )
-        )
-    return problems
-
-
 def compare(old_spec: str, new_spec: str, root: Path | None = None, parse_cache: bool = True) -> DiffResult:
     """Diff two versions given as names, folders or ``REV:PATH``; unchanged files of a named version or a
     folder are read from the project's parse cache unless ``parse_cache`` is off (a git revision is always
@@ -53,7 +36,10 @@ def compare(old_spec: str, new_spec: str, root: Path | None = None, parse_cache:
     with lock.reading():  # a working text as one writer left it, never half-way
         old = versions.resolve(old_spec, config.versions, config.root, config.source, cache_dir)
         new = versions.resolve(new_spec, config.versions, config.root, config.source, cache_dir)
-    problems = _usable(old) + _usable(new)
+    problems = [
+        *checks.unusable(old.spec, old.where, old.diagnostics, old.instrument, " and cannot be compared"),
+        *checks.unusable(new.spec, new.where, new.diagnostics, new.instrument, " and cannot be compared"),
+    ]
     if problems or old.instrument is None or new.instrument is None:
         return DiffResult(old, new, None, tuple(problems))
     result = diff(old.instrument, new.instrument)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from drafttools.diagnostics import Diagnostic, a_or_an, diag
+from drafttools.diagnostics import Diagnostic, Severity, a_or_an, diag
 from drafttools.model import ids
 from drafttools.model.profile import ROLE_CLASS
 from drafttools.model.references import describe
@@ -132,3 +132,24 @@ def id_class(kind: str, instrument: Instrument) -> str:
     """An ID may pass between kinds of one class (a point promoted to a paragraph keeps its ID), never between
     classes (an article's ID never labels a paragraph)."""
     return ROLE_CLASS.get(instrument.profile.role(kind), "text")
+
+
+def unusable(
+    spec: str, where: str, problems: tuple[Diagnostic, ...], instrument: Instrument | None, consequence: str
+) -> list[Diagnostic]:
+    """A version's errors, and its duplicate IDs (which make aligning by ID meaningless), with one more line that
+    says what cannot be done with it (``consequence``, as "and cannot be compared"); [] when it is usable."""
+    found = [d for d in problems if d.severity is Severity.ERROR]
+    if instrument is not None:
+        found += [d for d in check_ids(instrument) if d.code == "id.duplicate"]
+    if found and not any(d.code == "version.no-code-text" for d in found):
+        found.append(
+            diag(
+                "version.unreadable",
+                where,
+                0,
+                f"{spec} has {len(found)} error(s){consequence}",
+                f"run: drafttools check {where}",
+            )
+        )
+    return found

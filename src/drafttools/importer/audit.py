@@ -16,7 +16,7 @@ from pathlib import Path
 
 from drafttools.checks import identity
 from drafttools.config import settings
-from drafttools.diagnostics import Diagnostic, Severity, UsageError, diag, exit_code
+from drafttools.diagnostics import Diagnostic, UsageError, diag, exit_code
 from drafttools.diff.audit import RELATED_AT, Audit, Unshown, audit
 from drafttools.importer import match as matching
 from drafttools.importer.blocks import Read, Refused
@@ -60,7 +60,10 @@ def audit_revision(
         )
     shown = sources.display(file)
     result = AuditResult(previous, side.where, shown, None, ())
-    if (problems := _unusable(side)) or side.instrument is None:
+    cannot = ", so no revision can be audited against it"
+    if (
+        problems := identity.unusable(side.spec, side.where, side.diagnostics, side.instrument, cannot)
+    ) or side.instrument is None:
         return replace(result, diagnostics=tuple(problems))
     try:
         read = read_docx(file, shown, "reject", marks=marks)
@@ -83,25 +86,6 @@ def audit_revision(
         return replace(result, diagnostics=(*found, _unrelated(shown, previous, why)))
     found += [_finding(u, previous) for u in outcome.unshown]
     return replace(result, audit=outcome, diagnostics=tuple(found))
-
-
-def _unusable(side: versions.Resolved) -> list[Diagnostic]:
-    """The previous version's errors (and duplicate IDs, which make alignment meaningless), with one line that
-    says it cannot be audited against."""
-    problems = [d for d in side.diagnostics if d.severity is Severity.ERROR]
-    if side.instrument is not None:
-        problems += [d for d in identity.check_ids(side.instrument) if d.code == "id.duplicate"]
-    if problems and not any(d.code == "version.no-code-text" for d in problems):
-        problems.append(
-            diag(
-                "version.unreadable",
-                side.where,
-                0,
-                f"{side.spec} has {len(problems)} error(s), so no revision can be audited against it",
-                f"run: drafttools check {side.where}",
-            )
-        )
-    return problems
 
 
 def _revision(read: Read, shown: str, base: Instrument) -> Instrument | None:
