@@ -39,9 +39,9 @@ def page_with(pdf: Path, needle: str) -> int:
     return next(n for n, text in enumerate(pages, start=1) if needle in " ".join(text.split()))
 
 
-def pdf_page_png(pdf: Path, page: int, target: Path) -> None:
+def pdf_page_png(pdf: Path, page: int, target: Path, dpi: int = 60) -> None:
     stem = target.with_suffix("")
-    subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", "-f", str(page), "-l", str(page), str(pdf), str(stem)], check=True)
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-singlefile", "-f", str(page), "-l", str(page), str(pdf), str(stem)], check=True)
 
 
 def main() -> None:

@@ -197,19 +197,22 @@ class Browser:
             raise AssertionError(f"the page's script failed: {done['exceptionDetails']}")
         return done["result"].get("value")
 
-    def open(self, html: Path, width: int = 1280, height: int = 900, mobile: bool = False) -> None:
+    def open(self, html: Path, width: int = 1280, height: int = 900, mobile: bool = False,
+             scale: int | None = None) -> None:
         """Load ``html`` in a fresh tab whose viewport is ``width`` CSS pixels (``mobile``: as a phone, which
-        honours the page's viewport meta), and wait for its load event."""
+        honours the page's viewport meta; ``scale``: device pixels per CSS pixel, by default 2 for a phone, 1
+        otherwise), and wait for its load event."""
         if not self.session:
             target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
             self.session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
             self.send("Page.enable", session=True)
-        self.viewport(width, height, mobile)
+        self.viewport(width, height, mobile, scale)
         self.send("Page.navigate", {"url": html.resolve().as_uri()}, session=True)
         self.wait_for("Page.loadEventFired")
 
-    def viewport(self, width: int, height: int, mobile: bool) -> None:
-        metrics = {"width": width, "height": height, "deviceScaleFactor": 2 if mobile else 1, "mobile": mobile}
+    def viewport(self, width: int, height: int, mobile: bool, scale: int | None = None) -> None:
+        ratio = scale if scale is not None else (2 if mobile else 1)
+        metrics = {"width": width, "height": height, "deviceScaleFactor": ratio, "mobile": mobile}
         self.send("Emulation.setDeviceMetricsOverride", metrics, session=True)
         self.send("Emulation.setTouchEmulationEnabled", {"enabled": mobile}, session=True)
 
@@ -228,6 +231,12 @@ class Browser:
                   "impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))")
         found: list[dict[str, Any]] = self.evaluate(script)
         return found
+
+    def screenshot(self, target: Path) -> Path:
+        """A PNG of the viewport as it stands (its width and height as ``open`` set them)."""
+        done = self.send("Page.captureScreenshot", {"format": "png"}, session=True)
+        target.write_bytes(base64.b64decode(done["data"]))
+        return target
 
     def pdf(self, target: Path) -> Path:
         """Print the open page to PDF as the browser's print dialog does with its defaults (no header or footer
