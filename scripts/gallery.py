@@ -122,7 +122,7 @@ def shoot(browser: Browser, page: Path, stem: str, anchor: str = "") -> list[str
 
 
 def scroll_to(browser: Browser, anchor: str) -> None:
-    script = f"(e => e ? (e.scrollIntoView(), true) : false)(document.getElementById({anchor!r}))"
+    script = f"(e => e ? (e.scrollIntoView({{block: 'center'}}), true) : false)(document.getElementById({anchor!r}))"
     if anchor and not browser.evaluate(script):
         raise SystemExit(f"gallery: no element with id {anchor!r} to scroll to")
 
