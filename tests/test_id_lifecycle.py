@@ -207,3 +207,49 @@ def test_two_imports_to_one_name_give_exactly_one_version(tmp_path: Path) -> Non
     assert [code for code, _ in results] == [0, 1], results
     assert "already exists" in results[1][1] or "frozen" in results[1][1]
     assert [p.name for p in (root / "versions").iterdir() if not p.name.startswith(".")] == ["2010-return"]
+
+
+def test_a_snapshot_whose_ledger_cannot_be_written_freezes_nothing(
+    shipped_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The version and the working ledger's retirements go in together: when the ledger write fails, the version
+    folder is taken back, so no frozen version retires IDs the working ledger still counts as active or gone."""
+    from drafttools.diagnostics import DraftError
+    from drafttools.fsutil import is_staging
+    from drafttools.source import versions
+
+    ledger_before = (shipped_project / "code_text" / "id-ledger.tsv").read_bytes()
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise DraftError("cannot write id-ledger.tsv: No space left on device", "id-ledger.tsv")
+
+    monkeypatch.setattr(versions, "write_atomic", full_disk)
+    monkeypatch.chdir(shipped_project)
+    from drafttools.config import settings
+
+    settings.cache_clear()
+    try:
+        from drafttools.api import diff as api
+
+        with pytest.raises(DraftError, match="No space left"):
+            api.snapshot("2011-x")
+    finally:
+        settings.cache_clear()
+    assert not (shipped_project / "versions" / "2011-x").exists()
+    assert not [p.name for p in (shipped_project / "versions").iterdir() if is_staging(p.name)]
+    assert (shipped_project / "code_text" / "id-ledger.tsv").read_bytes() == ledger_before
+
+
+def test_a_writer_that_cannot_take_the_commit_lock_moves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from drafttools.diagnostics import DraftError
+    from drafttools.source import lock
+
+    monkeypatch.setattr(lock, "folder", lambda: tmp_path)
+    monkeypatch.setattr(lock, "_acquire", lambda fd, mode, wait: False)  # a reader that never lets go
+    moved = []
+    with pytest.raises(DraftError, match="nothing was moved"):
+        with lock.committing():
+            moved.append(True)
+    assert moved == []

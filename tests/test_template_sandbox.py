@@ -55,6 +55,9 @@ ESCAPES = [
     "{{ 'x' * 1000000000 }}",
     "{{ 2 ** 100000 }}",
     "{{ '{0.__class__}'.format(paper) }}",
+    "{{ ('%020000000d' % 1)[:5] }}",  # a 20 MB string made by a printf width
+    "{{ '{:>20000000}'.format(1)[:5] }}",  # and by a format width
+    "{{ '{x:>20000000}'.format_map(paper) }}",
 ]
 
 

@@ -195,5 +195,5 @@ def synoptic(diff: Diff, old_name: str = "", new_name: str = "", order: str = "n
     return (
         _environment()
         .get_template("diff-synoptic.html.j2")
-        .render(table=shown, new=diff.new_meta, old_name=old_name, new_name=new_name)
+        .render(table=shown, new=diff.new_meta, old_name=shown.old.name, new_name=shown.new.name)
     )

@@ -56,7 +56,7 @@ class Opened(Exception):
 class Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, which also refuses '**' and a '*' that would make a huge string or list."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
 
     def __init__(self, records: Iterable[type] = (), **options: Any) -> None:
         super().__init__(**options)
@@ -81,9 +81,18 @@ class Sandbox(ImmutableSandboxedEnvironment):
             raise Opened(argument)
         return super().getitem(obj, argument)
 
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """Jinja sandboxes ``str.format`` but not the width it pads to ('{:>20000000}'): refused outright, as no
+        template needs it."""
+        if super().wrap_str_format(value) is not None:
+            raise SecurityError("str.format and str.format_map are not available in templates")
+        return None
+
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**":
             raise SecurityError("the power operator '**' is not available in templates")
+        if operator == "%" and isinstance(left, str):  # '%020000000d' % 1 would build 20 MB
+            raise SecurityError("string formatting with '%' is not available in templates")
         sizes = [len(x) for x in (left, right) if isinstance(x, (str, list, tuple))]
         counts = [x for x in (left, right) if isinstance(x, int)]
         if sizes and counts and sizes[0] * counts[0] > MAX_PRODUCT:

@@ -138,7 +138,13 @@ def committing() -> Iterator[None]:
         yield  # no lock can be made: the writer's own lock was refused before this, so nobody shares the folder
         return
     try:
-        _acquire(fd, fcntl.LOCK_EX, max(timeout(), 30.0))  # readers hold it only while they read
+        wait = max(timeout(), 30.0)  # readers hold it only while they read
+        if not _acquire(fd, fcntl.LOCK_EX, wait):  # nothing moved yet: stopping here loses nothing
+            raise DraftError(
+                f"a reader of the project has held {folder() / 'commit.lock'} for {wait:g} s; nothing was moved "
+                "into place. Run the command again (set DRAFTTOOLS_LOCK_TIMEOUT to wait longer)",
+                str(folder() / "commit.lock"),
+            )
         yield
     finally:
         os.close(fd)

@@ -173,10 +173,17 @@ def snapshot(source: Path, versions: Path, name: str, ledger: bytes | None = Non
         with lock.committing():
             staging.rename(target)
             if ledger is not None:
-                write_atomic(source / sources.LEDGER, ledger, through_links=True)
+                try:
+                    write_atomic(source / sources.LEDGER, ledger, through_links=True)
+                except DraftError:
+                    target.rename(staging)  # no version frozen whose retired IDs the working ledger lacks
+                    raise
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise DraftError(f"cannot write version '{name}': {exc.strerror or exc}", str(target)) from None
+    except DraftError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return target
 
 
