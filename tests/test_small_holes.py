@@ -194,3 +194,23 @@ def test_snapshot_when_versions_is_a_file(versions_a_file: Path) -> None:
     assert result.exit_code == 1, result.output
     assert "versions is a file, not a folder" in result.stderr and "File exists" not in result.stderr
     assert (versions_a_file / "versions").read_text(encoding="utf-8") == "not a folder\n"
+
+
+def test_an_import_dry_run_writes_nothing_in_the_project(shipped_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dry run links the references of the text it would write in a private folder: no lock file, no cache
+    folder, nothing in versions/ (it once took the project's commit lock, making build/.cache/ to do so)."""
+    from click.testing import CliRunner
+
+    from drafttools.cli.main import main
+    from drafttools.config import settings
+
+    from .conftest import SEED
+
+    monkeypatch.chdir(shipped_project)
+    settings.cache_clear()
+    before = sorted(p.relative_to(shipped_project) for p in shipped_project.rglob("*"))
+    result = CliRunner().invoke(main, ["import", str(SEED), "--as", "2011-x", "--dry-run"])
+    settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "reference(s) linked" in result.output and "would import" in result.output
+    assert sorted(p.relative_to(shipped_project) for p in shipped_project.rglob("*")) == before

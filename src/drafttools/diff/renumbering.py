@@ -13,7 +13,6 @@ deleted space after the inserted number, so that the struck number, the inserted
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -86,10 +85,6 @@ def quiet(block: RedlineBlock) -> RedlineBlock:
     segments = (Segment("equal", block.number_new), *block.segments[length:])
     plain = not block.mark and all(s.op == "equal" for s in segments)
     return replace(block, segments=segments, op="equal" if plain else block.op)
-
-
-def quiet_blocks(blocks: Iterable[RedlineBlock]) -> Iterator[RedlineBlock]:
-    return (quiet(block) for block in blocks)
 
 
 def separated(segments: tuple[Segment, ...]) -> tuple[Segment, ...]:

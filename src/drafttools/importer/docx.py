@@ -842,8 +842,7 @@ def read_docx(
     says which was used (``none`` when ``auto`` found neither) and ``Read.shown`` counts them.  ``track_changes``
     "author" reads the text with ``author``'s tracked changes accepted and every other author's rejected (how a
     return's changes are told apart by who made them)."""
-    _sniff(path, shown)
-    document = _open(path, shown)
+    document = open_package(path, shown)
     body = document.element.body
     if (deepest := _depth(body)) > MAX_XML_DEPTH:
         raise Refused(

@@ -453,7 +453,7 @@ def _link_references(
     typed = as_typed(loaded.instrument, draft)
     found = xref.find_references(typed)
     stale = _stale(found, typed, base) if base is not None else []
-    return tuple(rewrite.link_references(found)), stale
+    return tuple(rewrite.link_references(found, private=True)), stale  # the import's own staging folder
 
 
 def _stale(found: list[xref.Reference], typed: Instrument, base: Instrument) -> list[Diagnostic]:

@@ -160,8 +160,10 @@ def _block_end(lines: list[str], first: int) -> int:
     return end
 
 
-def link_references(references: list[Reference], dry_run: bool = False) -> list[Edit]:
-    """Rewrite every resolved plain-text reference member as ``{xref}`ID```.
+def link_references(references: list[Reference], dry_run: bool = False, private: bool = False) -> list[Edit]:
+    """Rewrite every resolved plain-text reference member as ``{xref}`ID```.  ``private``: the files are the
+    caller's own, not yet the project's (an import's staging folder), so they are written without the project's
+    commit lock.
 
     Edits go from the bottom of each file up, so an edit never moves a line a later edit relies on, and each
     search is bounded to the reference's own block of text, so an identical phrase elsewhere is never touched.
@@ -201,5 +203,9 @@ def link_references(references: list[Reference], dry_run: bool = False) -> list[
             Edit(reference.loc.path, reference.loc.line, " ".join(match.group(0).split()), " ".join(replaced.split()))
         )
     if not dry_run:
-        commit(_staged(files, changes))
+        staged = _staged(files, changes)
+        if private:
+            write_all(staged)
+        else:
+            commit(staged)
     return sorted(changes, key=lambda c: (c.path, c.line))
