@@ -574,9 +574,15 @@ class _Reader:
             elif tag == _TBL:
                 self.nesting(child, depth + 1)
                 for row in child.iter(_TR):
-                    if _ancestor_tables(row, child) == 0 and not self.row_changed(row):
-                        yield row, True, tuple(waiting)
-                        waiting = []
+                    if _ancestor_tables(row, child) != 0:
+                        continue
+                    if self.row_changed(row):  # gone, but its paragraphs still count: locations stay Word's
+                        skipped = sum(1 for _ in row.iter(_P))
+                        self.count += skipped
+                        self.in_rows += skipped
+                        continue
+                    yield row, True, tuple(waiting)
+                    waiting = []
             elif (
                 tag in (_w("sdt"), _w("sdtContent"), _w("customXml"))
                 or tag in _INSERTED
