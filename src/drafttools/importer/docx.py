@@ -7,7 +7,8 @@ because the text a reader sees is not ``Paragraph.text``:
 - fields: ``w:fldSimple`` and complex fields (``w:fldChar`` begin/separate/end with ``w:instrText``) give their
   result text, never their instruction; hyperlinks, smart tags, content controls give their text;
 - tracked changes (``w:ins``/``w:del``/``w:moveTo``/``w:moveFrom``, deleted or inserted paragraph marks and table
-  rows) are accepted or rejected as asked, and refused (with their count) unless asked; changes marked by
+  rows) are accepted or rejected as asked, or one author's accepted and the others' rejected (``author``, how
+  ``collect`` tells a return's authors apart), and refused (with their count) unless asked; changes marked by
   formatting instead (struck text deleted, underlined text inserted, as a revision typed by hand shows them) are
   accepted or rejected the same way when asked (``marks``), and every kind of mark is counted (``Read.shown``);
 - automatic numbering (``w:numPr`` on the paragraph or its style → ``numbering.xml``: ``w:lvlText`` such as

@@ -6,8 +6,10 @@ or ``quiet`` (``diff.renumbering``: the new numbers as plain text, the renumberi
 cover naming both versions); the map of changes is the same in both.
 
 This module turns the change tree into a small view model; the layout and styles live in the Jinja2 templates
-``render/templates/diff-redline.html.j2`` and ``diff-synoptic.html.j2`` (strict: a missing variable is an error;
-autoescaped: the text of the code is never markup).  No script, no external resource: one file to mail.
+``render/templates/diff-redline.html.j2`` and ``diff-synoptic.html.j2``, rendered in the same sandbox as the
+papers' templates (``render.sandbox``) with four filters of their own, ``anchor``, ``short``, ``lab`` and ``css``
+(strict: a missing variable is an error; autoescaped: the text of the code is never markup).  No script, no
+external resource: one file to mail.
 """
 
 from __future__ import annotations

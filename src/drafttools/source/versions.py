@@ -2,7 +2,9 @@
 
 A version is a folder with the layout of ``code_text/`` (``manifest.toml``, the article files, the ID
 ledger).  ``snapshot`` freezes the current text into a new version folder (written to a temporary folder
-beside it, then renamed, so a version appears whole or not at all, and never over an existing one).
+beside it, then renamed, so a version appears whole or not at all, and never over an existing one); the ID
+ledger with the IDs the version lacks retired goes into the version and, under the commit lock with the rename,
+over the working ledger (a failed ledger write takes the version back).
 ``locate`` is the one place a version *name* is given its meaning (``code_text`` and ``current`` are the working
 text, then ``versions/NAME/``, then the working text again when its manifest's ``version`` is NAME); ``build``
 uses it for a paper's ``annex:``, and ``resolve`` for what a user typed to ``diff`` and ``import`` (a name, a
