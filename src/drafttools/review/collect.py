@@ -143,7 +143,8 @@ def collect(
         taken = [f.stem for f in places.proposals.glob("*.toml")] if places.proposals.is_dir() else []
         new = _numbered(fresh, result.party, answers, shown, digest, taken)  # never over a file, even a broken one
         if new and not dry_run:
-            fsutil.write_all([(places.proposals / f"{p.id}.toml", store.dump(p).encode("utf-8")) for p in new])
+            with lock.committing():  # a reader (check) sees all of them or none
+                fsutil.write_all([(places.proposals / f"{p.id}.toml", store.dump(p).encode("utf-8")) for p in new])
         labels = {e.id: e.heading or e.label for e in version.walk() if e.id}
         return CollectResult(
             shown, result.party, answers, new, already, labels, tuple(problems), written=bool(new) and not dry_run

@@ -61,7 +61,8 @@ def change(
                     updated[target.id] = replace(target, proponents=joined)
         files = [(folder / f"{p.id}.toml", store.dump(p).encode("utf-8")) for p in updated.values()]
         if files:
-            fsutil.write_all(files)
+            with lock.committing():  # a reader (check) sees all of them or none
+                fsutil.write_all(files)
         return RoomResult(tuple(updated.values()), tuple(unchanged))
 
 
