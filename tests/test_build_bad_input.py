@@ -236,8 +236,8 @@ def test_missing_paper(project: Path) -> None:
 
 
 def test_unknown_format_is_a_usage_error(project: Path) -> None:
-    result = build(project, "papers/p.md", "--to", "pdf")
-    assert result.exit_code == 2 and "Error: unknown output format pdf" in result.stderr
+    result = build(project, "papers/p.md", "--to", "odt")
+    assert result.exit_code == 2 and "Error: unknown output format odt; choose from docx, html, pdf" in result.stderr
 
 
 def test_stale_written_label_in_paper(project: Path) -> None:
@@ -387,3 +387,39 @@ def test_known_versions_are_listed_once_each(project: Path) -> None:
     result = build(project)
     assert_fails(result, project, f"papers/p.md:{line}", "build.version", "known: code_text, current, 2009-09-SEARO-RC62 [")
     assert result.stderr.count("2009-09-SEARO-RC62") == 1
+
+
+def test_pdf_without_libreoffice(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No soffice on PATH: a located error naming what to install, not a traceback; the DOCX and HTML asked for
+    alongside are not written either."""
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    result = build(project, "papers/p.md", "--to", "docx,html,pdf")
+    assert_fails(result, project, "papers/p.md", "build.libreoffice", "not installed or not on PATH", "fix: install LibreOffice")
+
+
+def test_pdf_without_libreoffice_is_no_matter_without_pdf(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert build(project).exit_code == 0
+
+
+FAILING_SOFFICE = """#!/bin/sh
+# LibreOffice failing half-way: a truncated PDF in its output folder, its message on stderr, exit 1.
+while [ $# -gt 0 ]; do [ "$1" = --outdir ] && out=$2; shift; done
+mkdir -p "$out" && printf '%%PDF-1.6\\n1 0 obj' > "$out/p.pdf"
+echo "Error: source file could not be loaded" >&2
+exit 1
+"""
+
+
+def test_a_failed_pdf_conversion(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """LibreOffice's own message, exit 1, and no file: not the half-written PDF, nor the DOCX and HTML.  (A real
+    LibreOffice refusing a document: tests/test_build_pdf.py.)"""
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+    (bin_ / "soffice").write_text(FAILING_SOFFICE, encoding="utf-8")
+    (bin_ / "soffice").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_}:/usr/bin:/bin")
+    result = build(project, "papers/p.md", "--to", "pdf,docx,html")
+    assert_fails(result, project, "papers/p.md", "build.pdf", "Error: source file could not be loaded")

@@ -396,6 +396,16 @@ CODES: dict[str, Code] = _table(
         "the version of the code a paper annexes names no code text (neither code_text nor versions/NAME)",
     ),
     ("build.output", E, "an output file or folder cannot be written"),
+    (
+        "build.pdf",
+        E,
+        "LibreOffice could not convert a paper's DOCX to PDF (its message is quoted); nothing is written",
+    ),
+    (
+        "build.libreoffice",
+        E,
+        "PDF was asked for but LibreOffice (soffice) is not installed or not on PATH; nothing is written",
+    ),
     # proposals (proposals/*.toml) and collected returns
     ("proposal.syntax", E, "a proposal file cannot be read as TOML (or as UTF-8)"),
     (

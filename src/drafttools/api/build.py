@@ -51,7 +51,8 @@ from drafttools.source.versions import known as known_versions
 from drafttools.source.versions import locate
 from drafttools.workers import die_with_parent
 
-FORMATS = ("docx", "html")
+FORMATS = ("docx", "html", "pdf")
+DEFAULT_FORMATS = ("docx", "html")
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,7 +351,7 @@ def _writable(folder: Path) -> str | None:
 
 def build(
     paths: Sequence[Path] | None,
-    formats: Sequence[str] = FORMATS,
+    formats: Sequence[str] = DEFAULT_FORMATS,
     outdir: Path | None = None,
     project: Project | None = None,
     strict: bool = False,
@@ -397,7 +398,7 @@ def _worth_forking(
     import threading
 
     return (
-        "docx" in chosen
+        ("docx" in chosen or "pdf" in chosen)
         and hasattr(os, "fork")
         and threading.active_count() == 1
         and not _failed(problems, strict)
@@ -511,6 +512,8 @@ def _finish(
     made: dict[tuple[int, str], bytes] = {}
     # HTML first while the DOCX is made in the background, so that both processes work at once
     for n, fmt in sorted(order, key=lambda o: background is not None and o[1] == "docx"):
+        if fmt == "pdf":
+            continue  # made from the DOCX, below
         try:
             found = background.result(jobs[n]) if background is not None and fmt == "docx" else None
             if isinstance(found, Diagnostic):
@@ -518,6 +521,8 @@ def _finish(
             made[(n, fmt)] = found if found is not None else _render(jobs[n], fmt, cache_dir)
         except templates.TemplateError as exc:
             problems.append(exc.diagnostic)
+    if "pdf" in chosen and not _failed(problems, strict):
+        made |= _pdfs(jobs, made, background, cache_dir, problems)
     rendered = [
         (Output(jobs[n].paper.path, fmt, outdir / f"{jobs[n].paper.name}.{fmt}"), made[(n, fmt)])
         for n, fmt in order
@@ -528,6 +533,65 @@ def _finish(
         return BuildResult(_sorted(problems))
     written = _write(rendered, problems)  # before the result is made: a write error is in it
     return BuildResult(_sorted(problems), written)
+
+
+def _pdfs(
+    jobs: list[_Job],
+    made: dict[tuple[int, str], bytes],
+    background: _Background | None,
+    cache_dir: Path | None,
+    problems: list[Diagnostic],
+) -> dict[tuple[int, str], bytes]:
+    """Each paper's PDF, converted by LibreOffice from the DOCX this build rendered (rendered now when DOCX was
+    not asked for), all papers in one call; a paper LibreOffice could not convert is a build.pdf error."""
+    from drafttools.render import pdf
+
+    docx: dict[str, bytes] = {}
+    for n, job in enumerate(jobs):
+        try:
+            found = made.get((n, "docx")) or (background.result(job) if background is not None else None)
+            if isinstance(found, Diagnostic):
+                raise templates.TemplateError(found)
+            docx[job.paper.name] = found if found is not None else _render(job, "docx", cache_dir)
+        except templates.TemplateError as exc:
+            problems.append(exc.diagnostic)
+    if not docx or _failed(problems):
+        return {}
+    try:
+        converted = pdf.convert(docx)
+    except pdf.LibreOfficeMissing as exc:
+        problems.append(
+            diag(
+                "build.libreoffice",
+                jobs[0].paper.path,
+                0,
+                f"cannot make the PDF of {jobs[0].paper.path}{_and_more(len(jobs) - 1)}: {exc}",
+                "install LibreOffice (Debian: apt-get install libreoffice-writer; or scripts/setup --test), "
+                "or build without pdf in --to",
+            )
+        )
+        return {}
+    pdfs: dict[tuple[int, str], bytes] = {}
+    for n, job in enumerate(jobs):
+        result = converted.get(job.paper.name)
+        if result is not None and result.pdf is not None:
+            pdfs[(n, "pdf")] = result.pdf
+        elif result is not None:
+            problems.append(
+                diag(
+                    "build.pdf",
+                    job.paper.path,
+                    0,
+                    f"LibreOffice could not convert {job.paper.path}'s DOCX to PDF: {result.failure}",
+                    "build --to docx and open the DOCX in LibreOffice to see what it refuses; check LibreOffice runs "
+                    "(soffice --headless --version)",
+                )
+            )
+    return pdfs
+
+
+def _and_more(count: int) -> str:
+    return f" (and {count} more paper{'s' * (count != 1)})" if count else ""
 
 
 def _blocked(paths: list[Path]) -> list[Diagnostic]:

@@ -20,7 +20,7 @@ from drafttools.diagnostics import Severity
     default="docx,html",
     show_default=True,
     metavar="FORMATS",
-    help="Comma-separated output formats: docx, html.",
+    help="Comma-separated output formats: docx, html, pdf (pdf needs LibreOffice).",
 )
 @click.option(
     "-o",
@@ -33,7 +33,7 @@ from drafttools.diagnostics import Severity
 @click.option("--no-cache", is_flag=True, help="Parse and render everything afresh (as DRAFTTOOLS_NO_CACHE=1).")
 @guarded
 def build(papers: tuple[Path, ...], formats: str, output: Path | None, strict: bool, no_cache: bool) -> None:
-    """Build papers to DOCX and HTML with the code annexed; with no PAPER, every paper in papers/.
+    """Build papers to DOCX and HTML (and PDF, with --to) with the code annexed; with no PAPER, every paper in papers/.
 
     A PAPER may be a folder, standing for the papers (*.md) in it.
 
