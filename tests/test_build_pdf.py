@@ -106,3 +106,14 @@ def test_a_document_libreoffice_cannot_load_gives_its_message_and_no_pdf() -> No
     found = pdf_render.convert({"broken": broken.getvalue()})
     assert found["broken"].pdf is None
     assert "source file could not be loaded" in found["broken"].failure
+
+
+def test_lang_is_the_papers_language(shipped_project: Path) -> None:
+    """/Lang comes from the paper (through the DOCX's w:lang), not from LibreOffice's own locale."""
+    paper = shipped_project / "papers" / "code.md"
+    french = paper.read_text(encoding="utf-8").replace("\nlanguage: en\n", "\nlanguage: fr\n")
+    paper.write_text(french, encoding="utf-8")
+    with contextlib.chdir(shipped_project):
+        result = CliRunner().invoke(main, ["build", "papers/code.md", "--to", "pdf", "-o", "out"])
+    assert result.exit_code == 0, result.output
+    assert pypdf.PdfReader(str(shipped_project / "out" / "code.pdf")).trailer["/Root"]["/Lang"] == "fr-FR"
