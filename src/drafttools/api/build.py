@@ -1,11 +1,12 @@
-"""The build use case: papers → DOCX and HTML, with the code annexed at the version each paper names.
+"""The build use case: papers → DOCX, HTML and PDF, with the code annexed at the version each paper names.
 
 Stages, each callable alone and composed here: read the paper (``papers.load_paper``), find its document type
 (``templates.load``), load and check the version of the code it annexes (``api.load_code_text``, then
 ``api.check_loaded``, once per version), check the paper's own references into the code, render every output in
-memory, check every output path, and only when nothing failed write them all or none (``fsutil.write_all``).  A
-broken reference, a bad field or template, an unknown version, an unwritable folder or a failed write gives a
-diagnostic and no output file at all.  Version names mean what ``versions.locate`` says, as for ``diff`` and
+memory, convert the DOCX to PDF when asked (``render.pdf``, LibreOffice), check every output path, and only when
+nothing failed write them all or none (``fsutil.write_all``).  A broken reference, a bad field or template, an
+unknown version, a failed PDF conversion, an unwritable folder or a failed write gives a diagnostic and no output
+file at all.  Version names mean what ``versions.locate`` says, as for ``diff`` and
 ``import``.  Returns results; never prints.
 
 A rebuild does only what changed: unchanged files' parses (``parsecache``) and unchanged articles' HTML and DOCX
