@@ -117,3 +117,18 @@ def test_lang_is_the_papers_language(shipped_project: Path) -> None:
         result = CliRunner().invoke(main, ["build", "papers/code.md", "--to", "pdf", "-o", "out"])
     assert result.exit_code == 0, result.output
     assert pypdf.PdfReader(str(shipped_project / "out" / "code.pdf")).trailer["/Root"]["/Lang"] == "fr-FR"
+
+
+def test_the_same_bytes_again_from_the_forked_renderer(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second conversion, later, gives the same bytes; here from the DOCX a forked renderer made (as for a large
+    code), when only PDF is asked for."""
+    from drafttools.api import build as use_case
+
+    monkeypatch.setattr(use_case, "_worth_forking", lambda *a: True)
+    with contextlib.chdir(ROOT):
+        result = use_case.build([Path("papers/code.md")], ("pdf",), tmp_path, cache=False)
+    assert result.exit_code() == 0, result.diagnostics
+    assert [o.path.name for o in result.outputs] == ["code.pdf"]
+    assert (tmp_path / "code.pdf").read_bytes() == (built / "code.pdf").read_bytes()
