@@ -101,6 +101,12 @@ class Side:
     role: str = ""  # the kind's role: division, article, paragraph, point, text, row, annex ...
     prefix: str = ""  # what prints before the text: "Article 8 – ", "8.3", "(c)"; "" for none
     name: str = ""  # how a reader names it: "Article 8", "paragraph 8.3", "the preamble"
+    key: str = ""  # the text with each reference as its target's ID (what "modified" compares); "": the text
+
+    @property
+    def compared(self) -> str:
+        """What the engine compares of it: its words, a reference by its target (not the number it prints)."""
+        return self.key or self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -911,6 +917,7 @@ def _side(f: _Flat, text: str | None = None) -> Side:
         f.role,
         f.number.rstrip("\t"),
         f.name,
+        "" if f.key == f.body else f.key,
     )
 
 
