@@ -1,4 +1,4 @@
-"""The command line for versions and diffs: ``snapshot``, ``versions`` and ``diff``.  Wiring only.
+"""The command line for versions and diffs: ``snapshot``, ``versions``, ``diff`` and ``diff3``.  Wiring only.
 
 ``register(main)`` adds the commands to the ``drafttools`` group (``cli`` calls it when this module exists).
 Artifacts go to stdout or ``-o PATH`` (written atomically); diagnostics to stderr; exit 0 fine, 1 findings or
@@ -206,6 +206,70 @@ def _manifest_date(text: str) -> str:
         return today + "T00:00:00Z"
 
 
+FORMATS3 = ("text", "json", "html")
+
+
+@click.command("diff3")
+@click.argument("base")
+@click.argument("ours")
+@click.argument("theirs")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS3),
+    default="text",
+    show_default=True,
+    help="text: counts, then conflicts first, word diffs; json: docs/diff3-json.md; html: base | ours | theirs page.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout."
+)
+@click.option("--strict", is_flag=True, help="Warnings are findings too (exit 1).")
+@click.option("--no-cache", is_flag=True, help="Parse the versions afresh, even files the parse cache holds.")
+@guarded
+def diff3_command(
+    base: str, ours: str, theirs: str, fmt: str, output: Path | None, strict: bool, no_cache: bool
+) -> None:
+    """Three-way compare: what OURS (the Secretariat's revision) and THEIRS (a Member State's return) each changed
+    in BASE, by stable ID, and where they conflict.  Each is a version name, a folder or REV:PATH.  Exit 1 when
+    there is a conflict."""
+    from drafttools.api import diff as api_diff
+
+    _check_output(fmt, output)
+    if output is not None:
+        outputs.check_file(output)
+    result = api_diff.compare3(base, ours, theirs, parse_cache=not no_cache)
+    emit(result.diagnostics, strict)
+    if result.three_way is None:
+        click.echo(f"Error: cannot compare {base}, {ours} and {theirs}; see above", err=True)
+        sys.exit(1)
+    names = (result.base.spec, result.ours.spec, result.theirs.spec)
+    payload: str
+    if fmt == "json":
+        from drafttools.render import diff3_json
+
+        payload = diff3_json.render(result.three_way, *names)
+    elif fmt == "html":
+        from drafttools.render import diff3_html
+
+        payload = diff3_html.page(result.three_way, *names)
+    else:
+        from drafttools.render import diff3_text
+
+        payload = diff3_text.render(result.three_way, *names)
+    if output is not None:
+        write_atomic(output, payload)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        out(payload, nl=False)
+    conflicts = len(result.three_way.conflicts)
+    if conflicts:
+        click.echo(
+            f"{conflicts} conflict{'' if conflicts == 1 else 's'}: both sides changed the same element", err=True
+        )
+    sys.exit(result.exit_code(strict))
+
+
 @click.command("snapshot")
 @click.argument("name")
 @click.option(
@@ -252,5 +316,6 @@ def versions_command(fmt: str) -> None:
 
 def register(main: click.Group) -> None:
     main.add_command(diff_command)
+    main.add_command(diff3_command)
     main.add_command(snapshot_command)
     main.add_command(versions_command)

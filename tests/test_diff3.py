@@ -1,0 +1,226 @@
+"""The three-way compare (issue 14, item 6): a base, the Secretariat's revision (ours) and a Member State's return
+(theirs), each a version folder or name; every element of the base in one of five states, conflicts first in the
+text, in the JSON document of docs/diff3-json.md, and as an HTML page that headless Chromium renders.
+
+The revisions are made here from a copy of the shipped code text, by editing its MyST: in Article 4, 4.1 changed
+by both differently, 4.2 by both identically, 4.3 by ours only, 4.4 by theirs only, 4.5 deleted by ours and
+edited by theirs.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drafttools.cli.main import main
+from drafttools.config import settings as project_settings
+
+from .clients import Browser
+from .conftest import CODE_TEXT, ROOT
+
+BASE, REVISION = "2009-09-SEARO-RC62", "2010-illustrative-revision"
+ARTICLE = "article-04.md"
+FIFTH = """:::{paragraph} migrant-enjoy-opportunities-employment
+Migrant health personnel should enjoy opportunities for employment commensurate with their level of education,
+experience and competence on the basis of equality of treatment with the domestically-trained health
+workforce.
+:::
+
+"""
+
+
+@pytest.fixture(autouse=True)
+def at_root(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    project_settings.cache_clear()
+    yield
+    project_settings.cache_clear()
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def _revise(folder: Path, edits: list[tuple[str, str]]) -> Path:
+    shutil.copytree(CODE_TEXT, folder)
+    path = folder / ARTICLE
+    text = path.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def sides(tmp_path_factory) -> tuple[str, str, str]:
+    root = tmp_path_factory.mktemp("diff3")
+    base = root / "base"
+    shutil.copytree(CODE_TEXT, base)
+    ours = _revise(
+        root / "ours",
+        [
+            ("improper or fraudulent conduct", "improper conduct"),  # 4.1: both, differently
+            ("Member States should ensure that, subject", "Member States shall ensure that, subject"),  # 4.2 alike
+            ("relevant and accurate information", "accurate information"),  # 4.3: ours only
+            (FIFTH, ""),  # 4.5: deleted by ours
+        ],
+    )
+    theirs = _revise(
+        root / "theirs",
+        [
+            ("improper or fraudulent conduct", "fraudulent or abusive conduct"),  # 4.1
+            ("Member States should ensure that, subject", "Member States shall ensure that, subject"),  # 4.2
+            ("observe fair and just\ncontractual", "observe fair\ncontractual"),  # 4.4: theirs only
+            ("employment commensurate with", "employment matching"),  # 4.5: edited by theirs
+        ],
+    )
+    return str(base), str(ours), str(theirs)
+
+
+STATES = {
+    "other-stakeholders-recognize-ethical": ("conflict", "changed by both differently"),
+    "ensure-subject-national-laws": ("both", ""),
+    "accurate-information-to-migrants": ("ours", ""),
+    "fair-contractual-practices": ("theirs", ""),
+    "migrant-enjoy-opportunities-employment": ("conflict", "deleted by ours, changed by theirs"),
+}
+
+
+def test_json_states_every_row_in_the_base_order(sides):
+    done = run("diff3", *sides, "--format", "json")
+    assert done.exit_code == 1, done.output  # conflicts
+    data = json.loads(done.stdout)
+    assert data["schema"] == "drafttools.diff3/1"
+    assert data["summary"]["conflict"] == 2 and data["summary"]["both"] == 1
+    assert data["summary"]["ours"] == 1 and data["summary"]["theirs"] == 1
+    rows = {r["id"]: r for r in data["rows"]}
+    for pid, (state, note) in STATES.items():
+        assert (rows[pid]["state"], rows[pid]["note"]) == (state, note), pid
+    assert all(r["state"] == "unchanged" for r in data["rows"] if r["id"] not in STATES)
+    assert [r["base"]["label"] for r in data["rows"] if r["id"] in STATES] == ["4.1", "4.2", "4.3", "4.4", "4.5"]
+    assert all(r["base"]["article"] == "4" for r in data["rows"] if r["id"] in STATES)
+    first = rows["other-stakeholders-recognize-ethical"]
+    assert {"op": "delete", "text": " or fraudulent"} in first["ours_words"]
+    assert any(w["op"] == "insert" and "abusive" in w["text"] for w in first["theirs_words"])
+    deleted = rows["migrant-enjoy-opportunities-employment"]
+    assert deleted["ours"] is None and deleted["ours_status"] == "deleted"
+    assert "matching" in deleted["theirs"]["text"]
+    assert rows["fair-contractual-practices"]["ours_words"] == []
+    # 4.6 onwards: ours deleted 4.5, so its later paragraphs are renumbered there, and unchanged in words
+    later = rows["migrant-hired-promoted-remunerated"]
+    assert later["state"] == "unchanged" and later["ours"]["label"] == "4.5" and later["theirs"]["label"] == "4.6"
+
+
+def test_text_counts_then_conflicts_first(sides):
+    done = run("diff3", *sides)
+    assert done.exit_code == 1
+    lines = done.stdout.splitlines()
+    assert lines[4].startswith("2 conflicts, 1 changed by both alike, 1 by ours only, 1 by theirs only, ")
+    order = [
+        lines.index(h)
+        for h in (
+            "Conflicts: both changed these differently",
+            "Changed by both the same way",
+            "Changed by ours only",
+            "Changed by theirs only",
+        )
+    ]
+    assert order == sorted(order)
+    text = done.stdout
+    assert "  4.1 [other-stakeholders-recognize-ethical]: changed by both differently" in text
+    assert "    ours    … personnel are not subjected to improper [-or fraudulent-] conduct." in text
+    assert "[-improper or fraudulent-] {+fraudulent or abusive+}" in text
+    assert "  4.5 (ours —, theirs 4.5)" not in text
+    assert "    ours    deleted" in text
+    assert "2 conflicts: both sides changed the same element" in done.stderr
+
+
+def test_no_conflict_exits_0(sides):
+    base, ours, _ = sides
+    done = run("diff3", base, ours, base)
+    assert done.exit_code == 0, done.output
+    assert "0 conflicts, 0 changed by both alike, 4 by ours only, 0 by theirs only" in done.stdout
+    same = run("diff3", base, base, base)
+    assert same.exit_code == 0 and "no changes on either side" in same.stdout
+
+
+def test_html_in_chromium(sides, tmp_path):
+    page = tmp_path / "three.html"
+    done = run("diff3", *sides, "--format", "html", "-o", str(page))
+    assert done.exit_code == 1 and f"wrote {page}" in done.stderr
+    with Browser() as browser:
+        browser.open(page)
+        tables = browser.evaluate(
+            "[...document.querySelectorAll('table.three-way')].map(t => ({caption: t.caption.innerText, "
+            "head: [...t.tHead.rows[0].cells].map(c => c.innerText), rows: [...t.tBodies[0].rows].map(r => "
+            "({id: r.id, cells: [...r.cells].map(c => c.innerText), dels: [...r.querySelectorAll('del')].map(d => "
+            "d.innerText), ins: [...r.querySelectorAll('ins')].map(d => d.innerText)}))}))"
+        )
+        assert browser.evaluate("document.querySelectorAll('h1').length") == 1
+        wide = browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert wide
+    conflicts, changed = tables
+    assert conflicts["caption"].startswith("Conflicts")
+    assert [h.split(":")[0] for h in conflicts["head"]] == ["base", "ours", "theirs", "state"]
+    first, fifth = conflicts["rows"]
+    assert first["cells"][0].startswith("4.1 Member States")
+    assert first["dels"] == [" or fraudulent", " improper or fraudulent"] and first["ins"] == [" fraudulent or abusive"]
+    assert first["cells"][3].startswith("conflict")
+    assert fifth["cells"][1] == "deleted by ours" and fifth["ins"] == [" matching"]
+    assert "deleted by ours, changed by theirs" in fifth["cells"][3]
+    states = [" ".join(r["cells"][3].split()[:3]) for r in changed["rows"]]
+    assert states == ["changed by both", "changed by ours", "changed by theirs"]
+    assert [r["cells"][3].split()[-1] for r in changed["rows"]] == [
+        "ensure-subject-national-laws",
+        "accurate-information-to-migrants",
+        "fair-contractual-practices",
+    ]
+
+
+def test_html_escapes_the_code_text(sides, tmp_path):
+    """The text of the code is never markup, on either side."""
+    base, ours, _ = sides
+    theirs = _revise(tmp_path / "theirs", [("fair and just\ncontractual", "fair <b>and</b> just\ncontractual")])
+    done = run("diff3", base, ours, str(theirs), "--format", "html")
+    assert done.exit_code == 0, done.output
+    assert "&lt;b&gt;" in done.stdout and "<b>" not in done.stdout
+
+
+def test_shipped_versions(tmp_path):
+    """The shipped revision as ours against its base, theirs the base itself: ours changed, nothing conflicts;
+    renumbering is not a change of words."""
+    done = run("diff3", BASE, REVISION, BASE, "--format", "json")
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
+    assert data["base"]["version"] == BASE and data["ours"]["version"] == REVISION
+    assert data["summary"]["conflict"] == data["summary"]["theirs"] == data["summary"]["both"] == 0
+    rows = {r["id"]: r for r in data["rows"]}
+    secretariat = rows["data-to-secretariat"]
+    assert secretariat["state"] == "ours"
+    assert (secretariat["base"]["label"], secretariat["ours"]["label"]) == ("8.2(c)", "7.2(c)")
+    assert any(w["op"] == "insert" and "three years" in w["text"] for w in secretariat["ours_words"])
+    assert all(r["state"] == "unchanged" for r in data["rows"] if r["ours_status"] == "renumbered")
+    # the same revision on both sides: every change is made by both alike, no conflict
+    both = json.loads(run("diff3", BASE, REVISION, REVISION, "--format", "json").stdout)
+    assert both["summary"]["ours"] == both["summary"]["theirs"] == both["summary"]["conflict"] == 0
+    assert both["summary"]["both"] == data["summary"]["ours"]
+    page = run("diff3", BASE, REVISION, BASE, "--format", "html")
+    assert page.exit_code == 0 and "three-way compare" in page.stdout
+
+
+def test_bad_input(sides, tmp_path):
+    base, ours, theirs = sides
+    missing = run("diff3", base, ours, "no-such-version")
+    assert missing.exit_code in (1, 2) and "Traceback" not in missing.output
+    assert "no-such-version" in missing.stderr
+    wrong = run("diff3", base, ours, theirs, "--format", "json", "-o", str(tmp_path / "x.html"))
+    assert wrong.exit_code == 2 and "Error:" in wrong.stderr
+    usage = run("diff3", base, ours)
+    assert usage.exit_code == 2
+    unknown = run("diff3", base, ours, theirs, "--format", "docx")
+    assert unknown.exit_code == 2
