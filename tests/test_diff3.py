@@ -224,3 +224,65 @@ def test_bad_input(sides, tmp_path):
     assert usage.exit_code == 2
     unknown = run("diff3", base, ours, theirs, "--format", "docx")
     assert unknown.exit_code == 2
+
+
+def test_a_text_return_as_theirs(shipped_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Member State's return sent back as plain text (the base as text, edited): read in memory with the
+    base's IDs, nothing written; its edit of 8.2(c) conflicts with the revision's."""
+    from drafttools.render.plain import render as plain
+    from drafttools.source.parse import load
+
+    monkeypatch.chdir(shipped_project)
+    project_settings.cache_clear()
+    base = load(shipped_project / "versions" / BASE).instrument
+    assert base is not None
+    text = plain(base).replace("on a biennial basis", "every two years")
+    text = text.replace("shall be established, maintained and published", "shall be established and published")
+    (shipped_project / "bra.txt").write_text(text, encoding="utf-8")
+    before = sorted(p.relative_to(shipped_project) for p in shipped_project.rglob("*") if "build" not in p.parts)
+    done = run("diff3", BASE, REVISION, "bra.txt", "--format", "json")
+    assert done.exit_code == 1, done.output
+    rows = {r["id"]: r for r in json.loads(done.stdout)["rows"]}
+    data = rows["data-to-secretariat"]
+    assert (data["state"], data["note"]) == ("conflict", "changed by both differently")
+    assert "two years" in data["theirs"]["text"] and "three years" in data["ours"]["text"]
+    register = rows["register-of-authorities"]
+    assert register["state"] == "theirs" and {"op": "delete", "text": ", maintained"} in register["theirs_words"]
+    theirs_only = [r["id"] for r in rows.values() if r["state"] == "theirs"]
+    assert theirs_only == ["register-of-authorities"]  # the rest of the text came back as it was sent
+    after = sorted(p.relative_to(shipped_project) for p in shipped_project.rglob("*") if "build" not in p.parts)
+    assert after == before  # read in memory: nothing written
+
+
+def test_an_unreadable_return(shipped_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(shipped_project)
+    project_settings.cache_clear()
+    (shipped_project / "broken.docx").write_bytes(b"PK\x03\x04 not a zip at all")
+    done = run("diff3", BASE, REVISION, "broken.docx")
+    assert done.exit_code == 1 and "Traceback" not in done.output
+    assert "broken.docx" in done.stderr and "[import." in done.stderr and "Error: cannot compare" in done.stderr
+
+
+def test_a_word_return_made_by_libreoffice(shipped_project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """A return as a Member State sends it: the code as built for sending, edited in LibreOffice with Track
+    Changes on (a replacement in 8.2(c), a paragraph deleted) and saved as .docx; read with the tracked changes
+    accepted and the base's IDs (from the bookmarks we write)."""
+    from .returns import Review
+
+    monkeypatch.chdir(shipped_project)
+    project_settings.cache_clear()
+    built = run("build", "papers/code.md", "--to", "docx")
+    assert built.exit_code == 0, built.output
+    review = Review(shipped_project / "build" / "code.docx", tmp_path / "bra")
+    review.replace("Maria Silva", "2026-11-30T10:00:00", "on a biennial basis", "every two years")
+    review.delete_paragraph("Maria Silva", "2026-11-30T10:10:00", "maintain a record, updated at regular intervals")
+    returned = review.save("bra-return")
+    done = run("diff3", BASE, REVISION, str(returned), "--format", "json")
+    assert done.exit_code == 1, done.output
+    rows = {r["id"]: r for r in json.loads(done.stdout)["rows"]}
+    data = rows["data-to-secretariat"]
+    assert (data["state"], data["note"]) == ("conflict", "changed by both differently")
+    assert any(w["op"] == "insert" and "two years" in w["text"] for w in data["theirs_words"])
+    record = rows["extent-possible-maintain-record"]
+    assert record["theirs"] is None and record["theirs_status"] == "deleted"
+    assert [r["id"] for r in rows.values() if r["state"] == "theirs"] == ["extent-possible-maintain-record"]

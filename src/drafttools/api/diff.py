@@ -1,8 +1,7 @@
 """Use cases for versions and diffs: snapshot, versions, compare.  They return results, never print.
 
 ``compare`` resolves both sides (version names, folders or git revisions), refuses a side that does not parse
-or carries duplicate IDs (its alignment would be meaningless), and runs the engine once; ``compare3`` does
-the same for a base and two revisions of it, and runs it twice.
+or carries duplicate IDs (its alignment would be meaningless), and runs the engine once.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from drafttools.checks import identity as checks
 from drafttools.config import settings
 from drafttools.diagnostics import Diagnostic, Severity, exit_code, sort_key
 from drafttools.diff.engine import Diff, diff
-from drafttools.diff.three_way import ThreeWay, combine
 from drafttools.source import lock, versions
 
 
@@ -88,43 +86,3 @@ def _snapshot(name: str, source: Path | None, root: Path | None) -> SnapshotResu
 
 def list_versions(root: Path | None = None) -> list[versions.VersionInfo]:
     return versions.list_versions(settings(root).versions)
-
-
-@dataclass(frozen=True)
-class ThreeWayResult:
-    base: versions.Resolved
-    ours: versions.Resolved
-    theirs: versions.Resolved
-    three_way: ThreeWay | None  # None when a side cannot be compared (its errors are the diagnostics)
-    diagnostics: tuple[Diagnostic, ...]
-
-    def exit_code(self, strict: bool = False) -> int:
-        """1 for a side that cannot be compared, an error (or a warning, strict), or a conflict; else 0."""
-        found = exit_code(self.diagnostics, strict)
-        return found or int(self.three_way is None or bool(self.three_way.conflicts))
-
-
-def compare3(
-    base_spec: str, ours_spec: str, theirs_spec: str, root: Path | None = None, parse_cache: bool = True
-) -> ThreeWayResult:
-    """What ours and theirs each changed in base, and where they conflict: the engine run base→ours and
-    base→theirs, the two diffs combined by the base's elements (``diff.three_way``).  Sides as ``compare``
-    takes them."""
-    config = settings(root)
-    cache_dir = config.build / ".cache" if parse_cache else None
-    with lock.reading():
-        sides = [
-            versions.resolve(spec, config.versions, config.root, config.source, cache_dir)
-            for spec in (base_spec, ours_spec, theirs_spec)
-        ]
-    base, ours, theirs = sides
-    problems = [
-        p
-        for s in sides
-        for p in checks.unusable(s.spec, s.where, s.diagnostics, s.instrument, " and cannot be compared")
-    ]
-    if problems or base.instrument is None or ours.instrument is None or theirs.instrument is None:
-        return ThreeWayResult(base, ours, theirs, None, tuple(problems))
-    to_ours, to_theirs = diff(base.instrument, ours.instrument), diff(base.instrument, theirs.instrument)
-    found = {d: None for d in (*to_ours.problems, *to_theirs.problems)}  # the base's own problems come twice
-    return ThreeWayResult(base, ours, theirs, combine(to_ours, to_theirs), tuple(sorted(found, key=sort_key)))

@@ -231,19 +231,20 @@ def diff3_command(
     base: str, ours: str, theirs: str, fmt: str, output: Path | None, strict: bool, no_cache: bool
 ) -> None:
     """Three-way compare: what OURS (the Secretariat's revision) and THEIRS (a Member State's return) each changed
-    in BASE, by stable ID, and where they conflict.  Each is a version name, a folder or REV:PATH.  Exit 1 when
+    in BASE, by stable ID, and where they conflict.  Each is a version name, a folder or REV:PATH; OURS and THEIRS
+    may also be a returned .docx, .txt or .md file, read with BASE's IDs (tracked changes accepted).  Exit 1 when
     there is a conflict."""
-    from drafttools.api import diff as api_diff
+    from drafttools.review import three_way
 
     _check_output(fmt, output)
     if output is not None:
         outputs.check_file(output)
-    result = api_diff.compare3(base, ours, theirs, parse_cache=not no_cache)
+    result = three_way.compare3(base, ours, theirs, parse_cache=not no_cache)
     emit(result.diagnostics, strict)
     if result.three_way is None:
         click.echo(f"Error: cannot compare {base}, {ours} and {theirs}; see above", err=True)
         sys.exit(1)
-    names = (result.base.spec, result.ours.spec, result.theirs.spec)
+    names = result.names
     payload: str
     if fmt == "json":
         from drafttools.render import diff3_json
