@@ -135,7 +135,6 @@ def test_text_counts_then_conflicts_first(sides):
     assert "  4.1 [other-stakeholders-recognize-ethical]: changed by both differently" in text
     assert "    ours    … personnel are not subjected to improper [-or fraudulent-] conduct." in text
     assert "[-improper or fraudulent-] {+fraudulent or abusive+}" in text
-    assert "  4.5 (ours —, theirs 4.5)" not in text
     assert "    ours    deleted" in text
     assert "2 conflicts: both sides changed the same element" in done.stderr
 
@@ -163,6 +162,13 @@ def test_html_in_chromium(sides, tmp_path):
         )
         assert browser.evaluate("document.querySelectorAll('h1').length") == 1
         wide = browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        browser.open(page, width=390, height=800, mobile=True)  # a phone: cells stacked, each saying its side
+        narrow = browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        said = browser.evaluate(
+            "[...document.querySelector('table.three-way tbody tr').cells].slice(0, 3).map(c => "
+            "getComputedStyle(c, '::before').content)"
+        )
+    assert narrow and said == ['"base"', '"ours"', '"theirs"']
     assert wide
     conflicts, changed = tables
     assert conflicts["caption"].startswith("Conflicts")
@@ -286,3 +292,22 @@ def test_a_word_return_made_by_libreoffice(shipped_project: Path, monkeypatch: p
     record = rows["extent-possible-maintain-record"]
     assert record["theirs"] is None and record["theirs_status"] == "deleted"
     assert [r["id"] for r in rows.values() if r["state"] == "theirs"] == ["extent-possible-maintain-record"]
+
+
+def test_inserted_by_both(tmp_path):
+    """The same new element inserted by both sides: alike, one row `both`; with other words, a conflict."""
+    theirs = tmp_path / "theirs"
+    shutil.copytree(ROOT / "versions" / REVISION, theirs)
+    preamble = theirs / "preamble.md"
+    preamble.write_text(
+        preamble.read_text(encoding="utf-8").replace("Recalling the request of", "Recalling the requests of"),
+        encoding="utf-8",
+    )
+    done = run("diff3", BASE, REVISION, str(theirs), "--format", "json")
+    assert done.exit_code == 1, done.output
+    rows = [r for r in json.loads(done.stdout)["rows"] if r["base"] is None]
+    states = {r["id"]: (r["state"], r["note"]) for r in rows}
+    assert states.pop("recalling-request-develop-code") == ("conflict", "inserted by both with different words")
+    assert states and set(states.values()) == {("both", "")}
+    text = run("diff3", BASE, REVISION, str(theirs)).stdout
+    assert "  preamble (new in ours and theirs) [recalling-request-develop-code]: inserted by both" in text

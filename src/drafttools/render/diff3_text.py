@@ -31,7 +31,7 @@ def _label(row: Row) -> str:
     if row.base is not None and any(s is not None and s.label != row.base.label for s in (row.ours, row.theirs)):
         name += f" ({', '.join(others)})"
     elif row.base is None:
-        name = f"new {', '.join(others)}"
+        name += " (new in " + " and ".join(w for w, s in (("ours", row.ours), ("theirs", row.theirs)) if s) + ")"
     return f"{name} [{side.id}]" if side.id else name
 
 
