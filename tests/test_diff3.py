@@ -162,13 +162,17 @@ def test_html_in_chromium(sides, tmp_path):
         )
         assert browser.evaluate("document.querySelectorAll('h1').length") == 1
         wide = browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        found = {v["id"]: v for v in browser.axe()}
         browser.open(page, width=390, height=800, mobile=True)  # a phone: cells stacked, each saying its side
+        found.update({v["id"]: v for v in browser.axe()})
+        serious = [v for v in found.values() if v["impact"] in ("serious", "critical")]
         narrow = browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         said = browser.evaluate(
             "[...document.querySelector('table.three-way tbody tr').cells].slice(0, 3).map(c => "
             "getComputedStyle(c, '::before').content)"
         )
     assert narrow and said == ['"base"', '"ours"', '"theirs"']
+    assert not serious, f"axe-core finds {serious}"
     assert wide
     conflicts, changed = tables
     assert conflicts["caption"].startswith("Conflicts")
