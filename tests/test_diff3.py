@@ -230,6 +230,9 @@ def test_bad_input(sides, tmp_path):
     assert "no-such-version" in missing.stderr
     wrong = run("diff3", base, ours, theirs, "--format", "json", "-o", str(tmp_path / "x.html"))
     assert wrong.exit_code == 2 and "Error:" in wrong.stderr
+    assert "--format json writes .json, not .html; a .html file is --format html" in wrong.stderr
+    docx = run("diff3", base, ours, theirs, "-o", str(tmp_path / "x.docx"))
+    assert docx.exit_code == 2 and "--format text writes text, not .docx" in docx.stderr
     usage = run("diff3", base, ours)
     assert usage.exit_code == 2
     unknown = run("diff3", base, ours, theirs, "--format", "docx")

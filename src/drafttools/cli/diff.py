@@ -157,16 +157,17 @@ def _render(
     return diff_text.render(diff, colour=bool(colour), old_name=names[0], new_name=names[1])
 
 
-def _check_output(fmt: str, output: Path | None) -> str:
-    """The suffix of ``-o``; a usage error when it names another format's file (synoptic: .html or .docx)."""
+def _check_output(fmt: str, output: Path | None, formats: dict[str, tuple[str, ...]] = SUFFIXES) -> str:
+    """The suffix of ``-o``; a usage error when it names another format's file (synoptic: .html or .docx);
+    ``formats``: the command's formats that write files of their own kind, and their suffixes."""
     suffix = output.suffix.lower() if output else ""
     if fmt == "docx" and output is None:
         raise UsageError("--format docx writes a Word file: give -o FILE.docx")
     known = {s for suffixes in SUFFIXES.values() for s in suffixes}
     strict = fmt == "synoptic" and suffix != ""  # synoptic chooses HTML or DOCX by the suffix: no third kind
-    if output is not None and (suffix in known or strict) and suffix not in SUFFIXES.get(fmt, ()):
-        wanted = " or ".join(SUFFIXES[fmt]) if fmt in SUFFIXES else "text"
-        fitting = [f for f, suffixes in SUFFIXES.items() if suffix in suffixes]
+    if output is not None and (suffix in known or strict) and suffix not in formats.get(fmt, ()):
+        wanted = " or ".join(formats[fmt]) if fmt in formats else "text"
+        fitting = [f for f, suffixes in formats.items() if suffix in suffixes]
         hint = f"; a {suffix} file is --format {' or '.join(fitting)}" if fitting else ""
         raise UsageError(f"-o {output.name}: --format {fmt} writes {wanted}, not {suffix}{hint}")
     return suffix
@@ -207,6 +208,7 @@ def _manifest_date(text: str) -> str:
 
 
 FORMATS3 = ("text", "json", "html")
+SUFFIXES3 = {"json": (".json",), "html": (".html", ".htm")}
 
 
 @click.command("diff3")
@@ -236,7 +238,7 @@ def diff3_command(
     there is a conflict."""
     from drafttools.review import three_way
 
-    _check_output(fmt, output)
+    _check_output(fmt, output, SUFFIXES3)
     if output is not None:
         outputs.check_file(output)
     result = three_way.compare3(base, ours, theirs, parse_cache=not no_cache)

@@ -80,7 +80,7 @@ def _version(spec: str, config: Settings, cache_dir: Path | None) -> _Side:
     problems = checks.unusable(
         spec, resolved.where, resolved.diagnostics, resolved.instrument, " and cannot be compared"
     )
-    return _Side(None if problems else resolved.instrument, tuple(problems or resolved.diagnostics))
+    return _Side(None if problems else resolved.instrument, tuple(problems))  # as ``diff``: only what stops it
 
 
 def _return(spec: str, base_spec: str) -> _Side:
