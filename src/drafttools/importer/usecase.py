@@ -354,6 +354,7 @@ def with_ids(instrument: Instrument, given: tuple[str, ...], meta: Meta) -> Inst
             e.header,
             tuple(inlines(c) for c in e.cells),
             e.text_line,
+            status=e.status,
         )
 
     regions = {region: tuple(element(e) for e in elements) for region, elements in instrument.tops()}

@@ -113,6 +113,7 @@ class _Numberer:
             label,
             near,
             heading,
+            element.status,
         )
         children = self.children(element.children, region, made, (*trail, made))
         if children:

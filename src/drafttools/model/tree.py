@@ -55,7 +55,8 @@ Inline = Text | Ref | Note
 
 @dataclass(frozen=True, slots=True)
 class Element:
-    """One element of the instrument.  The fields after ``text_line`` are computed by ``model.numbering``."""
+    """One element of the instrument.  The fields from ``role`` to ``heading`` are computed by
+    ``model.numbering``."""
 
     kind: str  # the profile's name for it: "article", "paragraph", "item", "part", "point", "row" ...
     id: str | None
@@ -75,6 +76,7 @@ class Element:
     label: str = ""  # the citation label: "8.2(c)", "92(1)(a)", "Article 1" for a lead-in, "preamble"
     near: str = ""  # what a link prints where it stands under the same parent: "(a)"; "" the label
     heading: str = ""  # the heading line of a headed element: "Article 8 – Information exchange"
+    status: str = ""  # its negotiating status as written (``:status: agreed``); "" none (``model.negotiation``)
 
     def walk(self) -> Iterator[Element]:
         """This element and everything below it, in document order (a stack, not nested generators: every

@@ -165,6 +165,8 @@ def _element(node: Element, notes: list[Note]) -> str:
         lines.append(":deleted:")
     if node.header:
         lines.append(":header:")
+    if node.status:
+        lines.append(f":status: {node.status}")
     if node.role == "article" and node.children:
         return "\n".join(lines) + "\n\n" + "\n".join(_element(c, notes) for c in node.children) + ":" * fence + "\n"
     if node.cells:

@@ -14,7 +14,8 @@ reused by the Sphinx extension::
 Every kind a numbering profile declares (``{part}``, ``{chapter}``, ``{article}``, ``{paragraph}``, ``{item}``,
 ``{point}``, ``{table}``, ``{row}``, ``{annex}``, ``{recital}`` ...) is a directive taking the element's stable ID
 and the options ``:title:``, ``:unnumbered:`` (a lead-in, closing words), ``:number:`` (a number given and kept),
-``:deleted:`` (kept only as its number) and ``:header:`` (a table's header row).  An element's first paragraph is
+``:deleted:`` (kept only as its number), ``:header:`` (a table's header row) and ``:status:`` (its negotiating
+status: ``open``, ``agreed-ad-ref``, ``agreed``; ``checks.brackets`` checks the word).  An element's first paragraph is
 its text; a row's text is its cells, separated by ``|``; footnotes (``[^1]``) are kept with the text that cites
 them.  ``{xref}`ID``` prints the target's current number; ``{xref}`8.3 <ID>``` also records the label the author
 typed, which ``check`` compares with the target's.  This module turns doctrees into model elements and the
@@ -73,6 +74,7 @@ class ElementDirective(Directive):
         "number": directives.unchanged,
         "deleted": directives.flag,
         "header": directives.flag,
+        "status": directives.unchanged,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -84,6 +86,7 @@ class ElementDirective(Directive):
         node["number"] = (self.options.get("number") or "").strip()
         node["deleted"] = "deleted" in self.options
         node["header"] = "header" in self.options
+        node["status"] = (self.options.get("status") or "").strip()
         node.line = self.lineno
         self.state.nested_parse(self.content, self.content_offset, node)
         return [node]
@@ -410,6 +413,7 @@ class _Builder:
             node["deleted"],
             node["header"],
             text_line=text_line or 0,
+            status=node["status"],
         )
         if kind is not None and kind.role == "row":
             element = Element(
@@ -425,6 +429,7 @@ class _Builder:
                 element.header,
                 _cells(inlines),
                 text_line or 0,
+                status=element.status,
             )
         self.complete(element, kind, node)
         return element
