@@ -210,7 +210,15 @@ CODES: dict[str, Code] = _table(
     # square brackets
     ("bracket.unbalanced", E, "a '[' without its ']' or a ']' without its '['"),
     ("bracket.nested", E, "square brackets nested inside square brackets"),
-    ("bracket.open", N, "text in square brackets, not yet agreed"),
+    ("bracket.open", N, "text in square brackets, not yet agreed (with its alternative and proponents, if it is one)"),
+    ("bracket.agreed", E, "an element marked ':status: agreed' (or agreed-ad-ref) still holds square brackets"),
+    ("bracket.status", E, "a ':status:' that is not one of open, agreed-ad-ref, agreed"),
+    ("bracket.no-proponent", W, "an alternative ('[Alt 2: ...]') names no proponent in parentheses"),
+    (
+        "bracket.proponent",
+        W,
+        "an alternative names a proponent that is no ISO 3166 alpha-3 code, known group or organization",
+    ),
     # importing a draft (drafttools import)
     (
         "import.format",

@@ -54,7 +54,8 @@ MYST_EXTENSIONS = frozenset({"colon_fence"})
 
 
 class code_element(nodes.Element):
-    """An element of the code text as a doctree node (kind, id, line, title, numbered, number, deleted, header)."""
+    """An element of the code text as a doctree node (kind, id, line, title, numbered, number, deleted, header,
+    status)."""
 
 
 class xref(nodes.Inline, nodes.TextElement):
