@@ -135,6 +135,16 @@ def test_check_against_the_text() -> None:
     ]
 
 
+def test_a_proponent_code_nobody_knows(tmp_path: Path) -> None:
+    """Codes are held against model.negotiation's lists, as the bracket check does; names pass as written."""
+    path = _write(tmp_path / "p", _proposal("bra-1", proponents=("BRZ", "IND", "European Union", "G77")))
+    loaded = store.Loaded((_proposal("bra-1", proponents=("BRZ", "IND", "European Union", "G77"), path=str(path)),), ())
+    [found] = store.check(loaded, {"data-to-secretariat"}, {"data-to-secretariat": "active"})
+    assert (found.code, found.severity.name) == ("proposal.proponent", "WARNING")
+    assert "'BRZ'" in found.message and found.fix
+    assert path.read_text(encoding="utf-8").splitlines()[found.line - 1].startswith("proponents")
+
+
 # ---------------------------------------------------------------------------------------------- the project
 
 

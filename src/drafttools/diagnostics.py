@@ -425,6 +425,11 @@ CODES: dict[str, Code] = _table(
     ("proposal.status", E, "a proposal's status is not one of open, accepted, rejected, merged, withdrawn"),
     ("proposal.target", E, "a proposal targets an ID that the code text never had"),
     (
+        "proposal.proponent",
+        W,
+        "a proposal names a proponent written as a code (capitals: 'BRZ') that no list of known codes holds",
+    ),
+    (
         "proposal.target-gone",
         W,
         "an open proposal targets an element that is no longer in the text (its ID gone or retired)",

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from drafttools.diagnostics import Diagnostic, diag
+from drafttools.model import negotiation
 
 SCHEMA = "drafttools.proposal/1"
 KINDS = ("amend", "insert-after", "delete", "comment")
@@ -417,6 +418,7 @@ def check(loaded: Loaded, present: set[str], recorded: dict[str, str]) -> list[D
     text is a warning while the proposal is open (a closed proposal on a deleted paragraph is history)."""
     problems = list(loaded.diagnostics)
     for p in loaded.proposals:
+        problems += _proponents(p)
         if p.target not in present:
             if p.target not in recorded:
                 problems.append(
@@ -454,3 +456,24 @@ def check(loaded: Loaded, present: set[str], recorded: dict[str, str]) -> list[D
                     )
                 )
     return problems
+
+
+# A proponent written as a code ("BRA", "G77", "AFRICAN-GROUP"), not as a name ("European Union"): only these are
+# held against the known codes, since a return's sender may sign with a name
+_CODE_LIKE = re.compile(r"[A-Z][A-Z0-9-]{1,19}")
+
+
+def _proponents(p: Proposal) -> list[Diagnostic]:
+    """A warning for each proponent written as a code that no list of ``model.negotiation`` knows."""
+    return [
+        diag(
+            "proposal.proponent",
+            p.path,
+            _line(p.path, "proponents"),
+            f"proposal {p.id} names the proponent {code!r}, which is no ISO 3166 alpha-3 code, group or "
+            "organization drafttools knows",
+            "write the delegation's ISO 3166 alpha-3 code (BRA), a known group (EU, G77) or organization (WHO), or "
+            "its name in full; to add a group or organization, add it to drafttools/model/negotiation.py",
+        )
+        for code in negotiation.unknown(tuple(c for c in p.proponents if _CODE_LIKE.fullmatch(c)))
+    ]
