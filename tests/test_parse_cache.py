@@ -103,13 +103,14 @@ def test_numbering_and_pickling_pass_on_every_field_of_an_element() -> None:
 
     assert [f.name for f in fields(model.Element)] == [
         "kind", "id", "loc", "title", "inlines", "children", "numbered", "given", "deleted", "header", "cells",
-        "text_line", "role", "token", "number", "label", "near", "heading"]
+        "text_line", "role", "token", "number", "label", "near", "heading", "status"]
     loc = model.Loc("a.md", 2)
     item = model.Element("item", "i", loc, inlines=(model.Text("x"), model.Note("1", (model.Text("n"),), loc)))
     paragraph = model.Element("paragraph", "p", loc, inlines=(model.Text("x"), model.Ref("t", loc, "8.2")),
-                              children=(item,), given="3", text_line=2)
+                              children=(item,), given="3", text_line=2, status="agreed")
     article = model.Element("article", "a", loc, "Title", children=(paragraph,), deleted=True)
     numbered = number_instrument(model.Instrument(model.Meta("T", "v", "d", "draft"), default(), body=(article,)))
     made = numbered.body[0]
     assert made.children[0].children[0].inlines == item.inlines and made.deleted and made.children[0].given == "3"
+    assert made.children[0].status == "agreed"
     assert pickle.loads(pickle.dumps(made)) == made
