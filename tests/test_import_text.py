@@ -62,6 +62,20 @@ def test_seed_annex_with_ids_from_code_text_gives_back_the_source(places: Places
     same_as_code_text(places, "seed-annex")
 
 
+def test_a_negotiating_status_survives_an_import_with_ids_from(places: Places, tmp_path: Path) -> None:
+    """Plain text carries no status: each matched element keeps the one its source element had."""
+    article = places.source / "article-10.md"
+    text = article.read_text(encoding="utf-8")
+    old = ":::{paragraph} review-by-director-general\n"
+    article.write_text(text.replace(old, old + ":status: open\n"), encoding="utf-8")
+    result = import_draft(_write(tmp_path, annex_text()), "seed-annex", "code_text", places=places)
+    assert result.exit_code() == 0, [d.format() for d in result.diagnostics]
+    written = load(places.versions / "seed-annex").instrument
+    assert written is not None
+    assert {e.id: e.status for e in written.walk() if e.status} == {"review-by-director-general": "open"}
+    assert ":status: open\n" in (places.versions / "seed-annex" / "article-10.md").read_text(encoding="utf-8")
+
+
 # ---------------------------------------------------------------------------------------------- variants
 
 HEADING_VARIANTS = {

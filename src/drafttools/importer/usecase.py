@@ -131,7 +131,7 @@ def import_draft(
         problems += found.problems
         if _blocking(problems, strict):
             return replace(result, instrument=draft.instrument, diagnostics=tuple(problems))
-        instrument = with_ids(draft.instrument, found.ids, _meta(draft, base, name, file, target))
+        instrument = with_ids(draft.instrument, found.ids, _meta(draft, base, name, file, target), base)
         written, linked, stale = _write(instrument, draft, target, file, book, dry_run, base)
         problems += stale
         return replace(
@@ -318,10 +318,13 @@ def _meta(draft: Draft, base: Instrument | None, name: str, file: Path, target: 
     )
 
 
-def with_ids(instrument: Instrument, given: tuple[str, ...], meta: Meta) -> Instrument:
+def with_ids(instrument: Instrument, given: tuple[str, ...], meta: Meta, base: Instrument | None = None) -> Instrument:
     """The draft with its final IDs, and each link to a bookmark pointed at the ID its element now carries.  A
     profile that computes numbers drops the typed ones (they served matching and linking); one that keeps
-    them (``numbering = "given"``) writes them."""
+    them (``numbering = "given"``) writes them.  An element matched to one of ``base`` (the version its IDs
+    come from) keeps that element's negotiating status: Word and plain text carry none, and an import must not
+    silently reopen what was agreed."""
+    statuses = {e.id: e.status for e in base.walk() if e.id and e.status} if base is not None else {}
     nodes = list(instrument.walk())
     targets = {node.id: final for node, final in zip(nodes, given, strict=False) if node.id}
     finals = set(given)
@@ -354,7 +357,7 @@ def with_ids(instrument: Instrument, given: tuple[str, ...], meta: Meta) -> Inst
             e.header,
             tuple(inlines(c) for c in e.cells),
             e.text_line,
-            status=e.status,
+            status=e.status or statuses.get(own, ""),
         )
 
     regions = {region: tuple(element(e) for e in elements) for region, elements in instrument.tops()}

@@ -3,9 +3,10 @@
 An ``Element`` is a division (Part, Chapter), an article, a paragraph, a point at any depth, an unnumbered block,
 a table and its rows, an annex, a recital: one class, its ``kind`` named by the profile (``model.profile``) and
 its ``role`` saying what the kind is.  Every element carries its stable ID, its own text (``inlines``: words,
-references to stable IDs, footnotes), its children, and where it was written (file and line).  The printed
-number, the citation label and the heading are computed from order (or from the number given in the source,
-for an adopted act) by ``model.numbering`` when the model is built: they are never stored in the source.
+references to stable IDs, footnotes), its children, where it was written (file and line) and, in a negotiating
+text, its status as written (``model.negotiation``).  The printed number, the citation label and the heading are
+computed from order (or from the number given in the source, for an adopted act) by ``model.numbering`` when the
+model is built: they are never stored in the source.
 
 Every later stage (checks, diff, renderers, import) reads this model and nothing else.  Standard library only.
 """
