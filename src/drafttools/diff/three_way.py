@@ -106,16 +106,18 @@ def _state(base: Side | None, ours: Side | None, theirs: Side | None) -> tuple[s
 
 
 def _row(base: Side | None, ours: Change | None, theirs: Change | None) -> Row:
+    """One element's row: ``base`` None for what a side inserted (a side without it then has no status)."""
     ours_side = ours.new if ours is not None else base
     theirs_side = theirs.new if theirs is not None else base
     state, note = _state(base, ours_side, theirs_side)
+    absent = "unchanged" if base is not None else ""
     return Row(
         state,
         base,
         ours_side,
         theirs_side,
-        ours.status if ours is not None else "unchanged",
-        theirs.status if theirs is not None else "unchanged",
+        ours.status if ours is not None else absent,
+        theirs.status if theirs is not None else absent,
         _words(base, ours_side),
         _words(base, theirs_side),
         note,
@@ -158,23 +160,6 @@ def _insertions(ours: list[Change], theirs: list[Change]) -> list[Row]:
         match = theirs_by_id.get(change.new.id) if change.new is not None and change.new.id else None
         if match is not None:
             paired.add(id(match))
-        rows.append(_inserted(change, match))
-    rows += [_inserted(None, c) for c in theirs if id(c) not in paired]
+        rows.append(_row(None, change, match))
+    rows += [_row(None, None, c) for c in theirs if id(c) not in paired]
     return rows
-
-
-def _inserted(ours: Change | None, theirs: Change | None) -> Row:
-    ours_side = ours.new if ours is not None else None
-    theirs_side = theirs.new if theirs is not None else None
-    state, note = _state(None, ours_side, theirs_side)
-    return Row(
-        state,
-        None,
-        ours_side,
-        theirs_side,
-        ours.status if ours is not None else "",
-        theirs.status if theirs is not None else "",
-        (),
-        (),
-        note,
-    )
