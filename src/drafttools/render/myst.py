@@ -143,10 +143,6 @@ def element_source(node: Element) -> str:
     return text
 
 
-def article_source(article: Element) -> str:
-    return element_source(article)
-
-
 def _fence(node: Element) -> int:
     """Colons of a directive's fence: enough for everything nested in it; an article takes five, as drafters write."""
     return max(3 + _height(node), 5 if node.role == "article" else 0)
