@@ -240,6 +240,7 @@ def _register_optional() -> None:
         "drafttools.cli.import_",
         "drafttools.cli.audit",
         "drafttools.cli.review",
+        "drafttools.cli.outcomes",
     ):
         try:
             module = importlib.import_module(name)

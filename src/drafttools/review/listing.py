@@ -114,6 +114,8 @@ def text_lines(listing: Listing) -> list[str]:
             lines.append(f"    - {p.before}")
         if p.kind in ("amend", "insert-after"):
             lines.append(f"    + {p.after}")
+        if p.kind == "note":
+            lines.append(f"    ! {p.note}")
         for c in p.comments:
             lines.append(f"    # {c.author}: {c.text}" + (f"  (on {c.anchor!r})" if c.anchor else ""))
             lines += [f"      > {r.author}: {r.text}" for r in c.replies]

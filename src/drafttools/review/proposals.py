@@ -24,7 +24,7 @@ from drafttools.diagnostics import Diagnostic, diag
 from drafttools.model import negotiation
 
 SCHEMA = "drafttools.proposal/1"
-KINDS = ("amend", "insert-after", "delete", "comment")
+KINDS = ("amend", "insert-after", "delete", "comment", "note")  # note: the Secretariat's or a facilitator's, in `note`
 STATUSES = ("open", "accepted", "rejected", "merged", "withdrawn")
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WRAP = 100  # characters of words per line of a long string
