@@ -453,6 +453,12 @@ CODES: dict[str, Code] = _table(
         "not collected",
     ),
     (
+        "collect.author",
+        W,
+        "a tracked change or comment of a return is by an author name that names nobody (\"Unknown Author\", "
+        "\"User\"): kept as written and collected, with this warning",
+    ),
+    (
         "collect.unplaced",
         W,
         "a tracked change or comment stands outside the code text (on the paper's first page, say); it is not "

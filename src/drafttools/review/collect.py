@@ -130,6 +130,7 @@ def collect(
         if refusal is not None:
             return _with(result, refusal)
         problems = _untracked(sent, shown, answers) if tracked else []
+        problems += _unnamed(marks, shown, result.party)
         edits = _from_changes(file, shown, sent, marks) if tracked else _edited(sent, result.party)
         made = sorted(
             edits + _from_comments(sent, shown, marks, problems),
@@ -260,6 +261,32 @@ def _untracked(sent: _Return, shown: str, answers: str) -> list[Diagnostic]:
                 )
             )
     return problems
+
+
+# the names Word and LibreOffice write for an author when none is set (casefolded): no delegate can be told from them
+UNNAMED = frozenset(
+    {"", "author", "unknown", "unknown author", "user", "windows user", "microsoft office user", "owner", "admin"}
+)
+
+
+def _unnamed(marks: Marks, shown: str, party: str) -> list[Diagnostic]:
+    """A warning per author name that names nobody ("Unknown Author"): kept as written, but said."""
+    found: dict[str, int] = {}
+    for name in [c.author for c in marks.changes] + [c.author for c in marks.comments]:
+        if name.strip().casefold() in UNNAMED:
+            found[name] = found.get(name, 0) + 1
+    return [
+        diag(
+            "collect.author",
+            shown,
+            0,
+            f"{count} tracked change(s) or comment(s) by {name!r}, a name a word processor writes when none is set: "
+            f"kept as written, proposed by {party}",
+            "ask the sender to set their name (Word: File > Options > User name) and to send the file again, or "
+            "record who it was in the proposals' note",
+        )
+        for name, count in found.items()
+    ]
 
 
 def _label(instrument: Instrument, element_id: str) -> str:
