@@ -97,3 +97,30 @@ def test_collect_usage(project: Path) -> None:
     assert _run("collect", "r.txt", "--from", "", "--answers", VERSION).exit_code == 2
     unknown = _run("collect", "r.txt", "--from", "BRA", "--answers", "1999-nothing")
     assert unknown.exit_code == 2 and "Traceback" not in unknown.output
+
+
+def test_several_returns_in_one_run(project: Path) -> None:
+    """Returns answering one version are collected together: numbered per sender, the same file twice collected
+    once, and one refused file means nothing is written at all."""
+    edited = _edited(project)
+    ind = project / "ind-return.txt"
+    ind.write_text(_text(project, VERSION).replace("The code is voluntary.", "The Code is voluntary."), encoding="utf-8")
+    other = project / "other.txt"
+    other.write_text(_text(project, "2010-illustrative-revision"), encoding="utf-8")
+
+    refused = _run("collect", str(edited), str(ind), str(other), "--from", "BRA", "--from", "IND", "--from", "ZAF",
+                   "--answers", VERSION)
+    assert refused.exit_code == 1 and "[collect.wrong-version]" in refused.output
+    assert "nothing written: a return was refused" in refused.output and not (project / "proposals").exists()
+    assert "mmi-return.txt (from BRA, answering 2009-09-SEARO-RC62): would write 3 proposal(s)" in refused.stdout
+
+    done = _run("collect", str(edited), str(ind), str(edited), "--from", "BRA", "--from", "IND", "--from", "BRA",
+                "--answers", VERSION, "--format", "json")
+    assert done.exit_code == 0, done.output
+    reports = json.loads(done.stdout)["returns"]
+    assert [[p["id"] for p in r["proposals"]] for r in reports] == [["bra-1", "bra-2", "bra-3"], ["ind-1"], []]
+    assert reports[2]["already"] == ["bra-1", "bra-2", "bra-3"] and all(r["written"] is not None for r in reports)
+    assert sorted(p.name for p in (project / "proposals").iterdir()) == ["bra-1.toml", "bra-2.toml", "bra-3.toml",
+                                                                         "ind-1.toml"]
+    mismatched = _run("collect", str(edited), str(ind), "--from", "BRA", "--answers", VERSION)
+    assert mismatched.exit_code == 2 and "one --from per file" in mismatched.output

@@ -16,52 +16,67 @@ from drafttools.cli.main import emit, guarded, out, summary_counts
 
 
 @click.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE...")
 @click.option(
     "--from",
-    "party",
+    "parties",
     required=True,
+    multiple=True,
     metavar="WHO",
-    help="Who sent it: an ISO 3166 alpha-3 code (BRA), a group (African Region) or an organization's name.",
+    help="Who sent it: an ISO 3166 alpha-3 code (BRA), a group (African Region) or an organization's name; "
+    "one --from per FILE, in the same order.",
 )
 @click.option(
     "--answers",
     required=True,
     metavar="VERSION",
-    help="The version it answers (the one sent out): a name under versions/, code_text, or a folder.",
+    help="The version they answer (the one sent out): a name under versions/, code_text, or a folder.",
 )
 @click.option("--dry-run", is_flag=True, help="Read and report; write nothing.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="json: the report as JSON.")
 @guarded
-def collect(file: Path, party: str, answers: str, dry_run: bool, fmt: str) -> None:
-    """Collect a returned Word file's tracked changes and comments as proposals (proposals/*.toml)."""
-    from drafttools.review import listing
-    from drafttools.review.collect import collect as run
+def collect(files: tuple[Path, ...], parties: tuple[str, ...], answers: str, dry_run: bool, fmt: str) -> None:
+    """Collect returned files' tracked changes, comments and edits as proposals (proposals/*.toml).
 
-    result = run(file, party, answers, dry_run=dry_run)
-    emit(result.diagnostics, False)
-    shown = listing.Listing(result.new, result.labels, ())
+    Several returns answering one version are collected in one run (FILE... with one --from each, in order):
+    all their proposals are written together, or, if one file is refused, none."""
+    from drafttools.diagnostics import UsageError
+    from drafttools.review import listing
+    from drafttools.review.collect import collect_all
+
+    if len(parties) != len(files):
+        raise UsageError(f"give one --from per file, in the same order: {len(files)} file(s), {len(parties)} --from")
+    results = collect_all(list(zip(files, parties, strict=True)), answers, dry_run=dry_run)
+    refused = any(r.exit_code() for r in results)
+    reports: list[dict[str, object]] = []
+    for result in results:
+        emit(result.diagnostics, False)
+        shown = listing.Listing(result.new, result.labels, ())
+        if fmt == "json":
+            payload = listing.as_json(shown)
+            payload.update(
+                file=result.file,
+                written=result.written,
+                already=list(result.already),
+                diagnostics=[d.to_json() for d in result.diagnostics],
+                exit_code=result.exit_code(),
+            )
+            reports.append(payload)
+        else:
+            for line in listing.text_lines(shown)[:-1]:
+                out(line)
+            verb = "wrote" if result.written or not result.new else "would write"
+            before = f"; {len(result.already)} collected from this file before" if result.already else ""
+            out(
+                f"{result.file} (from {result.party}, answering {result.answers}): {verb} {len(result.new)} "
+                f"proposal(s){before}"
+            )
+        click.echo(f"{result.file}: {summary_counts(result.diagnostics)}", err=True)
+    if refused and len(results) > 1 and not dry_run:
+        click.echo("nothing written: a return was refused (see above); collect the others again without it", err=True)
     if fmt == "json":
-        payload = listing.as_json(shown)
-        payload.update(
-            file=result.file,
-            written=result.written,
-            already=list(result.already),
-            diagnostics=[d.to_json() for d in result.diagnostics],
-            exit_code=result.exit_code(),
-        )
-        out(json.dumps(payload, indent=2, ensure_ascii=False))
-    else:
-        for line in listing.text_lines(shown)[:-1]:
-            out(line)
-        verb = "would write" if dry_run else "wrote"
-        before = f"; {len(result.already)} collected from this file before" if result.already else ""
-        out(
-            f"{result.file} (from {result.party}, answering {result.answers}): {verb} {len(result.new)} "
-            f"proposal(s){before}"
-        )
-    click.echo(f"{result.file}: {summary_counts(result.diagnostics)}", err=True)
-    sys.exit(result.exit_code())
+        out(json.dumps(reports[0] if len(reports) == 1 else {"returns": reports}, indent=2, ensure_ascii=False))
+    sys.exit(max(r.exit_code() for r in results))
 
 
 @click.command()

@@ -28,9 +28,11 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import dataclasses
 import datetime as _dt
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,43 +115,70 @@ def collect(
     file: Path, party: str, answers: str, *, dry_run: bool = False, places: Places | None = None
 ) -> CollectResult:
     """Collect the return ``file`` sent by ``party`` in answer to the version ``answers``."""
+    (result,) = collect_all([(file, party)], answers, dry_run=dry_run, places=places)
+    return result
+
+
+def collect_all(
+    returns: Sequence[tuple[Path, str]], answers: str, *, dry_run: bool = False, places: Places | None = None
+) -> tuple[CollectResult, ...]:
+    """Collect several returns (each a file and who sent it) answering one version, in one run: the version is
+    read once, and the proposals of every file are written together, or, when one file is refused, none at all."""
     places = places or Places.from_settings()
-    _arguments(file, party)
-    shown = sources.display(file)
-    result = CollectResult(shown, party.strip(), answers)
+    for file, party in returns:
+        _arguments(file, party)
     with contextlib.nullcontext() if dry_run else lock.writing("collect"):
         version = _version(answers, places)
-        text = file.suffix.lower() in TEXT_SUFFIXES
-        try:
-            marks = Marks((), ()) if text else read_marks(file, shown)
-            sent = _as_sent(file, shown, version)
-        except Refused as refused:
-            return _with(result, refused.diagnostic)
-        tracked = bool(marks.changes)
-        refusal = _wrong_version(sent, shown, answers, places, SAME_ENOUGH if tracked else EDITED_ENOUGH)
-        if refusal is not None:
-            return _with(result, refusal)
-        problems = _untracked(sent, shown, answers) if tracked else []
-        problems += _unnamed(marks, shown, result.party)
-        edits = _from_changes(file, shown, sent, marks) if tracked else _edited(sent, result.party)
-        made = sorted(
-            edits + _from_comments(sent, shown, marks, problems),
-            key=lambda p: (_paragraph(p), store.KINDS.index(p.kind), p.source.key if p.source else ""),
-        )
-        digest = hashlib.sha256(file.read_bytes()).hexdigest()
         loaded = store.load(places.proposals)
-        known = {(p.source.sha256, p.source.key) for p in loaded.proposals if p.source is not None}
-        already = tuple(p.id for p in loaded.proposals if p.source is not None and p.source.sha256 == digest)
-        fresh = [p for p in made if (digest, p.source.key if p.source else "") not in known]
+        known = {(p.source.sha256, p.source.key): p.id for p in loaded.proposals if p.source is not None}
         taken = [f.stem for f in places.proposals.glob("*.toml")] if places.proposals.is_dir() else []
-        new = _numbered(fresh, result.party, answers, shown, digest, taken)  # never over a file, even a broken one
-        if new and not dry_run:
+        results = [_collect_one(file, party, answers, version, places, known, taken) for file, party in returns]
+        refused = any(r.exit_code() for r in results)
+        new = [p for r in results for p in r.new]
+        if new and not dry_run and not refused:
             with lock.committing():  # a reader (check) sees all of them or none
                 fsutil.write_all([(places.proposals / f"{p.id}.toml", store.dump(p).encode("utf-8")) for p in new])
-        labels = {e.id: e.heading or e.label for e in version.walk() if e.id}
-        return CollectResult(
-            shown, result.party, answers, new, already, labels, tuple(problems), written=bool(new) and not dry_run
-        )
+        return tuple(dataclasses.replace(r, written=bool(r.new) and not dry_run and not refused) for r in results)
+
+
+def _collect_one(
+    file: Path,
+    party: str,
+    answers: str,
+    version: Instrument,
+    places: Places,
+    known: dict[tuple[str, str], str],
+    taken: list[str],
+) -> CollectResult:
+    """One return's proposals, numbered after ``taken`` (which they join) and leaving out what ``known`` holds
+    (which they join too: the same file twice in one run is collected once)."""
+    shown = sources.display(file)
+    result = CollectResult(shown, party.strip(), answers)
+    text = file.suffix.lower() in TEXT_SUFFIXES
+    try:
+        marks = Marks((), ()) if text else read_marks(file, shown)
+        sent = _as_sent(file, shown, version)
+    except Refused as refused:
+        return _with(result, refused.diagnostic)
+    tracked = bool(marks.changes)
+    refusal = _wrong_version(sent, shown, answers, places, SAME_ENOUGH if tracked else EDITED_ENOUGH)
+    if refusal is not None:
+        return _with(result, refusal)
+    problems = _untracked(sent, shown, answers) if tracked else []
+    problems += _unnamed(marks, shown, result.party)
+    edits = _from_changes(file, shown, sent, marks) if tracked else _edited(sent, result.party)
+    made = sorted(
+        edits + _from_comments(sent, shown, marks, problems),
+        key=lambda p: (_paragraph(p), store.KINDS.index(p.kind), p.source.key if p.source else ""),
+    )
+    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    already = tuple(dict.fromkeys(pid for (sha, _), pid in known.items() if sha == digest))
+    fresh = [p for p in made if (digest, p.source.key if p.source else "") not in known]
+    new = _numbered(fresh, result.party, answers, shown, digest, taken)  # never over a file, even a broken one
+    taken += [p.id for p in new]
+    known.update(((digest, p.source.key if p.source else ""), p.id) for p in new)
+    labels = {e.id: e.heading or e.label for e in version.walk() if e.id}
+    return CollectResult(shown, result.party, answers, new, already, labels, tuple(problems))
 
 
 def _with(result: CollectResult, problem: Diagnostic) -> CollectResult:
