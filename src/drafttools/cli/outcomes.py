@@ -7,12 +7,102 @@ build, 2 usage.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Any
+
 import click
+
+from drafttools.cli import outputs
+from drafttools.cli.main import guarded
 
 
 @click.group()
 def review() -> None:
     """Build the reviewers' outputs from the proposals: compilation, negotiating text, clean text, per proponent."""
+
+
+# ------------------------------------------------------------------------------------------------- compilation
+
+FORMATS_HELP = "Comma-separated output formats: docx, html."
+OUTPUT_HELP = "Output folder (default: the project's build/review/)."
+
+
+def _written(result: Any) -> None:
+    from drafttools.cli.main import emit, out, summary_counts
+
+    emit(result.diagnostics, False)
+    for written in result.outputs:
+        out(str(written.path))
+    said = f"wrote {len(result.outputs)} file{'s' * (len(result.outputs) != 1)}"
+    extra = f" ({result.summary})" if result.summary else ""
+    click.echo(f"{said}{extra}; {summary_counts(result.diagnostics)}", err=True)
+    sys.exit(result.exit_code() or (1 if not result.outputs else 0))
+
+
+@review.command()
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    metavar="S",
+    help="Only proposals with this status (repeatable): open, accepted, rejected, merged, withdrawn.",
+)
+@click.option("--only-filed", is_flag=True, help="Leave out the elements nothing was filed on.")
+@click.option("--to", "formats", default="docx,html", show_default=True, metavar="FORMATS", help=FORMATS_HELP)
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help=OUTPUT_HELP)
+@guarded
+def compilation(statuses: tuple[str, ...], only_filed: bool, formats: str, output: Path | None) -> None:
+    """The compilation: the working text article by article, paragraph by paragraph, beside the proposals and
+    their proponents, the comments and the Secretariat's notes (compilation.docx, landscape, and .html)."""
+    from drafttools.review import compilation as use_case
+
+    if output is not None:
+        outputs.check_folder(output)
+    split = tuple(s for given in statuses for s in given.split(",") if s.strip())
+    _written(use_case.write_compilation(formats, output, tuple(s.strip() for s in split), only_filed))
+
+
+@review.command()
+@click.argument("who", required=False, metavar="[WHO]")
+@click.option("--all", "every", is_flag=True, help="One view per proponent found (the default with no WHO).")
+@click.option("--to", "formats", default="docx,html", show_default=True, metavar="FORMATS", help=FORMATS_HELP)
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help=OUTPUT_HELP)
+@guarded
+def proponent(who: str | None, every: bool, formats: str, output: Path | None) -> None:
+    """Everything WHO proposed, supported or objected to, and what became of it (proponent-<who>.docx and .html).
+
+    WHO is matched case-insensitively against the proposals' proponents, supporters and objectors; a known group
+    or organization may be given by its code or its full name (EU, "European Union")."""
+    from drafttools.diagnostics import UsageError
+    from drafttools.review import compilation as use_case
+
+    if who is not None and every:
+        raise UsageError("review proponent: give WHO or --all, not both")
+    if output is not None:
+        outputs.check_folder(output)
+    _written(use_case.write_proponents(formats, output, who))
+
+
+@review.command()
+@click.argument("target", metavar="TARGET")
+@click.argument("text", metavar="TEXT")
+@click.option("--by", default="Secretariat", show_default=True, metavar="WHO", help="Who writes the note.")
+@guarded
+def note(target: str, text: str, by: str) -> None:
+    """Write a note on the element TARGET (its stable ID): a proposal file of kind note, shown in the
+    compilation's Secretariat note column and under the element in the negotiating text."""
+    from drafttools.cli.main import emit
+    from drafttools.config import settings
+    from drafttools.review import notes
+
+    config = settings()
+    result = notes.note(config.proposals, config.source, target, text, by)
+    emit(result.diagnostics, False)
+    if result.written is not None:
+        made = result.written
+        click.echo(f"{made.id}: note by {by} on {result.label} [{made.target}] written", err=True)
+    sys.exit(result.exit_code())
 
 
 def register(main: click.Group) -> None:
