@@ -367,3 +367,52 @@ def test_a_note_is_a_proposal_file_and_its_refusals_write_nothing(tmp_path: Path
     assert "CHAIR (chair-1): Facilitator's text to follow." in text
     with zipfile.ZipFile(root / "build" / "review" / "compilation.docx") as package:
         assert b'w:orient="landscape"' in package.read("word/document.xml")
+
+
+def test_a_broken_proposal_file_stops_the_compilation_and_nothing_is_written(tmp_path: Path) -> None:
+    root = _copy(tmp_path / "project")
+    ok(root, "review", "note", "data-to-secretariat", "A note.")
+    (root / "proposals" / "bra-1.toml").write_text('id = "bra-1\n', encoding="utf-8")
+    done = drafttools(root, "review", "compilation", "-o", "out")
+    assert done.returncode == 1 and "proposals/bra-1.toml:1: error: not valid TOML" in done.stderr
+    assert "[proposal.syntax]" in done.stderr and "Traceback" not in done.stderr
+    assert not (root / "out").exists()
+    for argv, said in (
+        (("review", "compilation", "--to", "pdf"), "--to 'pdf': choose among docx, html"),
+        (("review", "proponent", "BRA", "--all"), "give WHO or --all, not both"),
+    ):
+        refused = drafttools(root, *argv)
+        assert refused.returncode == 2 and said in refused.stderr
+
+
+def test_a_deeper_profile_gives_a_heading_row_per_division_at_its_outline_level(tmp_path: Path) -> None:
+    """An EU-style act (Part, Title, Chapter, Section, Article): each division and article opens its rows, at the
+    outline level of its depth, and the preamble and final clauses have headings of their own."""
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[tool.drafttools]\nsource = "code_text"\n', encoding="utf-8")
+    ok(
+        root,
+        "import",
+        str(ROOT / "tests" / "data" / "instruments" / "eu" / "v1.txt"),
+        "--as",
+        "code_text",
+        "--profile",
+        "eu",
+    )
+    ok(root, "review", "note", "art-register-agencies", "To be aligned with Directive 2005/36/EC.")
+    ok(root, "review", "compilation", "-o", "out")
+    (table,) = docx.Document(str(root / "out" / "compilation.docx")).tables
+    levels = {}
+    for row in table.rows[1:]:
+        if len(row._tr.tc_lst) == 1:
+            level = row._tr.tc_lst[0].find(f".//{W}outlineLvl")
+            levels[" ".join(row.cells[0].text.split())] = int(level.get(f"{W}val"))
+    assert levels["Preamble"] == levels["PART ONE GENERAL PROVISIONS"] == 1
+    assert levels["TITLE II OBLIGATIONS"] == 2 and levels["CHAPTER 1 Recruitment agencies"] == 3
+    assert levels["Section 1 Registration"] == 4 and levels["Article 4 Register of agencies"] == 5
+    assert "Final clauses" in levels
+    page = html.fromstring((root / "out" / "compilation.html").read_bytes())
+    assert page.find(".//tr[@id='section-registration']").get("class") == "heading d-3"
+    note = page.find(".//tr[@id='art-register-agencies-as-a-whole']")
+    assert note is not None and "To be aligned with Directive 2005/36/EC." in note.text_content()

@@ -218,25 +218,40 @@ def compile_proposals(
     return compiled, loaded.diagnostics
 
 
+REGIONS = {"preamble": "Preamble", "final": "Final clauses"}  # regions whose elements no heading of theirs opens
+
+
 def _rows(work: Working, on: dict[str, list[store.Proposal]]) -> list[view.Row]:
     rows: list[view.Row] = []
     instrument = work.instrument
-    for element in instrument.walk():
-        filed = on.get(element.id or "", [])
-        if element.role in view.HEADINGS:
-            depth = sum(1 for a in instrument.ancestors(element) if a.role in view.HEADINGS)
-            rows.append(view.Row("heading", depth, element.id or "", "", element.heading or element.title))
-            if not filed:
-                continue
-            number, words = work.labels.get(element.id or "", ""), f"{element.title} (as a whole)"
-        else:
-            depth = 0
-            number = element.label if element.number else ""  # "8.2(c)", not "(c)": a row may stand alone
-            words = work.words.get(element.id or "", words_of(element, instrument))
-        if not element.id and not words:
-            continue
-        rows.append(_row(element.id or "", number, words, filed, work))
+    for region, tops in instrument.tops():
+        if region in REGIONS and tops:
+            rows.append(view.Row("heading", 0, f"region-{region}", "", REGIONS[region]))
+        for top in tops:
+            for element in top.walk():
+                row = _element_row(element, work, on.get(element.id or "", []), rows)
+                if row is not None:
+                    rows.append(row)
     return rows
+
+
+def _element_row(element: Element, work: Working, filed: list[store.Proposal], rows: list[view.Row]) -> view.Row | None:
+    """The element's row (after its heading row, appended to ``rows``, for a division or an article); None for an
+    article nothing was filed on as a whole, or an element with neither an ID nor words."""
+    instrument = work.instrument
+    if element.role in view.HEADINGS:
+        depth = sum(1 for a in instrument.ancestors(element) if a.role in view.HEADINGS)
+        rows.append(view.Row("heading", depth, element.id or "", "", element.heading or element.title))
+        if not filed:
+            return None
+        number, words = work.labels.get(element.id or "", ""), f"{element.title} (as a whole)"
+        return _row(f"{element.id}-as-a-whole", number, words, filed, work)  # the heading row holds its ID
+    else:
+        number = element.label if element.number else ""  # "8.2(c)", not "(c)": a row may stand alone
+        words = work.words.get(element.id or "", words_of(element, instrument))
+    if not element.id and not words:
+        return None
+    return _row(element.id or "", number, words, filed, work)
 
 
 def _row(anchor: str, number: str, words: str, filed: list[store.Proposal], work: Working) -> view.Row:
