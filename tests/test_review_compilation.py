@@ -283,7 +283,7 @@ def test_only_filed_and_a_status_fold_the_table(project: dict[str, object], tmp_
     assert inside.returncode == 2 and "code_text/" in inside.stderr
 
 
-def test_the_per_proponent_view_of_brazil(project: dict[str, object]) -> None:
+def test_the_per_proponent_view_of_brazil(project: dict[str, object], tmp_path: Path) -> None:
     ids = _ids(project)
     root = project["root"]
     assert isinstance(root, Path)
@@ -310,6 +310,8 @@ def test_the_per_proponent_view_of_brazil(project: dict[str, object]) -> None:
     assert f"{ids['annually']}: amend 8.2(c) — open Proponents: ZAF, BRA supported by BRA" in text
     # what it objected to
     assert "Objected to eu-1: amend 2.1 — withdrawn Proponents: EU objected to by BRA" in text
+    seen = " ".join(pdf_text(libreoffice_convert(root / "build" / "review" / "proponent-bra.docx", tmp_path)).split())
+    assert "Proposals of BRA" in seen and "every three years" in seen  # LibreOffice opens it too
     page = html.fromstring((root / "build" / "review" / "proponent-bra.html").read_bytes())
     assert [h.text_content() for h in page.findall(".//h2")] == ["Proposed", "Objected to"]
     assert "<del>on a biennial basis</del>" in (root / "build" / "review" / "proponent-bra.html").read_text()

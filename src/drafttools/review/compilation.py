@@ -343,6 +343,8 @@ def proponent_views(
         wanted = [matched[0]]
     else:
         wanted = _one_per_party(known)
+        if not wanted:
+            raise DraftError(f"no proposal is recorded in {folder}: there is no proponent to show")
     work = working(source)
     return [_view(loaded, work, party) for party in wanted], loaded.diagnostics
 
