@@ -6,8 +6,9 @@ a crash or a full disk never leaves a half-written output or a truncated source.
 fsync (``durable=False``): it is still replaced whole, and one lost in a crash is only a miss.
 
 Every temporary file or folder made beside a target is named ``.TARGET.KIND-PID-RANDOM`` (``staging_prefix``):
-KIND is ``tmp`` (a file being written), ``import`` or ``snapshot`` (a folder being built) or ``replaced`` (the
-folder an import swapped out), PID the process that owns it.  Readers skip such names (``is_staging``);
+KIND is ``tmp`` (a file being written), ``import``, ``snapshot`` or ``new`` (a folder being built: a new project
+is staged beside the folder it becomes) or ``replaced`` (the folder an import swapped out), PID the process that
+owns it.  Readers skip such names (``is_staging``);
 ``tidy`` removes those whose owner is no longer running, and first puts back a folder that an import killed
 between its two renames left only as ``.NAME.replaced-PID-...``.  Standard library only.
 """
@@ -73,8 +74,8 @@ def write_all(files: list[tuple[Path, bytes]], durable: bool = True, through_lin
 
 # ------------------------------------------------------------------------------------------------ staging
 
-STAGING_KINDS = ("tmp", "import", "snapshot", "replaced")
-_STAGING = re.compile(r"^\.(?P<of>.+)\.(?P<kind>tmp|import|snapshot|replaced)-(?P<pid>\d+)-[a-z0-9_]+$")
+STAGING_KINDS = ("tmp", "import", "snapshot", "new", "replaced")
+_STAGING = re.compile(r"^\.(?P<of>.+)\.(?P<kind>tmp|import|snapshot|new|replaced)-(?P<pid>\d+)-[a-z0-9_]+$")
 # What drafttools 0.x named them, without an owner (but ``replaced``): swept once they are an hour old.
 _LEGACY = re.compile(
     r"^\.(?P<of>.+)\.(?:[a-z0-9_]{8}\.tmp|(?P<kind>import)-[a-z0-9_]{8}|(?P<old>replaced)-(?P<pid>\d+))$"

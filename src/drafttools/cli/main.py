@@ -115,7 +115,7 @@ def summary_counts(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> st
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """drafttools: stable IDs, checked cross-references, tracked diffs and Board papers for a code text."""
-    if ctx.invoked_subcommand != "codes":
+    if ctx.invoked_subcommand not in ("codes", "new", "init"):  # these read no project (new sweeps its own)
         _tidy()
 
 
@@ -241,6 +241,7 @@ def _register_optional() -> None:
         "drafttools.cli.audit",
         "drafttools.cli.review",
         "drafttools.cli.outcomes",
+        "drafttools.cli.new",
     ):
         try:
             module = importlib.import_module(name)

@@ -5,7 +5,10 @@ requires, the annex heading, and the layout of the reference .docx's first-page 
 ``paper.html.j2`` (the Jinja2 HTML template) and ``reference.docx`` (styles and page setup, generated from
 template.toml by ``scripts/make_reference_docx.py``).  Folders whose name starts with '_' hold shared parts
 (``_base/page.html.j2``) and are not document types.  Adding a type is adding a folder: no Python changes.
-Standard library only.
+
+A project reads its own ``annex_templates/``; ``shipped`` finds the folder drafttools ships, which ``drafttools
+new`` copies into a new project: package data in an installed drafttools (the build copies the repository's
+folder into the package: setup.py), the repository's own folder in a source checkout.  Standard library only.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import re
 import tomllib
 import zipfile
 from dataclasses import dataclass, replace
+from importlib import resources
 from pathlib import Path
 
 from drafttools.diagnostics import Diagnostic, DraftError, diag
@@ -53,6 +57,23 @@ class TemplateError(DraftError):
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__(diagnostic.message, diagnostic.path, diagnostic.line)
         self.diagnostic = diagnostic
+
+
+def shipped() -> Path:
+    """The ``annex_templates/`` folder drafttools ships: in the installed package, else (a source checkout, an
+    editable install) at the root of the repository holding ``src/drafttools``.  Raises DraftError when neither
+    is there (a broken installation)."""
+    package = resources.files("drafttools")
+    candidates = [Path(str(package / TEMPLATES))] if isinstance(package, Path) else []
+    candidates.append(Path(__file__).resolve().parents[3] / TEMPLATES)
+    for folder in candidates:
+        if known(folder):
+            return folder
+    raise DraftError(
+        "this installation of drafttools ships no annex_templates/ (looked in "
+        + " and ".join(str(c) for c in candidates)
+        + "); reinstall it from its wheel"
+    )
 
 
 def known(root: Path) -> list[str]:

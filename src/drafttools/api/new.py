@@ -1,0 +1,249 @@
+"""The ``new`` use case: a working project written from what drafttools ships, and nothing else.
+
+``create(folder, profile)`` writes, into a folder that does not exist or is empty:
+
+- ``pyproject.toml`` with ``[tool.drafttools]`` (the project root), and a ``.gitignore`` for ``build/``;
+- ``code_text/``: the manifest, a preamble when the profile has one, a first article in the profile's shape (its
+  kinds, its numbering: given numbers written where the profile keeps them), and the ID ledger recording every ID;
+  made as a model (``starter_instrument``) and written by the same serializer as ``import`` (``render.myst``);
+- ``annex_templates/``: the whole folder drafttools ships (``papers.templates.shipped``), every document type in
+  it, with its templates and reference .docx;
+- ``papers/``: one paper of each document type found there, its front matter holding every field the type
+  requires (the values a drafter must still write stand as placeholders, which ``build`` warns about and
+  ``build --strict`` refuses), annexing the working text.
+
+Everything is first written into a staging folder beside the target (``.NAME.new-PID-...``: ``fsutil``), then
+renamed into place, so the project appears whole or not at all.  Returns what it wrote; never prints.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from drafttools.diagnostics import DraftError, UsageError, a_or_an
+from drafttools.fsutil import is_staging, staging_prefix, tidy
+from drafttools.model.profile import Kind, Profile
+from drafttools.model.tree import Element, Inline, Instrument, Loc, Meta, Ref, Text
+from drafttools.papers import templates
+from drafttools.render import myst
+from drafttools.source import ledger
+from drafttools.source import profiles as shipped_profiles
+from drafttools.source.files import LEDGER
+
+DEFAULT_TITLE = "Draft instrument"
+VERSION = "draft"  # the working text's version name until a version is frozen
+PAPERS = "papers"
+SOURCE = "code_text"
+# What a front-matter field holds in a new paper when drafttools can give it no real value: a placeholder.
+TO_COMPLETE = "[to be completed]"
+
+PYPROJECT = """\
+# A drafttools project: run drafttools from this folder (or below it).  [tool.drafttools] sets where things are;
+# see "Settings" in drafttools' README.
+[tool.drafttools]
+source = "code_text"
+versions = "versions"
+build = "build"
+"""
+GITIGNORE = "# drafttools' outputs and its cache (build/.cache)\n/build/\n"
+
+# The starter text's words, in every profile's shape: {self} is how the profile's text names itself ("Code",
+# "Agreement", "Regulation").
+ARTICLE_TITLE = "Objective"
+PREAMBLE = "Recognizing the need for common principles and practices in the matters that this {self} addresses,"
+OBJECTIVE = "The objective of this {self} is to establish principles and practices to be applied by Member States."
+PURSUIT = ("In pursuit of the objective set out in paragraph ", " above, Member States should:")
+POINTS = ("cooperate with one another; and", "report on the steps they have taken.")
+PAPER_BODY = """\
+# Background
+
+This paper transmits the text annexed to it, whose Article {xref}`art-objective` sets out its objective.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class NewResult:
+    folder: Path
+    profile: str
+    files: tuple[str, ...]  # every file written, relative to the folder
+    papers: tuple[str, ...]  # the document types a paper was written for
+
+
+def create(folder: Path, profile_name: str = shipped_profiles.DEFAULT, title: str = DEFAULT_TITLE) -> NewResult:
+    """Write a new project into ``folder`` (created, with its parents; an existing one must be empty).  Raises
+    UsageError for a folder that exists and is not empty or is not a folder, or a profile drafttools does not
+    ship; DraftError when the files cannot be written (nothing is left behind then)."""
+    if profile_name not in shipped_profiles.shipped():
+        raise UsageError(f"no profile '{profile_name}': drafttools ships {', '.join(shipped_profiles.shipped())}")
+    if not title.strip() or any(ord(c) < 32 for c in title):
+        raise UsageError("the title must be a non-empty line of text")
+    _refuse_taken(folder)
+    profile, problems, _ = shipped_profiles.load(profile_name, None)
+    if profile is None:
+        raise DraftError(f"the shipped profile '{profile_name}' cannot be read: {problems[0].message}")
+    source = templates.shipped()
+    files = project_files(profile, title.strip(), datetime.date.today(), source)
+    target = Path(os.path.abspath(folder))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tidy(target.parent)
+        staging = Path(tempfile.mkdtemp(prefix=staging_prefix(target.name, "new"), dir=target.parent))
+    except OSError as exc:
+        raise DraftError(f"cannot write {target.parent}: {exc.strerror or exc}", str(target.parent)) from None
+    try:
+        shutil.copytree(source, staging / templates.TEMPLATES, ignore=_not_shipped)
+        for name, text in files.items():
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        written = tuple(sorted(str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file()))
+        os.chmod(staging, 0o777 & ~_umask())
+        _place(staging, target, folder)
+    except OSError as exc:
+        raise DraftError(f"cannot write {folder}: {exc.strerror or exc}", str(folder)) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return NewResult(folder, profile.name, written, tuple(templates.known(source)))
+
+
+def _refuse_taken(folder: Path) -> None:
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise UsageError(f"{folder} exists and is not a folder; name a new folder (or an empty one)")
+    if folder.is_dir() and any(folder.iterdir()):
+        raise UsageError(f"{folder} is not empty; name a new folder (or an empty one): nothing was written")
+
+
+def _place(staging: Path, target: Path, shown: Path) -> None:
+    """Move the staged project into place.  A missing folder is one rename: the project appears whole or not at
+    all.  An empty folder that exists (``drafttools new .``) is kept, since a shell may stand in it: the staged
+    entries are moved in one by one (each whole), ``pyproject.toml``, which makes the folder a project, last;
+    if one cannot be moved, those moved before it are taken out again."""
+    if not os.path.lexists(target):
+        os.rename(staging, target)
+        return
+    entries = sorted((p for p in staging.iterdir()), key=lambda p: p.name == "pyproject.toml")
+    moved: list[Path] = []
+    try:
+        for entry in entries:
+            if os.path.lexists(target / entry.name):
+                raise UsageError(f"{shown} is not empty; name a new folder (or an empty one): nothing was written")
+            os.rename(entry, target / entry.name)
+            moved.append(target / entry.name)
+    except (OSError, UsageError):
+        for path in reversed(moved):
+            os.rename(path, staging / path.name)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _not_shipped(folder: str, names: list[str]) -> set[str]:
+    """Hidden files, Python caches and drafttools' own temporary files are not part of the templates."""
+    return {n for n in names if n.startswith(".") or n == "__pycache__" or is_staging(n)}
+
+
+# ------------------------------------------------------------------------------------------------ the files
+
+
+def project_files(profile: Profile, title: str, today: datetime.date, shipped: Path) -> dict[str, str]:
+    """Every file of a new project but the templates (copied as they are): path → text."""
+    instrument = starter_instrument(profile, title, today)
+    text = myst.serialize(
+        instrument, comment="Written by `drafttools new`: the instrument's metadata and its files, in order."
+    )
+    files = {"pyproject.toml": PYPROJECT, ".gitignore": GITIGNORE}
+    files.update({f"{SOURCE}/{name}": content for name, content in text.items()})
+    ids = {e.id: e.kind for e in instrument.walk() if e.id}
+    entries = ledger.updated(ledger.Ledger(Path(LEDGER), {}, exists=False), ids)
+    files[f"{SOURCE}/{LEDGER}"] = ledger.render(entries).decode("utf-8")
+    for name in templates.known(shipped):
+        doctype = templates.read_spec(shipped / name)
+        files[f"{PAPERS}/{name}.md"] = starter_paper(doctype, title, today)
+    return files
+
+
+def starter_instrument(profile: Profile, title: str, today: datetime.date) -> Instrument:
+    """A first article in ``profile``'s shape: its objective in a paragraph, then a paragraph leading in to two
+    points that refers to the first; and a preamble paragraph when the profile has a preamble.  Each element
+    of the profile's own kinds (found by role), with given numbers where the profile's numbering is given."""
+    self_name = next((n for n in profile.grammar.self_names if n[:1].isupper()), "instrument")
+    given = profile.numbering == "given"
+    article = _kind(profile, profile.tops, "article")
+    paragraph = _kind(profile, article.children if article else (), "paragraph")
+    point = _kind(profile, paragraph.children if paragraph else (), "point")
+    if article is None or paragraph is None:
+        raise DraftError(f"profile '{profile.name}' has no article holding paragraphs to write a first article with")
+    here = Loc("", 0)
+
+    def number(kind: Kind, n: int) -> str:
+        return kind.counter(0).token(n) if given and kind.numbered else ""
+
+    def element(
+        kind: Kind, element_id: str, inlines: tuple[Inline, ...], n: int, children: tuple[Element, ...] = ()
+    ) -> Element:
+        return Element(
+            kind.name, element_id, here, inlines=inlines, children=children, given=number(kind, n), role=kind.role
+        )
+
+    objective = element(paragraph, "objective", (Text(OBJECTIVE.format(self=self_name)),), 1)
+    lead_in = (Text(PURSUIT[0]), Ref("objective", here), Text(PURSUIT[1]))
+    if point is not None:
+        points = tuple(
+            element(point, point_id, (Text(words),), n)
+            for n, (point_id, words) in enumerate(zip(("cooperate", "report-steps"), POINTS, strict=True), start=1)
+        )
+        pursuit = element(paragraph, "objective-pursuit", lead_in, 2, children=points)
+    else:
+        pursuit = element(paragraph, "objective-pursuit", (*lead_in[:-1], Text(" above.")), 2)
+    first = Element(
+        article.name,
+        "art-objective",
+        here,
+        title=ARTICLE_TITLE,
+        children=(objective, pursuit),
+        given=number(article, 1),
+        role=article.role,
+    )
+    preamble: tuple[Element, ...] = ()
+    if profile.preamble_kinds:
+        kinds = [profile.kinds[k] for k in profile.preamble_kinds if k in profile.kinds]
+        recital = next((k for k in kinds if k.role == "recital"), kinds[0])
+        preamble = (element(recital, "recognizing-need", (Text(PREAMBLE.format(self=self_name)),), 1),)
+    meta = Meta(title, VERSION, today.isoformat(), "draft", "en", "")
+    return Instrument(meta, profile, preamble=preamble, body=(first,))
+
+
+def _kind(profile: Profile, among: Iterable[str], role: str) -> Kind | None:
+    """The first kind of ``among`` (names) with ``role``; None when there is none."""
+    return next((profile.kinds[n] for n in among if n in profile.kinds and profile.kinds[n].role == role), None)
+
+
+def starter_paper(doctype: templates.DocType, title: str, today: datetime.date) -> str:
+    """A paper of ``doctype`` annexing the working text: every field the type requires, the ones only a drafter
+    can give as placeholders; a short body referring to the first article, unless the type is the text alone."""
+    known = {"date": today.isoformat(), "title": title, "language": "en"}
+    fields = [name for name in doctype.required if name not in ("document_type", "annex", "language")]
+    lines = [
+        "---",
+        f"# {a_or_an(doctype.label).capitalize()} (annex_templates/{doctype.name}/) annexing the working text.",
+    ]
+    if any(name not in known for name in fields):
+        lines.append(f"# Write the real values where {TO_COMPLETE} stands: `drafttools build` warns about each.")
+    lines.append(f"document_type: {doctype.name}")
+    for name in fields:
+        value = known.get(name, TO_COMPLETE)
+        lines.append(f"{name}: {value if name == 'date' else json.dumps(value, ensure_ascii=False)}")
+    lines += ["language: en", f"annex: {SOURCE}", "---", ""]
+    body = PAPER_BODY if doctype.annex_heading else ""
+    return "\n".join(lines) + ("\n" + body if body else "")
