@@ -84,6 +84,10 @@ def test_a_new_project_checks_and_builds_as_written(
     assert "The objective of this" in html and "to be applied by Member States" in html
     # the values only a drafter can give are placeholders: warned about, and refused by --strict
     assert "paper.placeholder" in built.stderr
+    assert (
+        "papers/executive-board.md:5: warning: front-matter field 'symbol' still holds a placeholder: " in built.stderr
+    )
+    assert "[to be completed: agenda item]" in html
     assert invoke("build", "--to", "html", "--strict").exit_code == 1
 
 
@@ -98,6 +102,16 @@ def test_the_first_article_is_numbered_as_its_profile_numbers(tmp_path: Path, mo
         assert wanted in html and "(a)" in html and "(b)" in html, (profile, html)
         monkeypatch.chdir(tmp_path)
     assert ":number: 2" in (tmp_path / "eu" / "code_text" / "article-01.md").read_text(encoding="utf-8")
+
+
+def test_missing_parents_are_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    done = invoke("new", "drafts/2027/my code")
+    assert done.exit_code == 0, done.output
+    assert "next: cd 'drafts/2027/my code' && drafttools check" in done.stderr
+    assert sorted(p.name for p in (tmp_path / "drafts" / "2027").iterdir()) == ["my code"]
+    monkeypatch.chdir(tmp_path / "drafts" / "2027" / "my code")
+    assert invoke("check").exit_code == 0
 
 
 def test_an_empty_folder_is_used_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -41,8 +41,9 @@ DEFAULT_TITLE = "Draft instrument"
 VERSION = "draft"  # the working text's version name until a version is frozen
 PAPERS = "papers"
 SOURCE = "code_text"
-# What a front-matter field holds in a new paper when drafttools can give it no real value: a placeholder.
-TO_COMPLETE = "[to be completed]"
+# What a front-matter field holds in a new paper when drafttools can give it no real value: a placeholder
+# (``papers.placeholders``: a completion still owed), naming the field, so the printed paper says what is missing.
+TO_COMPLETE = "[to be completed: {field}]"
 
 PYPROJECT = """\
 # A drafttools project: run drafttools from this folder (or below it).  [tool.drafttools] sets where things are;
@@ -239,10 +240,12 @@ def starter_paper(doctype: templates.DocType, title: str, today: datetime.date) 
         f"# {a_or_an(doctype.label).capitalize()} (annex_templates/{doctype.name}/) annexing the working text.",
     ]
     if any(name not in known for name in fields):
-        lines.append(f"# Write the real values where {TO_COMPLETE} stands: `drafttools build` warns about each.")
+        lines.append(
+            "# Write the real values where '[to be completed: ...]' stands: `drafttools build` warns about each."
+        )
     lines.append(f"document_type: {doctype.name}")
     for name in fields:
-        value = known.get(name, TO_COMPLETE)
+        value = known.get(name, TO_COMPLETE.format(field=name.replace("_", " ")))
         lines.append(f"{name}: {value if name == 'date' else json.dumps(value, ensure_ascii=False)}")
     lines += ["language: en", f"annex: {SOURCE}", "---", ""]
     body = PAPER_BODY if doctype.annex_heading else ""

@@ -7,6 +7,7 @@ written, 2 usage (a folder that exists and is not empty, an unknown profile).
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
@@ -39,7 +40,7 @@ def new(folder: Path, profile: str, title: str) -> None:
     click.echo(f"  pyproject.toml, .gitignore; {', '.join(code)}", err=True)
     click.echo(f"  {', '.join(papers)}", err=True)
     click.echo(f"  annex_templates/: {', '.join(result.papers)} (templates and reference .docx)", err=True)
-    click.echo(f"next: cd {folder} && drafttools check && drafttools build", err=True)
+    click.echo(f"next: cd {shlex.quote(str(folder))} && drafttools check && drafttools build", err=True)
 
 
 # ``init``: the same command under the name other tools give it (``git init``, ``sphinx-quickstart``).
