@@ -18,11 +18,14 @@ renamed into place, so the project appears whole or not at all.  Returns what it
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import os
+import re
 import shutil
 import tempfile
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,17 +58,35 @@ build = "build"
 """
 GITIGNORE = "# drafttools' outputs and its cache (build/.cache)\n/build/\n"
 
-# The starter text's words, in every profile's shape: {self} is how the profile's text names itself ("Code",
-# "Agreement", "Regulation").
-ARTICLE_TITLE = "Objective"
-PREAMBLE = "Recognizing the need for common principles and practices in the matters that this {self} addresses,"
-OBJECTIVE = "The objective of this {self} is to establish principles and practices to be applied by Member States."
-PURSUIT = ("In pursuit of the objective set out in paragraph ", " above, Member States should:")
-POINTS = ("cooperate with one another; and", "report on the steps they have taken.")
+# The starter text's words.  {self} is how the profile's text names itself ("Code", "Agreement", "Regulation",
+# "resolution").  An instrument of articles gets a first article; one whose body is paragraphs (a resolution: its
+# operative paragraphs, each opening with its verb in capitals) gets two paragraphs.  Each shape: the first
+# element (ID, text), then the one that refers to it (ID, text before the link, text after), then its points.
+PREAMBLE = (
+    "recognizing-need",
+    "Recognizing the need for common principles and practices in the matters that this {self} addresses,",
+)
+ARTICLE = ("art-objective", "Objective")
+IN_ARTICLE = (
+    (
+        "objective",
+        "The objective of this {self} is to establish principles and practices to be applied by Member States.",
+    ),
+    ("objective-pursuit", "In pursuit of the objective set out in paragraph ", " above, Member States should:"),
+    (("cooperate", "cooperate with one another; and"), ("report-steps", "report on the steps they have taken.")),
+)
+OPERATIVE = (
+    ("urges-member-states", "URGES Member States to apply the principles and practices set out in this {self};"),
+    ("requests-director-general", "REQUESTS the Director-General, in support of paragraph ", " above:"),
+    (
+        ("support-member-states", "to support Member States in doing so; and"),
+        ("report-progress", "to report on the progress made."),
+    ),
+)
 PAPER_BODY = """\
 # Background
 
-This paper transmits the text annexed to it, whose Article {xref}`art-objective` sets out its objective.
+This paper transmits the text annexed to it, whose {word} {{xref}}`{first}` opens it.
 """
 
 
@@ -168,61 +189,62 @@ def project_files(profile: Profile, title: str, today: datetime.date, shipped: P
     ids = {e.id: e.kind for e in instrument.walk() if e.id}
     entries = ledger.updated(ledger.Ledger(Path(LEDGER), {}, exists=False), ids)
     files[f"{SOURCE}/{LEDGER}"] = ledger.render(entries).decode("utf-8")
+    first = instrument.body[0]
+    opening = PAPER_BODY.format(word=profile.kinds[first.kind].word or first.kind, first=first.id)
     for name in templates.known(shipped):
-        doctype = templates.read_spec(shipped / name)
-        files[f"{PAPERS}/{name}.md"] = starter_paper(doctype, title, today)
+        files[f"{PAPERS}/{name}.md"] = starter_paper(templates.read_spec(shipped / name), title, today, opening)
     return files
 
 
 def starter_instrument(profile: Profile, title: str, today: datetime.date) -> Instrument:
-    """A first article in ``profile``'s shape: its objective in a paragraph, then a paragraph leading in to two
-    points that refers to the first; and a preamble paragraph when the profile has a preamble.  Each element
-    of the profile's own kinds (found by role), with given numbers where the profile's numbering is given."""
-    self_name = next((n for n in profile.grammar.self_names if n[:1].isupper()), "instrument")
+    """A first article in ``profile``'s shape (or, where the body is paragraphs, as in a resolution, its first two
+    paragraphs): a paragraph, then a paragraph leading in to two points that refers to the first; and a preamble
+    paragraph when the profile has a preamble.  Each element of the profile's own kinds (found by role), with
+    given numbers where the profile's numbering is given."""
+    names = profile.grammar.self_names
+    self_name = next((n for n in names if n[:1].isupper()), names[0] if names else "instrument")
     given = profile.numbering == "given"
     article = _kind(profile, profile.tops, "article")
-    paragraph = _kind(profile, article.children if article else (), "paragraph")
-    point = _kind(profile, paragraph.children if paragraph else (), "point")
-    if article is None or paragraph is None:
-        raise DraftError(f"profile '{profile.name}' has no article holding paragraphs to write a first article with")
+    paragraph = _kind(profile, article.children if article else profile.tops, "paragraph")
+    if paragraph is None:
+        raise DraftError(f"profile '{profile.name}' has no paragraph to write a first text with")
+    point = _kind(profile, paragraph.children, "point")
     here = Loc("", 0)
-
-    def number(kind: Kind, n: int) -> str:
-        return kind.counter(0).token(n) if given and kind.numbered else ""
 
     def element(
         kind: Kind, element_id: str, inlines: tuple[Inline, ...], n: int, children: tuple[Element, ...] = ()
     ) -> Element:
-        return Element(
-            kind.name, element_id, here, inlines=inlines, children=children, given=number(kind, n), role=kind.role
-        )
+        number = kind.counter(0).token(n) if given and kind.numbered else ""
+        return Element(kind.name, element_id, here, inlines=inlines, children=children, given=number, role=kind.role)
 
-    objective = element(paragraph, "objective", (Text(OBJECTIVE.format(self=self_name)),), 1)
-    lead_in = (Text(PURSUIT[0]), Ref("objective", here), Text(PURSUIT[1]))
+    (first_id, first_text), (then_id, before, after), point_words = IN_ARTICLE if article else OPERATIVE
+    first = element(paragraph, first_id, (Text(first_text.format(self=self_name)),), 1)
+    lead_in = (Text(before), Ref(first_id, here), Text(after))
     if point is not None:
-        points = tuple(
-            element(point, point_id, (Text(words),), n)
-            for n, (point_id, words) in enumerate(zip(("cooperate", "report-steps"), POINTS, strict=True), start=1)
-        )
-        pursuit = element(paragraph, "objective-pursuit", lead_in, 2, children=points)
+        points = tuple(element(point, i, (Text(words),), n) for n, (i, words) in enumerate(point_words, start=1))
+        then = element(paragraph, then_id, lead_in, 2, children=points)
     else:
-        pursuit = element(paragraph, "objective-pursuit", (*lead_in[:-1], Text(" above.")), 2)
-    first = Element(
-        article.name,
-        "art-objective",
-        here,
-        title=ARTICLE_TITLE,
-        children=(objective, pursuit),
-        given=number(article, 1),
-        role=article.role,
-    )
+        then = element(paragraph, then_id, (*lead_in[:-1], Text(" above.")), 2)
+    body: tuple[Element, ...] = (first, then)
+    if article is not None:
+        body = (
+            Element(
+                article.name,
+                ARTICLE[0],
+                here,
+                title=ARTICLE[1],
+                children=body,
+                given=article.counter(0).token(1) if given and article.numbered else "",
+                role=article.role,
+            ),
+        )
     preamble: tuple[Element, ...] = ()
     if profile.preamble_kinds:
         kinds = [profile.kinds[k] for k in profile.preamble_kinds if k in profile.kinds]
         recital = next((k for k in kinds if k.role == "recital"), kinds[0])
-        preamble = (element(recital, "recognizing-need", (Text(PREAMBLE.format(self=self_name)),), 1),)
+        preamble = (element(recital, PREAMBLE[0], (Text(PREAMBLE[1].format(self=self_name)),), 1),)
     meta = Meta(title, VERSION, today.isoformat(), "draft", "en", "")
-    return Instrument(meta, profile, preamble=preamble, body=(first,))
+    return Instrument(meta, profile, preamble=preamble, body=body)
 
 
 def _kind(profile: Profile, among: Iterable[str], role: str) -> Kind | None:
@@ -230,23 +252,38 @@ def _kind(profile: Profile, among: Iterable[str], role: str) -> Kind | None:
     return next((profile.kinds[n] for n in among if n in profile.kinds and profile.kinds[n].role == role), None)
 
 
-def starter_paper(doctype: templates.DocType, title: str, today: datetime.date) -> str:
-    """A paper of ``doctype`` annexing the working text: every field the type requires, the ones only a drafter
-    can give as placeholders; a short body referring to the first article, unless the type is the text alone."""
-    known = {"date": today.isoformat(), "title": title, "language": "en"}
-    fields = [name for name in doctype.required if name not in ("document_type", "annex", "language")]
+def starter_paper(doctype: templates.DocType, title: str, today: datetime.date, body: str = "") -> str:
+    """A paper of ``doctype`` annexing the working text: every field the type requires but those its
+    template.toml's ``[defaults]`` give, the ones only a drafter can give as placeholders; ``body`` after the
+    front matter, unless the type is the text alone (no annex heading)."""
+    spec = tomllib.loads((doctype.folder / templates.SPEC).read_text(encoding="utf-8"))
+    defaults = spec.get("defaults", {})
+    known = {"date": today.isoformat(), "title": title, "symbol": _unknown_symbol(spec)}
+    fields = [n for n in doctype.required if n not in ("document_type", "annex", "language") and n not in defaults]
     lines = [
         "---",
         f"# {a_or_an(doctype.label).capitalize()} (annex_templates/{doctype.name}/) annexing the working text.",
     ]
-    if any(name not in known for name in fields):
+    if any(name not in known or "unknown" in known[name] for name in fields):
         lines.append(
-            "# Write the real values where '[to be completed: ...]' stands: `drafttools build` warns about each."
+            "# Write the real values where '[to be completed: ...]' or 'unknown' stands: `drafttools build` warns."
         )
     lines.append(f"document_type: {doctype.name}")
     for name in fields:
-        value = known.get(name, TO_COMPLETE.format(field=name.replace("_", " ")))
+        value = known.get(name) or TO_COMPLETE.format(field=name.replace("_", " "))
         lines.append(f"{name}: {value if name == 'date' else json.dumps(value, ensure_ascii=False)}")
     lines += ["language: en", f"annex: {SOURCE}", "---", ""]
-    body = PAPER_BODY if doctype.annex_heading else ""
-    return "\n".join(lines) + ("\n" + body if body else "")
+    return "\n".join(lines) + ("\n" + body if body and doctype.annex_heading else "")
+
+
+def _unknown_symbol(spec: dict[str, object]) -> str:
+    """The symbol of a new paper: where the type says how its symbols read (``symbol_pattern``, with a
+    ``symbol_example``), the example with its last number written 'unknown' ("EB126/unknown"), which fits the
+    pattern and is warned about until the real number is written; else a placeholder."""
+    pattern, example = spec.get("symbol_pattern"), spec.get("symbol_example")
+    if isinstance(pattern, str) and isinstance(example, str) and pattern and example:
+        unknown = re.sub(r"\d+(?=\D*$)", "unknown", example, count=1)
+        with contextlib.suppress(re.error):
+            if re.fullmatch(pattern, re.sub(r"\bunknown\b", "1", unknown)) and re.search(r"\bunknown\b", unknown):
+                return unknown
+    return TO_COMPLETE.format(field="symbol")
