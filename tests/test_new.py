@@ -64,7 +64,7 @@ def test_a_new_project_checks_and_builds_as_written(
     listed = tomllib.loads(manifest)["instrument"]
     body = [project / "code_text" / name for name in listed.get("articles", listed.get("body", []))]
     assert body and all(f.is_file() for f in body) and (project / "code_text" / listed["preamble"]).is_file()
-    first = body[0].read_text(encoding="utf-8")
+    first = "".join(f.read_text(encoding="utf-8") for f in body)
     assert "{xref}`" in first  # the second paragraph refers to the first
     ids = re.findall(
         r"^:{3,}\{(\w+)\} ([a-z0-9-]+)$", first + (project / "code_text" / "preamble.md").read_text(), re.M
