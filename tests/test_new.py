@@ -305,6 +305,7 @@ def test_a_paper_takes_its_type_s_defaults_and_a_symbol_that_fits(tmp_path: Path
     )
     paper = starter_paper(templates.read_spec(folder), "Draft code", datetime.date(2027, 1, 15), "Body text.\n")
     front = paper.split("---")[1]
+    assert front.startswith("\n# An Executive Board document (annex_templates/board/) annexing the working text.")
     assert 'symbol: "EB126/unknown"' in front and "body:" not in front
     assert 'agenda_item: "[to be completed: agenda item]"' in front and "date: 2027-01-15" in front
     assert 'title: "Draft code"' in front and paper.endswith("---\n\nBody text.\n")

@@ -262,7 +262,7 @@ def starter_paper(doctype: templates.DocType, title: str, today: datetime.date, 
     fields = [n for n in doctype.required if n not in ("document_type", "annex", "language") and n not in defaults]
     lines = [
         "---",
-        f"# {a_or_an(doctype.label).capitalize()} (annex_templates/{doctype.name}/) annexing the working text.",
+        f"# {_sentence(a_or_an(doctype.label))} (annex_templates/{doctype.name}/) annexing the working text.",
     ]
     if any(name not in known or "unknown" in known[name] for name in fields):
         lines.append(
@@ -274,6 +274,11 @@ def starter_paper(doctype: templates.DocType, title: str, today: datetime.date, 
         lines.append(f"{name}: {value if name == 'date' else json.dumps(value, ensure_ascii=False)}")
     lines += ["language: en", f"annex: {SOURCE}", "---", ""]
     return "\n".join(lines) + ("\n" + body if body and doctype.annex_heading else "")
+
+
+def _sentence(text: str) -> str:
+    """``text`` with its first letter in capitals, the rest as written ("An Executive Board document")."""
+    return text[:1].upper() + text[1:]
 
 
 def _unknown_symbol(spec: dict[str, object]) -> str:
