@@ -459,6 +459,24 @@ CODES: dict[str, Code] = _table(
         "\"User\"): kept as written and collected, with this warning",
     ),
     (
+        "review.stale",
+        W,
+        "an accepted proposal was accepted against words that have changed since, and its change cannot be found "
+        "once in the words as they stand: it is not applied to the clean or negotiating text (apply it by hand)",
+    ),
+    (
+        "review.target-gone",
+        W,
+        "an accepted proposal's target is no longer in the text: it is not applied (a delete of an element already "
+        "gone is no finding)",
+    ),
+    (
+        "review.reference-lost",
+        N,
+        "applying an accepted proposal rewrote the words of a cross-reference, which is left as plain text; check it "
+        "and link it again if it should stay a reference",
+    ),
+    (
         "collect.unplaced",
         W,
         "a tracked change or comment stands outside the code text (on the paper's first page, say); it is not "

@@ -8,13 +8,17 @@ build, 2 usage.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from drafttools.cli import outputs
-from drafttools.cli.main import guarded
+from drafttools.cli.main import emit, guarded, out, summary_counts
+from drafttools.diagnostics import UsageError
+
+REVIEW_FORMATS = ("docx", "html")
 
 
 @click.group()
@@ -102,6 +106,56 @@ def note(target: str, text: str, by: str) -> None:
     if result.written is not None:
         made = result.written
         click.echo(f"{made.id}: note by {by} on {result.label} [{made.target}] written", err=True)
+def _formats(spec: str) -> tuple[str, ...]:
+    chosen = tuple(f.strip() for f in spec.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in REVIEW_FORMATS]
+    if unknown or not chosen:
+        raise UsageError(f"--to {spec}: choose among {', '.join(REVIEW_FORMATS)}")
+    return chosen
+
+
+def _out_folder(output: Path | None) -> Path:
+    from drafttools.config import settings
+
+    folder = output if output is not None else settings().build / "review"
+    outputs.check_folder(folder)
+    return folder
+
+
+def _output_options(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option(
+        "-o", "--output", type=click.Path(path_type=Path), default=None, help="Output folder (default: build/review/)."
+    )(command)
+    return click.option(
+        "--to", "formats", default="docx,html", show_default=True, metavar="FORMATS", help="docx, html or both."
+    )(command)
+
+
+@review.command("clean")
+@click.option("--as", "name", metavar="NAME", help="Write the clean text as the version versions/NAME (frozen).")
+@_output_options
+@guarded
+def clean_command(name: str | None, formats: str, output: Path | None) -> None:
+    """The clean text: the working text with the accepted proposals applied, no open one shown.
+
+    Written as a code-text folder (build/review/clean-text/, or versions/NAME with --as NAME) that diff, build and
+    check take, and as clean-text.docx and clean-text.html.
+    """
+    from drafttools.review.clean import clean
+
+    chosen = _formats(formats)
+    folder = _out_folder(output)
+    result = clean(folder, chosen, name)
+    emit(result.diagnostics, False)
+    if result.folder is not None:
+        out(str(result.folder))
+    for path in result.files:
+        out(str(path))
+    left = f", {len(result.left)} left to apply by hand" if result.left else ""
+    click.echo(
+        f"clean text: {len(result.applied)} accepted proposal(s) applied{left}; {summary_counts(result.diagnostics)}",
+        err=True,
+    )
     sys.exit(result.exit_code())
 
 

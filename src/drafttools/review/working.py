@@ -1,0 +1,74 @@
+"""What the reviewers' outputs are made from: the working code text (``settings().source``), the proposals kept
+beside it, every ID any ledger has given (a new element's ID must be new to all of them), and the accepted
+proposals applied (``review.apply``); and how an output folder is put in place whole.  Never prints."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from drafttools import fsutil
+from drafttools.config import settings
+from drafttools.diagnostics import Diagnostic, DraftError
+from drafttools.model.tree import Instrument
+from drafttools.review import apply as applying
+from drafttools.review import proposals as store
+from drafttools.source import ledger, parse
+from drafttools.source import versions as versioning
+from drafttools.source.files import display
+
+
+@dataclass(frozen=True)
+class Working:
+    source: Path
+    instrument: Instrument  # the working text as written
+    proposals: tuple[store.Proposal, ...]
+    taken: set[str]  # every ID any ledger (the working text's, each version's) has given
+    applied: applying.Applied  # the working text with the accepted proposals applied
+    diagnostics: tuple[Diagnostic, ...]  # reading the proposals, applying them
+
+
+def load() -> Working:
+    """The working text, its proposals, and the accepted ones applied; a DraftError when the text cannot be read."""
+    config = settings()
+    loaded = parse.load(config.source, cache_dir=config.build / ".cache")
+    if loaded.instrument is None:
+        first = loaded.diagnostics[0].format() if loaded.diagnostics else "it cannot be read"
+        raise DraftError(f"the code text cannot be read: {first}", str(config.source))
+    found = store.load(config.proposals, display(config.proposals))
+    taken = ledger.read(config.source).used()
+    if config.versions.is_dir():
+        for folder in config.versions.iterdir():
+            if folder.is_dir() and versioning.NAME.match(folder.name):
+                taken |= ledger.read(folder).used()
+    applied = applying.apply(loaded.instrument, found.proposals, taken)
+    return Working(
+        config.source,
+        loaded.instrument,
+        found.proposals,
+        taken,
+        applied,
+        (*found.diagnostics, *applied.diagnostics),
+    )
+
+
+def place_folder(build: Path, target: Path) -> None:
+    """Put the folder ``build`` where ``target`` is, replacing what stood there (an output, never a source)."""
+    os.chmod(build, 0o755)
+    if not target.exists():
+        os.replace(build, target)
+        return
+    if fsutil.exchange(build, target):
+        shutil.rmtree(build, ignore_errors=True)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=fsutil.staging_prefix(target.name, "replaced"), dir=target.parent))
+    os.replace(target, retired)
+    try:
+        os.replace(build, target)
+    except OSError:
+        os.replace(retired, target)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
