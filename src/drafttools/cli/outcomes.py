@@ -159,5 +159,37 @@ def clean_command(name: str | None, formats: str, output: Path | None) -> None:
     sys.exit(result.exit_code())
 
 
+@review.command("negotiating")
+@click.option(
+    "--since",
+    metavar="VERSION|none",
+    help="Strike through what was deleted since this version (default: the version the open proposals answer).",
+)
+@_output_options
+@guarded
+def negotiating_command(since: str | None, formats: str, output: Path | None) -> None:
+    """The negotiating text: open proposals as bracketed alternatives naming their proponents, statuses, notes.
+
+    Written as negotiating-text.docx and negotiating-text.html (build/review/, or -o DIR).  The DOCX reads back
+    with `drafttools import negotiating-text.docx --as NAME --ids-from code_text`.
+    """
+    from drafttools.review.negotiating import negotiating
+
+    chosen = _formats(formats)
+    folder = _out_folder(output)
+    result = negotiating(folder, chosen, since)
+    emit(result.diagnostics, False)
+    for path in result.files:
+        out(str(path))
+    counts = result.text.counts
+    since_note = f"; deletions since {result.text.since} struck through" if result.text.since else ""
+    click.echo(
+        f"negotiating text: {counts.get('alternatives', 0)} alternative(s), {counts.get('open', 0)} text(s) under "
+        f"negotiation, {counts.get('notes', 0)} note(s){since_note}; {summary_counts(result.diagnostics)}",
+        err=True,
+    )
+    sys.exit(result.exit_code())
+
+
 def register(main: click.Group) -> None:
     main.add_command(review)

@@ -87,14 +87,23 @@ def collect(files: tuple[Path, ...], parties: tuple[str, ...], answers: str, dry
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="json: drafttools.proposals/1."
 )
+@click.option(
+    "--in",
+    "version",
+    metavar="VERSION",
+    help="Read the proposals from a text's bracketed alternatives instead (an imported negotiating text, say).",
+)
 @guarded
-def proposals(party: str | None, status: str | None, fmt: str) -> None:
-    """List the proposals kept in the project (proposals/*.toml)."""
+def proposals(party: str | None, status: str | None, fmt: str, version: str | None) -> None:
+    """List the proposals kept in the project (proposals/*.toml), or those a text's alternatives make (--in)."""
     from drafttools.config import settings
     from drafttools.review import listing
 
     config = settings()
-    found = listing.list_proposals(config.proposals, config.source, party, status)
+    if version is not None:
+        found = listing.list_alternatives(version, party, status)
+    else:
+        found = listing.list_proposals(config.proposals, config.source, party, status)
     emit(found.diagnostics, False)
     if fmt == "json":
         out(json.dumps(listing.as_json(found), indent=2, ensure_ascii=False))

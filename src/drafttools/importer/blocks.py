@@ -54,6 +54,7 @@ class RawBlock:
     in_table: bool = False  # inside a table (a first-page block, not the instrument, when before Article 1)
     cells: tuple[str, ...] = ()  # a table row's cells (Word table rows; text lines with TABs)
     header: bool = False  # a table's header row (Word's "repeat as header row")
+    status: str = ""  # the negotiating status its status words name (a negotiating text's DOCX): "agreed" ...
 
 
 @dataclass(frozen=True, slots=True)

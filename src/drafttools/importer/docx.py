@@ -60,6 +60,7 @@ from drafttools.importer.blocks import (
     unlinked,
 )
 from drafttools.importer.text import HEADING, LABEL, NOTE_DEF, SENTENCE_END, join_lines, notes_marked, starts_block
+from drafttools.model import negotiation
 from drafttools.model.profile import letters as letter_token
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -555,6 +556,7 @@ class _Reader:
     hidden: int = 0  # characters of that paragraph left out as a formatting mark
     emptied: bool = False  # formatting marks took every word of it away (a number may be left)
     author: str = ""  # whose tracked changes are accepted in mode "author" (w:author, as written)
+    status_words: str = ""  # a negotiating text's status words in the paragraph being read ("(agreed)")
 
     def takes(self, change: Any) -> bool:
         """Whether the tracked change ``change`` (a w:ins, w:del, w:moveTo or w:moveFrom) is accepted."""
@@ -634,7 +636,7 @@ class _Reader:
     def text(self, paragraph: Any) -> tuple[str, list[str]]:
         parts: list[str] = []
         bookmarks: list[str] = []
-        self.style, self.hidden = _paragraph_style(paragraph), 0
+        self.style, self.hidden, self.status_words = _paragraph_style(paragraph), 0, ""
         self._walk(paragraph, parts, bookmarks)
         text = "".join(parts)
         left = unlinked(text).strip()
@@ -654,7 +656,11 @@ class _Reader:
         for child in element:
             tag = child.tag
             if tag == _R:
-                self._run(child, parts, self._hides(child))
+                record = self._record(child)
+                if record == negotiation.WORD_STYLES["status"]:
+                    self.status_words += "".join(t.text or "" for t in child.iter(_T))
+                elif record not in negotiation.WORD_RECORD_RUNS:
+                    self._run(child, parts, self._hides(child))
             elif tag in _INSERTED:
                 if self.takes(child):
                     self._walk(child, parts, bookmarks)
@@ -669,6 +675,14 @@ class _Reader:
                 parts.append(LINK_CLOSE)
             elif tag in _TRANSPARENT:
                 self._walk(child, parts, bookmarks)
+
+    def _record(self, run: Any) -> str:
+        """The name of the run's character style when it is one of a negotiating text's records (its status words,
+        words struck as deleted since), else ""."""
+        rpr = run.find(_w("rPr"))
+        style = _val(rpr.find(_w("rStyle"))) if rpr is not None and rpr.find(_w("rStyle")) is not None else None
+        name = self.styles[style].name if style and style in self.styles else ""
+        return name if name == negotiation.WORD_STYLES["status"] or name in negotiation.WORD_RECORD_RUNS else ""
 
     def _run(self, run: Any, parts: list[str], hidden: bool = False) -> None:
         """A run's text onto ``parts``; a ``hidden`` run (a formatting mark taken away) gives none, but its
@@ -984,6 +998,10 @@ def _blocks(reader: _Reader, body: Any) -> Iterator[RawBlock]:
             carried, carried_marks = carried + text, carried_marks + before + tuple(marks)
             continue  # and its automatic number, gone with it, is not counted
         style, level, title, label = reader.paragraph_info(paragraph)
+        if style in negotiation.WORD_RECORD_PARAGRAPHS:  # a negotiating text's legend, notes, deleted elements
+            carried, carried_marks = "", ()
+            continue
+        status = negotiation.status_of(reader.status_words)
         text = (carried + text).replace("\u00ad", "")
         cells = tuple(" ".join(c.split()) for c in text.split("\t"))
         text = re.sub(r"[ \t\r\n]+", " ", text).strip()
@@ -1021,4 +1039,5 @@ def _blocks(reader: _Reader, body: Any) -> Iterator[RawBlock]:
             style=style,
             in_table=in_table,
             cells=cells if row else (),
+            status=status,
         )

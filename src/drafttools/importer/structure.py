@@ -782,6 +782,7 @@ class _Recogniser:
             deleted=node.deleted,
             cells=tuple(self.inlines(c, loc) for c in node.cells),
             text_line=node.block.where,
+            status=node.block.status,
         )
 
     def inlines(self, text: str, loc: Loc, depth: int = 0) -> tuple[Inline, ...]:

@@ -93,3 +93,32 @@ def alternative(bracketed: str) -> Alternative | None:
 def unknown(proponents: tuple[str, ...]) -> list[str]:
     """The proponents in none of the known lists."""
     return [p for p in proponents if p not in KNOWN]
+
+
+# The Word styles of a negotiating text (``drafttools review negotiating``), by role.  ``import`` reads a file
+# holding them back into the source's syntax: a "Negotiating Status" run is the element's status in words (read
+# into ``:status:``), "Deleted Since" runs and the note, legend and deleted-element paragraphs are a record of the
+# negotiation, not words of the text, and are left out.
+WORD_STYLES: dict[str, str] = {
+    "heading": "Negotiating Heading",
+    "para": "Negotiating Paragraph",
+    "lead-in": "Negotiating Lead-in",
+    "item": "Negotiating Item",
+    "item2": "Negotiating Item 2",
+    "legend": "Negotiating Legend",
+    "note": "Negotiating Note",
+    "deleted": "Negotiating Deleted Element",
+    "status": "Negotiating Status",
+    "struck": "Deleted Since",
+    "label": "Alternative Label",
+}
+WORD_RECORD_PARAGRAPHS = frozenset({WORD_STYLES["legend"], WORD_STYLES["note"], WORD_STYLES["deleted"]})
+WORD_RECORD_RUNS = frozenset({WORD_STYLES["struck"]})
+
+
+def status_of(words: str) -> str:
+    """The status a negotiating text's status words name ("(proposed, agreed ad referendum)" → "agreed-ad-ref"),
+    or "" for none."""
+    said = [w.strip().lower() for w in words.strip().strip("()").split(",")]
+    by_words = {v: k for k, v in STATUSES.items()}
+    return next((by_words[w] for w in said if w in by_words), "")

@@ -38,6 +38,33 @@ def list_proposals(folder: Path, source: Path, party: str | None = None, status:
     return Listing(tuple(chosen), _labels(source), loaded.diagnostics)
 
 
+def list_alternatives(version: str, party: str | None = None, status: str | None = None) -> Listing:
+    """The proposals that the bracketed alternatives of ``version`` (a name, ``code_text``) make
+    (``review.alternatives``), filtered like ``list_proposals``; labels from that text."""
+    from drafttools.config import settings
+    from drafttools.review.alternatives import read
+    from drafttools.source.parse import load
+    from drafttools.source.versions import known, locate
+
+    if status is not None and status not in store.STATUSES:
+        raise UsageError(f"--status {status!r}: choose one of {', '.join(store.STATUSES)}")
+    config = settings()
+    folder = locate(version, config.versions, config.source)
+    if folder is None:
+        raise UsageError(f"--in {version}: no such version (known: {', '.join(known(config.versions, config.source))})")
+    loaded = load(folder)
+    if loaded.instrument is None:
+        return Listing((), {}, loaded.diagnostics)
+    chosen = [
+        p
+        for p in read(loaded.instrument)
+        if (party is None or party.casefold() in (x.casefold() for x in p.proponents))
+        and (status is None or p.status == status)
+    ]
+    labels = {e.id: e.heading or e.label for e in loaded.instrument.walk() if e.id}
+    return Listing(tuple(chosen), labels, ())
+
+
 def _labels(source: Path) -> dict[str, str]:
     from drafttools.config import settings
     from drafttools.source.parse import load
