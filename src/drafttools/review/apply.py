@@ -81,8 +81,8 @@ class _State:
         self.last_inserted: dict[str, str] = {}  # target → the ID inserted after it last (keeps the order)
         self.problems: list[Diagnostic] = []
 
-    def warn(self, code: str, p: store.Proposal, message: str, fix: str) -> None:
-        self.problems.append(diag(code, p.path, _line(p), message, fix))
+    def warn(self, code: str, p: store.Proposal, message: str, fix: str, key: str) -> None:
+        self.problems.append(diag(code, p.path, _line(p, key), message, fix))
 
     def one(self, p: store.Proposal) -> None:
         target = self.current.get(p.target)
@@ -97,6 +97,7 @@ class _State:
                 f"accepted proposal {p.id} ({p.kind}) targets {p.target!r}, which is no longer in the text; "
                 "it is not applied",
                 "apply it by hand where it belongs, or reopen and close it as it stands",
+                "target",
             )
             return
         if p.kind == "delete":
@@ -114,6 +115,9 @@ class _State:
             self.by_hand.append(p.id)
             return
         if now != _normal(p.before):
+            if rebase(p.before, p.after, now) is None and _present(p, now):
+                self.by_hand.append(p.id)  # its changed spans already read as proposed, its old ones are gone
+                return
             patched = rebase(p.before, p.after, now)
             if patched is None:
                 self.left.append(p.id)
@@ -123,6 +127,7 @@ class _State:
                     f"accepted proposal {p.id} on {target.label or p.target} ({p.target}) was accepted against words "
                     "that have changed since; apply it by hand",
                     f"make the change in the code text by hand, then the words of {p.target} read as proposed",
+                    "before",
                 )
                 return
             wanted = patched
@@ -132,7 +137,7 @@ class _State:
                 diag(
                     "review.reference-lost",
                     p.path,
-                    _line(p),
+                    _line(p, "after"),
                     f"applying {p.id} rewrote the reference {label!r} in {target.label or p.target}; it is left as "
                     "plain text",
                     "link it again in the clean text if it should stay a reference",
@@ -183,8 +188,8 @@ def _following(instrument: Instrument, element: Element) -> Element | None:
     return siblings[place + 1] if 0 <= place < len(siblings) - 1 else None
 
 
-def _line(p: store.Proposal) -> int:
-    return store._line(p.path, "status") if p.path else 0
+def _line(p: store.Proposal, key: str) -> int:
+    return store._line(p.path, key) if p.path else 0
 
 
 def _normal(text: str) -> str:
@@ -240,6 +245,18 @@ def rebase(before: str, after: str, current: str) -> str | None:
     for start, end, replacement in reversed(places):
         out[start:end] = replacement
     return _normal("".join(_spaced(out)))
+
+
+def _present(p: store.Proposal, current: str) -> bool:
+    """Whether each span the proposal changes already reads as proposed in ``current`` (with its context)."""
+    b, a, c = _keys(tokens(p.before)), _keys(tokens(p.after)), _keys(tokens(current))
+    for tag, i1, i2, _, _ in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        pattern = a[max(0, i1 - CONTEXT) : min(len(a), i2 + CONTEXT)]
+        if not any(c[k : k + len(pattern)] == pattern for k in range(len(c) - len(pattern) + 1)):
+            return False
+    return True
 
 
 def _keys(found: list[str]) -> list[str]:
@@ -385,4 +402,8 @@ def _grouped(
             merged.append(piece)
     if merged and isinstance(merged[0], Text):
         merged[0] = Text(merged[0].text.lstrip())
+    written = "".join(c.ch for c in out if isinstance(c, _Char))
+    for index, piece in enumerate(inlines):  # a reference whose words were rewritten but still stand as words
+        if isinstance(piece, Ref) and index not in used and (label := ref_label(piece, instrument, context)) in written:
+            lost.append(label)
     return tuple(p for p in merged if not (isinstance(p, Text) and not p.text)), sorted(set(lost))
