@@ -205,3 +205,45 @@ def test_an_odd_symbol_cannot_break_out_of_the_stylesheet(shipped_project: Path,
     page = (tmp_path / "eb124-13.html").read_text(encoding="utf-8")
     assert page.count("</style>") == 1 and "<b>" not in page
     assert '@top-right { content: "EB124/13 \\3c /style\\3e \\3c b\\3e \\26 ";' in page
+
+
+# ------------------------------------------------------------------------------- the reviewers' outputs (issue 14)
+
+REVIEW_PAGES = ("negotiating-text", "clean-text")
+
+
+@pytest.fixture(scope="module")
+def review_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The negotiating text and the clean text of the small negotiating project of tests/reviewing.py."""
+    import shutil
+
+    from . import reviewing
+
+    root = tmp_path_factory.mktemp("review") / "project"
+    root.mkdir()
+    for folder in ("code_text", "versions", "annex_templates", "papers"):
+        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("*.png"))
+    (root / "pyproject.toml").write_text('[tool.drafttools]\nsource = "code_text"\n', encoding="utf-8")
+    reviewing.make(root)
+    with contextlib.chdir(root):
+        for command in ("negotiating", "clean"):
+            done = CliRunner().invoke(main, ["review", command, "--to", "html"])
+            assert done.exit_code == 0, done.output
+    return root / "build" / "review"
+
+
+@pytest.mark.parametrize("page", REVIEW_PAGES)
+def test_the_review_pages_read_on_a_phone_and_to_axe(review_pages: Path, page: str) -> None:
+    with Browser() as browser:
+        browser.open(review_pages / f"{page}.html", PHONE, 844, mobile=True)
+        width, scroll = browser.evaluate("[document.scrollingElement.clientWidth, document.scrollingElement.scrollWidth]")
+        assert width == PHONE and scroll <= width, f"{page} scrolls sideways at {PHONE} px: {browser.evaluate(WIDEST)}"
+        assert browser.evaluate("document.querySelectorAll('h1').length") == 1, f"{page} has not one h1"
+        found = {v["id"]: v for v in browser.axe()}
+        browser.viewport(1280, 900, mobile=False)
+        found.update({v["id"]: v for v in browser.axe()})
+        serious = [v for v in found.values() if v["impact"] in ("serious", "critical")]
+        assert not serious, f"{page}: axe-core finds {serious}"
+        if page == "negotiating-text":  # every status badge says its status in words
+            badges = browser.evaluate("[...document.querySelectorAll('.badge')].map(b => b.textContent)")
+            assert {"agreed", "agreed ad referendum", "under negotiation"} <= set(badges)

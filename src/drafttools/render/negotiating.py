@@ -117,9 +117,9 @@ def docx_bytes(text: NegotiatingText) -> bytes:
 
 
 _LEGEND = {
-    "agreed": "agreed: settled, no brackets",
-    "agreed-ad-ref": "agreed ad referendum: agreed by the delegations in the room, subject to their capitals",
-    "open": "under negotiation: brackets or open proposals remain",
+    "agreed": "settled: no brackets remain",
+    "agreed-ad-ref": "agreed by the delegations in the room, subject to confirmation by their capitals",
+    "open": "brackets or open proposals remain",
 }
 
 
