@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -128,6 +129,15 @@ def test_bad_input_to_clean(project: Path) -> None:
     assert code == 0, stderr
     assert "proposals/ken-9.toml:5: warning: accepted proposal ken-9 (amend) targets 'no-such-paragraph'" in stderr
     assert "[review.target-gone]" in stderr and "2 accepted proposal(s) applied, 1 left to apply by hand" in stderr
+    # a proposal file that cannot be read: nothing is written (a text made without it would leave it out unseen)
+    (project / "proposals" / "bad-1.toml").write_text('id = "bad-1"\nkind = \n', encoding="utf-8")
+    shutil.rmtree(project / "build")
+    code, stdout, stderr = run(project, "review", "clean", "--as", "clean-2")
+    assert code == 1 and stdout == ""
+    assert "proposals/bad-1.toml:2: error: not valid TOML" in stderr and "[proposal.syntax]" in stderr
+    assert not (project / "build" / "review").exists() and not (project / "versions" / "clean-2").exists()
+    code, stdout, _ = run(project, "review", "negotiating")
+    assert code == 1 and stdout == "" and not (project / "build" / "review").exists()
 
 
 # ------------------------------------------------------------------------------------------ apply.py alone

@@ -196,3 +196,58 @@ def test_bad_input_to_negotiating(built: Path) -> None:
     assert code == 0, stderr
     assert stdout.splitlines() == [str(out / "negotiating-text.html")]
     assert "<del" not in (out / "negotiating-text.html").read_text(encoding="utf-8").split("</section>", 1)[1]
+
+
+def _woven(shipped, *extra: store.Proposal) -> str:  # type: ignore[no-untyped-def]
+    from drafttools.review.negotiating import weave
+
+    text = weave(shipped, extra, None, "")
+    block = next(b for b in text.blocks if b.id == "review-by-director-general")
+    return "".join(r.text for r in block.runs)
+
+
+def _depth_ok(words: str) -> bool:
+    depth = 0
+    for ch in words:
+        depth += {"[": 1, "]": -1}.get(ch, 0)
+        if depth not in (0, 1):
+            return False
+    return depth == 0
+
+
+def test_a_bracket_written_in_the_source_is_never_nested(shipped) -> None:  # type: ignore[no-untyped-def]
+    def open_(pid: str, who: str, old: str, new: str) -> store.Proposal:
+        return store.Proposal(
+            pid,
+            "review-by-director-general",
+            "amend",
+            "open",
+            (who,),
+            before=reviewing.R102,
+            after=reviewing.R102.replace(old, new),
+        )
+
+    bracket = "[at a frequency to be decided by that body]"
+    # a proposal replacing the written bracket: the bracket holds the words as they stand, the alternative follows
+    words = _woven(shipped, open_("chn-1", "CHN", bracket, "every three years"))
+    assert f"to the Health Assembly {bracket} [Alt 1 (CHN): every three years] on the effectiveness" in words
+    # one changing words inside it: its alternative carries no bracket of its own
+    words = _woven(shipped, open_("chn-2", "CHN", "that body]", "the Health Assembly]"))
+    assert f"{bracket} [Alt 1 (CHN): at a frequency to be decided by the Health Assembly]" in words
+    # one whose change straddles its mark: the whole written bracket is the span
+    words = _woven(shipped, open_("chn-3", "CHN", f"Assembly {bracket}", "Assembly, at a frequency it decides,"))
+    assert f"Health Assembly {bracket} [Alt 1 (CHN): , at a frequency it decides,] on the effectiveness" in words
+    from drafttools.review.alternatives import groups
+
+    [group] = groups(words)
+    assert (group.stands, group.alternatives) == (bracket[1:-1], ((("CHN",), ", at a frequency it decides,"),))
+    # one reaching over it and the word before it: one bracket over the span, the written one's marks left out
+    words = _woven(shipped, open_("chn-4", "CHN", "Health Assembly [at", "Health Conference, at"))
+    assert (
+        "to the Health [Assembly at a frequency to be decided by that body] "
+        "[Alt 1 (CHN): Conference, at a frequency to be decided by that body] on the"
+    ) in words
+    # words struck out without replacement: *delete* over them
+    words = _woven(shipped, open_("chn-5", "CHN", f" {bracket}", ""))
+    assert f"Health Assembly {bracket} [Alt 1 (CHN): delete] on the effectiveness" in words
+    assert all(_depth_ok(w) for w in (words, _woven(shipped, open_("x-1", "CHN", bracket, "yearly"))))

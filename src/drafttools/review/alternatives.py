@@ -5,7 +5,8 @@ NAME``), or from any text whose negotiators wrote alternatives in the source.  R
 Per element, a *group* is a plain bracket (the words as they stand) followed by one or more alternatives
 ``[Alt n (BRA, IND): words]``, or alternatives on their own.  For each proponent named in an element's groups, the
 words it proposes are the element's words with each group replaced by its alternative there (by the plain
-bracket's words where it has none); the alternative *delete* is a proposal to delete the element.  Proponents
+bracket's words where it has none); the alternative *delete* over all the element's words is a proposal to delete
+the element, over some of them a proposal to strike those words out.  Proponents
 proposing the same words are one proposal naming them all.  An element whose words are nothing but alternatives is
 a proposed new element: each alternative is an ``insert-after`` its previous sibling (its parent when it is the
 first), of the element's kind.  Two different proposals of one proponent on one element read back as one.
@@ -79,6 +80,11 @@ def read(instrument: Instrument) -> tuple[store.Proposal, ...]:
     return tuple(found)
 
 
+def _whole(words: str, group: _Group) -> bool:
+    """Whether the group stands for all the element's words."""
+    return not (words[: group.start] + words[group.end :]).strip()
+
+
 def _only_alternatives(words: str, made: list[_Group]) -> bool:
     return len(made) == 1 and made[0].stands is None and not (words[: made[0].start] + words[made[0].end :]).strip()
 
@@ -111,7 +117,9 @@ def _amends(instrument: Instrument, element: Element, words: str, made: list[_Gr
     def rebuilt(choose: dict[int, str]) -> str:
         out, at = [], 0
         for k, g in enumerate(made):
-            out += [words[at : g.start], choose.get(k, g.stands or "")]
+            chosen = choose.get(k, g.stands or "")
+            before = words[at : g.start]
+            out += [before.rstrip() if chosen[:1] in (",", ";", ":", ".") else before, chosen]
             at = g.end
         out.append(words[at:])
         return " ".join("".join(out).split())
@@ -121,10 +129,11 @@ def _amends(instrument: Instrument, element: Element, words: str, made: list[_Gr
     wanted: dict[tuple[str, str], list[str]] = {}
     for person in people:
         chosen = {k: w for k, g in enumerate(made) for who, w in g.alternatives if person in who}
-        if any(w.casefold() == "delete" for w in chosen.values()):
+        whole = [k for k, w in chosen.items() if w.casefold() == "delete" and _whole(words, made[k])]
+        if whole:
             key = ("delete", "")
-        else:
-            key = ("amend", rebuilt(chosen))
+        else:  # *delete* over some of the words: those words struck out
+            key = ("amend", rebuilt({k: "" if w.casefold() == "delete" else w for k, w in chosen.items()}))
         wanted.setdefault(key, []).append(person)
     return [
         store.Proposal(

@@ -25,6 +25,7 @@ row's cells are rewritten as plain text (split at " | ").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
@@ -148,7 +149,6 @@ class _State:
 
     def insert(self, p: store.Proposal, target: Element) -> None:
         kind = p.inserts or target.kind
-        siblings = self.current.siblings(target)
         after = self.last_inserted.get(target.id or "")
         anchor = (self.current.get(after) if after else None) or target
         following = _following(self.current, anchor)
@@ -170,7 +170,6 @@ class _State:
                 self.current, lambda e: (replace(e, children=(new, *e.children)),) if e is target else None
             )
         else:
-            del siblings
             self.current = _rebuilt(self.current, lambda e: (e, new) if e is anchor else None)
         self.last_inserted[target.id or ""] = new_id
         self.inserted[p.id] = new_id
@@ -196,14 +195,14 @@ def _normal(text: str) -> str:
     return " ".join(text.split())
 
 
-def _rebuilt(instrument: Instrument, change: object) -> Instrument:
+def _rebuilt(instrument: Instrument, change: Callable[[Element], tuple[Element, ...] | None]) -> Instrument:
     """The instrument with each element for which ``change(element)`` gives a tuple replaced by that tuple (empty:
     removed), numbered again."""
 
     def walk(elements: tuple[Element, ...]) -> tuple[Element, ...]:
         out: list[Element] = []
         for e in elements:
-            made = change(e)  # type: ignore[operator]
+            made = change(e)
             if made is not None:
                 out += made
                 continue
@@ -244,7 +243,7 @@ def rebase(before: str, after: str, current: str) -> str | None:
     out = list(c)
     for start, end, replacement in reversed(places):
         out[start:end] = replacement
-    return _normal("".join(_spaced(out)))
+    return _normal("".join(spaced(out)))
 
 
 def _present(p: store.Proposal, current: str) -> bool:
@@ -263,7 +262,7 @@ def _keys(found: list[str]) -> list[str]:
     return [t.strip() for t in found]
 
 
-def _spaced(found: list[str]) -> list[str]:
+def spaced(found: list[str]) -> list[str]:
     """Tokens joined as text: a word token keeps its leading space; one that lost it (first of an insertion, say)
     gets one back unless it is punctuation that hugs the word before."""
     out: list[str] = []
@@ -295,7 +294,7 @@ def patch_inlines(
     inlines: tuple[Inline, ...], wanted: str, instrument: Instrument, context: Element | None = None
 ) -> tuple[tuple[Inline, ...], list[str]]:
     """``inlines`` changed token by token into ``wanted`` (see the module's docstring)."""
-    chars, notes = _flatten(inlines, instrument, context)
+    chars, notes = flatten(inlines, instrument, context)
     old_text = "".join(c.ch for c in chars)
     if old_text == _normal(wanted):
         return inlines, []
@@ -319,7 +318,7 @@ def patch_inlines(
                 out += chars[start:end]
                 out += after_token.get(k, [])
             continue
-        for token in _spaced(list(new[j1:j2])) if not out else _joined(out, new[j1:j2]):
+        for token in spaced(list(new[j1:j2])) if not out else _joined(out, new[j1:j2]):
             out += [_Char(ch, -1) for ch in token]
         for k in range(i1, i2):
             out += after_token.get(k, [])
@@ -338,7 +337,7 @@ def _joined(out: list[_Char | Note], found: list[str]) -> list[str]:
     return made
 
 
-def _flatten(
+def flatten(
     inlines: tuple[Inline, ...], instrument: Instrument, context: Element | None
 ) -> tuple[list[_Char], list[tuple[int, Note]]]:
     """The words a reader sees, whitespace-normalised, each character with the reference it belongs to, and each

@@ -60,6 +60,8 @@ def clean(out: Path, formats: tuple[str, ...], name: str | None = None) -> Clean
         if name is not None and target.exists():
             raise UsageError(f"--as {name}: version '{name}' already exists at {display(target)}; versions are frozen")
         state = work.load()
+        if work.blocked(state.diagnostics):
+            return CleanResult(None, (), (), (), (), state.diagnostics)
         text = _as_clean(state, name or FOLDER)
         _write_folder(text, state, target)
         loaded = parse.load(target)

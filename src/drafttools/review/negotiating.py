@@ -75,6 +75,8 @@ def negotiating(out: Path, formats: tuple[str, ...], since: str | None = None) -
     opened = tuple(p for p in state.proposals if p.status == "open")
     old, since_name = _since(since, opened)
     text = weave(state.applied.instrument, opened, old, since_name)
+    if work.blocked(state.diagnostics):
+        return NegotiatingResult(text, (), state.diagnostics)
     files: list[tuple[Path, bytes]] = []
     if "docx" in formats:
         from drafttools.render.negotiating import docx_bytes
@@ -191,8 +193,8 @@ def _block(
         status = "open"
     notes = tuple((", ".join(p.proponents), p.note) for p in own if p.kind == "note" and p.note)
     if heading:
-        number = element.heading.split(" \u2013 ")[0] if element.title else element.heading
-        number = f"{number} \u2013" if element.title and element.role == "article" else number
+        # the heading's words before the title ("Article 8 –", "Part One"); the title itself is the runs
+        number = " ".join(element.heading.replace(element.title, "", 1).split()) if element.title else element.heading
         return Block(element.id or "", 0, True, number, tuple(runs), status, notes)
     return Block(
         element.id or "",
@@ -212,7 +214,7 @@ def _pieces(instrument: Instrument, element: Element) -> list[tuple[str, str]]:
         return [(t, "") for t in tokens(element.title)]
     if element.cells:
         return [(t, "") for t in tokens(applying.words(element, instrument))]
-    chars, _ = applying._flatten(element.inlines, instrument, element)
+    chars, _ = applying.flatten(element.inlines, instrument, element)
     text = "".join(c.ch for c in chars)
     out: list[tuple[str, str]] = []
     at = 0
@@ -276,17 +278,51 @@ def _hunks(keys: list[str], current: list[str], p: store.Proposal) -> list[_Hunk
     return found
 
 
-def _groups(pieces: list[tuple[str, str]], amends: list[store.Proposal]) -> list[tuple[int, int, list[_Hunk]]]:
+@dataclass
+class _Group:
+    start: int
+    end: int
+    members: list[_Hunk]
+    own: bool = False  # its span is a bracket written in the source, which then holds the words as they stand
+    brackets: frozenset[int] = frozenset()  # the indices of written "[" and "]" tokens in its span
+
+
+def written_brackets(keys: list[str]) -> list[tuple[int, int]]:
+    """The token spans of the brackets written in the words ("[" to its "]", inclusive start, exclusive end)."""
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    for k, key in enumerate(keys):
+        if key == "[" and opened is None:
+            opened = k
+        elif key == "]" and opened is not None:
+            spans.append((opened, k + 1))
+            opened = None
+    return spans
+
+
+def _groups(pieces: list[tuple[str, str]], amends: list[store.Proposal]) -> list[_Group]:
+    """Overlapping hunks grouped; a group that touches a bracket written in the source takes all of it, so that
+    brackets never nest: a group that is exactly one written bracket uses it for the words as they stand, and in
+    a wider one the written brackets' marks are left out of the words (the whole span is bracketed anyway)."""
     current = [t for t, _ in pieces]
     keys = [t.strip() for t in current]
     hunks = sorted((h for p in amends for h in _hunks(keys, current, p)), key=lambda h: (h.start, h.end))
-    groups: list[tuple[int, int, list[_Hunk]]] = []
+    written = written_brackets(keys)
+    groups: list[_Group] = []
     for h in hunks:
-        if groups and h.start < groups[-1][1]:
-            start, end, members = groups[-1]
-            groups[-1] = (start, max(end, h.end), [*members, h])
+        start, end = h.start, h.end
+        for a, b in written:
+            if a < end and start < b:
+                start, end = min(start, a), max(end, b)
+        if groups and start < groups[-1].end:
+            last = groups[-1]
+            last.start, last.end, last.members = min(last.start, start), max(last.end, end), [*last.members, h]
         else:
-            groups.append((h.start, h.end, [h]))
+            groups.append(_Group(start, end, [h]))
+    for g in groups:
+        inside = [(a, b) for a, b in written if g.start <= a and b <= g.end]
+        g.own = inside == [(g.start, g.end)]
+        g.brackets = frozenset(k for a, b in inside for k in (a, b - 1))
     return groups
 
 
@@ -295,10 +331,10 @@ def _first_alt(pieces: list[tuple[str, str]]) -> int:
     return max(written, default=0) + 1
 
 
-def _alternatives(current: list[str], start: int, end: int, members: list[_Hunk]) -> list[tuple[str, list[str], bool]]:
-    """(words, proponents, is a deletion) of each distinct alternative over start..end."""
+def _alternatives(current: list[str], group: _Group) -> list[tuple[str, list[str], bool]]:
+    """(words, proponents, is a deletion) of each distinct alternative over the group's span."""
     by_proposal: dict[str, list[_Hunk]] = {}
-    for h in members:
+    for h in group.members:
         by_proposal.setdefault(h.proposal.id, []).append(h)
     found: list[tuple[str, list[str], bool]] = []
     for hunks in by_proposal.values():
@@ -306,10 +342,12 @@ def _alternatives(current: list[str], start: int, end: int, members: list[_Hunk]
         if hunks[0].delete:
             words, delete = "delete", True
         else:
-            made = list(current[start:end])
+            made: list[tuple[int | None, str]] = [(k, current[k]) for k in range(group.start, group.end)]
             for h in sorted(hunks, key=lambda h: h.start, reverse=True):
-                made[h.start - start : h.end - start] = h.words
-            words, delete = " ".join("".join(applying._spaced(made)).split()), False
+                made[h.start - group.start : h.end - group.start] = [(None, w) for w in h.words]
+            kept = [token for _, token in _without(made, group.brackets)]
+            words = " ".join("".join(applying.spaced(kept)).split())
+            words, delete = (words, False) if words else ("delete", True)  # words struck out: *delete*
         who = [proponent(x) for x in p.proponents]
         same = next((f for f in found if f[0] == words and f[2] == delete), None)
         if same is not None:
@@ -319,10 +357,29 @@ def _alternatives(current: list[str], start: int, end: int, members: list[_Hunk]
     return found
 
 
+def _without(tokens_at: list[tuple[int | None, str]], dropped: frozenset[int]) -> list[tuple[int | None, str]]:
+    """The tokens but those at ``dropped`` (a written bracket's marks), a mark's space kept before what follows;
+    a word that now follows a proposal's punctuation (",", ";", ":") is spaced from it."""
+    kept: list[tuple[int | None, str]] = []
+    space = ""
+    for k, token in tokens_at:
+        if k is not None and k in dropped:
+            space = space or token[: len(token) - len(token.lstrip())]
+            continue
+        joined = not token[:1].isspace()
+        if joined and space:
+            token = space + token
+        elif joined and kept and kept[-1][0] is None and kept[-1][1][-1:] in ",;:" and token[:1].isalnum():
+            token = " " + token
+        kept.append((k, token))
+        space = ""
+    return kept
+
+
 def _runs(
     pieces: list[tuple[str, str]],
     struck: dict[int, list[str]],
-    groups: list[tuple[int, int, list[_Hunk]]],
+    groups: list[_Group],
     number: int,
 ) -> list[Run]:
     current = [t for t, _ in pieces]
@@ -330,7 +387,7 @@ def _runs(
 
     def add(text: str, kind: str = "", link: str = "") -> None:
         if runs and runs[-1].kind == kind and kind in ("", "bracket", "struck") and not link and not runs[-1].link:
-            runs[-1] = Run(runs[-1].text + text)
+            runs[-1] = Run(runs[-1].text + text, kind)
         else:
             runs.append(Run(text, kind, link))
 
@@ -338,27 +395,28 @@ def _runs(
         for words in struck.get(k, []):
             add(words if runs else words.lstrip(), "struck")
 
-    starts = {g[0]: g for g in groups}
+    starts = {g.start: g for g in groups}
     k = 0
     while k < len(pieces):
         strike(k)
         if k in starts:
-            start, end, members = starts[k]
-            lead = " " if current[start][:1].isspace() and runs else ""
-            add(lead)
-            add("[" + current[start].strip(), "bracket")
-            for j in range(start + 1, end):
-                strike(j)
-                add(current[j], "bracket")
-            add("]")
-            for words, who, delete in _alternatives(current, start, end, members):
+            g = starts[k]
+            add(" " if current[g.start][:1].isspace() and runs else "")
+            shown = _without([(j, current[j]) for j in range(g.start, g.end)], frozenset() if g.own else g.brackets)
+            add(("" if g.own else "[") + (shown[0][1].strip() if shown else ""), "bracket")
+            for j, token in shown[1:]:
+                strike(j or 0)
+                add(token, "bracket")
+            if not g.own:
+                add("]")
+            for words, who, delete in _alternatives(current, g):
                 add(" ")
                 add(f"[Alt {number} ({', '.join(who)}):", "label")
                 add(" ")
                 add(words, "delete" if delete else "alt")
                 add("]")
                 number += 1
-            k = end
+            k = g.end
             continue
         token, link = pieces[k]
         if link:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from drafttools import fsutil
 from drafttools.config import settings
-from drafttools.diagnostics import Diagnostic, DraftError
+from drafttools.diagnostics import Diagnostic, DraftError, Severity
 from drafttools.model.tree import Instrument
 from drafttools.review import apply as applying
 from drafttools.review import proposals as store
@@ -28,7 +28,7 @@ class Working:
     proposals: tuple[store.Proposal, ...]
     taken: set[str]  # every ID any ledger (the working text's, each version's) has given
     applied: applying.Applied  # the working text with the accepted proposals applied
-    diagnostics: tuple[Diagnostic, ...]  # reading the proposals, applying them
+    diagnostics: tuple[Diagnostic, ...]  # reading the proposals and checking them against the text, applying them
 
 
 def load() -> Working:
@@ -39,7 +39,10 @@ def load() -> Working:
         first = loaded.diagnostics[0].format() if loaded.diagnostics else "it cannot be read"
         raise DraftError(f"the code text cannot be read: {first}", str(config.source))
     found = store.load(config.proposals, display(config.proposals))
-    taken = ledger.read(config.source).used()
+    book = ledger.read(config.source)
+    present = {e.id for e in loaded.instrument.walk() if e.id}
+    problems = store.check(found, present, {i: entry.status for i, entry in book.entries.items()})
+    taken = book.used()
     if config.versions.is_dir():
         for folder in config.versions.iterdir():
             if folder.is_dir() and versioning.NAME.match(folder.name):
@@ -51,8 +54,14 @@ def load() -> Working:
         found.proposals,
         taken,
         applied,
-        (*found.diagnostics, *applied.diagnostics),
+        (*problems, *applied.diagnostics),
     )
+
+
+def blocked(diagnostics: tuple[Diagnostic, ...]) -> bool:
+    """Whether a proposal file is unreadable or names no ID the text ever had: an output made without it would
+    silently leave out what a delegation proposed, so none is written."""
+    return any(d.severity is Severity.ERROR for d in diagnostics)
 
 
 def place_folder(build: Path, target: Path) -> None:
