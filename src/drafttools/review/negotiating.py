@@ -35,7 +35,7 @@ from pathlib import Path
 
 from drafttools import fsutil
 from drafttools.config import settings
-from drafttools.diagnostics import Diagnostic, UsageError, exit_code
+from drafttools.diagnostics import Diagnostic, DraftError, UsageError, exit_code
 from drafttools.diff.engine import tokens, word_diff
 from drafttools.importer.match import CONTAINER_ROLES
 from drafttools.model import negotiation
@@ -108,7 +108,10 @@ def _since(spec: str | None, opened: tuple[store.Proposal, ...]) -> tuple[Instru
             known = ", ".join(versioning.known(config.versions, config.source))
             raise UsageError(f"--since {spec}: no such version (known: {known}; or none)")
     loaded = parse.load(folder)
-    return loaded.instrument, spec if loaded.instrument is not None else ""
+    if loaded.instrument is None:
+        first = loaded.diagnostics[0].format() if loaded.diagnostics else "it cannot be read"
+        raise DraftError(f"--since {spec}: {first}", str(folder))
+    return loaded.instrument, spec
 
 
 # ------------------------------------------------------------------------------------------------- weaving
