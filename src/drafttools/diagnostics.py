@@ -455,8 +455,8 @@ CODES: dict[str, Code] = _table(
     (
         "collect.author",
         W,
-        "a tracked change or comment of a return is by an author name that names nobody (\"Unknown Author\", "
-        "\"User\"): kept as written and collected, with this warning",
+        'a tracked change or comment of a return is by an author name that names nobody ("Unknown Author", '
+        '"User"): kept as written and collected, with this warning',
     ),
     (
         "review.stale",

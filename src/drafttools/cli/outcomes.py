@@ -106,6 +106,9 @@ def note(target: str, text: str, by: str) -> None:
     if result.written is not None:
         made = result.written
         click.echo(f"{made.id}: note by {by} on {result.label} [{made.target}] written", err=True)
+    sys.exit(result.exit_code())
+
+
 def _formats(spec: str) -> tuple[str, ...]:
     chosen = tuple(f.strip() for f in spec.split(",") if f.strip())
     unknown = [f for f in chosen if f not in REVIEW_FORMATS]
