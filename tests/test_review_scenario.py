@@ -7,12 +7,13 @@ planted without tracking."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from .clients import libreoffice_convert
+from .clients import libreoffice_convert, pandoc_text
 from .returns import Review
 from .test_review_collect import _project, drafttools
 
@@ -88,3 +89,93 @@ def test_four_returns_become_proposals(room: Path) -> None:
     assert found["ind-2"]["comments"][0]["author"] == "Unknown Author"  # kept as written, with the warning
     assert found["gbr-1"]["note"] == found["european-union-1"]["note"] == "edited without tracking"
     assert found["bra-2"]["authors"] == ["Maria Silva"] and found["bra-1"]["authors"] == ["João Souza"]
+
+
+def _decided(room: Path) -> Path:
+    """The room decides once (the module's tests share the project): BRA's and GBR's amendments accepted, India's
+    deletion of 9.5 rejected; the rest stays open."""
+    if not (room / "build" / "before").is_dir():
+        before = drafttools(room, "review", "negotiating", "-o", "build/before")
+        assert before.returncode == 0, before.stderr
+        for argv in (("accept", "bra-1", "gbr-1"), ("reject", "ind-3")):
+            done = drafttools(room, "proposal", *argv)
+            assert done.returncode == 0, done.stderr
+        built = drafttools(room, "review", "all")
+        assert built.returncode == 0, built.stderr
+        assert "[review." not in built.stderr and "errors, 0 warnings" in built.stderr
+    return room / "build" / "review"
+
+
+def test_decisions_change_the_clean_text_and_the_next_negotiating_text(room: Path) -> None:
+    out = _decided(room)
+    before = pandoc_text(room / "build" / "before" / "negotiating-text.docx")
+    after = pandoc_text(out / "negotiating-text.docx")
+    clean = pandoc_text(out / "clean-text.docx")
+    flat = lambda text: " ".join(text.split())  # noqa: E731
+    before, after, clean = flat(before), flat(after), flat(clean)
+    # open before the room: every proposal an alternative naming its proponents, India's deletion too
+    assert "[on a biennial basis] [Alt 1 (BRA, IND): every three years]" in before
+    assert "promote the [establishment or] [Alt 1 (BRA): delete] strengthening" in before
+    assert "maintained and [published] [Alt 1 (GBR): published online] by WHO" in before
+    assert "their jurisdiction.] [Alt 1 (IND): delete]" in before and "[comply] [Alt 1 (EU): comply fully]" in before
+    # after: the accepted words are the text, the rejected deletion is gone, the open ones are still alternatives
+    assert "promote the strengthening" in clean and "maintained and published online by WHO" in clean
+    assert "maintain a record, updated at regular intervals" in clean  # India's deletion was rejected
+    assert "on a biennial basis" in clean and "every three years" not in clean and "[Alt" not in clean
+    assert "(IND): delete]" not in after and "(GBR)" not in after and "(BRA): delete]" not in after
+    assert "[Alt 1 (BRA, IND): every three years]" in after and "[Alt 1 (EU): comply fully]" in after
+    # the words the accepted amendment took out are struck through in the next negotiating text, not dropped
+    html = (out / "negotiating-text.html").read_text(encoding="utf-8")
+    assert "<del" in html and "establishment or" in html
+
+
+def test_the_compilation_and_the_views_hold_every_return(room: Path) -> None:
+    out = _decided(room)
+    compiled = " ".join(pandoc_text(out / "compilation.docx").split())
+    for words in ("every three years", "8.3 and 8.4 could be one paragraph.", "Who pays for the register?",
+                  "Unknown Author", "European Union", "accepted", "rejected"):
+        assert words in compiled, words
+    india = " ".join(pandoc_text(out / "proponent-ind.docx").split())
+    assert "rejected" in india and "every three years" in india
+    assert libreoffice_convert(out / "compilation.docx", room / "build" / "pdf").stat().st_size > 0
+
+
+def test_the_clean_text_is_a_version_that_diff_and_build_take_and_the_audit_catches_a_planted_deletion(
+    room: Path,
+) -> None:
+    _decided(room)
+    frozen = drafttools(room, "review", "clean", "--as", "2010-01-clean", "-o", "build/clean")
+    assert frozen.returncode == 0, frozen.stderr
+    diff = drafttools(room, "diff", VERSION, "2010-01-clean", "--format", "json")
+    assert diff.returncode == 0, diff.stderr
+    changed = {c["new"]["id"] for c in json.loads(diff.stdout)["changes"] if c["status"] != "unchanged"}
+    assert changed == {"information-exchange-promotion", "register-of-authorities"}, changed
+    redline = room / "build" / "redline.docx"
+    made = drafttools(room, "diff", VERSION, "2010-01-clean", "--format", "docx", "-o", str(redline))
+    assert made.returncode == 0, made.stderr
+    shown = drafttools(room, "audit", VERSION, str(redline))
+    assert shown.returncode == 0, shown.stdout + shown.stderr  # the redline shows every change
+    published = Review(redline, room / "build" / "published")
+    _untracked(published, "to the extent possible, maintain a record", "updated at regular intervals, ", "")
+    planted = published.save("published")
+    caught = drafttools(room, "audit", VERSION, str(planted))
+    assert caught.returncode == 1, caught.stdout + caught.stderr
+    assert "extent-possible-maintain-record" in caught.stdout + caught.stderr
+    assert "updated at regular intervals" in caught.stdout + caught.stderr
+
+
+def test_proponents_and_status_survive_the_negotiating_texts_round_trip(room: Path) -> None:
+    """negotiating text → DOCX → import → the same open proposals (target, kind, proponents, words)."""
+    out = _decided(room)
+    done = drafttools(room, "import", str(out / "negotiating-text.docx"), "--as", "2010-02-negotiating",
+                      "--ids-from", "code_text")
+    assert done.returncode == 0, done.stderr
+    listed = drafttools(room, "proposals", "--in", "2010-02-negotiating", "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    back = {(p["target"], p["kind"], tuple(p["proponents"]), " ".join(p["after"].split()))
+            for p in json.loads(listed.stdout)["proposals"]}
+    found = _proposals(room)
+    assert back == {
+        ("data-to-secretariat", "amend", ("BRA", "IND"), " ".join(found["bra-2"]["after"].split())),
+        ("voluntary-nature", "amend", ("EU",), " ".join(found["european-union-1"]["after"].split())),
+    }

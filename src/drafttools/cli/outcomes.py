@@ -18,8 +18,6 @@ from drafttools.cli import outputs
 from drafttools.cli.main import emit, guarded, out, summary_counts
 from drafttools.diagnostics import UsageError
 
-REVIEW_FORMATS = ("docx", "html")
-
 
 @click.group()
 def review() -> None:
@@ -78,7 +76,6 @@ def proponent(who: str | None, every: bool, formats: str, output: Path | None) -
 
     WHO is matched case-insensitively against the proposals' proponents, supporters and objectors; a known group
     or organization may be given by its code or its full name (EU, "European Union")."""
-    from drafttools.diagnostics import UsageError
     from drafttools.review import compilation as use_case
 
     if who is not None and every:
@@ -109,18 +106,10 @@ def note(target: str, text: str, by: str) -> None:
     sys.exit(result.exit_code())
 
 
-def _formats(spec: str) -> tuple[str, ...]:
-    chosen = tuple(f.strip() for f in spec.split(",") if f.strip())
-    unknown = [f for f in chosen if f not in REVIEW_FORMATS]
-    if unknown or not chosen:
-        raise UsageError(f"--to {spec}: choose among {', '.join(REVIEW_FORMATS)}")
-    return chosen
-
-
 def _out_folder(output: Path | None) -> Path:
-    from drafttools.config import settings
+    from drafttools.review.working import output_folder
 
-    folder = output if output is not None else settings().build / "review"
+    folder = output_folder(output)
     outputs.check_folder(folder)
     return folder
 
@@ -144,9 +133,10 @@ def clean_command(name: str | None, formats: str, output: Path | None) -> None:
     Written as a code-text folder (build/review/clean-text/, or versions/NAME with --as NAME) that diff, build and
     check take, and as clean-text.docx and clean-text.html.
     """
+    from drafttools.review import working
     from drafttools.review.clean import clean
 
-    chosen = _formats(formats)
+    chosen = working.formats(formats)
     folder = _out_folder(output)
     result = clean(folder, chosen, name)
     emit(result.diagnostics, False)
@@ -176,9 +166,10 @@ def negotiating_command(since: str | None, formats: str, output: Path | None) ->
     Written as negotiating-text.docx and negotiating-text.html (build/review/, or -o DIR).  The DOCX reads back
     with `drafttools import negotiating-text.docx --as NAME --ids-from code_text`.
     """
+    from drafttools.review import working
     from drafttools.review.negotiating import negotiating
 
-    chosen = _formats(formats)
+    chosen = working.formats(formats)
     folder = _out_folder(output)
     result = negotiating(folder, chosen, since)
     emit(result.diagnostics, False)
@@ -192,6 +183,38 @@ def negotiating_command(since: str | None, formats: str, output: Path | None) ->
         err=True,
     )
     sys.exit(result.exit_code())
+
+
+@review.command("all")
+@_output_options
+@guarded
+def all_command(formats: str, output: Path | None) -> None:
+    """All four outputs in one run: the compilation, the negotiating text, the clean text (a folder in the output
+    folder, never a frozen version) and every proponent's view, with their defaults."""
+    from drafttools.review import compilation as use_case
+    from drafttools.review import working
+    from drafttools.review.clean import clean
+    from drafttools.review.negotiating import negotiating
+
+    chosen = working.formats(formats)
+    folder = _out_folder(output)
+    compiled = use_case.write_compilation(formats, folder)
+    woven = negotiating(folder, chosen)
+    cleaned = clean(folder, chosen)
+    views = use_case.write_proponents(formats, folder, None)
+    codes: list[int] = []
+    for name, paths, diagnostics, code in (
+        ("compilation", [w.path for w in compiled.outputs], compiled.diagnostics, compiled.exit_code()),
+        ("negotiating text", list(woven.files), woven.diagnostics, woven.exit_code()),
+        ("clean text", [*filter(None, [cleaned.folder]), *cleaned.files], cleaned.diagnostics, cleaned.exit_code()),
+        ("proponents' views", [w.path for w in views.outputs], views.diagnostics, views.exit_code()),
+    ):
+        emit(diagnostics, False)
+        for path in paths:
+            out(str(path))
+        click.echo(f"{name}: {len(paths)} written; {summary_counts(diagnostics)}", err=True)
+        codes.append(code or (0 if paths else 1))
+    sys.exit(max(codes))
 
 
 def register(main: click.Group) -> None:

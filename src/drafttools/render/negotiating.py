@@ -83,14 +83,14 @@ def docx_bytes(text: NegotiatingText) -> bytes:
     _oxml.set_default_language(document.styles.element, text.language)
     document.add_paragraph(text.title, style="Title")
     line = f"Negotiating text of {text.date}, from the working text {text.version}"
-    document.add_paragraph(
-        line + (f"; deletions since {text.since} struck through" if text.since else ""), styles["legend"]
+    _paragraph(document, styles["legend"]).add_run(
+        line + (f"; deletions since {text.since} struck through" if text.since else "")
     )
     for key in ("agreed", "agreed-ad-ref", "open"):
-        p = document.add_paragraph(style=styles["legend"])
+        p = _paragraph(document, styles["legend"])
         _status_run(p, key, styles)
         p.add_run(f" {_LEGEND[key]}")
-    p = document.add_paragraph(style=styles["legend"])
+    p = _paragraph(document, styles["legend"])
     p.add_run("[words] the words as they stand; [Alt 1 (BRA, IND): words] an alternative and its proponents; ")
     italic = p.add_run("delete")
     italic.italic = True
@@ -150,7 +150,7 @@ def _styles(document: Any) -> dict[str, str]:
         if role in ("note", "legend"):
             style.font.italic = role == "note"
             style.font.color.rgb = RGBColor(0x33, 0x33, 0x33)
-        made[role] = name
+        made[role] = style.style_id
     for role in ("status", "struck", "label"):
         style = document.styles.add_style(names[role], WD_STYLE_TYPE.CHARACTER)
         if role == "struck":
@@ -160,8 +160,23 @@ def _styles(document: Any) -> dict[str, str]:
         if role == "status":
             style.font.small_caps = True
             style.font.size = Pt(9)
-        made[role] = names[role]
+        made[role] = style.style_id
     return made
+
+
+def _paragraph(document: Any, style_id: str) -> Any:
+    """A new paragraph of the style ``style_id``, set by ID (python-docx's lookup by name scans every style for
+    the default on each call, which made this text take a second for the shipped code)."""
+    p = document.add_paragraph()
+    _oxml.set_paragraph_style(p._p, style_id)
+    return p
+
+
+def _add_run(paragraph: Any, text: str, style_id: str | None = None) -> Any:
+    run = paragraph.add_run(text)
+    if style_id:
+        run._r.style = style_id
+    return run
 
 
 def _shade(run: Any, fill: str) -> None:
@@ -175,22 +190,22 @@ def _shade(run: Any, fill: str) -> None:
 
 def _status_run(paragraph: Any, status: str, styles: dict[str, str], proposed: bool = False) -> None:
     words = ("proposed, " if proposed else "") + status_words(status)
-    run = paragraph.add_run(f"({words})", style=styles["status"])
+    run = _add_run(paragraph, f"({words})", styles["status"])
     _shade(run, COLOURS[status][0])
 
 
 def _block(document: Any, block: Block, styles: dict[str, str], bookmark: int) -> None:
     if block.deleted_since:
-        p = document.add_paragraph(style=styles["deleted"])
+        p = _paragraph(document, styles["deleted"])
         if block.number:
-            p.add_run(block.number + " ", style=styles["struck"])
-        p.add_run(" ".join(r.text for r in block.runs).strip(), style=styles["struck"])
+            _add_run(p, block.number + " ", styles["struck"])
+        _add_run(p, " ".join(r.text for r in block.runs).strip(), styles["struck"])
         p.add_run(f" (deleted since {block.deleted_since})").italic = True
         return
     role = "heading" if block.heading else "lead-in" if block.lead_in else "para" if block.level <= 1 else "item"
     if role == "item" and block.level > 2:
         role = "item2"
-    p = document.add_paragraph(style=styles[role])
+    p = _paragraph(document, styles[role])
     if block.heading:
         _oxml.set_outline_level(p._p, 1)
     if block.number:
@@ -210,7 +225,7 @@ def _block(document: Any, block: Block, styles: dict[str, str], bookmark: int) -
     if block.id:
         _oxml.add_bookmark(p._p, block.id, bookmark)
     for who, words in block.notes:
-        note = document.add_paragraph(style=styles["note"])
+        note = _paragraph(document, styles["note"])
         note.add_run(f"Note ({who}): ").bold = True
         note.add_run(words)
 
@@ -220,7 +235,7 @@ def _docx_run(paragraph: Any, run: Run, styles: dict[str, str]) -> None:
         _oxml.add_internal_link(paragraph._p, run.link, run.text, None)
         return
     style = {"struck": styles["struck"], "label": styles["label"]}.get(run.kind)
-    made = paragraph.add_run(run.text, style=style)
+    made = _add_run(paragraph, run.text, style)
     if run.kind == "struck":
         made.font.strike = True  # real formatting too, whatever the style says
     elif run.kind == "delete":

@@ -26,8 +26,8 @@ from drafttools.model import negotiation
 from drafttools.model.tree import Element, Instrument, plain_text
 from drafttools.render import compilation as view
 from drafttools.review import proposals as store
+from drafttools.review.working import formats, output_folder
 
-FORMATS = ("docx", "html")
 HOUSE_TEMPLATE = Path("annex_templates") / "code" / "reference.docx"
 
 
@@ -378,20 +378,6 @@ def _view(loaded: store.Loaded, work: Working, party: str) -> view.ProponentView
 
 
 # ------------------------------------------------------------------------------------------------- writing
-
-
-def formats(spec: str) -> tuple[str, ...]:
-    chosen = tuple(dict.fromkeys(f.strip().lower() for f in spec.split(",") if f.strip()))
-    wrong = [f for f in chosen if f not in FORMATS]
-    if wrong or not chosen:
-        raise UsageError(f"--to {spec!r}: choose among {', '.join(FORMATS)} (comma-separated)")
-    return chosen
-
-
-def output_folder(given: Path | None) -> Path:
-    from drafttools.config import settings
-
-    return given if given is not None else settings().build / "review"
 
 
 def _template() -> Path:

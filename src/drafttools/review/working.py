@@ -12,13 +12,29 @@ from pathlib import Path
 
 from drafttools import fsutil
 from drafttools.config import settings
-from drafttools.diagnostics import Diagnostic, DraftError, Severity
+from drafttools.diagnostics import Diagnostic, DraftError, Severity, UsageError
 from drafttools.model.tree import Instrument
 from drafttools.review import apply as applying
 from drafttools.review import proposals as store
 from drafttools.source import ledger, parse
 from drafttools.source import versions as versioning
 from drafttools.source.files import display
+
+FORMATS = ("docx", "html")  # what every reviewers' output is written as
+
+
+def formats(spec: str) -> tuple[str, ...]:
+    """``--to docx,html``: the formats asked for, in order, each once (a usage error for any other)."""
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in spec.split(",") if f.strip()))
+    wrong = [f for f in chosen if f not in FORMATS]
+    if wrong or not chosen:
+        raise UsageError(f"--to {spec!r}: choose among {', '.join(FORMATS)} (comma-separated)")
+    return chosen
+
+
+def output_folder(given: Path | None) -> Path:
+    """``-o DIR``, or the project's ``build/review/``."""
+    return given if given is not None else settings().build / "review"
 
 
 @dataclass(frozen=True)
