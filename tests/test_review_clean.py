@@ -118,7 +118,7 @@ def test_bad_input_to_clean(project: Path) -> None:
     code, _, stderr = run(project, "review", "clean", "-o", "code_text/out")
     assert code == 2 and "code_text/ (the code text)" in stderr
     code, _, stderr = run(project, "review", "clean", "--to", "pdf")
-    assert code == 2 and "--to pdf" in stderr
+    assert code == 2 and "--to 'pdf'" in stderr
     code, _, stderr = run(project, "review", "clean", "--as", "current")
     assert code == 2
     # an accepted proposal whose target is gone: a located warning, the rest applied
