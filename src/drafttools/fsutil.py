@@ -183,3 +183,23 @@ def exchange(a: Path, b: Path) -> bool:
     if error in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
         return False
     raise OSError(error, os.strerror(error), str(b))
+
+
+def swap_folder(build: Path, target: Path) -> None:
+    """Put the folder ``build`` where ``target`` is, so that the target is whole before and whole after: in one
+    step where the system can exchange two folders (the old one then sits in ``build``, for the caller to remove),
+    else by two renames, an interruption between which the next command undoes (``tidy``)."""
+    os.chmod(build, 0o755)
+    if not target.exists():
+        os.replace(build, target)
+        return
+    if exchange(build, target):
+        return
+    retired = Path(tempfile.mkdtemp(prefix=staging_prefix(target.name, "replaced"), dir=target.parent))
+    os.replace(target, retired)  # onto the empty folder just made: a name no one else holds
+    try:
+        os.replace(build, target)
+    except OSError:
+        os.replace(retired, target)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

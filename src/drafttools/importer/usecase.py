@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import os
 import re
 import shutil
 import tempfile
@@ -574,20 +573,6 @@ def _keep_foreign_files(target: Path, build: Path) -> None:
 
 
 def _swap(build: Path, target: Path) -> None:
-    """Put ``build`` where ``target`` is, so that the target is whole before and whole after: in one step where
-    the system can exchange two folders (the old text then sits in ``build``, removed by the caller), else by
-    two renames, an interruption between which the next command undoes (``fsutil.tidy``)."""
-    os.chmod(build, 0o755)
-    if not target.exists():
-        os.replace(build, target)
-        return
-    if fsutil.exchange(build, target):
-        return
-    retired = Path(tempfile.mkdtemp(prefix=fsutil.staging_prefix(target.name, "replaced"), dir=target.parent))
-    os.replace(target, retired)  # onto the empty folder just made: a name no one else holds
-    try:
-        os.replace(build, target)
-    except OSError:
-        os.replace(retired, target)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
+    """Put ``build`` where ``target`` is (``fsutil.swap_folder``; the old text, if exchanged, is left in ``build``
+    for the caller to remove)."""
+    fsutil.swap_folder(build, target)

@@ -4,9 +4,7 @@ proposals applied (``review.apply``); and how an output folder is put in place w
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,18 +80,5 @@ def blocked(diagnostics: tuple[Diagnostic, ...]) -> bool:
 
 def place_folder(build: Path, target: Path) -> None:
     """Put the folder ``build`` where ``target`` is, replacing what stood there (an output, never a source)."""
-    os.chmod(build, 0o755)
-    if not target.exists():
-        os.replace(build, target)
-        return
-    if fsutil.exchange(build, target):
-        shutil.rmtree(build, ignore_errors=True)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=fsutil.staging_prefix(target.name, "replaced"), dir=target.parent))
-    os.replace(target, retired)
-    try:
-        os.replace(build, target)
-    except OSError:
-        os.replace(retired, target)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
+    fsutil.swap_folder(build, target)
+    shutil.rmtree(build, ignore_errors=True)  # the old folder, when the two were exchanged
