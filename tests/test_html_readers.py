@@ -27,7 +27,7 @@ from .conftest import ROOT
 
 OLD, NEW = "2009-09-SEARO-RC62", "2010-illustrative-revision"
 PAPERS = {"code": "Draft WHO Code of Practice on the International Recruitment of Health Personnel",
-          "eb124-13": "EB124/13", "sea-rc62-working-paper": "SEA/RC62/xx"}  # page -> its running header
+          "eb124-13": "EB124/13", "sea-rc62-working-paper": "SEA/RC62/unknown"}  # page -> its running header
 DIFFS = {"redline": "html", "synoptic": "synoptic"}
 REVIEW = {"compilation": f"Compilation of proposals: {OLD}", "proponent-bra": f"Proposals of BRA: {OLD}"}  # -> header
 LANDSCAPE = {"compilation"}  # printed on A4 turned

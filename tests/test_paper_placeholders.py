@@ -106,13 +106,18 @@ def test_the_shipped_rc_paper_fails_strict_on_its_placeholders_until_they_are_re
     assert located(lenient, "paper.placeholder")
     strict = run(shipped_project, "build", RC, "-o", "out", "--strict")
     assert strict.exit_code == 1, strict.output
-    assert located(strict, "paper.placeholder") == [(RC, line_of(paper, "symbol:")), (RC, line_of(paper, "agenda_item:"))] + [(RC, n) for n in notes]
-    assert f"{RC}:{line_of(paper, 'symbol:')}: warning: front-matter field 'symbol' still holds a placeholder: 'xx' in 'SEA/RC62/xx'" in strict.stderr
-    assert "fix: write the real symbol in its place" in strict.stderr
+    # the symbol, agenda item and date the public record does not give are "unknown": warned of, printed plainly
+    unknown = [(RC, line_of(paper, f"{field}:")) for field in ("symbol", "agenda_item", "date")]
+    assert located(strict, "paper.placeholder") == unknown + [(RC, n) for n in notes]
+    assert f"{RC}:{line_of(paper, 'symbol:')}: warning: front-matter field 'symbol' is not known yet: 'SEA/RC62/unknown'" in strict.stderr
+    assert "fix: write the real symbol when the record gives it" in strict.stderr
     assert "Traceback" not in strict.output and not (shipped_project / "out").exists()
+    shown = pandoc_text(shipped_project / "lenient" / "sea-rc62-working-paper.docx")
+    assert all(words in shown for words in ("SEA/RC62/unknown", "Provisional agenda item unknown", "Date unknown"))
     # replaced (numbers made up for the test): the same command builds
-    text = paper.read_text(encoding="utf-8").replace("symbol: SEA/RC62/xx", "symbol: SEA/RC62/12")
-    text = text.replace("agenda_item: Provisional agenda item xx", "agenda_item: Provisional agenda item 9.3")
+    text = paper.read_text(encoding="utf-8").replace("symbol: SEA/RC62/unknown", "symbol: SEA/RC62/12")
+    text = text.replace("agenda_item: Provisional agenda item unknown", "agenda_item: Provisional agenda item 9.3")
+    text = text.replace("date: unknown", "date: 2009-09-07")
     text = re.sub(r"^\[\^(\d)\]: \[Text to be supplied: .*\]$", r"[^\1]: WHO, note \1.", text, flags=re.M)
     paper.write_text(text, encoding="utf-8")
     replaced = run(shipped_project, "build", RC, "-o", "out", "--strict")

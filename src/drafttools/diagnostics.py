@@ -95,6 +95,12 @@ CODES: dict[str, Code] = _table(
         E,
         "elements nest deeper than the numbering profile's max_depth allows (no real instrument does)",
     ),
+    (
+        "structure.opening",
+        E,
+        "an element's text does not open as its kind requires (a resolution's operative paragraph without its "
+        "operative verb in capitals: ADOPTS, URGES, REQUESTS)",
+    ),
     ("structure.footnote", E, "a footnote is cited ([^1]) but never defined ([^1]: text) in the same file"),
     # numbering profiles and numbers written in the source
     (
@@ -361,13 +367,27 @@ CODES: dict[str, Code] = _table(
         "a paper's YAML front matter is missing, is not valid YAML, or a field is missing or has the wrong type",
     ),
     ("paper.doctype", E, "a paper's document_type names no folder in annex_templates/"),
+    (
+        "paper.body",
+        E,
+        "a paper's body is not the governing body its document type is for (each folder of annex_templates/ is one "
+        "body's papers: its template.toml [defaults] body)",
+    ),
+    (
+        "paper.symbol",
+        E,
+        "a paper's symbol does not fit its body's symbol pattern (template.toml symbol_pattern: EB126/8, A63/8, "
+        "AFR/RC60/7, CD50/9, SEA/RC62/11, EUR/RC60/8, EM/RC57/4, WPR/RC61/9, WHA63.16)",
+    ),
+    ("paper.resolution", E, "a paper's {resolution} block names no resolution (resolutions/NAME/), or one twice"),
     ("paper.structure", E, "a paper holds markup a paper cannot hold (a list, a table, an unknown block)"),
     ("paper.footnote", E, "a footnote is referenced but never defined, or defined but never referenced"),
     (
         "paper.placeholder",
         W,
         "a paper's front-matter field or text still holds a placeholder ('SEA/RC62/xx', 'TBD', '[date]', '[to be "
-        "supplied]'; the rule is in docs/building.md): write the real text before the paper goes out",
+        "supplied]'; in the front matter also 'unknown', where the public record gives no value; the rule is in "
+        "docs/building.md): write the real text before the paper goes out",
     ),
     (
         "paper.annex-date",

@@ -24,7 +24,7 @@ import signal
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from drafttools.api import check as api
@@ -100,6 +100,8 @@ class _Job:
     instrument: Instrument
     context: dict[str, dict[str, str]]
     folder: Path  # the version's folder
+    inserts: dict[str, Instrument] = field(default_factory=dict)  # the resolutions its {resolution} blocks print
+    inserted: tuple[Path, ...] = ()  # their folders
 
 
 @dataclass
@@ -245,7 +247,10 @@ def _prepare(
     except templates.TemplateError as exc:
         problems.append(exc.diagnostic)
         return None
+    paper = with_defaults(paper, doctype)
+    front = paper.front
     fields = front.fields()
+    problems.extend(body_and_symbol(paper, doctype, project))
     for name in doctype.required:
         if name not in fields:
             problems.append(
@@ -275,7 +280,103 @@ def _prepare(
         return None
     if (later := annex_after_paper(paper, instrument)) is not None:
         problems.append(later)
-    return _Job(paper, doctype, instrument, {"paper": fields, "annex": annex_fields(instrument)}, folder)
+    inserts, inserted = _inserts(paper, versions, problems)
+    if inserts is None:
+        return None
+    context = {"paper": fields, "annex": annex_fields(instrument)}
+    return _Job(paper, doctype, instrument, context, folder, inserts, inserted)
+
+
+def with_defaults(paper: Paper, doctype: templates.DocType) -> Paper:
+    """The paper with the fields its document type gives (``[defaults]``: the body, the regional office, the
+    language) where its front matter does not give them."""
+    given = dict(paper.front.lines)
+    extra = tuple((k, v) for k, v in doctype.defaults if k not in given and k != "language")
+    language = dict(doctype.defaults).get("language") if "language" not in given else None
+    if not extra and not language:
+        return paper
+    front = replace(paper.front, values=extra + paper.front.values, language=language or paper.front.language)
+    return replace(paper, front=front)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def body_and_symbol(paper: Paper, doctype: templates.DocType, project: Project) -> list[Diagnostic]:
+    """The paper's body is the one its document type is for (its name holds the type's body: "SIXTY-THIRD WORLD
+    HEALTH ASSEMBLY" holds "World Health Assembly"), and its symbol fits that body's pattern."""
+    found: list[Diagnostic] = []
+    front, fields = paper.front, paper.front.fields()
+    body = fields.get("body", "")
+    if doctype.body and body and _norm(doctype.body) not in _norm(body):
+        bodies: list[tuple[str, str]] = []
+        for name in templates.known(project.templates):
+            with contextlib.suppress(templates.TemplateError, OSError):
+                other = templates.read_spec(project.templates / name)
+                if other.body:
+                    bodies.append((name, other.body))
+        match = next((name for name, other in bodies if _norm(other) in _norm(body)), None)
+        known_bodies = "; ".join(f"{other} ({name})" for name, other in bodies)
+        found.append(
+            diag(
+                "paper.body",
+                paper.path,
+                front.line("body"),
+                f"body '{body}' is not the body of document type '{doctype.name}' ({doctype.body})"
+                + ("" if match else f"; annex_templates/ knows no body of that name, only: {known_bodies}"),
+                f"write document_type: {match}"
+                if match
+                else f"leave 'body' out ({doctype.name} gives it), or add a folder to annex_templates/ for that body",
+            )
+        )
+    symbol = fields.get("symbol")
+    if symbol is not None and not templates.symbol_fits(doctype, symbol):
+        pattern = doctype.symbol.pattern if doctype.symbol is not None else ""
+        found.append(
+            diag(
+                "paper.symbol",
+                paper.path,
+                front.line("symbol"),
+                f"symbol '{symbol}' does not fit the symbols of {a_or_an(doctype.label)} ({doctype.name}: {pattern})",
+                f"write the symbol as the body numbers its documents, e.g. {doctype.symbol_example or pattern}"
+                + " (or 'unknown' where the number is not known)",
+            )
+        )
+    return found
+
+
+def _inserts(
+    paper: Paper, versions: _Versions, problems: list[Diagnostic]
+) -> tuple[dict[str, Instrument] | None, tuple[Path, ...]]:
+    """The resolutions the paper's ``{resolution} NAME`` blocks print, each loaded once per build (and checked
+    with the versions); None when one names nothing or cannot be read."""
+    inserts: dict[str, Instrument] = {}
+    folders: list[Path] = []
+    ok = True
+    for block in paper.inserts():
+        folder = versions.resolve(block.name)
+        if folder is None or block.name in inserts:
+            ok = False
+            problems.append(
+                diag(
+                    "paper.resolution",
+                    block.loc.path,
+                    block.loc.line,
+                    f"{{resolution}} {block.name} is printed twice in {paper.path}"
+                    if folder is not None
+                    else f"{{resolution}} {block.name} names no resolution; known: {', '.join(versions.known())}",
+                    "print each resolution once" if folder is not None else "name a folder of resolutions/",
+                )
+            )
+            continue
+        found = versions.instrument(folder)
+        if found is None:
+            ok = False
+            continue
+        inserts[block.name] = found
+        folders.append(folder)
+    return (inserts if ok else None), tuple(folders)
 
 
 def template_placeholders(doctypes: Iterable[templates.DocType]) -> list[Diagnostic]:
@@ -329,14 +430,36 @@ def check_references(paper: Paper, instrument: Instrument) -> list[Diagnostic]:
     return found
 
 
+def check_inserted(job: _Job) -> list[Diagnostic]:
+    """A resolution printed in the paper shares the page with the paper and its annex: none of its IDs may be
+    one of theirs (each is an HTML id and a DOCX bookmark)."""
+    taken = {p.anchor for p in job.paper.paragraphs()} | {e.id for e in job.instrument.walk() if e.id}
+    found: list[Diagnostic] = []
+    for block in job.paper.inserts():
+        for element in job.inserts[block.name].walk():
+            if element.id and element.id in taken:
+                found.append(
+                    diag(
+                        "id.duplicate",
+                        element.loc.path,
+                        element.loc.line,
+                        f"ID '{element.id}' of resolution {block.name}, printed in {job.paper.path}, is also an ID of "
+                        "the paper or of the code it annexes",
+                        "choose another ID for one of them",
+                    )
+                )
+            taken.add(element.id or "")
+    return found
+
+
 def _render(job: _Job, fmt: str, cache_dir: Path | None) -> bytes:
     if fmt == "docx":
         from drafttools.render import docx
 
-        return docx.render(job.paper, job.instrument, job.doctype, job.context, cache_dir)
+        return docx.render(job.paper, job.instrument, job.doctype, job.context, cache_dir, job.inserts)
     from drafttools.render import html
 
-    return html.render_bytes(job.paper, job.instrument, job.doctype, job.context, cache_dir)
+    return html.render_bytes(job.paper, job.instrument, job.doctype, job.context, cache_dir, job.inserts)
 
 
 def _writable(folder: Path) -> str | None:
@@ -379,9 +502,10 @@ def build(
     )
     try:
         versions.check()
-        checked = [job for job in jobs if job.folder not in versions.failed]
+        checked = [job for job in jobs if not {job.folder, *job.inserted} & versions.failed]
         for job in checked:
             problems.extend(check_references(job.paper, job.instrument))
+            problems.extend(check_inserted(job))
         return _finish(checked, chosen, outdir, problems, strict, cache_dir, background)
     finally:
         if background is not None:

@@ -13,7 +13,11 @@ text may name its own file) that declares the *kinds* of element an instrument i
 - ``number``, ``label``, ``near`` and ``heading``: templates for the printed number, the citation label, what a
   link prints when it stands under the same parent as its target, and the heading line;
 - ``scope``: whether the counter runs over the whole instrument (articles, annexes) or restarts under each parent;
-- ``children``: the kinds an element of this kind may hold.
+- ``children``: the kinds an element of this kind may hold;
+- ``opening``: a regular expression for the words an element's text opens with (a resolution's preambular
+  participle, *Recalling*; an operative paragraph's verb in capitals, ADOPTS), ``opening_style`` how they print
+  (``italic``, or ``""`` as written), and ``opening_required`` with ``opening_fix``: a text that does not open so
+  is an error (``structure.opening``) with that fix line.
 
 The profile also says whether numbers are computed from order or given in the source and kept (an adopted act),
 and holds the reference grammar of its texts (``references``).  Nothing here reads files: ``source.profiles``
@@ -231,6 +235,10 @@ class Kind:
     title_join: str = " \u2013 "  # between heading and title; "\n" puts the title on its own line
     unnumbered_label: str = ""  # the label of an unnumbered element of this kind ("the lead-in of Article 1")
     children: tuple[str, ...] = ()
+    opening: re.Pattern[str] | None = None  # the words its text opens with ("Recalling", "ADOPTS")
+    opening_style: str = ""  # how they print: "italic", or "" as written
+    opening_required: bool = False  # a text not opening so is a structure.opening error
+    opening_fix: str = ""  # the fix line of that error
 
     @property
     def headed(self) -> bool:
@@ -344,7 +352,12 @@ _KIND_KEYS = {
     "title_join",
     "unnumbered_label",
     "children",
+    "opening",
+    "opening_style",
+    "opening_required",
+    "opening_fix",
 }
+OPENING_STYLES = ("", "italic")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
@@ -426,12 +439,31 @@ class _Reader:
             title_join=self.text_of(table, "title_join", " \u2013 ", where),
             unnumbered_label=self.text_of(table, "unnumbered_label", "", where),
             children=self.texts(table, "children", where),
+            opening=self.pattern(table, "opening", where),
+            opening_style=self.text_of(table, "opening_style", "", where),
+            opening_required=table.get("opening_required", False) is True,
+            opening_fix=self.text_of(table, "opening_fix", "", where),
         )
+        if kind.opening_style not in OPENING_STYLES:
+            self.error(f"{where}: 'opening_style' must be 'italic' or \"\" (as written)", "opening_style")
+        if (kind.opening_required or kind.opening_style) and kind.opening is None:
+            self.error(f"{where}: 'opening_required' and 'opening_style' need 'opening' (a regular expression)", name)
         for template_key in ("number", "label", "near", "heading", "unnumbered_label"):
             for name_used in TEMPLATE_FIELD.findall(getattr(kind, template_key)):
                 if not name_used:
                     self.error(f"{where}: '{template_key}' has an empty {{}}", f'name = "{name}"')
         return kind
+
+    def pattern(self, table: Mapping[str, Any], key: str, where: str) -> re.Pattern[str] | None:
+        """A regular expression a kind's text is matched against from its start; None when absent or broken."""
+        text = self.text_of(table, key, "", where)
+        if not text:
+            return None
+        try:
+            return re.compile(text)
+        except re.error as exc:
+            self.error(f"{where}: '{key}' is not a regular expression: {exc}", f"{key}")
+            return None
 
     def grammar(self, kinds: dict[str, Kind]) -> Grammar:
         table = self.data.get("references", {})

@@ -247,3 +247,26 @@ def ref_label(ref: Ref, instrument: Instrument, context: Element | None = None) 
         ):
             return target.near
     return target.label
+
+
+def opening(element: Element, profile: Profile) -> str:
+    """The words the element's text opens with, as its kind's ``opening`` reads them ("Recalling", "Noting with
+    concern", "ADOPTS"); "" when the kind declares none or the text does not open so."""
+    kind = profile.kind(element.kind)
+    if kind is None or kind.opening is None or not element.inlines or not isinstance(element.inlines[0], Text):
+        return ""
+    found = kind.opening.match(element.inlines[0].text)
+    return found.group(0) if found else ""
+
+
+def split_opening(element: Element, profile: Profile) -> tuple[str, tuple[Inline, ...]]:
+    """The opening words to print in their style (italic) and the rest of the text; ("", the text) when its kind
+    prints its opening as written."""
+    kind = profile.kind(element.kind)
+    words = opening(element, profile) if kind is not None and kind.opening_style else ""
+    if not words:
+        return "", element.inlines
+    first = element.inlines[0]
+    assert isinstance(first, Text)
+    rest = first.text[len(words) :]
+    return words, ((Text(rest),) if rest else ()) + element.inlines[1:]

@@ -16,7 +16,7 @@ from drafttools.diagnostics import Diagnostic, a_or_an, diag
 from drafttools.model import ids
 from drafttools.model.tree import Loc, Ref, Text
 from drafttools.papers import placeholders
-from drafttools.papers.model import Box, Footnote, Heading, NoteRef, PaperBlock, PaperInline, Para, Styled
+from drafttools.papers.model import Box, Footnote, Heading, Insert, NoteRef, PaperBlock, PaperInline, Para, Styled
 from drafttools.source import doctree
 from drafttools.source import files as sources
 
@@ -67,6 +67,8 @@ class _Builder:
                 self.target = child
             elif isinstance(child, doctree.summary):
                 found.append(self.box(child))
+            elif isinstance(child, doctree.resolution):
+                found.append(Insert(str(child["name"]), Loc(self.path, child.line or 1)))
             elif isinstance(child, nodes.footnote):
                 self.defined.setdefault(child["names"][0] if child["names"] else "", child)
             elif not isinstance(

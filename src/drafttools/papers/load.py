@@ -45,6 +45,9 @@ FIELDS: dict[str, str] = {
 REQUIRED = ("document_type", "annex")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _FRONT = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?---[ \t]*(\n|\Z)", re.DOTALL)
+# A front-matter value the public record does not give is written "unknown" (whole, or in a symbol: SEA/RC62/unknown):
+# printed plainly, and a placeholder warning until it is known.
+UNKNOWN = re.compile(r"\bunknown\b", re.IGNORECASE)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTHS = (
     "January",
@@ -140,6 +143,9 @@ def _validate(data: dict[Any, Any], lines: dict[str, int], path: str, problems: 
     when: datetime.date | None = None
     for key, value in data.items():
         name = str(key)
+        if name == "date" and isinstance(value, str) and UNKNOWN.fullmatch(value.strip()):
+            values[name] = "Date unknown"  # printed plainly; a placeholder warning below
+            continue
         if name == "date":
             when = parse_date(value)
             if when is None:
@@ -155,6 +161,16 @@ def _validate(data: dict[Any, Any], lines: dict[str, int], path: str, problems: 
     if len(problems) > before:
         return None
     for name, value in values.items():
+        if UNKNOWN.search(value):
+            problems.append(
+                diag(
+                    "paper.placeholder",
+                    path,
+                    lines.get(name, 1),
+                    f"front-matter field '{name}' is not known yet: {value!r}",
+                    f"write the real {name.replace('_', ' ')} when the record gives it",
+                )
+            )
         for found in placeholders.find(value, alone=True):
             problems.append(
                 diag(

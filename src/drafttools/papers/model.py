@@ -84,7 +84,17 @@ class Box:
     loc: Loc
 
 
-PaperBlock = Heading | Para | Box
+@dataclass(frozen=True, slots=True)
+class Insert:
+    """A ``{resolution} NAME`` block: the resolution NAME (``resolutions/NAME/``, a version name as ``annex`` is)
+    printed whole at this place, its preamble and its operative paragraphs (an EB paper's draft resolution under
+    ACTION BY THE EXECUTIVE BOARD)."""
+
+    name: str
+    loc: Loc
+
+
+PaperBlock = Heading | Para | Box | Insert
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +121,9 @@ class Paper:
         for block in self.blocks:
             found += block.paragraphs if isinstance(block, Box) else [block] if isinstance(block, Para) else []
         return found
+
+    def inserts(self) -> list[Insert]:
+        return [block for block in self.blocks if isinstance(block, Insert)]
 
     def refs(self) -> list[Ref]:
         inlines = [i for p in self.paragraphs() for i in p.inlines] + [i for n in self.footnotes for i in n.inlines]

@@ -40,7 +40,15 @@ class DocType:
     annex_heading: str  # "ANNEX"; "" when the code is the whole document
     header: str  # running header of page 2 onwards, with placeholders
     first_page: tuple[tuple[str, ...], ...]  # rows of the first-page block, with placeholders
+    symbol: re.Pattern[str] | None = None  # what the paper's symbol must look like (``symbol_pattern``)
+    symbol_example: str = ""  # one symbol that fits, for the fix line: "EB126/8"
+    defaults: tuple[tuple[str, str], ...] = ()  # front-matter fields a paper of this type gets unless it says
     within: Bounds | None = None  # where its templates may lead (None: the project holding annex_templates/)
+
+    @property
+    def body(self) -> str:
+        """The governing body this type is for ("EXECUTIVE BOARD", "Regional Committee for Africa"); "" any."""
+        return dict(self.defaults).get("body", "")
 
     @property
     def html(self) -> Path:
@@ -159,6 +167,26 @@ def _doctype(name: str, folder: Path, data: dict[str, object], spec: Path) -> Do
     rows = docx.get("first_page", [])
     if not isinstance(rows, list) or not all(isinstance(r, list) and all(isinstance(c, str) for c in r) for r in rows):
         raise bad("[docx] first_page must be a list of rows, each a list of texts")
+    defaults = data.get("defaults", {})
+    if not isinstance(defaults, dict) or not all(isinstance(v, str) and v.strip() for v in defaults.values()):
+        raise bad('[defaults] must be a table of front-matter fields and their texts (office = "...")')
+    pattern, example = data.get("symbol_pattern", ""), data.get("symbol_example", "")
+    if not isinstance(pattern, str) or not isinstance(example, str):
+        raise bad("symbol_pattern and symbol_example must be texts")
+    try:
+        symbol = re.compile(pattern) if pattern else None
+    except re.error as exc:
+        raise TemplateError(
+            diag(
+                "template.syntax",
+                display(spec),
+                _line_of(spec, "symbol_pattern"),
+                f"symbol_pattern is not a regular expression: {exc}",
+                "write it as a Python regular expression in a TOML literal string: '^EB\\d+/\\d+$'",
+            )
+        ) from None
+    if symbol is not None and example and not symbol.fullmatch(example):
+        raise bad(f"symbol_example {example!r} does not fit symbol_pattern {pattern!r}")
     return DocType(
         name=name,
         folder=folder,
@@ -167,7 +195,40 @@ def _doctype(name: str, folder: Path, data: dict[str, object], spec: Path) -> Do
         annex_heading=str(data.get("annex_heading", "ANNEX")),
         header=str(docx.get("header", "")),
         first_page=tuple(tuple(r) for r in rows),
+        symbol=symbol,
+        symbol_example=example,
+        defaults=tuple((str(k), v.strip()) for k, v in defaults.items()),
     )
+
+
+def _line_of(spec: Path, key: str) -> int:
+    """The line of template.toml where ``key`` is set (1 when it cannot be found)."""
+    for number, line in enumerate(spec.read_text(encoding="utf-8").splitlines(), 1):
+        if line.lstrip().startswith(key):
+            return number
+    return 1
+
+
+# In a symbol, "unknown" stands where the public record gives no number (SEA/RC62/unknown): the pattern is checked
+# with it read as a number, and the placeholder rule warns of it.
+UNKNOWN = re.compile(r"\bunknown\b", re.IGNORECASE)
+
+
+def symbol_fits(doctype: DocType, symbol: str) -> bool:
+    """Whether ``symbol`` fits the type's ``symbol_pattern`` (any symbol does when the type declares none)."""
+    return doctype.symbol is None or doctype.symbol.fullmatch(UNKNOWN.sub("1", symbol)) is not None
+
+
+def masthead(doctype: DocType, context: dict[str, dict[str, str]], paper: str) -> dict[str, list[str]]:
+    """The first-page block's cells, filled, by column ("left", "right"), empty cells left out: what an HTML
+    template prints as the masthead, from the same rows the reference .docx holds."""
+    columns: dict[str, list[str]] = {"left": [], "right": []}
+    for row in doctype.first_page:
+        for index, cell in enumerate(row[:2]):
+            text = fill(cell, context, f"{display(doctype.folder / SPEC)} [docx] first_page", paper).strip()
+            if text:
+                columns["left" if index == 0 else "right"].append(text)
+    return columns
 
 
 # Placeholders in the reference .docx (and in template.toml's [docx] texts): {{ paper.symbol }}, {{ annex.version }}.

@@ -85,6 +85,10 @@ def summary(diff: Diff) -> Iterator[str]:
             yield f"{'':>{column}}  {'':>{column}}  {region:<{width}}  " + ", ".join(
                 f"{n} {s}" for s, n in tally.items()
             )
+    loose = [c for top in _loose(diff) for c in top.walk()]
+    if loose:
+        tally = Counter(c.status for c in loose)
+        yield f"{'':>{column}}  {'':>{column}}  {LOOSE:<{width}}  " + ", ".join(f"{n} {s}" for s, n in tally.items())
     for change, title in zip(rows, titles, strict=False):
         old = _column(change.old) if change.old else "\u2014"
         new = _column(change.new) if change.new else "\u2014"
@@ -95,6 +99,15 @@ def summary(diff: Diff) -> Iterator[str]:
         yield f"{'':>{column}}  {'':>{column}}  {'Final clauses':<{width}}  " + ", ".join(
             f"{n} {s}" for s, n in tally.items()
         )
+
+
+# The heading of a body's paragraphs that stand in no article: a resolution's operative paragraphs.
+LOOSE = "Operative part"
+
+
+def _loose(diff: Diff) -> list[Change]:
+    """The body's top-level changes that are no division, article or annex (a resolution's operative paragraphs)."""
+    return [c for c in diff.body if _role(c) not in HEADED]
 
 
 def _title(change: Change) -> str:
@@ -165,6 +178,9 @@ def render(diff: Diff, colour: bool = False, old_name: str = "", new_name: str =
     preamble = [line for line in (_line(c, colour) for c in diff.preamble) if line]
     if preamble:
         out += ["", _paint("Preamble", "bold", colour), *preamble]
+    loose = [line for top in _loose(diff) for c in top.walk() if (line := _line(c, colour))]
+    if loose:
+        out += ["", _paint(LOOSE, "bold", colour), *loose]
     for top in _headed(diff):
         lines = _article_lines(top, colour)
         if lines:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from drafttools.diagnostics import diag
-from drafttools.model.tree import Element, Instrument, Note, Ref, Text, ref_label
-from drafttools.papers.model import Box, Heading, NoteRef, Paper, PaperBlock, Para, Styled
+from drafttools.model.tree import Element, Instrument, Note, Ref, Text, ref_label, split_opening
+from drafttools.papers.model import Box, Heading, Insert, NoteRef, Paper, PaperBlock, Para, Styled
 from drafttools.papers.templates import DocType, TemplateError, fill
 from drafttools.render import _oxml
 from drafttools.render.cache import FragmentCache
@@ -69,9 +69,12 @@ CHARACTER_STYLES: dict[str, str] = {
 class _Writer:
     """One document being built: style lookups, the insertion point, bookmark and footnote counters."""
 
-    def __init__(self, doctype: DocType, paper: Paper, instrument: Instrument) -> None:
+    def __init__(
+        self, doctype: DocType, paper: Paper, instrument: Instrument, inserts: Mapping[str, Instrument] | None = None
+    ) -> None:
         self.document = docx.Document(str(doctype.reference))
         self.instrument = instrument
+        self.inserts = inserts or {}
         self.body = self.document.element.body
         self.anchor = _oxml.body_anchor(self.body)
         self.container = self.document._body
@@ -211,7 +214,20 @@ def _box(w: _Writer, block: Box) -> None:
         _para(w, para, "summary")
 
 
-_BLOCKS: dict[type, Callable[..., None]] = {Heading: _heading, Para: _para, Box: _box}
+def _insert(w: _Writer, block: Insert) -> None:
+    """A draft resolution printed whole where the paper says: its preamble and operative paragraphs, as the annex's
+    elements are (bookmarks by stable ID, numbers typed), its references labelled in its own numbering."""
+    inserted = w.inserts[block.name]
+    annexed, w.instrument = w.instrument, inserted
+    try:
+        for _, elements in inserted.tops():
+            for node in elements:
+                _element(w, node)
+    finally:
+        w.instrument = annexed
+
+
+_BLOCKS: dict[type, Callable[..., None]] = {Heading: _heading, Para: _para, Box: _box, Insert: _insert}
 
 
 def _block(w: _Writer, block: PaperBlock) -> None:
@@ -251,7 +267,10 @@ def _element(w: _Writer, node: Element) -> None:
         if node.number:
             w.text(paragraph, node.number)
             _oxml.add_tab(paragraph._p)
-        w.inlines(paragraph, node.inlines, node)
+        words, rest = split_opening(node, w.instrument.profile)
+        if words:  # a preambular paragraph's participle, in italics: "Recalling", "Noting with concern"
+            _oxml.add_run(paragraph._p, words.replace("\n", " "), italic=True)
+        w.inlines(paragraph, rest, node)
         w.bookmark(paragraph, node.id)
     for child in node.children:
         _element(w, child)
@@ -413,12 +432,16 @@ def render(
     doctype: DocType,
     context: dict[str, dict[str, str]],
     cache_dir: Path | None = None,
+    inserts: Mapping[str, Instrument] | None = None,
 ) -> bytes:
     """The paper as .docx bytes (raises TemplateError when the reference .docx or a field is missing).
 
-    With ``cache_dir``, unchanged articles come from the render cache (``render.cache``)."""
-    w = _Writer(doctype, paper, instrument)
-    for role in _extra_styles(instrument):  # made before any fragment, so a cached one finds its style
+    With ``cache_dir``, unchanged articles come from the render cache (``render.cache``); ``inserts`` are the
+    resolutions the paper's ``{resolution}`` blocks print, by name."""
+    w = _Writer(doctype, paper, instrument, inserts)
+    for role in sorted(
+        {r for i in (instrument, *w.inserts.values()) for r in _extra_styles(i)}
+    ):  # made before any fragment, so a cached one finds its style
         w.style_id(role)
     _fill_placeholders(w.document, context, doctype, paper.path)
     _oxml.set_default_language(w.document.styles.element, paper.front.language)

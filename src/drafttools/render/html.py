@@ -11,7 +11,7 @@ field is an error naming the field and the paper), autoescaped and sandboxed (``
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,9 +23,9 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
 from drafttools.diagnostics import Diagnostic, diag
-from drafttools.model.tree import Element, Inline, Instrument, Note, Ref, Text, ref_label
-from drafttools.papers.model import Box, Heading, NoteRef, Paper, Para, Styled
-from drafttools.papers.templates import DocType, TemplateError
+from drafttools.model.tree import Element, Inline, Instrument, Note, Ref, Text, ref_label, split_opening
+from drafttools.papers.model import Box, Heading, Insert, NoteRef, Paper, Para, Styled
+from drafttools.papers.templates import DocType, TemplateError, masthead
 from drafttools.render import css, sandbox
 from drafttools.render.cache import FragmentCache
 from drafttools.source.files import Bounds, bounds, display, outside
@@ -52,7 +52,7 @@ class _ProjectLoader(FileSystemLoader):
 
 
 # What a paper template is given; any other name is no field of the paper but a reach for something else.
-VARIABLES = ("paper", "annex", "doctype", "body", "notes", "code")
+VARIABLES = ("paper", "annex", "doctype", "masthead", "body", "notes", "code")
 
 
 @lru_cache(maxsize=8)
@@ -117,11 +117,23 @@ def _heading(block: Heading, instrument: Instrument) -> str:
 _BLOCKS: dict[type, Callable[[object, Instrument], str]] = {Para: _para, Box: _box, Heading: _heading}  # type: ignore[dict-item]
 
 
-def body(paper: Paper, instrument: Instrument) -> str:
-    """The paper's own text: top-level headings open <section>s."""
+def resolution(block: Insert, inserted: Instrument) -> str:
+    """A draft resolution printed whole in the paper: its preamble (the participles in italics) and its operative
+    paragraphs with their sub-paragraphs, each carrying its stable ID."""
+    writer = _Code(inserted)
+    inner = "\n".join(writer.element(node, 3) for _, nodes in inserted.tops() for node in nodes)
+    name, lang = escape(block.name), escape(inserted.meta.language)
+    return f'<section class="resolution" id="resolution-{name}" lang="{lang}">\n{inner}\n</section>'
+
+
+def body(paper: Paper, instrument: Instrument, inserts: Mapping[str, Instrument] | None = None) -> str:
+    """The paper's own text: top-level headings open <section>s; a ``{resolution}`` block prints that resolution."""
     out: list[str] = []
     open_section = False
     for block in paper.blocks:
+        if isinstance(block, Insert):
+            out.append(resolution(block, (inserts or {})[block.name]))
+            continue
         render = _BLOCKS.get(type(block))
         if render is None:
             raise TypeError(f"html renderer does not know the block {type(block).__name__}")
@@ -210,16 +222,25 @@ class _Code:
         body = "\n".join(part for part in (inner, notes) if part)
         return f"<{tag}{_node_id(node)}{css}>\n<h{h}>{heading}{link}</h{h}>\n{body}\n</{tag}>"
 
+    def own(self, node: Element) -> str:
+        """The element's text, its opening words in italics where its kind prints them so (a preambular
+        paragraph's participle: <em>Recalling</em>)."""
+        words, rest = split_opening(node, self.instrument.profile)
+        if not words:
+            return self.inlines(node, rest)
+        space = " " if rest and isinstance(rest[0], Text) and rest[0].text[:1].isspace() else ""
+        return f"<em>{escape(' '.join(words.split()))}</em>{space}{self.inlines(node, rest)}"
+
     def text(self, node: Element) -> str:
         number = f'<span class="num">{escape(node.number)} </span>' if node.number else ""
         css = "para" if node.numbered else "para lead-in"
         link = _permalink(node.id) if node.id else ""
-        html = f'<p class="{css}"{_node_id(node)}>{number}{self.inlines(node, node.inlines)}{link}</p>'
+        html = f'<p class="{css}"{_node_id(node)}>{number}{self.own(node)}{link}</p>'
         inner = self.children(node, 0)
         return f"{html}\n{inner}" if inner else html
 
     def item(self, node: Element) -> str:
-        text = self.inlines(node, node.inlines)
+        text = self.own(node)
         link = _permalink(node.id) if node.id else ""
         inner = self.children(node, 0)
         return (
@@ -331,12 +352,13 @@ def render(
     doctype: DocType,
     context: dict[str, dict[str, str]],
     cache_dir: Path | None = None,
+    inserts: Mapping[str, Instrument] | None = None,
 ) -> str:
     """The page; template problems raise TemplateError (template.syntax with file and line, template.field).
 
     With ``cache_dir``, unchanged articles come from the render cache (``render.cache``)."""
     annexed = Markup(code_bytes(instrument, doctype, context["annex"], _fragments(paper, cache_dir)).decode("utf-8"))
-    return _page(paper, instrument, doctype, context, annexed)
+    return _page(paper, instrument, doctype, context, annexed, inserts)
 
 
 # Stand for the annexed code in the pages that ``render_bytes`` renders: private-use characters, which no template
@@ -351,6 +373,7 @@ def render_bytes(
     doctype: DocType,
     context: dict[str, dict[str, str]],
     cache_dir: Path | None = None,
+    inserts: Mapping[str, Instrument] | None = None,
 ) -> bytes:
     """``render(...)`` in UTF-8, made lean: the template renders the page around a mark (twice, with two marks,
     to be sure it prints the code once and as it is), and the annexed code's UTF-8 (``code_bytes``: the cached
@@ -360,12 +383,14 @@ def render_bytes(
     ``render(...).encode()``; tests/test_build.py compares."""
     mark, other = _CODE_MARKS
     try:
-        page = _page(paper, instrument, doctype, context, sandbox.Sealed(mark))
-        again = _page(paper, instrument, doctype, context, sandbox.Sealed(other))
+        page = _page(paper, instrument, doctype, context, sandbox.Sealed(mark), inserts)
+        again = _page(paper, instrument, doctype, context, sandbox.Sealed(other), inserts)
     except sandbox.Opened:  # the template calls a method of the code, or reads a piece of it
-        return render(paper, instrument, doctype, context, cache_dir).encode("utf-8")
+        return render(paper, instrument, doctype, context, cache_dir, inserts).encode("utf-8")
     if page.count(mark) != 1 or page.replace(mark, other) != again:
-        return render(paper, instrument, doctype, context, cache_dir).encode("utf-8")  # not printed once, as it is
+        return render(paper, instrument, doctype, context, cache_dir, inserts).encode(
+            "utf-8"
+        )  # not printed once, as it is
     head, tail = page.split(mark)
     annexed = code_bytes(instrument, doctype, context["annex"], _fragments(paper, cache_dir))
     return b"".join((head.encode("utf-8"), annexed, tail.encode("utf-8")))
@@ -376,7 +401,12 @@ def _fragments(paper: Paper, cache_dir: Path | None) -> FragmentCache | None:
 
 
 def _page(
-    paper: Paper, instrument: Instrument, doctype: DocType, context: dict[str, dict[str, str]], annexed: Markup
+    paper: Paper,
+    instrument: Instrument,
+    doctype: DocType,
+    context: dict[str, dict[str, str]],
+    annexed: Markup,
+    inserts: Mapping[str, Instrument] | None = None,
 ) -> str:
     """The template rendered with ``annexed`` as the code."""
     folder = doctype.folder.parent
@@ -388,7 +418,8 @@ def _page(
             paper=context["paper"],
             annex=context["annex"],
             doctype={"name": doctype.name, "label": doctype.label},
-            body=Markup(body(paper, instrument)),
+            masthead=masthead(doctype, context, paper.path),
+            body=Markup(body(paper, instrument, inserts)),
             notes=Markup(notes(paper, instrument)),
             code=annexed,
         )

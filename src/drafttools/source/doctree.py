@@ -152,6 +152,21 @@ class SummaryDirective(Directive):
         return [node]
 
 
+class resolution(nodes.Element):
+    """A paper's ``{resolution} NAME`` block: where the draft resolution NAME (resolutions/NAME/) is printed whole
+    (``paper_body`` reads it; in a code text it is a stray block)."""
+
+
+class ResolutionDirective(Directive):
+    required_arguments = 1
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        node = resolution()
+        node["name"], node.line = self.arguments[0].strip(), self.lineno
+        return [node]
+
+
 _registered: set[str] = set()
 
 
@@ -163,6 +178,7 @@ def register(kinds: frozenset[str] | set[str] = frozenset()) -> None:
         directives.register_directive(kind, ElementDirective)  # process (docutils keeps one registry)
         _registered.add(kind)
     directives.register_directive("summary", SummaryDirective)
+    directives.register_directive("resolution", ResolutionDirective)
     roles.register_local_role("xref", xref_role)  # type: ignore[arg-type]  # the stubs type a role's return narrower than docutils reads it
 
 

@@ -43,6 +43,9 @@ SHIPPED_KINDS = frozenset(
         "recital",
         "citation",
         "clause",
+        "authority",
+        "preambular",
+        "operative",
     }
 )
 

@@ -33,7 +33,10 @@ from drafttools.source import lock
 from drafttools.source.parse import load
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-WORKING = ("code_text", "current")  # names that always mean the working text, so no frozen version may take them
+WORKING = ("code_text", "current")
+# Beside versions/: the project's resolutions and decisions, one folder per text (a Board's draft, the adopted
+# text), each laid out like code_text/ in the "resolution" profile; their names are version names too.
+RESOLUTIONS = "resolutions"  # names that always mean the working text, so no frozen version may take them
 # One line of a TOML table: its header, or a version key with a basic ("...") or literal ('...') string value.
 _TABLE = re.compile(r"^\s*\[\s*(?P<name>[^\[\]]+?)\s*\]\s*(#.*)?$")
 _VERSION = re.compile(
@@ -97,21 +100,24 @@ def list_versions(folder: Path) -> list[VersionInfo]:
 
 def locate(name: str, versions: Path, source: Path) -> Path | None:
     """The code text folder a version name means, or None: ``code_text``/``current`` → ``source``; a frozen
-    ``versions/NAME/``; else ``source`` when its manifest's version is NAME.  A path is never a name."""
+    ``versions/NAME/``; a resolution ``resolutions/NAME/`` (beside versions/); else ``source`` when its manifest's
+    version is NAME.  A path is never a name."""
     if name in WORKING:
         return source
     if not NAME.match(name):
         return None
-    if (versions / name / sources.MANIFEST).is_file():
-        return versions / name
+    for folder in (versions, versions.parent / RESOLUTIONS):
+        if (folder / name / sources.MANIFEST).is_file():
+            return folder / name
     return source if _version_of(source) == name else None
 
 
 def known(versions: Path, source: Path) -> list[str]:
     """Every version name ``locate`` accepts, each once, in the order it tries them."""
     names = [*WORKING, *filter(None, [_version_of(source)])]
-    if versions.is_dir():
-        names += sorted(p.name for p in versions.iterdir() if NAME.match(p.name) and (p / sources.MANIFEST).is_file())
+    for folder in (versions, versions.parent / RESOLUTIONS):
+        if folder.is_dir():
+            names += sorted(p.name for p in folder.iterdir() if NAME.match(p.name) and (p / sources.MANIFEST).is_file())
     return list(dict.fromkeys(names))
 
 
