@@ -30,10 +30,10 @@ def code_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def shipped_project(tmp_path: Path) -> Path:
-    """A private project holding copies of the shipped code text, versions, templates and papers."""
+    """A private project holding copies of the shipped code text, versions, resolutions, templates and papers."""
     root = tmp_path / "project"
     root.mkdir()
-    for folder in ("code_text", "versions", "annex_templates", "papers"):
+    for folder in ("code_text", "versions", "resolutions", "annex_templates", "papers"):
         shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("*.png"))
     (root / "pyproject.toml").write_text('[tool.drafttools]\nsource = "code_text"\nversions = "versions"\nbuild = "build"\n', encoding="utf-8")
     return root

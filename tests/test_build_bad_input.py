@@ -110,7 +110,7 @@ def test_no_front_matter(project: Path) -> None:
 
 def test_unknown_document_type(project: Path) -> None:
     line = edit_paper(project, "document_type: executive-board", "document_type: assembly-resolution")
-    assert_fails(build(project), project, f"papers/p.md:{line}", "paper.doctype", "'assembly-resolution'", "executive-board, regional-committee")
+    assert_fails(build(project), project, f"papers/p.md:{line}", "paper.doctype", "'assembly-resolution'", "executive-board, health-assembly")
 
 
 def test_missing_template(project: Path) -> None:

@@ -30,7 +30,8 @@ from tests.test_word_navigation import bookmarks
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("pdf")
     with contextlib.chdir(ROOT):
-        result = CliRunner().invoke(main, ["build", "--to", "pdf", "-o", str(out)])
+        # the three papers the checks below read closely (every body's PDF: tests/test_bodies.py)
+        result = CliRunner().invoke(main, ["build", *(f"papers/{p}.md" for p in PAPERS), "--to", "pdf", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert sorted(Path(line).name for line in result.stdout.split()) == sorted(f"{p}.pdf" for p in PAPERS)
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{p}.pdf" for p in PAPERS), "the DOCX stays in memory"

@@ -100,6 +100,7 @@ def test_every_code_has_a_case_or_its_own_test() -> None:
         "xref.fixed", "bracket.open", "xref.too-many",  # tested in test_ids_command.py, test_id_lifecycle.py, test_fix.py,
         # test_code_text.py and test_hostile_shapes.py
         "source.outside",  # a link is no file of a case: tests/test_outside_project.py
+        "structure.opening",  # needs the resolution profile: tests/test_bodies.py
     }
     check_families = ("source.", "manifest.", "myst.", "structure.", "id.", "xref.", "bracket.")
     assert {c for c in CODES if c.startswith(check_families)} - covered == set()

@@ -27,7 +27,9 @@ from .conftest import ROOT
 
 OLD, NEW = "2009-09-SEARO-RC62", "2010-illustrative-revision"
 PAPERS = {"code": "Draft WHO Code of Practice on the International Recruitment of Health Personnel",
-          "eb124-13": "EB124/13", "sea-rc62-working-paper": "SEA/RC62/unknown"}  # page -> its running header
+          "eb124-13": "EB124/13", "sea-rc62-working-paper": "SEA/RC62/unknown",
+          # a draft resolution printed in a Board paper; a masthead laid out from template.toml
+          "eb126-8": "EB126/8", "afr-rc59-code": "AFR/RC59/unknown"}  # page -> its running header
 DIFFS = {"redline": "html", "synoptic": "synoptic"}
 REVIEW = {"compilation": f"Compilation of proposals: {OLD}", "proponent-bra": f"Proposals of BRA: {OLD}"}  # -> header
 LANDSCAPE = {"compilation"}  # printed on A4 turned
@@ -199,6 +201,8 @@ def test_an_odd_symbol_cannot_break_out_of_the_stylesheet(shipped_project: Path,
     paper = shipped_project / "papers" / "eb124-13.md"
     paper.write_text(paper.read_text(encoding="utf-8").replace("symbol: EB124/13", 'symbol: "EB124/13 </style><b>&"'),
                      encoding="utf-8")
+    spec = shipped_project / "annex_templates" / "executive-board" / "template.toml"  # a type with no symbol pattern
+    spec.write_text(re.sub(r"^symbol_(pattern|example) = .*\n", "", spec.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
     with contextlib.chdir(shipped_project):
         done = CliRunner().invoke(main, ["build", "papers/eb124-13.md", "--to", "html", "-o", str(tmp_path)])
     assert done.exit_code == 0, done.output

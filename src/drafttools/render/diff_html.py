@@ -113,6 +113,9 @@ def _sections(diff: Diff) -> list[_Section]:
     sections: list[_Section] = []
     if diff.preamble:
         sections.append(_section("preamble", "Preamble", "", "", None, list(diff.preamble)))
+    loose = [c for top in diff.body if _role(top) not in HEADED for c in top.walk()]  # a resolution's operative part
+    if loose:
+        sections.append(_section("operative", "Operative part", "", "", None, loose))
     for article in (c for c in diff.changes() if _role(c) in ("division", "article", "annex")):
         old = article.old.label if article.old else ""
         new = article.new.label if article.new else ""
