@@ -62,7 +62,7 @@ class Diff:
 
 PAPERS = (
     Paper("sea-rc62-working-paper", "the Regional Committee working paper: the first-page block (World Health "
-          "Organization, the Regional Office for South-East Asia, the symbol SEA/RC62/xx beside them), the title, "
+          "Organization, the Regional Office for South-East Asia, the symbol SEA/RC62/unknown beside them), the title, "
           "the summary box and the first numbered paragraphs"),
     Paper("eb124-13", "the Executive Board report in the style of EB124/13: World Health Organization above "
           "the body's name, session and agenda item, the symbol and date beside them, the title, \"Report by "

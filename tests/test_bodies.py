@@ -348,3 +348,14 @@ first_page = [
     html = (shipped_project / "out" / "xyz-rc1-code.html").read_text(encoding="utf-8")
     assert '<html lang="fr">' in html and '<p class="symbol">XYZ/RC1/4</p>' in html
     assert "<p>Regional Office for Xyz</p>" in html
+
+
+def test_every_papers_first_page_is_pictured_small_and_linked() -> None:
+    """docs/papers/ holds a picture of each shipped paper's first page (scripts/paper_previews), each under 100 KB
+    and linked from docs/building.md."""
+    guide = (ROOT / "docs" / "building.md").read_text(encoding="utf-8")
+    for paper in sorted((ROOT / "papers").glob("*.md")):
+        picture = ROOT / "docs" / "papers" / f"{paper.stem}-page1.png"
+        assert picture.is_file(), picture
+        assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and picture.stat().st_size < 100_000, picture
+        assert f"(papers/{picture.name})" in guide, picture.name

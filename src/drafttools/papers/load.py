@@ -27,8 +27,8 @@ from drafttools.source import files as sources
 
 # Front-matter fields every paper may give, with what each holds (the data behind validation and docs).
 FIELDS: dict[str, str] = {
-    "document_type": "the folder of annex_templates/ that lays the paper out (executive-board, regional-committee, "
-    "code)",
+    "document_type": "the folder of annex_templates/ that lays the paper out, one per governing body (executive-board, "
+    "health-assembly, afr-rc, ..., resolution, code)",
     "symbol": "the document symbol, e.g. EB124/13 or SEA/RC61/19 Rev.1",
     "office": "the WHO office issuing the paper, printed under World Health Organization, e.g. Regional Office for "
     "South-East Asia",
@@ -36,7 +36,8 @@ FIELDS: dict[str, str] = {
     "session": "the session, e.g. 124th session",
     "place_dates": "where and when the session meets, e.g. Kathmandu, Nepal, 7–10 September 2009",
     "agenda_item": "e.g. Provisional agenda item 4.7",
-    "date": "the paper's date, YYYY-MM-DD (printed '4 December 2008')",
+    "original": "the language the paper was written in, as its masthead says it: ENGLISH",
+    "date": "the paper's date, YYYY-MM-DD (printed '4 December 2008'), or unknown",
     "title": "the paper's title",
     "subtitle": "e.g. Report by the Secretariat",
     "language": "the language of the paper, a BCP 47 tag such as en or fr",
