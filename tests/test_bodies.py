@@ -272,6 +272,16 @@ def test_a_resolution_that_does_not_exist(shipped_project: Path) -> None:
     assert "eb126-draft" in result.stderr and "fix: name a folder of resolutions/" in result.stderr
 
 
+def test_the_code_is_no_resolution(shipped_project: Path) -> None:
+    paper = shipped_project / "papers" / "eb126-8.md"
+    edit(paper, ":::{resolution} eb126-draft", ":::{resolution} code_text")
+    result = run(shipped_project, "build", "papers/eb126-8.md", "-o", "out")
+    assert result.exit_code == 1
+    line = line_of(paper, "{resolution}")
+    assert f"papers/eb126-8.md:{line}: error: {{resolution}} code_text names a text of articles (" in result.stderr
+    assert "[paper.resolution]" in result.stderr and "fix: name a folder of resolutions/" in result.stderr
+
+
 def test_a_symbol_pattern_that_is_no_regular_expression(shipped_project: Path) -> None:
     spec = shipped_project / "annex_templates" / "em-rc" / "template.toml"
     text = spec.read_text(encoding="utf-8")

@@ -374,6 +374,18 @@ def _inserts(
         if found is None:
             ok = False
             continue
+        if any(e.role in ("division", "article", "annex") for e in found.walk()):
+            ok = False  # the code, or another text of articles: an annex, not a resolution
+            problems.append(
+                diag(
+                    "paper.resolution",
+                    block.loc.path,
+                    block.loc.line,
+                    f"{{resolution}} {block.name} names a text of articles ({found.meta.title}), not a resolution",
+                    "name a folder of resolutions/ (a text in the resolution profile); the code is the paper's annex",
+                )
+            )
+            continue
         inserts[block.name] = found
         folders.append(folder)
     return (inserts if ok else None), tuple(folders)

@@ -306,6 +306,7 @@ class Profile:
     tops: tuple[str, ...] = ()  # kinds that may stand at the top of the body (not inside another element)
     preamble_kinds: tuple[str, ...] = ()
     final_kinds: tuple[str, ...] = ()
+    guess: bool = True  # whether an import may pick it from a text's shape (False: only when named, --profile)
 
     def kind(self, name: str) -> Kind | None:
         return self.kinds.get(name)
@@ -571,5 +572,6 @@ def from_data(data: Mapping[str, Any], source: str, text: str = "") -> tuple[Pro
         tops=tops or tuple(k.name for k in kinds.values() if k.role in ("division", "article", "annex")),
         preamble_kinds=preamble,
         final_kinds=final,
+        guess=head.get("guess", True) is not False,
     )
     return profile, reader.problems

@@ -56,8 +56,9 @@ def shipped() -> list[str]:
 
 
 def ranked() -> list[str]:
-    """The shipped profiles in the order an import tries them, the shipped code's own first."""
-    names = shipped()
+    """The shipped profiles in the order an import tries them, the shipped code's own first; a profile that says
+    ``guess = false`` (a resolution's: its operative paragraphs stand in no article) is used only when named."""
+    names = [n for n in shipped() if (found := load(n, None)[0]) is None or found.guess]
     order = [DEFAULT, "treaty", "eu"]
     return [n for n in order if n in names] + [n for n in names if n not in order]
 
