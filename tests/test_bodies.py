@@ -369,3 +369,11 @@ def test_every_papers_first_page_is_pictured_small_and_linked() -> None:
         assert picture.is_file(), picture
         assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and picture.stat().st_size < 100_000, picture
         assert f"(papers/{picture.name})" in guide, picture.name
+
+
+def test_unknown_in_a_title_is_no_placeholder(shipped_project: Path) -> None:
+    paper = shipped_project / "papers" / "a63-8.md"
+    edit(paper, 'title: "International recruitment', 'title: "Diseases of unknown origin and international recruitment')
+    result = run(shipped_project, "build", "papers/a63-8.md", "--to", "html", "-o", "out", "--strict")
+    assert result.exit_code == 0, result.output
+    assert "Diseases of unknown origin" in (shipped_project / "out" / "a63-8.html").read_text(encoding="utf-8")

@@ -100,7 +100,9 @@ def emit(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic], strict: bool, q
 
 
 def plural(name: str) -> str:
-    """'articles', 'annexes', 'subsections'."""
+    """'articles', 'annexes', 'subsections', 'authorities'."""
+    if name.endswith("y") and name[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return name[:-1] + "ies"
     return name + ("es" if name.endswith(("x", "s", "ch", "sh")) else "s")
 
 

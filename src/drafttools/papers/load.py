@@ -162,7 +162,7 @@ def _validate(data: dict[Any, Any], lines: dict[str, int], path: str, problems: 
     if len(problems) > before:
         return None
     for name, value in values.items():
-        if UNKNOWN.search(value):
+        if name not in ("title", "subtitle") and UNKNOWN.search(value):  # a title may speak of the unknown
             problems.append(
                 diag(
                     "paper.placeholder",

@@ -224,5 +224,10 @@ def _kinds(diff: Diff) -> str:
     """The kinds compared, as a reader names them: "articles, paragraphs and items"."""
     body = [s.kind for top in diff.body for c in top.walk() for s in (c.old, c.new) if s is not None]
     seen = list(dict.fromkeys(body + [s.kind for c in diff.changes() for s in (c.old, c.new) if s is not None]))
-    words = [k + ("es" if k.endswith(("x", "s", "ch", "sh")) else "s") for k in seen] or ["elements"]
+    words = [
+        k[:-1] + "ies"
+        if k.endswith("y") and k[-2:-1] not in "aeiou"
+        else k + ("es" if k.endswith(("x", "s", "ch", "sh")) else "s")
+        for k in seen
+    ] or ["elements"]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
