@@ -13,14 +13,14 @@ from pathlib import Path
 import click
 
 from drafttools.cli.main import guarded
-from drafttools.source.profiles import DEFAULT, ranked
+from drafttools.source.profiles import DEFAULT, ordered
 
 
 @click.command("new")
 @click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
 @click.option(
     "--profile",
-    type=click.Choice(ranked()),
+    type=click.Choice(ordered()),
     default=DEFAULT,
     show_default=True,
     help="The shape of the instrument: its numbering profile (docs/profiles.md).",

@@ -55,12 +55,17 @@ def shipped() -> list[str]:
     return sorted(p.stem for p in SHIPPED.glob("*.toml"))
 
 
+def ordered() -> list[str]:
+    """The shipped profiles, the shipped code's own first (what ``new --profile`` offers)."""
+    names = shipped()
+    order = [DEFAULT, "treaty", "eu"]
+    return [n for n in order if n in names] + [n for n in names if n not in order]
+
+
 def ranked() -> list[str]:
     """The shipped profiles in the order an import tries them, the shipped code's own first; a profile that says
     ``guess = false`` (a resolution's: its operative paragraphs stand in no article) is used only when named."""
-    names = [n for n in shipped() if (found := load(n, None)[0]) is None or found.guess]
-    order = [DEFAULT, "treaty", "eu"]
-    return [n for n in order if n in names] + [n for n in names if n not in order]
+    return [n for n in ordered() if (found := load(n, None)[0]) is None or found.guess]
 
 
 def locate(name: str, root: Path | None) -> Path | None:
