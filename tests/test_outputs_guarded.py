@@ -31,7 +31,7 @@ def snapshot(project: Path) -> dict[str, bytes]:
     """Every file of the project's sources, by path, with its bytes."""
     return {
         str(p.relative_to(project)): p.read_bytes()
-        for folder in ("code_text", "versions", "annex_templates", "papers")
+        for folder in ("code_text", "versions", "annex_templates", "papers", "resolutions")
         for p in sorted((project / folder).rglob("*"))
         if p.is_file()
     }
@@ -54,6 +54,7 @@ INSIDE = [
     "versions/notes.txt",
     "annex_templates/code/paper.html.j2",
     "papers/eb124-13.md",
+    "resolutions/wha63-16/preamble.md",
     "papers/../code_text/manifest.toml",
     "./code_text/sub/deeper.txt",
 ]

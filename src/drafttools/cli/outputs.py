@@ -13,6 +13,7 @@ from pathlib import Path
 from drafttools.config import settings
 from drafttools.diagnostics import UsageError
 from drafttools.papers.templates import TEMPLATES
+from drafttools.source.versions import RESOLUTIONS
 
 PAPERS = "papers"  # as api.build.Project: the project's papers
 
@@ -26,6 +27,7 @@ def _sources() -> list[tuple[Path, str]]:
         (s.root / TEMPLATES, "the document types' templates"),
         (s.root / PAPERS, "the papers"),
         (s.proposals, "the proposals"),
+        (s.root / RESOLUTIONS, "the resolutions"),
     ]
     return [(folder.resolve(), f"{folder.name}/ ({what})") for folder, what in named]
 
