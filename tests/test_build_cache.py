@@ -210,12 +210,12 @@ def test_a_forked_render_no_longer_wanted_unwinds_and_leaves_no_temporary_file(t
     scratch = tmp_path / ".entry.pickle.tmp"
 
     def slow_render(job: object, fmt: str, cache_dir: object) -> bytes:
-        scratch.write_bytes(b"half a cache entry")
-        try:
+        try:  # made inside the try: a SIGTERM between its making and the try would leave it (a race of the test)
+            scratch.write_bytes(b"half a cache entry")
             time.sleep(60)
             return b""
         finally:
-            scratch.unlink()
+            scratch.unlink(missing_ok=True)
 
     monkeypatch.setattr(use_case, "_render", slow_render)
     background = use_case._Background.start([object()], ("docx",), None)  # type: ignore[list-item]
