@@ -20,7 +20,9 @@ its text; a row's text is its cells, separated by ``|``; footnotes (``[^1]``) ar
 them.  ``{xref}`ID``` prints the target's current number; ``{xref}`8.3 <ID>``` also records the label the author
 typed, which ``check`` compares with the target's.  This module turns doctrees into model elements and the
 structural diagnostics the profile's nesting rules give; it is the only module that touches docutils nodes of
-the code text.  ``parse`` imports it only when a file is not served from the parse cache.
+the code text.  ``parse`` imports it only when a file is not served from the parse cache.  A code text file
+of element directives holding text is read in one myst-parser pass (``skeleton_doctree``: the directives' fences
+read here, their text by myst-parser at once); any other file directive by directive, as myst-parser reads it.
 """
 
 from __future__ import annotations
@@ -34,10 +36,12 @@ from typing import Any
 from docutils import nodes
 from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Directive, directives, roles
+from docutils.parsers.rst.states import MarkupError
 from docutils.utils import new_document
 from myst_parser.config.main import MdParserConfig
 from myst_parser.mdit_to_docutils import base as _myst_base
 from myst_parser.mdit_to_docutils.base import DocutilsRenderer
+from myst_parser.parsers.directives import parse_directive_text
 from myst_parser.parsers.docutils_ import Parser as MystParser
 from myst_parser.parsers.mdit import create_md_parser
 
@@ -79,18 +83,24 @@ class ElementDirective(Directive):
     }
 
     def run(self) -> list[nodes.Node]:
-        node = code_element()
-        node["kind"] = self.name
-        node["eid"] = self.arguments[0].strip() if self.arguments else ""
-        node["title"] = self.options.get("title", "").strip()
-        node["numbered"] = "unnumbered" not in self.options
-        node["number"] = (self.options.get("number") or "").strip()
-        node["deleted"] = "deleted" in self.options
-        node["header"] = "header" in self.options
-        node["status"] = (self.options.get("status") or "").strip()
-        node.line = self.lineno
+        node = _element_node(self.name, self.arguments, self.options, self.lineno)
         self.state.nested_parse(self.content, self.content_offset, node)
         return [node]
+
+
+def _element_node(kind: str, arguments: list[str], options: dict[str, Any], line: int) -> code_element:
+    """An element's node from its directive's name, argument and options (its contents not yet added)."""
+    node = code_element()
+    node["kind"] = kind
+    node["eid"] = arguments[0].strip() if arguments else ""
+    node["title"] = options.get("title", "").strip()
+    node["numbered"] = "unnumbered" not in options
+    node["number"] = (options.get("number") or "").strip()
+    node["deleted"] = "deleted" in options
+    node["header"] = "header" in options
+    node["status"] = (options.get("status") or "").strip()
+    node.line = line
+    return node
 
 
 _XREF_WITH_LABEL = re.compile(r"^(?P<written>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
@@ -298,9 +308,8 @@ def crowded(text: str, limit: int) -> int | None:
     return None
 
 
-def doctree(source: sources.SourceFile, problems: list[Diagnostic]) -> nodes.document:
-    """Parse one file with myst-parser, turning docutils' system messages into diagnostics."""
-    register()
+def _document(source: sources.SourceFile, problems: list[Diagnostic]) -> nodes.document:
+    """An empty document for ``source`` whose system messages become diagnostics in ``problems``."""
     document = new_document(source.path, _settings())
 
     def observe(message: nodes.system_message) -> None:
@@ -310,10 +319,145 @@ def doctree(source: sources.SourceFile, problems: list[Diagnostic]) -> nodes.doc
             problems.append(diag(code, source.path, message.get("line") or 1, text))
 
     document.reporter.attach_observer(observe)
+    return document
+
+
+def doctree(source: sources.SourceFile, problems: list[Diagnostic]) -> nodes.document:
+    """Parse one file with myst-parser, turning docutils' system messages into diagnostics."""
+    register()
+    document = _document(source, problems)
     md = _markdown_parser()
     md.options["document"] = document
     md.options["drafttools_lines"] = source.text.split("\n")
     md.render(source.text)
+    return document
+
+
+# ------------------------------------------------------------------------- the same doctree, in one myst pass
+
+# myst-parser reads a directive's body by tokenising it afresh (its own markdown-it parse, syntax tree and
+# mocked docutils state for each directive): 0.2 ms a directive, most of a parse.  ``skeleton_doctree`` makes
+# the same doctree with one markdown-it parse per file: it reads the element directives' fences itself (the
+# colon-fence rule markdown-it applies: a fence closes at the first later line of as many colons or more and
+# nothing else), reads each directive's argument and options with myst-parser's own ``parse_directive_text``,
+# blanks those lines out, and hands myst-parser the rest of the file in one piece, every text line where it
+# stood; each block myst-parser makes goes into the directive whose body holds its line.  A file where that
+# could read differently from a directive-by-directive parse (any other directive or fence, a list, a quote, a
+# code block, a heading, a link definition, a footnote defined inside an element, an option myst-parser warns
+# about, a line break ``str.splitlines`` sees and markdown-it does not) gets ``doctree`` instead.
+_COLONS = re.compile(r":{3,}")
+_INDENTED_COLONS = re.compile(r"^[ \t]+:{3}", re.MULTILINE)
+_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_LEAF_TOKENS = frozenset(
+    {"paragraph_open", "paragraph_close", "inline", "footnote_reference_open", "footnote_reference_close"}
+)
+
+
+class _NotSimple(Exception):
+    """The file needs myst-parser's directive-by-directive parse."""
+
+
+@dataclass
+class _Skeleton:
+    """The element directives of a file: their nodes, and which directive each line's text belongs to."""
+
+    lines: list[str]
+    kinds: frozenset[str]
+    owner: list[int]  # per line: the index in ``nodes`` of the directive whose body holds it; -1 the file's top
+    nodes: list[tuple[int, int, code_element]] = field(default_factory=list)  # (opening line, parent, node)
+
+    def read(self, start: int, end: int, parent: int, depth: int = 0) -> None:
+        """Read lines ``start``..``end`` (0-based, end excluded) of ``parent``'s body."""
+        if depth > 200:
+            raise _NotSimple
+        lines, at = self.lines, start
+        while at < end:
+            fence = _COLONS.match(lines[at])
+            if fence is None:
+                self.owner[at] = parent
+                at += 1
+                continue
+            length = fence.end()
+            close = next((n for n in range(at + 1, end) if _closes(lines[n], length)), None)
+            parts = lines[at][length:].strip().split(maxsplit=1)
+            name = parts[0] if parts else ""
+            content = "".join(f"{line}\n" for line in lines[at + 1 : close])
+            if close is None or name[1:-1] not in self.kinds or f"{{{name[1:-1]}}}" != name:
+                raise _NotSimple  # never closed, another directive, a plain ':::' div or a stray closing fence
+            if content.startswith((":::", "---")):
+                raise _NotSimple  # myst-parser counts such a body's lines from one further down, or reads YAML
+            try:
+                parsed = parse_directive_text(
+                    ElementDirective, parts[1] if len(parts) > 1 else "", content, line=at + 1
+                )
+            except MarkupError:
+                raise _NotSimple from None
+            body = at + 1 + parsed.body_offset
+            if parsed.warnings or parsed.body != lines[body : body + len(parsed.body)]:
+                raise _NotSimple
+            self.owner[at:body] = [-2] * (body - at)  # the fence and option lines: blanked out
+            self.owner[close] = -2
+            self.nodes.append((at, parent, _element_node(name[1:-1], parsed.arguments, parsed.options, at + 1)))
+            self.read(body, close, len(self.nodes) - 1, depth + 1)
+            at = close + 1
+
+
+def _closes(line: str, length: int) -> bool:
+    """Whether ``line`` closes a colon fence opened with ``length`` colons."""
+    bare = line.rstrip(" \t")
+    return len(bare) >= length and not bare.lstrip(":")
+
+
+def skeleton_doctree(
+    source: sources.SourceFile, problems: list[Diagnostic], kinds: frozenset[str]
+) -> nodes.document | None:
+    """``doctree(source)`` for a file of element directives (``kinds``) holding text, read in one myst-parser
+    pass; None when the file holds anything else (see above), ``problems`` then untouched."""
+    text = source.text
+    if _INDENTED_COLONS.search(text) or _LINE_BREAKS.search(text):
+        return None
+    lines = text.split("\n")
+    skeleton = _Skeleton(lines, kinds, [-1] * len(lines))
+    try:
+        skeleton.read(0, len(lines), -1)
+    except _NotSimple:
+        return None
+    owner = skeleton.owner
+    masked = "\n".join("" if who == -2 else line for line, who in zip(lines, owner, strict=True))
+    md = _markdown_parser()
+    env: dict[str, Any] = {}
+    tokens = md.parse(masked, env)
+    if env.get("references"):
+        return None  # a link definition: myst-parser knows one inside an element only from there on
+    for token in tokens:
+        if token.type not in _LEAF_TOKENS:
+            return None
+        if token.level == 0 and token.map and any(owner[n] != owner[token.map[0]] for n in range(*token.map)):
+            return None  # a block running over a fence line (a footnote's indented continuation)
+        if token.type == "footnote_reference_open" and token.map and owner[token.map[0]] != -1:
+            return None  # a footnote defined inside an element: myst-parser knows it only from there on
+    found: list[Diagnostic] = []
+    document = _document(source, found)
+    md.options["document"] = document
+    md.options["drafttools_lines"] = lines
+    md.renderer.render(tokens, md.options, env)
+    blocks = list(document.children)
+    for block in blocks:
+        if not isinstance(block, (nodes.paragraph, nodes.footnote, nodes.system_message)):
+            return None
+    document.clear()
+    parents: list[nodes.Element] = []
+    placed: list[tuple[int, nodes.Element, nodes.Node]] = []  # (line, parent, node)
+    for opening, parent, node in skeleton.nodes:
+        parents.append(node)
+        placed.append((opening, document if parent == -1 else parents[parent], node))
+    for block in blocks:
+        line = block.line if isinstance(block, nodes.Element) and block.line else 1
+        who = owner[line - 1] if isinstance(block, nodes.paragraph) else -1
+        placed.append((line - 1, document if who < 0 else parents[who], block))
+    for _, parent_node, child in sorted(placed, key=lambda p: p[0]):
+        parent_node.append(child)
+    problems += found
     return document
 
 
@@ -627,7 +771,9 @@ def parse_file(
             "split it: no real paragraph cites this much",
         )
         return ()
-    document = doctree(source, problems)
+    document = skeleton_doctree(source, problems, registered())
+    if document is None:
+        document = doctree(source, problems)
     builder.notes = {str(n["names"][0]): n for n in document.findall(nodes.footnote) if n.get("names")}
     found = list(builder.top_level(document))
     annexes = tuple(k.name for k in profile.of_role("annex"))
