@@ -1,6 +1,7 @@
 """Before and after a change to the parse: the rows a parse change moves, for two or more drafttools source
 folders timed in turn on the same instruments, best of all runs (the machine is shared: the best run is the
-one least disturbed).
+one least disturbed), in wall-clock seconds and in CPU seconds (user and system, the command's whole process
+tree: what other users' load disturbs least).
 
     python benchmarks/parse_rows.py --variant before=/tmp/old/src --variant after=src [--runs 3] [--rounds 2]
 
@@ -15,8 +16,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
+import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -91,6 +95,18 @@ def rows(work: Path) -> list[tuple[str, list[str], Path, int, Callable[[], None]
     return found
 
 
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Run one process to its end: (wall-clock seconds, CPU seconds of it and the workers it waited for)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, err = process.communicate()
+    wall = time.perf_counter() - start
+    if process.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed (exit {process.returncode}): {err.decode(errors='replace')[-300:]}")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variant", action="append", required=True, help="NAME=SOURCE_FOLDER, in the order shown")
@@ -101,22 +117,28 @@ def main() -> None:
     args = parser.parse_args()
     variants = [(name, str(Path(folder).resolve())) for name, _, folder in (v.partition("=") for v in args.variant)]
     bench.WORK.mkdir(parents=True, exist_ok=True)
-    table = [f"| row | {' | '.join(name + ', best s' for name, _ in variants)} |", f"|---|{'--:|' * len(variants)}"]
+    heads = " | ".join(f"{name}, s | {name}, CPU s" for name, _ in variants)
+    table = [f"| row | {heads} |", f"|---|{'--:|--:|' * len(variants)}"]
     for label, cmd, cwd, warmup, prepare, setup in rows(args.work):
         if args.only not in label:
             continue
-        best: dict[str, float] = {}
+        best: dict[str, tuple[float, float]] = {}
         for _ in range(args.rounds):
             for name, folder in variants:
                 os.environ["PYTHONPATH"] = folder
                 if setup:
                     setup()
-                result = bench.measure(cmd, cwd, args.runs, warmup, prepare=prepare)
-                if not result.ok:
-                    sys.exit(f"{label}, {name}: {result.error}")
-                best[name] = min(best.get(name, float("inf")), *result.times)
-                print(f"  {label}, {name}: {sorted(result.times)}", file=sys.stderr)
-        table.append(f"| {label} | {' | '.join(f'{best[name]:.3f}' for name, _ in variants)} |")
+                for n in range(warmup + args.runs):
+                    if prepare:
+                        prepare()
+                    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    wall, cpu = timed(cmd, cwd)
+                    cpu -= before.ru_utime + before.ru_stime
+                    if n >= warmup:
+                        was = best.get(name, (float("inf"), float("inf")))
+                        best[name] = (min(was[0], wall), min(was[1], cpu))
+                        print(f"  {label}, {name}: {wall:.3f} s, {cpu:.3f} CPU s", file=sys.stderr)
+        table.append(f"| {label} | {' | '.join(f'{best[n][0]:.3f} | {best[n][1]:.3f}' for n, _ in variants)} |")
     toggled = [p for p in args.work.glob("*/v1/code_text/article-*.md") if "Edited " in p.read_text(encoding="utf-8")]
     for path in toggled:  # an odd number of toggles leaves the word behind
         path.write_text(path.read_text(encoding="utf-8").replace("Edited ", "", 1), encoding="utf-8")
