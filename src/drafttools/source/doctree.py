@@ -27,6 +27,7 @@ read here, their text by myst-parser at once); any other file directive by direc
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -749,7 +750,24 @@ def parse_file(
     source: sources.SourceFile, role: str, profile: Profile, problems: list[Diagnostic]
 ) -> tuple[Element, ...]:
     """The elements of one file: one top-level element in a body or annex file, any number in the preamble or
-    the final clauses; what the profile does not allow there is reported."""
+    the final clauses; what the profile does not allow there is reported.
+
+    Python's cycle collector is off meanwhile: a doctree (and markdown-it's syntax tree) is a web of parent
+    links, every node a cycle, so the collector would walk the whole growing tree again and again while it is
+    built (half the parse of a large file); the finished elements hold no cycles, and the tree is collected once,
+    at the collector's next run after the parse."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_file(source, role, profile, problems)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse_file(
+    source: sources.SourceFile, role: str, profile: Profile, problems: list[Diagnostic]
+) -> tuple[Element, ...]:
     register(frozenset(profile.kinds))
     builder = _Builder(source.path, profile, problems, lines=source.text.split("\n"))
     limit = profile.max_depth + NESTING_ALLOWANCE
