@@ -253,7 +253,8 @@ def test_every_proposal_and_collect_code_is_tested() -> None:
 
     tests = "".join(
         (ROOT / "tests" / name).read_text(encoding="utf-8")
-        for name in ("test_review_proposals.py", "test_review_collect.py", "test_review_collect_text.py")
+        for name in ("test_review_proposals.py", "test_review_collect.py", "test_review_collect_text.py",
+                     "test_review_scenario.py")
     )
     missing = [c for c in CODES if c.startswith(("proposal.", "collect.")) and f'"{c}"' not in tests and f"[{c}]" not in tests]
     assert missing == []
