@@ -95,22 +95,25 @@ parent = os.getpid() if len(sys.argv) < 2 else int(sys.argv[1])
 child = os.fork()
 if child == 0:
     die_with_parent(parent)
-    print("ready", flush=True)
+    os.write(1, b"ready\\n")  # one write each: two processes share the pipe, and print() may split a line
     time.sleep(60)
     os._exit(0)
-print("forked", child, flush=True)
+os.write(1, f"forked {child}\\n".encode())
 time.sleep(60)
 """
 
 
-def _forking(*argv: str) -> tuple[subprocess.Popen[bytes], int]:
-    """The forking program started; (it, its worker's PID)."""
+def _forking(*argv: str) -> tuple[subprocess.Popen[bytes], int, bool]:
+    """The forking program started; (it, its worker's PID, whether the worker said "ready" before the parent
+    said "forked": the two race for the pipe)."""
     proc = subprocess.Popen([sys.executable, "-c", FORKING, *argv], env=killing.environment(),
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
     assert proc.stdout is not None
+    ready = False
     while not (line := proc.stdout.readline()).startswith(b"forked"):
         assert line, "the program ended before it forked"
-    return proc, int(line.split()[1])
+        ready = ready or line == b"ready\n"
+    return proc, int(line.split()[1]), ready
 
 
 def _running(pid: int) -> bool:
@@ -118,10 +121,10 @@ def _running(pid: int) -> bool:
 
 
 def test_a_worker_dies_with_its_parent() -> None:
-    proc, worker = _forking()
+    proc, worker, ready = _forking()
     assert proc.stdout is not None
     try:
-        assert proc.stdout.readline() == b"ready\n" and _running(worker)
+        assert (ready or proc.stdout.readline() == b"ready\n") and _running(worker)
     finally:
         proc.stdout.close()
         left = killing.kill(proc)
@@ -129,7 +132,7 @@ def test_a_worker_dies_with_its_parent() -> None:
 
 
 def test_a_worker_whose_parent_died_before_it_asked_ends_at_once() -> None:
-    proc, worker = _forking(str(os.getpid()))  # not the worker's parent: as if its parent had died already
+    proc, worker, _ = _forking(str(os.getpid()))  # not the worker's parent: as if its parent had died already
     assert proc.stdout is not None
     try:
         deadline = time.monotonic() + killing.GONE_WITHIN

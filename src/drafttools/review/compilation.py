@@ -48,8 +48,8 @@ class Result:
 
 
 @dataclass(frozen=True)
-class Working:
-    """The working text, its records for the outputs, and each ID's number and words."""
+class Reading:
+    """The working text as the compilation and the views read it: its records, and each ID's number and words."""
 
     instrument: Instrument
     text: view.Text
@@ -60,7 +60,7 @@ class Working:
 # ------------------------------------------------------------------------------------------------- reading
 
 
-def working(source: Path) -> Working:
+def read_working(source: Path) -> Reading:
     """The working code text (``settings().source``), read as ``check`` reads it."""
     from drafttools.config import settings
     from drafttools.source.parse import load
@@ -74,7 +74,7 @@ def working(source: Path) -> Working:
     text = view.Text(" ".join(meta.title.split()), meta.version, meta.date, meta.language)
     labels = {e.id: called(e) for e in instrument.walk() if e.id}
     words = {e.id: words_of(e, instrument) for e in instrument.walk() if e.id}
-    return Working(instrument, text, labels, words)
+    return Reading(instrument, text, labels, words)
 
 
 def called(element: Element) -> str:
@@ -164,7 +164,7 @@ def remarks(p: store.Proposal) -> tuple[view.Remark, ...]:
     )
 
 
-def entry(p: store.Proposal, work: Working, role: str = "", loaded: store.Loaded | None = None) -> view.Entry:
+def entry(p: store.Proposal, work: Reading, role: str = "", loaded: store.Loaded | None = None) -> view.Entry:
     label = work.labels.get(p.target, "")
     current = work.words.get(p.target, "")
     merged: tuple[Segment, ...] = ()
@@ -202,7 +202,7 @@ def compile_proposals(
 ) -> tuple[view.Compilation, tuple[Diagnostic, ...]]:
     """The compilation of the proposals in ``folder`` (with ``statuses``, or all) against the working text."""
     loaded, chosen = _proposals(folder, statuses)
-    work = working(source)
+    work = read_working(source)
     on: dict[str, list[store.Proposal]] = {}
     gone: list[view.Entry] = []
     for p in chosen:
@@ -221,7 +221,7 @@ def compile_proposals(
 REGIONS = {"preamble": "Preamble", "final": "Final clauses"}  # regions whose elements no heading of theirs opens
 
 
-def _rows(work: Working, on: dict[str, list[store.Proposal]]) -> list[view.Row]:
+def _rows(work: Reading, on: dict[str, list[store.Proposal]]) -> list[view.Row]:
     rows: list[view.Row] = []
     instrument = work.instrument
     for region, tops in instrument.tops():
@@ -235,7 +235,7 @@ def _rows(work: Working, on: dict[str, list[store.Proposal]]) -> list[view.Row]:
     return rows
 
 
-def _element_row(element: Element, work: Working, filed: list[store.Proposal], rows: list[view.Row]) -> view.Row | None:
+def _element_row(element: Element, work: Reading, filed: list[store.Proposal], rows: list[view.Row]) -> view.Row | None:
     """The element's row (after its heading row, appended to ``rows``, for a division or an article); None for an
     article nothing was filed on as a whole, or an element with neither an ID nor words."""
     instrument = work.instrument
@@ -254,7 +254,7 @@ def _element_row(element: Element, work: Working, filed: list[store.Proposal], r
     return _row(element.id or "", number, words, filed, work)
 
 
-def _row(anchor: str, number: str, words: str, filed: list[store.Proposal], work: Working) -> view.Row:
+def _row(anchor: str, number: str, words: str, filed: list[store.Proposal], work: Reading) -> view.Row:
     amending = tuple(entry(p, work) for p in filed if p.kind in ("amend", "insert-after", "delete"))
     said = tuple(r for p in filed if p.kind == "comment" for r in entry(p, work).remarks)
     notes = tuple(entry(p, work) for p in filed if p.kind == "note")
@@ -345,7 +345,7 @@ def proponent_views(
         wanted = _one_per_party(known)
         if not wanted:
             raise DraftError(f"no proposal is recorded in {folder}: there is no proponent to show")
-    work = working(source)
+    work = read_working(source)
     return [_view(loaded, work, party) for party in wanted], loaded.diagnostics
 
 
@@ -361,7 +361,7 @@ def _one_per_party(known: list[str]) -> list[str]:
     return out
 
 
-def _view(loaded: store.Loaded, work: Working, party: str) -> view.ProponentView:
+def _view(loaded: store.Loaded, work: Reading, party: str) -> view.ProponentView:
     names = aliases(party)
     entries = [entry(p, work, role, loaded) for p in loaded.proposals if (role := _role(p, names))]
     order = {"proposed": 0, "supported": 1, "objected to": 2}

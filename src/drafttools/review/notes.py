@@ -34,7 +34,7 @@ class NoteResult:
 
 def note(folder: Path, source: Path, target: str, text: str, by: str = DEFAULT_AUTHOR) -> NoteResult:
     """Write the note ``text`` by ``by`` on the element ``target`` of the working text ``source``."""
-    from drafttools.review.compilation import working
+    from drafttools.review.compilation import read_working
     from drafttools.source import files as sources
     from drafttools.source import lock
 
@@ -45,7 +45,7 @@ def note(folder: Path, source: Path, target: str, text: str, by: str = DEFAULT_A
     if not author or any(ord(ch) < 0x20 for ch in by):
         raise UsageError(f"--by {by!r}: name who writes the note (Secretariat, Facilitator, CHAIR)")
     with lock.writing("review note"):
-        work = working(source)
+        work = read_working(source)
         if target not in work.labels:
             return NoteResult(None, diagnostics=(_unknown(target, sorted(work.labels), sources.display(source)),))
         taken = [f.stem for f in folder.glob("*.toml")] if folder.is_dir() else []
