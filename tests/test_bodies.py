@@ -25,6 +25,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from drafttools.cli.main import main
+from drafttools.config import settings
 from drafttools.papers import templates
 from drafttools.papers.load import load_paper
 
@@ -193,6 +194,12 @@ def test_an_operative_paragraph_without_its_verb(shipped_project: Path) -> None:
         "fix: open the paragraph with its operative verb in capitals: ADOPTS ..., URGES Member States:"
         in checked.stderr
     )
+    settings.cache_clear()
+    project = run(shipped_project, "check")  # the project's check reads the resolutions too
+    assert project.exit_code == 1 and f"{where}: error:" in project.stderr
+    assert "code_text: 2009-09-SEARO-RC62, 11 articles, 50 paragraphs, 10 items; 0 errors" in project.stderr
+    assert "resolutions/wha63-16: wha63-16, 1 authority, 5 preambulars, 3 operatives" in project.stderr
+    assert "resolutions/eb126-draft: eb126-draft, 1 authority" in project.stderr
     built = run(shipped_project, "build", "papers/wha63-16.md", "-o", "out")
     assert built.exit_code == 1 and f"{where}: error:" in built.stderr and "[structure.opening]" in built.stderr
     assert "Traceback" not in built.output and not (shipped_project / "out" / "wha63-16.docx").exists()

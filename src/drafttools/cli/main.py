@@ -169,14 +169,28 @@ def check(path: Path | None, fmt: str, strict: bool, fix: bool, quiet: bool, no_
 
         found = check_proposals(source, settings().proposals, None if no_cache else settings().build / ".cache")
         result = replace(result, diagnostics=result.diagnostics + tuple(found))
+    results = [(source, result)]
+    if path is None and not fix:  # the project: its resolutions and decisions too (resolutions/NAME/)
+        from drafttools.source.versions import RESOLUTIONS
+
+        folder = settings().root / RESOLUTIONS
+        texts = sorted(f for f in folder.iterdir() if (f / "manifest.toml").is_file()) if folder.is_dir() else []
+        cache = None if no_cache else settings().build / ".cache"
+        from drafttools.source.files import display
+
+        results += [(Path(display(t)), api.check(t, cache_dir=cache, parse_cache=not no_cache)) for t in texts]
+    every = tuple(d for _, r in results for d in r.diagnostics)
+    code = max(r.exit_code(strict) for _, r in results)
     if fmt == "json":
-        out(to_json(result.diagnostics, open_brackets=result.open_brackets, exit_code=result.exit_code(strict)))
+        out(to_json(every, open_brackets=result.open_brackets, exit_code=code))
     else:
-        emit(result.diagnostics, strict, quiet)
-        if s := result.summary:
-            shape = ", ".join(f"{n} {plural(kind)}" for kind, n in s.get("kinds", {}).items()) or "empty"
-            click.echo(f"{source}: {s['version']}, {shape}; {summary_counts(result.diagnostics)}", err=True)
-    sys.exit(result.exit_code(strict))
+        emit(every, strict, quiet)
+        for shown, one in results:
+            if s := one.summary:
+                kinds = s.get("kinds", {}).items()
+                shape = ", ".join(f"{n} {kind if n == 1 else plural(kind)}" for kind, n in kinds) or "empty"
+                click.echo(f"{shown}: {s['version']}, {shape}; {summary_counts(one.diagnostics)}", err=True)
+    sys.exit(code)
 
 
 @main.command()
