@@ -39,6 +39,27 @@ def _annex(project: Path) -> None:
     (project / "annex.txt").write_text(annex_text(), encoding="utf-8")
 
 
+def _returns(project: Path) -> None:
+    """Two plain-text returns of the version sent, each with an edit, for `collect` to file; and a proposal
+    accepted, for `review` to apply."""
+    from drafttools.render.plain import render
+    from drafttools.source.parse import load
+
+    sent = load(project / "versions" / "2009-09-SEARO-RC62").instrument
+    assert sent is not None
+    text = render(sent)
+    (project / "bra.txt").write_text(text.replace("on a biennial basis", "every three years"), encoding="utf-8")
+    (project / "ind.txt").write_text(text.replace("The code is voluntary.", "The Code is voluntary."), encoding="utf-8")
+
+
+def _decided(project: Path) -> None:
+    _returns(project)
+    for argv in (["collect", "bra.txt", "ind.txt", "--from", "BRA", "--from", "IND", "--answers", "2009-09-SEARO-RC62"],
+                 ["proposal", "accept", "bra-1"]):
+        done = killing.run(argv, project)
+        assert done.returncode == 0, done.stderr
+
+
 COMMANDS = [
     killing.Command(("build",), ("build",)),
     killing.Command(("ids",), ("code_text",), _new_paragraph),
@@ -49,6 +70,10 @@ COMMANDS = [
     killing.Command(("import", "annex.txt", "--as", "code_text", "--force", "--ids-from", "code_text"), (".",), _annex),
     killing.Command(("diff", "2009-09-SEARO-RC62", "2010-illustrative-revision", "--format", "docx", "-o",
                      "out/redline.docx"), ("out",)),
+    killing.Command(("collect", "bra.txt", "ind.txt", "--from", "BRA", "--from", "IND", "--answers",
+                     "2009-09-SEARO-RC62"), ("proposals",), _returns),
+    killing.Command(("review", "clean", "--as", "2011-clean"), ("versions",), _decided),
+    killing.Command(("review", "all", "-o", "out"), ("out",), _decided),
 ]
 # Where in its run each command is killed, besides at its first staging entry: two of these, turn by turn.
 FRACTIONS = (0.3, 0.55, 0.8, 0.95)

@@ -63,12 +63,18 @@ def clean(out: Path, formats: tuple[str, ...], name: str | None = None) -> Clean
         if work.blocked(state.diagnostics):
             return CleanResult(None, (), (), (), (), state.diagnostics)
         text = _as_clean(state, name or FOLDER)
-        _write_folder(text, state, target)
-        loaded = parse.load(target)
-        if loaded.instrument is None:  # guarded: the writer is tested to read back
-            raise DraftError(f"the clean text written to {display(target)} cannot be read back", str(target))
-        rendered = _rendered(loaded.instrument, out, formats)
-    fsutil.write_all(rendered)
+        build = _staged_folder(text, state, target)
+        try:
+            loaded = parse.load(build)
+            if loaded.instrument is None:  # guarded: the writer is tested to read back
+                raise DraftError(f"the clean text written to {display(target)} cannot be read back", str(target))
+            rendered = _rendered(loaded.instrument, out, formats)
+            fsutil.write_all(rendered)  # the outputs first: a run killed before the text is in place is run again
+            with lock.committing():
+                work.place_folder(build, target)
+        finally:
+            if build.exists():
+                shutil.rmtree(build, ignore_errors=True)
     return CleanResult(
         target,
         tuple(path for path, _ in rendered),
@@ -91,7 +97,9 @@ def _as_clean(state: work.Working, version: str) -> Instrument:
     return replace(instrument, meta=replace(instrument.meta, version=version, date=today, status=STATUS, note=note))
 
 
-def _write_folder(instrument: Instrument, state: work.Working, target: Path) -> None:
+def _staged_folder(instrument: Instrument, state: work.Working, target: Path) -> Path:
+    """The clean text written as a code-text folder beside ``target`` under a staging name (every command ignores
+    it, and the next writer sweeps it if this run is killed); the caller puts it in place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=fsutil.staging_prefix(target.name, "import"), dir=target.parent))
     try:
@@ -104,11 +112,10 @@ def _write_folder(instrument: Instrument, state: work.Working, target: Path) -> 
         current = {e.id: e.kind for e in instrument.walk() if e.id}
         entries = ledger.updated(ledger.Ledger(build / LEDGER, dict(book.entries), True), current)
         (build / LEDGER).write_bytes(ledger.render(entries))
-        with lock.committing():
-            work.place_folder(build, target)
-    finally:
-        if build.exists():
-            shutil.rmtree(build, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    return build
 
 
 def _rendered(instrument: Instrument, out: Path, formats: tuple[str, ...]) -> list[tuple[Path, bytes]]:
