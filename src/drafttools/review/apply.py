@@ -188,7 +188,7 @@ def _following(instrument: Instrument, element: Element) -> Element | None:
 
 
 def _line(p: store.Proposal, key: str) -> int:
-    return store._line(p.path, key) if p.path else 0
+    return store.line_of(p.path, key) if p.path else 0
 
 
 def _normal(text: str) -> str:

@@ -127,7 +127,7 @@ def load(folder: Path, shown: str | None = None) -> Loaded:
                 diag(
                     "proposal.field",
                     proposal.path,
-                    _line(proposal.path, "id"),
+                    line_of(proposal.path, "id"),
                     f"proposal ID {proposal.id!r} used twice; first in {seen[proposal.id]}",
                     "give each proposal its own ID (its file's name)",
                 )
@@ -284,7 +284,8 @@ def _line_in(text: str, key: str) -> int:
     return text.count("\n", 0, found.start()) + 1 if found else 1
 
 
-def _line(path: str, key: str) -> int:
+def line_of(path: str, key: str) -> int:
+    """The line of ``key`` in the proposal file at ``path`` (0 when the file cannot be read)."""
     try:
         return _line_in(Path(path).read_text(encoding="utf-8"), key)
     except (OSError, UnicodeDecodeError):
@@ -425,7 +426,7 @@ def check(loaded: Loaded, present: set[str], recorded: dict[str, str]) -> list[D
                     diag(
                         "proposal.target",
                         p.path,
-                        _line(p.path, "target"),
+                        line_of(p.path, "target"),
                         f"proposal {p.id} targets {p.target!r}, which is no ID of the code text",
                         "name the stable ID of the paragraph, item or article it "
                         "amends (drafttools diff ... --format json lists them)",
@@ -436,7 +437,7 @@ def check(loaded: Loaded, present: set[str], recorded: dict[str, str]) -> list[D
                     diag(
                         "proposal.target-gone",
                         p.path,
-                        _line(p.path, "target"),
+                        line_of(p.path, "target"),
                         f"open proposal {p.id} targets "
                         f"{p.target!r}, which is no longer in the text ({recorded[p.target]} in the ID ledger)",
                         "close the proposal (drafttools proposal reject|withdraw ...), or put the element back",
@@ -449,7 +450,7 @@ def check(loaded: Loaded, present: set[str], recorded: dict[str, str]) -> list[D
                     diag(
                         "proposal.merge",
                         p.path,
-                        _line(p.path, "merged_into"),
+                        line_of(p.path, "merged_into"),
                         f"proposal {p.id} is merged into "
                         f"{p.merged_into!r}, " + ("itself" if into is not None else "which is no proposal"),
                         "name the proposal it was merged into (drafttools proposals lists them)",
@@ -469,7 +470,7 @@ def _proponents(p: Proposal) -> list[Diagnostic]:
         diag(
             "proposal.proponent",
             p.path,
-            _line(p.path, "proponents"),
+            line_of(p.path, "proponents"),
             f"proposal {p.id} names the proponent {code!r}, which is no ISO 3166 alpha-3 code, group or "
             "organization drafttools knows",
             "write the delegation's ISO 3166 alpha-3 code (BRA), a known group (EU, G77) or organization (WHO), or "
