@@ -124,3 +124,17 @@ def test_several_returns_in_one_run(project: Path) -> None:
                                                                          "ind-1.toml"]
     mismatched = _run("collect", str(edited), str(ind), "--from", "BRA", "--answers", VERSION)
     assert mismatched.exit_code == 2 and "one --from per file" in mismatched.output
+
+
+def test_the_same_text_sent_by_two_parties_is_collected_once(project: Path) -> None:
+    """A file is known by its SHA-256: sent again under another name, in the same run or later, it adds nothing."""
+    edited = _edited(project)
+    again = project / "copy.txt"
+    again.write_bytes(edited.read_bytes())
+    done = _run("collect", str(edited), str(again), "--from", "BRA", "--from", "FRA", "--answers", VERSION)
+    assert done.exit_code == 0, done.output
+    assert "wrote 0 proposal(s); 3 collected from this file before" in done.stdout
+    later = _run("collect", str(again), "--from", "DEU", "--answers", VERSION, "--dry-run")
+    assert "would write 0 proposal(s); 3 collected from this file before" in later.stdout or (
+        "wrote 0 proposal(s); 3 collected from this file before" in later.stdout)
+    assert sorted(p.name for p in (project / "proposals").iterdir()) == ["bra-1.toml", "bra-2.toml", "bra-3.toml"]

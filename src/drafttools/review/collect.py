@@ -457,7 +457,7 @@ def _edited(sent: _Return, party: str) -> list[store.Proposal]:
                     _proposal(
                         target,
                         "amend",
-                        f"amend {target} by {party}",
+                        f"amend {target}",  # no party: a file (its SHA-256) is collected once, whoever sends it
                         where,
                         before=answered[target],
                         after=words,
@@ -473,7 +473,7 @@ def _edited(sent: _Return, party: str) -> list[store.Proposal]:
                 _proposal(
                     after,
                     "insert-after",
-                    f"insert after {after} at {where} by {party}",
+                    f"insert after {after} at {where}",
                     where,
                     after=words,
                     inserts=node.kind,
@@ -490,7 +490,7 @@ def _edited(sent: _Return, party: str) -> list[store.Proposal]:
             _proposal(
                 element_id,
                 "delete",
-                f"delete {element_id} by {party}",
+                f"delete {element_id}",
                 "not in the return",
                 before=answered[element_id],
                 note="edited without tracking",
