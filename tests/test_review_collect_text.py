@@ -138,3 +138,19 @@ def test_the_same_text_sent_by_two_parties_is_collected_once(project: Path) -> N
     assert "would write 0 proposal(s); 3 collected from this file before" in later.stdout or (
         "wrote 0 proposal(s); 3 collected from this file before" in later.stdout)
     assert sorted(p.name for p in (project / "proposals").iterdir()) == ["bra-1.toml", "bra-2.toml", "bra-3.toml"]
+
+
+def test_review_all_says_once_why_it_writes_nothing(project: Path) -> None:
+    nothing = _run("review", "all")
+    assert nothing.exit_code == 1 and "no proposal is recorded" in nothing.output
+    assert not (project / "build" / "review").exists()
+    _edited(project)
+    assert _run("collect", "mmi-return.txt", "--from", "BRA", "--answers", VERSION).exit_code == 0
+    (project / "proposals" / "broken.toml").write_text("id = [\n", encoding="utf-8")
+    broken = _run("review", "all")
+    assert broken.exit_code == 1 and broken.output.count("[proposal.syntax]") == 1
+    assert "nothing written" in broken.output and not (project / "build" / "review").exists()
+    (project / "proposals" / "broken.toml").unlink()
+    done = _run("review", "all")
+    assert done.exit_code == 0, done.output
+    assert "proponents' views: 2 written" in done.output and (project / "build" / "review" / "compilation.docx").is_file()

@@ -191,6 +191,7 @@ def negotiating_command(since: str | None, formats: str, output: Path | None) ->
 def all_command(formats: str, output: Path | None) -> None:
     """All four outputs in one run: the compilation, the negotiating text, the clean text (a folder in the output
     folder, never a frozen version) and every proponent's view, with their defaults."""
+    from drafttools.diagnostics import DraftError
     from drafttools.review import compilation as use_case
     from drafttools.review import working
     from drafttools.review.clean import clean
@@ -198,6 +199,13 @@ def all_command(formats: str, output: Path | None) -> None:
 
     chosen = working.formats(formats)
     folder = _out_folder(output)
+    state = working.load()  # said once, before anything is written: a broken proposal file, or none at all
+    if working.blocked(state.diagnostics):
+        emit(state.diagnostics, False)
+        click.echo(f"nothing written; {summary_counts(state.diagnostics)}", err=True)
+        sys.exit(1)
+    if not state.proposals:
+        raise DraftError("no proposal is recorded: nothing to compile (collect the returns first: drafttools collect)")
     compiled = use_case.write_compilation(formats, folder)
     woven = negotiating(folder, chosen)
     cleaned = clean(folder, chosen)
