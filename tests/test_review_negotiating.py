@@ -37,7 +37,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     root = tmp_path_factory.mktemp("neg") / "project"
     root.mkdir()
-    for folder in ("code_text", "versions", "annex_templates", "papers"):
+    for folder in ("code_text", "versions", "annex_templates", "papers", "resolutions"):
         shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("*.png"))
     (root / "pyproject.toml").write_text(
         '[tool.drafttools]\nsource = "code_text"\nversions = "versions"\nbuild = "build"\n', encoding="utf-8"
@@ -186,6 +186,8 @@ def _shown(instrument, element) -> str:  # type: ignore[no-untyped-def]
 def test_bad_input_to_negotiating(built: Path) -> None:
     code, _, stderr = run(built, "review", "negotiating", "--since", "2001-no-such")
     assert code == 2 and "--since 2001-no-such: no such version" in stderr
+    code, _, stderr = run(built, "review", "negotiating", "--since", "eb126-draft")
+    assert code == 2 and "--since eb126-draft: that is a resolution" in stderr
     code, _, stderr = run(built, "review", "negotiating", "-o", "proposals")
     assert code == 2 and "proposals/ (the proposals)" in stderr
     code, _, stderr = run(built, "proposals", "--in", "2001-no-such")

@@ -107,6 +107,8 @@ def _since(spec: str | None, opened: tuple[store.Proposal, ...]) -> tuple[Instru
         if folder is None:
             known = ", ".join(versioning.known(config.versions, config.source))
             raise UsageError(f"--since {spec}: no such version (known: {known}; or none)")
+    if folder.resolve().parent == (config.root / versioning.RESOLUTIONS).resolve():
+        raise UsageError(f"--since {spec}: that is a resolution, not a version of the working text (or none)")
     loaded = parse.load(folder)
     if loaded.instrument is None:
         first = loaded.diagnostics[0].format() if loaded.diagnostics else "it cannot be read"
