@@ -365,7 +365,7 @@ def _inserts(
                     block.loc.line,
                     f"{{resolution}} {block.name} is printed twice in {paper.path}"
                     if folder is not None
-                    else f"{{resolution}} {block.name} names no resolution; known: {', '.join(versions.known())}",
+                    else f"{{resolution}} {block.name} names no resolution; known: {_resolutions(versions)}",
                     "print each resolution once" if folder is not None else "name a folder of resolutions/",
                 )
             )
@@ -772,3 +772,12 @@ def _failed(problems: list[Diagnostic], strict: bool = False) -> bool:
 
 def _sorted(problems: list[Diagnostic]) -> tuple[Diagnostic, ...]:
     return tuple(sorted(problems, key=sort_key))
+
+
+def _resolutions(versions: _Versions) -> str:
+    """The resolutions a ``{resolution}`` block may name: the folders of ``resolutions/``."""
+    from drafttools.source.versions import RESOLUTIONS
+
+    folder = versions.project.versions.parent / RESOLUTIONS  # beside versions/, as versions.resolve finds them
+    names = sorted(f.name for f in folder.iterdir() if (f / "manifest.toml").is_file()) if folder.is_dir() else []
+    return ", ".join(names) or "none (resolutions/ holds none)"
