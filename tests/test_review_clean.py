@@ -227,3 +227,15 @@ def test_apply_deletes_and_inserts_with_fresh_ids(shipped) -> None:  # type: ign
     assert items[1:3] == [("8.3(b)", "keep a register of recruiters;"), ("8.3(c)", "publish it;")]
     assert text.get(result.inserted["bra-7"]).label == "8.1"  # the first paragraph of its article
     assert text.get("designated-national-authority").label == "8.4"
+
+
+def test_a_change_inside_what_another_accepted_proposal_deletes_is_said(shipped) -> None:  # type: ignore[no-untyped-def]
+    words = applying.words(shipped.get("data-to-secretariat"), shipped)
+    amend = _accepted("bra-1", "data-to-secretariat", words, words.replace("on a biennial basis", "every year"))
+    insert = _accepted("bra-2", "register-of-authorities", "", "The register shall be online.", kind="insert-after",
+                       inserts="paragraph")
+    gone = _accepted("usa-1", "art-information-exchange", "", "", kind="delete")
+    result = applying.apply(shipped, (amend, insert, gone), set())
+    assert result.done == ("usa-1",) and result.left == ("bra-1", "bra-2")
+    assert [d.code for d in result.diagnostics] == ["review.target-gone", "review.target-gone"]
+    assert "then deleted with what holds it by another accepted proposal" in result.diagnostics[0].message

@@ -61,6 +61,7 @@ def apply(instrument: Instrument, proposals: tuple[store.Proposal, ...], taken: 
     state = _State(instrument, set(taken) | {e.id for e in instrument.walk() if e.id})
     for p in accepted:
         state.one(p)
+    state.lost(accepted)
     return Applied(
         state.current,
         tuple(state.done),
@@ -84,6 +85,25 @@ class _State:
 
     def warn(self, code: str, p: store.Proposal, message: str, fix: str, key: str) -> None:
         self.problems.append(diag(code, p.path, _line(p, key), message, fix))
+
+    def lost(self, accepted: list[store.Proposal]) -> None:
+        """An amendment or insertion applied, then taken out again by a later deletion of what holds it (an
+        article deleted in the same round): not applied after all, and said."""
+        for p in accepted:
+            if p.id not in self.done or p.kind == "delete":
+                continue
+            made = self.inserted.get(p.id, p.target)
+            if self.current.get(made) is None:
+                self.done.remove(p.id)
+                self.left.append(p.id)
+                self.warn(
+                    "review.target-gone",
+                    p,
+                    f"accepted proposal {p.id} ({p.kind}) on {p.target!r} was applied, then deleted with what "
+                    "holds it by another accepted proposal; it is not in the text",
+                    "decide which stands: reopen one of the two proposals",
+                    "target",
+                )
 
     def one(self, p: store.Proposal) -> None:
         target = self.current.get(p.target)
