@@ -113,6 +113,7 @@ def test_several_returns_in_one_run(project: Path) -> None:
     assert refused.exit_code == 1 and "[collect.wrong-version]" in refused.output
     assert "nothing written: a return was refused" in refused.output and not (project / "proposals").exists()
     assert "mmi-return.txt (from BRA, answering 2009-09-SEARO-RC62): would write 3 proposal(s)" in refused.stdout
+    assert "other.txt (from ZAF, answering 2009-09-SEARO-RC62): refused" in refused.stdout
 
     done = _run("collect", str(edited), str(ind), str(edited), "--from", "BRA", "--from", "IND", "--from", "BRA",
                 "--answers", VERSION, "--format", "json")

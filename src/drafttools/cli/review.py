@@ -67,10 +67,8 @@ def collect(files: tuple[Path, ...], parties: tuple[str, ...], answers: str, dry
                 out(line)
             verb = "wrote" if result.written or not result.new else "would write"
             before = f"; {len(result.already)} collected from this file before" if result.already else ""
-            out(
-                f"{result.file} (from {result.party}, answering {result.answers}): {verb} {len(result.new)} "
-                f"proposal(s){before}"
-            )
+            said = "refused" if result.exit_code() else f"{verb} {len(result.new)} proposal(s){before}"
+            out(f"{result.file} (from {result.party}, answering {result.answers}): {said}")
         click.echo(f"{result.file}: {summary_counts(result.diagnostics)}", err=True)
     if refused and len(results) > 1 and not dry_run:
         click.echo("nothing written: a return was refused (see above); collect the others again without it", err=True)
