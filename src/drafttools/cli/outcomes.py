@@ -193,6 +193,7 @@ def all_command(formats: str, output: Path | None) -> None:
     folder, never a frozen version) and every proponent's view, with their defaults."""
     from drafttools.diagnostics import DraftError
     from drafttools.review import compilation as use_case
+    from drafttools.review import proposals as store
     from drafttools.review import working
     from drafttools.review.clean import clean
     from drafttools.review.negotiating import negotiating
@@ -206,10 +207,11 @@ def all_command(formats: str, output: Path | None) -> None:
         sys.exit(1)
     if not state.proposals:
         raise DraftError("no proposal is recorded: nothing to compile (collect the returns first: drafttools collect)")
-    compiled = use_case.write_compilation(formats, folder)
-    woven = negotiating(folder, chosen)
-    cleaned = clean(folder, chosen)
-    views = use_case.write_proponents(formats, folder, None)
+    read = store.Loaded(state.proposals, ())  # read once for all four; what reading them said, the two texts say
+    compiled = use_case.write_compilation(formats, folder, loaded=read)
+    woven = negotiating(folder, chosen, state=state)
+    cleaned = clean(folder, chosen, state=state)
+    views = use_case.write_proponents(formats, folder, None, loaded=read)
     codes: list[int] = []
     for name, paths, diagnostics, code in (
         ("compilation", [w.path for w in compiled.outputs], compiled.diagnostics, compiled.exit_code()),

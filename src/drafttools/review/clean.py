@@ -50,7 +50,9 @@ class CleanResult:
         return exit_code(self.diagnostics, strict)
 
 
-def clean(out: Path, formats: tuple[str, ...], name: str | None = None) -> CleanResult:
+def clean(
+    out: Path, formats: tuple[str, ...], name: str | None = None, state: work.Working | None = None
+) -> CleanResult:
     """Write the clean text's folder and its ``formats`` (docx, html) into ``out`` (see the module's docstring)."""
     config = settings()
     if name is not None and (why := versioning.name_problem(name)) is not None:
@@ -59,7 +61,7 @@ def clean(out: Path, formats: tuple[str, ...], name: str | None = None) -> Clean
         target = config.versions / name if name is not None else out / FOLDER
         if name is not None and target.exists():
             raise UsageError(f"--as {name}: version '{name}' already exists at {display(target)}; versions are frozen")
-        state = work.load()
+        state = state if state is not None else work.load()  # under the lock, for --as
         if work.blocked(state.diagnostics):
             return CleanResult(None, (), (), (), (), state.diagnostics)
         text = _as_clean(state, name or FOLDER)

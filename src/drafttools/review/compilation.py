@@ -93,11 +93,14 @@ def words_of(element: Element, instrument: Instrument) -> str:
     return " ".join(plain_text(element.inlines, instrument, element).split())
 
 
-def _proposals(folder: Path, statuses: tuple[str, ...] = ()) -> tuple[store.Loaded, tuple[store.Proposal, ...]]:
+def _proposals(
+    folder: Path, statuses: tuple[str, ...] = (), loaded: store.Loaded | None = None
+) -> tuple[store.Loaded, tuple[store.Proposal, ...]]:
+    """The proposals (read from ``folder`` unless a caller has ``loaded`` them already), and those ``statuses``."""
     for status in statuses:
         if status not in store.STATUSES:
             raise UsageError(f"--status {status!r}: choose among {', '.join(store.STATUSES)}")
-    loaded = store.load(folder)
+    loaded = loaded if loaded is not None else store.load(folder)
     chosen = tuple(p for p in loaded.proposals if not statuses or p.status in statuses)
     return loaded, chosen
 
@@ -198,10 +201,14 @@ def entry(p: store.Proposal, work: Reading, role: str = "", loaded: store.Loaded
 
 
 def compile_proposals(
-    folder: Path, source: Path, statuses: tuple[str, ...] = (), only_filed: bool = False
+    folder: Path,
+    source: Path,
+    statuses: tuple[str, ...] = (),
+    only_filed: bool = False,
+    loaded: store.Loaded | None = None,
 ) -> tuple[view.Compilation, tuple[Diagnostic, ...]]:
     """The compilation of the proposals in ``folder`` (with ``statuses``, or all) against the working text."""
-    loaded, chosen = _proposals(folder, statuses)
+    loaded, chosen = _proposals(folder, statuses, loaded)
     work = read_working(source)
     on: dict[str, list[store.Proposal]] = {}
     gone: list[view.Entry] = []
@@ -329,10 +336,10 @@ def _role(p: store.Proposal, names: set[str]) -> str:
 
 
 def proponent_views(
-    folder: Path, source: Path, who: str | None
+    folder: Path, source: Path, who: str | None, loaded: store.Loaded | None = None
 ) -> tuple[list[view.ProponentView], tuple[Diagnostic, ...]]:
     """One view for ``who`` (matched case-insensitively, by code or full name), or one per party when None."""
-    loaded, _ = _proposals(folder)
+    loaded, _ = _proposals(folder, (), loaded)
     known = parties(loaded)
     if who is not None:
         names = aliases(who)
@@ -386,14 +393,20 @@ def _template() -> Path:
     return settings().root / HOUSE_TEMPLATE
 
 
-def write_compilation(spec: str, out: Path | None, statuses: tuple[str, ...] = (), only_filed: bool = False) -> Result:
+def write_compilation(
+    spec: str,
+    out: Path | None,
+    statuses: tuple[str, ...] = (),
+    only_filed: bool = False,
+    loaded: store.Loaded | None = None,
+) -> Result:
     """``drafttools review compilation``: compilation.docx and compilation.html, written atomically together."""
     from drafttools.config import settings
     from drafttools.render import compilation_docx
 
     chosen = formats(spec)
     config = settings()
-    compiled, problems = compile_proposals(config.proposals, config.source, statuses, only_filed)
+    compiled, problems = compile_proposals(config.proposals, config.source, statuses, only_filed, loaded)
     if any(d.severity is Severity.ERROR for d in problems):
         return Result((), problems)
     folder = output_folder(out)
@@ -408,14 +421,14 @@ def write_compilation(spec: str, out: Path | None, statuses: tuple[str, ...] = (
     return Result(tuple(Written(p, p.suffix[1:]) for p, _ in files), problems, said + gone)
 
 
-def write_proponents(spec: str, out: Path | None, who: str | None) -> Result:
+def write_proponents(spec: str, out: Path | None, who: str | None, loaded: store.Loaded | None = None) -> Result:
     """``drafttools review proponent``: proponent-<slug>.docx and .html for ``who``, or for every party."""
     from drafttools.config import settings
     from drafttools.render import compilation_docx
 
     chosen = formats(spec)
     config = settings()
-    views, problems = proponent_views(config.proposals, config.source, who)
+    views, problems = proponent_views(config.proposals, config.source, who, loaded)
     if any(d.severity is Severity.ERROR for d in problems):
         return Result((), problems)
     folder = output_folder(out)

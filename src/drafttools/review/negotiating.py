@@ -68,10 +68,12 @@ def proponent(name: str) -> str:
     return _NAMES.get(" ".join(name.split()).casefold(), name)
 
 
-def negotiating(out: Path, formats: tuple[str, ...], since: str | None = None) -> NegotiatingResult:
+def negotiating(
+    out: Path, formats: tuple[str, ...], since: str | None = None, state: work.Working | None = None
+) -> NegotiatingResult:
     """Build the negotiating text into ``out`` (see the module's docstring); ``since`` a version name, "none", or
     None for the default."""
-    state = work.load()
+    state = state if state is not None else work.load()
     opened = tuple(p for p in state.proposals if p.status == "open")
     old, since_name = _since(since, opened)
     text = weave(state.applied.instrument, opened, old, since_name)
