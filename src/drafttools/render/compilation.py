@@ -22,8 +22,6 @@ from jinja2 import PackageLoader
 from drafttools.diff.engine import Segment
 from drafttools.render import css, sandbox
 
-HEADINGS = ("division", "article", "annex", "table")  # roles that head a group of rows
-
 
 @dataclass(frozen=True, slots=True)
 class Reply:

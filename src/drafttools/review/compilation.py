@@ -23,6 +23,7 @@ from drafttools import fsutil
 from drafttools.diagnostics import Diagnostic, DraftError, Severity, UsageError, exit_code
 from drafttools.diff.engine import Segment, word_diff
 from drafttools.model import negotiation
+from drafttools.model.profile import HEADED_ROLES  # roles that head a group of rows
 from drafttools.model.tree import Element, Instrument, plain_text
 from drafttools.render import compilation as view
 from drafttools.review import proposals as store
@@ -79,14 +80,14 @@ def read_working(source: Path) -> Reading:
 
 def called(element: Element) -> str:
     """How an element is named: "8.2(c)", "1(a)", "Article 8" (a lead-in by the label of what holds it)."""
-    if element.role in view.HEADINGS:
+    if element.role in HEADED_ROLES:
         return f"{element.kind.capitalize()} {element.number}".strip()
     return element.label or element.number or element.id or ""
 
 
 def words_of(element: Element, instrument: Instrument) -> str:
     """An element's words as a reader sees them (references printed, footnotes left out); a heading's title."""
-    if element.role in view.HEADINGS:
+    if element.role in HEADED_ROLES:
         return element.title
     if element.cells:
         return " | ".join(" ".join(plain_text(cell, instrument, element).split()) for cell in element.cells)
@@ -246,8 +247,8 @@ def _element_row(element: Element, work: Reading, filed: list[store.Proposal], r
     """The element's row (after its heading row, appended to ``rows``, for a division or an article); None for an
     article nothing was filed on as a whole, or an element with neither an ID nor words."""
     instrument = work.instrument
-    if element.role in view.HEADINGS:
-        depth = sum(1 for a in instrument.ancestors(element) if a.role in view.HEADINGS)
+    if element.role in HEADED_ROLES:
+        depth = sum(1 for a in instrument.ancestors(element) if a.role in HEADED_ROLES)
         rows.append(view.Row("heading", depth, element.id or "", "", element.heading or element.title))
         if not filed:
             return None
