@@ -263,11 +263,16 @@ def test_snapshot_refuses_a_bad_name_and_a_broken_text(project):
 
 
 def test_shipped_versions_are_listed_and_check_cleanly():
+    """The frozen versions by name, then the resolutions (names ``diff`` and a paper's annex take too)."""
     listed = run("versions").stdout.splitlines()
-    assert [line.split()[0] for line in listed] == [OLD, NEW]
+    assert [line.split()[0] for line in listed] == [OLD, NEW, "eb126-draft", "wha63-16"]
     assert "illustrative" in listed[1]
-    for name in (OLD, NEW):
-        result = run("check", f"versions/{name}", "--strict", "--format", "json")
+    assert re.match(r"wha63-16\s+2010-05-21\s+adopted\s+resolution\s+Resolution WHA63.16", listed[3])
+    kinds = [(v["path"], v["kind"]) for v in json.loads(run("versions", "--format", "json").stdout)]
+    assert kinds == [(f"versions/{OLD}", "version"), (f"versions/{NEW}", "version"),
+                     ("resolutions/eb126-draft", "resolution"), ("resolutions/wha63-16", "resolution")]
+    for name in (f"versions/{OLD}", f"versions/{NEW}", "resolutions/eb126-draft", "resolutions/wha63-16"):
+        result = run("check", name, "--strict", "--format", "json")
         assert result.exit_code == 0, result.stdout
         assert all(d["severity"] == "info" for d in json.loads(result.stdout)["diagnostics"])
     note = (ROOT / "versions" / NEW / "manifest.toml").read_text(encoding="utf-8")

@@ -85,4 +85,7 @@ def _snapshot(name: str, source: Path | None, root: Path | None) -> SnapshotResu
 
 
 def list_versions(root: Path | None = None) -> list[versions.VersionInfo]:
-    return versions.list_versions(settings(root).versions)
+    """The frozen versions (versions/), then the resolutions and decisions (resolutions/, beside it): every
+    name ``diff`` and the papers' ``annex`` take besides the working text."""
+    folder = settings(root).versions
+    return versions.list_versions(folder) + versions.list_versions(folder.parent / versions.RESOLUTIONS, "resolution")

@@ -299,7 +299,8 @@ def snapshot_command(name: str, source: Path | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @guarded
 def versions_command(fmt: str) -> None:
-    """List the frozen versions (versions/NAME/): name, date, status, article count, note."""
+    """List the frozen versions (versions/NAME/) and the resolutions (resolutions/NAME/): name, date, status,
+    article count (or "resolution"), note."""
     from dataclasses import asdict
 
     from drafttools.api import diff as api_diff
@@ -314,7 +315,8 @@ def versions_command(fmt: str) -> None:
     width = max(len(v.name) for v in found)
     for v in found:
         note = v.note if len(v.note) <= 70 else v.note[:69] + "\u2026"
-        out(f"{v.name:<{width}}  {v.date:<10}  {v.status:<12}  {v.articles:>2} articles  {note}")
+        count = f"{v.articles:>2} articles" if v.kind == "version" else "resolution "
+        out(f"{v.name:<{width}}  {v.date:<10}  {v.status:<12}  {count}  {note}")
 
 
 def register(main: click.Group) -> None:

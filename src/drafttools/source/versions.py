@@ -54,6 +54,7 @@ class VersionInfo:
     status: str
     note: str
     articles: int
+    kind: str = "version"  # "version" (versions/NAME/) or "resolution" (resolutions/NAME/)
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,9 @@ class Resolved:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def list_versions(folder: Path) -> list[VersionInfo]:
-    """Every version folder under ``folder`` (sorted by name), read from its manifest."""
+def list_versions(folder: Path, kind: str = "version") -> list[VersionInfo]:
+    """Every version folder under ``folder`` (sorted by name), read from its manifest; ``kind`` says what they
+    are ("version", or "resolution" for the folders of resolutions/)."""
     found: list[VersionInfo] = []
     if not folder.is_dir():
         return found
@@ -81,7 +83,13 @@ def list_versions(folder: Path) -> list[VersionInfo]:
         if manifest is None:
             found.append(
                 VersionInfo(
-                    path.name, sources.display(path), "?", "unreadable", problems[0].message if problems else "", 0
+                    path.name,
+                    sources.display(path),
+                    "?",
+                    "unreadable",
+                    problems[0].message if problems else "",
+                    0,
+                    kind,
                 )
             )
             continue
@@ -93,6 +101,7 @@ def list_versions(folder: Path) -> list[VersionInfo]:
                 manifest.meta.status,
                 manifest.meta.note,
                 len(manifest.articles),
+                kind,
             )
         )
     return found
