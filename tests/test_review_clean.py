@@ -102,6 +102,41 @@ def test_the_clean_text_as_a_version_is_taken_by_diff_check_and_build(project: P
     assert sorted(p.name for p in (project / "versions").iterdir()) == before
 
 
+def test_an_insertion_keeps_its_id_from_one_clean_text_to_the_next(project: Path) -> None:
+    """Two clean texts made apart from the same working text: the paragraph an accepted insertion adds has one ID in
+    both (the first one's ``inserted-ids.tsv`` says which), so diff sees it unchanged; without that file the next
+    clean text cannot reuse an ID a version's ledger holds, and mints another."""
+    insert = _accepted(
+        "bra-5", "database-of-laws", "", "keep a register of recruiters;", kind="insert-after", inserts="item"
+    )
+    (project / "proposals" / "bra-5.toml").write_text(store.dump(insert), encoding="utf-8")
+    for name in ("clean-1", "clean-2"):
+        code, _, stderr = run(project, "review", "clean", "--as", name, "--to", "html")
+        assert code == 0, stderr
+    first, second = (load(project / "versions" / n).instrument for n in ("clean-1", "clean-2"))
+    assert first is not None and second is not None
+    [made] = [e.id for e in first.walk() if e.id and applying.words(e, first) == "keep a register of recruiters;"]
+    assert made == "keep-register-recruiters"
+    assert second.get(made) is not None and applying.words(second.get(made), second) == "keep a register of recruiters;"  # type: ignore[arg-type]
+    assert (project / "versions" / "clean-1" / "inserted-ids.tsv").read_text(encoding="utf-8").endswith(
+        "bra-5\tkeep-register-recruiters\n"
+    )
+    code, stdout, _ = run(project, "diff", "clean-1", "clean-2", "--format", "json")
+    assert code == 0
+    changed = {c["status"] for c in _changes(json.loads(stdout))} - {"unchanged"}
+    assert changed <= {"modified"}  # the manifests' notes and dates only: no element inserted or deleted
+    assert not [c for c in _changes(json.loads(stdout)) if c["status"] in ("inserted", "deleted")]
+    code, _, stderr = run(project, "check", "versions/clean-2")
+    assert code == 0, stderr
+    # the memory is what keeps it: without it, the ID the first clean text's ledger holds is not given again
+    for name in ("clean-1", "clean-2"):
+        (project / "versions" / name / "inserted-ids.tsv").unlink()
+    code, _, stderr = run(project, "review", "clean", "--as", "clean-3", "--to", "html")
+    assert code == 0, stderr
+    third = load(project / "versions" / "clean-3").instrument
+    assert third is not None and third.get(made) is None
+
+
 def _changes(payload: dict[str, object]) -> list[dict[str, object]]:
     found: list[dict[str, object]] = []
 

@@ -7,7 +7,8 @@ order the proposals are listed (``proposals.order``: a proponent's in the order 
 - ``delete``: the element goes, with what it holds (the ledger records its ID as deleted when the text is written);
 - ``insert-after``: a new element of kind ``inserts`` (the target's kind when unsaid) after the target, or as its
   first child when the target is a container of that kind (a first paragraph is inserted "after" its article), its
-  ID minted from its words like an imported element's (``model.ids.mint``), colliding with nothing in ``taken``.
+  ID the one an earlier clean text gave it (``given``: proposal ID → element ID) when that ID is free in the text,
+  else minted from its words like an imported element's (``model.ids.mint``), colliding with nothing in ``taken``.
 
 The text may have moved on since the proposal was made.  When the element's words are still ``before``, the change
 is made; when they already read ``after``, it was applied by hand and nothing is done; otherwise each changed span
@@ -55,10 +56,15 @@ def words(element: Element, instrument: Instrument) -> str:
     return node_text(element, instrument)
 
 
-def apply(instrument: Instrument, proposals: tuple[store.Proposal, ...], taken: set[str]) -> Applied:
+def apply(
+    instrument: Instrument,
+    proposals: tuple[store.Proposal, ...],
+    taken: set[str],
+    given: dict[str, str] | None = None,
+) -> Applied:
     """``instrument`` with the accepted ``proposals`` applied (see the module's docstring)."""
     accepted = [p for p in proposals if p.status == "accepted" and p.kind in ("amend", "delete", "insert-after")]
-    state = _State(instrument, set(taken) | {e.id for e in instrument.walk() if e.id})
+    state = _State(instrument, set(taken) | {e.id for e in instrument.walk() if e.id}, given or {})
     for p in accepted:
         state.one(p)
     state.lost(accepted)
@@ -73,9 +79,11 @@ def apply(instrument: Instrument, proposals: tuple[store.Proposal, ...], taken: 
 
 
 class _State:
-    def __init__(self, instrument: Instrument, taken: set[str]) -> None:
+    def __init__(self, instrument: Instrument, taken: set[str], given: dict[str, str]) -> None:
         self.current = instrument
         self.taken = taken
+        self.given = given
+        self.present = {e.id for e in instrument.walk() if e.id}
         self.done: list[str] = []
         self.by_hand: list[str] = []
         self.left: list[str] = []
@@ -175,7 +183,9 @@ class _State:
         if following is not None and words(following, self.current) == _normal(p.after):
             self.by_hand.append(p.id)
             return
-        new_id = ids.mint(kind, p.after, self.taken, prefix=None)
+        new_id = self.given.get(p.id, "")
+        if not new_id or new_id in self.present or new_id in self.inserted.values():
+            new_id = ids.mint(kind, p.after, self.taken, prefix=None)
         self.taken.add(new_id)
         role = self.current.profile.role(kind)
         loc = Loc(p.path, 0)

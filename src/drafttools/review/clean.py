@@ -7,7 +7,8 @@ The folder goes to ``<out>/clean-text/`` (replaced whole each time), or with ``-
 under the project's write lock (an existing name is refused: versions are frozen).  Its manifest says what it
 is: status "clean" (printed "Clean text of ..."), today's date, and a note naming the working text's version and
 the proposals applied.  The elements' negotiating statuses (``:status:``) are kept.  Its ledger is the working
-text's, with each ID the proposals removed recorded as gone and each element they inserted as active.
+text's, with each ID the proposals removed recorded as gone and each element they inserted as active; beside it,
+``review.working.INSERTED`` says which insertion made which ID, so that the next clean text gives the same ID.
 """
 
 from __future__ import annotations
@@ -114,6 +115,8 @@ def _staged_folder(instrument: Instrument, state: work.Working, target: Path) ->
         current = {e.id: e.kind for e in instrument.walk() if e.id}
         entries = ledger.updated(ledger.Ledger(build / LEDGER, dict(book.entries), True), current)
         (build / LEDGER).write_bytes(ledger.render(entries))
+        if state.applied.inserted:
+            (build / work.INSERTED).write_bytes(work.render_inserted(state.applied.inserted))
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise

@@ -1,6 +1,8 @@
 """What the reviewers' outputs are made from: the working code text (``settings().source``), the proposals kept
-beside it, every ID any ledger has given (a new element's ID must be new to all of them), and the accepted
-proposals applied (``review.apply``); and how an output folder is put in place whole.  Never prints."""
+beside it, every ID any ledger has given (a new element's ID must be new to all of them), the IDs earlier clean
+texts gave the elements accepted insertions made (``INSERTED`` in each version, so that the same insertion keeps
+its ID from one clean text to the next), and the accepted proposals applied (``review.apply``); and how an output
+folder is put in place whole.  Never prints."""
 
 from __future__ import annotations
 
@@ -19,6 +21,12 @@ from drafttools.source import versions as versioning
 from drafttools.source.files import display
 
 FORMATS = ("docx", "html")  # what every reviewers' output is written as
+# In a clean text's folder: each accepted insertion's proposal ID and the ID of the element it made, a line each
+INSERTED = "inserted-ids.tsv"
+INSERTED_HEADER = (
+    "# drafttools: the ID each accepted insertion's element was given in this clean text, kept by the next one.\n"
+    "# proposal\tid\n"
+)
 
 
 def formats(spec: str) -> tuple[str, ...]:
@@ -57,11 +65,13 @@ def load() -> Working:
     present = {e.id for e in loaded.instrument.walk() if e.id}
     problems = store.check(found, present, {i: entry.status for i, entry in book.entries.items()})
     taken = book.used()
+    given: dict[str, str] = {}
     if config.versions.is_dir():
-        for folder in config.versions.iterdir():
+        for folder in sorted(config.versions.iterdir()):
             if folder.is_dir() and versioning.NAME.match(folder.name):
                 taken |= ledger.read(folder).used()
-    applied = applying.apply(loaded.instrument, found.proposals, taken)
+                given = read_inserted(folder) | given  # the first version by name keeps its ID
+    applied = applying.apply(loaded.instrument, found.proposals, taken, given)
     return Working(
         config.source,
         loaded.instrument,
@@ -70,6 +80,22 @@ def load() -> Working:
         applied,
         (*problems, *applied.diagnostics),
     )
+
+
+def read_inserted(folder: Path) -> dict[str, str]:
+    """A clean text's ``INSERTED`` lines (proposal ID → element ID); none when it has none.  A line that is not two
+    fields is passed over: the file is a memory, and without it an insertion's ID is minted afresh."""
+    try:
+        text = (folder / INSERTED).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    pairs = (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return {fields[0]: fields[1] for fields in pairs if len(fields) == 2 and all(fields)}
+
+
+def render_inserted(inserted: dict[str, str]) -> bytes:
+    """The ``INSERTED`` file of a clean text, by proposal ID."""
+    return (INSERTED_HEADER + "".join(f"{p}\t{i}\n" for p, i in sorted(inserted.items()))).encode()
 
 
 def blocked(diagnostics: tuple[Diagnostic, ...]) -> bool:
