@@ -26,7 +26,9 @@ def article(aid: str = "art-one", title: str = "One", pid: str = "first-paragrap
     return ARTICLE.format(aid=aid, title=title, pid=pid, text=text)
 
 
-def code_text(root: Path, files: dict[str, str | bytes], listed: list[str] | None = None, manifest: str | None = None) -> Path:
+def code_text(
+    root: Path, files: dict[str, str | bytes], listed: list[str] | None = None, manifest: str | None = None
+) -> Path:
     """Write a code text: ``files`` by name, and a manifest listing ``listed`` (default: the .md files)."""
     root.mkdir(parents=True, exist_ok=True)
     for name, body in files.items():

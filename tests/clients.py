@@ -41,10 +41,19 @@ def libreoffice_convert(document: Path, outdir: Path, to: str = "pdf") -> Path:
     """Convert with headless LibreOffice; returns the output file, asserting it was written."""
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
-        done = _run([
-            "soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-            "--convert-to", to, "--outdir", str(outdir), str(document),
-        ])
+        done = _run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                to,
+                "--outdir",
+                str(outdir),
+                str(document),
+            ]
+        )
     produced = outdir / (document.stem + "." + to.split(":")[0])
     assert done.returncode == 0 and produced.is_file() and produced.stat().st_size > 0, (
         f"LibreOffice could not convert {document}: {done.stdout} {done.stderr}"
@@ -65,16 +74,24 @@ def pdf_pages(pdf: Path) -> int:
 
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
 def chromium(html: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     binary = shutil.which("chromium") or shutil.which("chromium-browser") or "chromium"
     with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
-        return _run([binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *extra, html.resolve().as_uri()],
-                    env={**os.environ, "HOME": profile})
+        return _run(
+            [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *extra, html.resolve().as_uri()],
+            env={**os.environ, "HOME": profile},
+        )
 
 
 def chromium_dom(html: Path) -> str:
@@ -86,7 +103,9 @@ def chromium_dom(html: Path) -> str:
 
 def chromium_screenshot(html: Path, png: Path, size: str = "1240,1754") -> Path:
     done = chromium(html, f"--screenshot={png.resolve()}", f"--window-size={size}", "--hide-scrollbars")
-    assert done.returncode == 0 and png.is_file() and png.stat().st_size > 1000, f"Chromium screenshot failed: {done.stderr[-2000:]}"
+    assert done.returncode == 0 and png.is_file() and png.stat().st_size > 1000, (
+        f"Chromium screenshot failed: {done.stderr[-2000:]}"
+    )
     return png
 
 
@@ -113,12 +132,21 @@ class Browser:
         high_r, high_w = fcntl.fcntl(theirs_r, fcntl.F_DUPFD, 10), fcntl.fcntl(theirs_w, fcntl.F_DUPFD, 10)
         os.close(theirs_r)
         os.close(theirs_w)
-        argv = [binary, *CHROMIUM_FLAGS, f"--user-data-dir={self.profile.name}", "--remote-debugging-pipe",
-                "--hide-scrollbars", "about:blank"]
+        argv = [
+            binary,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={self.profile.name}",
+            "--remote-debugging-pipe",
+            "--hide-scrollbars",
+            "about:blank",
+        ]
         self.process = subprocess.Popen(
             ["bash", "-c", f'exec "$@" 3<&{high_r} 4>&{high_w} {high_r}<&- {high_w}>&-', "chromium", *argv],
-            pass_fds=(high_r, high_w), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, env={**os.environ, "HOME": self.profile.name},
+            pass_fds=(high_r, high_w),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "HOME": self.profile.name},
         )
         os.close(high_r)
         os.close(high_w)
@@ -172,7 +200,7 @@ class Browser:
             command["sessionId"] = self.session
         data = json.dumps(command).encode("utf-8") + b"\0"
         while data:
-            data = data[os.write(self.writer, data):]
+            data = data[os.write(self.writer, data) :]
         deadline = time.monotonic() + TIMEOUT
         while True:
             message = self._message(deadline)
@@ -191,14 +219,16 @@ class Browser:
 
     def evaluate(self, expression: str) -> Any:
         """The value of a JavaScript expression in the page (a promise is awaited)."""
-        done = self.send("Runtime.evaluate", {"expression": expression, "awaitPromise": True, "returnByValue": True},
-                         session=True)
+        done = self.send(
+            "Runtime.evaluate", {"expression": expression, "awaitPromise": True, "returnByValue": True}, session=True
+        )
         if "exceptionDetails" in done:
             raise AssertionError(f"the page's script failed: {done['exceptionDetails']}")
         return done["result"].get("value")
 
-    def open(self, html: Path, width: int = 1280, height: int = 900, mobile: bool = False,
-             scale: int | None = None) -> None:
+    def open(
+        self, html: Path, width: int = 1280, height: int = 900, mobile: bool = False, scale: int | None = None
+    ) -> None:
         """Load ``html`` in a fresh tab whose viewport is ``width`` CSS pixels (``mobile``: as a phone, which
         honours the page's viewport meta; ``scale``: device pixels per CSS pixel, by default 2 for a phone, 1
         otherwise), and wait for its load event."""
@@ -227,8 +257,10 @@ class Browser:
         if not AXE.is_file():
             raise AssertionError(f"{AXE} is missing: run scripts/setup --test (npm ci in tests/js)")
         self.evaluate(AXE.read_text(encoding="utf-8") + "\n;true")
-        script = ("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => ({id: v.id, "
-                  "impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))")
+        script = (
+            "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => ({id: v.id, "
+            "impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))"
+        )
         found: list[dict[str, Any]] = self.evaluate(script)
         return found
 

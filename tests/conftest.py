@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from drafttools.importer.usecase import Places
+
 # In CI the property-based tests draw the same examples every run (a red main must mean a change broke
 # something, not that a new random draw was made); locally they explore afresh each run.
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -18,6 +20,14 @@ if os.environ.get("CI"):
 ROOT = Path(__file__).resolve().parents[1]
 CODE_TEXT = ROOT / "code_text"
 SEED = ROOT / "tests" / "data" / "seed-sea-rc62-working-paper.txt"  # copy of shared/seeds/000_d1f7137f79506c07.txt
+
+
+@pytest.fixture
+def places(tmp_path: Path) -> Places:
+    """A scratch project (its own git repository, a copy of the shipped code text) to import into."""
+    from .importing import make_project
+
+    return make_project(tmp_path / "project")
 
 
 @pytest.fixture
@@ -35,7 +45,9 @@ def shipped_project(tmp_path: Path) -> Path:
     root.mkdir()
     for folder in ("code_text", "versions", "resolutions", "annex_templates", "papers"):
         shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("*.png"))
-    (root / "pyproject.toml").write_text('[tool.drafttools]\nsource = "code_text"\nversions = "versions"\nbuild = "build"\n', encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        '[tool.drafttools]\nsource = "code_text"\nversions = "versions"\nbuild = "build"\n', encoding="utf-8"
+    )
     return root
 
 

@@ -15,9 +15,41 @@ from hypothesis import strategies as st
 from drafttools.model.numbering import number_instrument
 from drafttools.model.tree import Element, Instrument, Text, plain_text
 
-OPERATIONS = ("insert", "delete", "move", "split", "merge", "remove_article", "word", "word", "retitle", "item_delete", "unnumber")
-WORDS = ("health", "Member", "States", "shall", "cooperate", "data", "Secretariat", "workforce", "recruitment",
-         "ethical", "migrant", "personnel", "should", "regional", "biennial", "every", "three", "years", "Code", "(a)")
+OPERATIONS = (
+    "insert",
+    "delete",
+    "move",
+    "split",
+    "merge",
+    "remove_article",
+    "word",
+    "word",
+    "retitle",
+    "item_delete",
+    "unnumber",
+)
+WORDS = (
+    "health",
+    "Member",
+    "States",
+    "shall",
+    "cooperate",
+    "data",
+    "Secretariat",
+    "workforce",
+    "recruitment",
+    "ethical",
+    "migrant",
+    "personnel",
+    "should",
+    "regional",
+    "biennial",
+    "every",
+    "three",
+    "years",
+    "Code",
+    "(a)",
+)
 
 edit = st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 999), st.integers(0, 999), st.integers(0, 999))
 script = st.lists(edit, min_size=1, max_size=8)
@@ -75,7 +107,12 @@ def apply(instrument: Instrument, edits: list[tuple[str, int, int, int]], tag: s
             target.insert(c % (len(target) + 1), moved)
         elif operation == "split":
             p = paras[y]
-            if not p.children and len(p.inlines) == 1 and isinstance(p.inlines[0], Text) and len(p.inlines[0].text.split()) >= 6:
+            if (
+                not p.children
+                and len(p.inlines) == 1
+                and isinstance(p.inlines[0], Text)
+                and len(p.inlines[0].text.split()) >= 6
+            ):
                 words = p.inlines[0].text.split()
                 cut = 2 + c % (len(words) - 3)
                 paras[y] = replace(p, inlines=(Text(" ".join(words[:cut])),))
@@ -105,7 +142,7 @@ def apply(instrument: Instrument, edits: list[tuple[str, int, int, int]], tag: s
         elif operation == "unnumber":
             p = paras[y]
             paras[y] = replace(p, numbered=not p.numbered)
-    rebuilt = tuple(replace(article, children=tuple(paras)) for article, paras in zip(meta, articles))
+    rebuilt = tuple(replace(article, children=tuple(paras)) for article, paras in zip(meta, articles, strict=True))
     return number_instrument(replace(instrument, body=rebuilt))
 
 

@@ -6,8 +6,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from drafttools.importer.usecase import Places
 
 from .conftest import CODE_TEXT, SEED
@@ -16,8 +14,13 @@ PYPROJECT = '[tool.drafttools]\nsource = "code_text"\nversions = "versions"\n'
 
 
 def git(root: Path, *argv: str) -> str:
-    done = subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.org", *argv], cwd=root,
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["git", "-c", "user.name=test", "-c", "user.email=test@example.org", *argv],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return done.stdout
 
 
@@ -29,12 +32,6 @@ def make_project(root: Path) -> Places:
     git(root, "add", ".")
     git(root, "commit", "-q", "-m", "code text")
     return Places(root / "code_text", root / "versions")
-
-
-@pytest.fixture
-def places(tmp_path: Path) -> Places:
-    """A scratch project (its own git repository) to import into; use by importing this fixture."""
-    return make_project(tmp_path / "project")
 
 
 def same_as_code_text(places: Places, name: str) -> None:
@@ -52,7 +49,11 @@ def annex_text() -> str:
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` with its bytes, to prove nothing changed."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and ".git" not in p.parts}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".git" not in p.parts
+    }
 
 
 # ----------------------------------------------------------------------------------- DOCX made in the test
@@ -64,13 +65,16 @@ NUMBERING = """<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordproce
 <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="(%3)"/></w:lvl>
 <w:lvl w:ilvl="3"><w:start w:val="1"/><w:numFmt w:val="lowerRoman"/><w:lvlText w:val="(%4)"/></w:lvl>
 </w:abstractNum>
-<w:abstractNum w:abstractNumId="8"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="\u2022"/></w:lvl></w:abstractNum>
+<w:abstractNum w:abstractNumId="8">
+<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="\u2022"/></w:lvl></w:abstractNum>
 <w:num w:numId="3"><w:abstractNumId w:val="7"/></w:num>
 <w:num w:numId="4"><w:abstractNumId w:val="8"/></w:num>
 </w:numbering>"""
 
 
-def p(*runs: str, style: str | None = None, num: tuple[int, int] | None = None, before: str = "", mark: str = "") -> str:
+def p(
+    *runs: str, style: str | None = None, num: tuple[int, int] | None = None, before: str = "", mark: str = ""
+) -> str:
     """A w:p: each run a string of text (a plain run) or raw XML (starting with '<')."""
     props = ""
     if style:

@@ -112,15 +112,23 @@ class Review:
         self._splice(
             paragraph,
             old,
-            [self._mark("change", deleted), self._mark("change-start", inserted, new), self._mark("change-end", inserted)],
+            [
+                self._mark("change", deleted),
+                self._mark("change-start", inserted, new),
+                self._mark("change-end", inserted),
+            ],
             "replace",
         )
 
     def insert(self, author: str, date: str, after: str, words: str) -> None:
         """``words`` inserted (tracked) just after the phrase ``after``."""
         inserted = self._region("insertion", author, date)
-        self._splice(self.paragraph(after), after, [self._mark("change-start", inserted, words),
-                                                    self._mark("change-end", inserted)], "after")
+        self._splice(
+            self.paragraph(after),
+            after,
+            [self._mark("change-start", inserted, words), self._mark("change-end", inserted)],
+            "after",
+        )
 
     def delete(self, author: str, date: str, words: str) -> None:
         deleted = self._region("deletion", author, date, words)

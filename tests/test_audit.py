@@ -61,15 +61,37 @@ def made(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("audit")
     redline = folder / "redline.docx"
     done = subprocess.run(
-        [sys.executable, "-m", "drafttools", "diff", OLD, NEW, "--format", "docx", "--renumbering", "tracked", "-o", str(redline)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "drafttools",
+            "diff",
+            OLD,
+            NEW,
+            "--format",
+            "docx",
+            "--renumbering",
+            "tracked",
+            "-o",
+            str(redline),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     files = {"redline": redline}
     files["planted"] = _edited(redline, folder / "planted.docx", _drop_word("comparable"))
-    files["planted-more"] = _edited(redline, folder / "planted-more.docx", _drop_word("comparable"),
-                                    _add_word("full", before="conformity"),
-                                    _drop_paragraph("self-sufficient health workforce"), _retype_number("4.2", "4.9"))
+    files["planted-more"] = _edited(
+        redline,
+        folder / "planted-more.docx",
+        _drop_word("comparable"),
+        _add_word("full", before="conformity"),
+        _drop_paragraph("self-sufficient health workforce"),
+        _retype_number("4.2", "4.9"),
+    )
     files["mixed"] = _edited(redline, folder / "mixed.docx", _underline("self-sufficient"))
     old = load(ROOT / "versions" / OLD).instrument
     assert old is not None
@@ -92,9 +114,20 @@ def made(tmp_path_factory) -> dict[str, Path]:
 def _libreoffice(outdir: Path, *documents: Path, infilter: str | None = None) -> None:
     """One LibreOffice run converts them all to .docx (HTML opened in Writer itself with ``infilter``)."""
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
-        done = _run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                     *([f"--infilter={infilter}"] if infilter else []), "--convert-to", "docx:MS Word 2007 XML",
-                     "--outdir", str(outdir), *map(str, documents)])
+        done = _run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                *([f"--infilter={infilter}"] if infilter else []),
+                "--convert-to",
+                "docx:MS Word 2007 XML",
+                "--outdir",
+                str(outdir),
+                *map(str, documents),
+            ]
+        )
     for document in documents:
         produced = outdir / f"{document.stem}.docx"
         assert done.returncode == 0 and produced.is_file(), (done.stdout, done.stderr)
@@ -102,7 +135,10 @@ def _libreoffice(outdir: Path, *documents: Path, infilter: str | None = None) ->
 
 def _html(paragraphs: list[str]) -> str:
     body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
-    return f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>revision</title></head><body>\n{body}\n</body></html>\n'
+    return (
+        f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>revision</title></head><body>\n{body}\n'
+        "</body></html>\n"
+    )
 
 
 def _marked(lines: list[str], unshown: bool = False) -> list[str]:
@@ -151,6 +187,7 @@ def _drop_word(word: str):
     def edit(root) -> None:
         t = next(t for t in _plain_texts(root) if f" {word} " in (t.text or ""))
         t.text = t.text.replace(f" {word} ", " ", 1)
+
     return edit
 
 
@@ -158,6 +195,7 @@ def _add_word(word: str, before: str):
     def edit(root) -> None:
         t = next(t for t in _plain_texts(root) if f" {before}" in (t.text or ""))
         t.text = t.text.replace(f" {before}", f" {word} {before}", 1)
+
     return edit
 
 
@@ -167,10 +205,13 @@ def _tracked(paragraph) -> bool:
 
 def _drop_paragraph(words: str):
     """Remove a paragraph that the redline shows unchanged (no w:ins or w:del in it)."""
+
     def edit(root) -> None:
-        paragraph = next(p for p in root.iter(W + "p") if words in "".join(t.text or "" for t in p.iter(W + "t"))
-                         and not _tracked(p))
+        paragraph = next(
+            p for p in root.iter(W + "p") if words in "".join(t.text or "" for t in p.iter(W + "t")) and not _tracked(p)
+        )
         paragraph.getparent().remove(paragraph)
+
     return edit
 
 
@@ -178,11 +219,13 @@ def _retype_number(number: str, typed: str):
     def edit(root) -> None:
         t = next(t for t in _plain_texts(root) if t.text == number and not _tracked(t.getparent().getparent()))
         t.text = typed
+
     return edit
 
 
 def _underline(word: str):
     """Underline an unchanged run holding ``word`` (formatting, not a tracked change)."""
+
     def edit(root) -> None:
         run = next(t for t in _plain_texts(root) if word in (t.text or "")).getparent()
         rpr = run.find(W + "rPr")
@@ -191,6 +234,7 @@ def _underline(word: str):
             run.remove(rpr)
             run.insert(0, rpr)
         etree.SubElement(rpr, W + "u").set(W + "val", "single")
+
     return edit
 
 
@@ -226,12 +270,19 @@ def test_a_deletion_planted_without_tracking_is_caught(made):
     assert "NOT SHOWN: 1 change" in result.stdout
     assert "paragraph 7.4: words changed without being shown   [ID ensure-comparable-data-generated]" in result.stdout
     assert "… that [-comparable-] data …" in result.stdout
-    assert re.search(r"planted\.docx:\d+: error: paragraph 7\.4 \(ID ensure-comparable-data-generated\): words "
-                     r"changed without being shown: … that \[-comparable-\] data … \[audit\.unshown\]", result.stderr)
+    assert re.search(
+        r"planted\.docx:\d+: error: paragraph 7\.4 \(ID ensure-comparable-data-generated\): words "
+        r"changed without being shown: … that \[-comparable-\] data … \[audit\.unshown\]",
+        result.stderr,
+    )
     _, report = audit_json(made["planted"])
     [unshown] = report["unshown"]
     assert (unshown["label"], unshown["id"], unshown["status"], unshown["kind"]) == (
-        "7.4", "ensure-comparable-data-generated", "modified", "paragraph")
+        "7.4",
+        "ensure-comparable-data-generated",
+        "modified",
+        "paragraph",
+    )
     assert "ensure that comparable data" in unshown["previous"] and "ensure that data" in unshown["revision"]
     assert {"op": "delete", "text": " comparable"} in unshown["words"]
     assert unshown["where"]["path"].endswith("planted.docx") and unshown["where"]["line"] > 0
@@ -240,8 +291,12 @@ def test_a_deletion_planted_without_tracking_is_caught(made):
 def test_each_kind_of_unshown_change_is_named(made):
     _, report = audit_json(made["planted-more"])
     found = [(u["status"], u["label"], u["revision_label"]) for u in report["unshown"]]
-    assert found == [("modified", "3.5", "3.5"), ("deleted", "3.6", ""), ("renumbered", "4.2", "4.9"),
-                     ("modified", "7.4", "7.4")], report["unshown"]
+    assert found == [
+        ("modified", "3.5", "3.5"),
+        ("deleted", "3.6", ""),
+        ("renumbered", "4.2", "4.9"),
+        ("modified", "7.4", "7.4"),
+    ], report["unshown"]
     gone = report["unshown"][1]
     assert gone["revision"] == "" and "self-sufficient health workforce" in gone["previous"]
     assert gone["where"]["path"].endswith("article-03.md")  # where the dropped words are: the previous version
@@ -257,8 +312,9 @@ def test_text_marked_by_formatting_libreoffice_from_html(made):
     assert report["clean"] is True and report["revision"]["marks"] == "formatting"
     kinds = {k["kind"]: (k["count"], k["words"]) for k in report["shown"]["kinds"]}
     assert kinds["struck"][0] == 2 and kinds["underlined"][0] == 2, kinds  # "should" and 8.4; "shall" and 3.11
-    assert kinds["underlined"][1] == 1 + len("3.11 Member States should publish their recruitment practices every "
-                                             "year.".split())
+    assert kinds["underlined"][1] == 1 + len(
+        "3.11 Member States should publish their recruitment practices every year.".split()
+    )
 
 
 def test_an_unshown_change_among_formatting_marks(made):
@@ -278,8 +334,11 @@ def test_a_clean_copy_shows_no_changes_and_makes_none(made):
 
 def test_underlined_text_in_a_tracked_revision_is_said(made):
     result = run("audit", OLD, str(made["mixed"]))
-    assert result.exit_code == 0 and "[audit.mixed-marks]" in result.stderr and "1 run(s) of underlined text" in (
-        result.stderr)
+    assert (
+        result.exit_code == 0
+        and "[audit.mixed-marks]" in result.stderr
+        and "1 run(s) of underlined text" in (result.stderr)
+    )
     assert run("audit", OLD, str(made["mixed"]), "--strict").exit_code == 1
     # read as a mark, the underlined words of 3.6 (all but its number) are an inserted paragraph; rejected, 3.6 is gone
     result, report = audit_json(made["mixed"], "--marks", "formatting")
@@ -323,8 +382,13 @@ def test_a_password_protected_revision_is_a_clear_error(tmp_path):
     one (LibreOffice 7.4 saves a .docx with a password unencrypted, so it stays readable): the container is
     made by hand, as tests/test_import_docx.py makes it."""
     protected = tmp_path / "protected.docx"
-    protected.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 504 + "EncryptionInfo".encode("utf-16-le")
-                          + b"\x00" * 64 + "EncryptedPackage".encode("utf-16-le"))
+    protected.write_bytes(
+        bytes.fromhex("d0cf11e0a1b11ae1")
+        + b"\x00" * 504
+        + "EncryptionInfo".encode("utf-16-le")
+        + b"\x00" * 64
+        + "EncryptedPackage".encode("utf-16-le")
+    )
     report = tmp_path / "report.txt"
     result = run("audit", OLD, str(protected), "-o", str(report))
     assert result.exit_code == 1 and "[import.encrypted]" in result.stderr and "password-protected" in result.stderr
@@ -367,7 +431,11 @@ def test_an_article_dropped_unshown_is_one_finding_with_what_it_held():
     revision = number_instrument(old.with_regions(regions))
     found = audit(old, revision, "revision.docx", "tracked", ()).unshown
     dropped, renumbered = found[0], found[1]
-    assert (dropped.status, dropped.name, dropped.held) == ("deleted", "Article 5", len(list(old.articles[4].walk())) - 1)
+    assert (dropped.status, dropped.name, dropped.held) == (
+        "deleted",
+        "Article 5",
+        len(list(old.articles[4].walk())) - 1,
+    )
     assert dropped.path.endswith("article-05.md") and dropped.id == old.articles[4].id
     assert (renumbered.status, renumbered.name, renumbered.revision_label) == ("renumbered", "Article 6", "5")
     assert renumbered.held >= 1 and "Article 6 (with the" in renumbered.describe()
@@ -383,11 +451,23 @@ def test_a_word_short_is_never_reported_as_all_kept(made):
 def test_a_quiet_redline_shows_its_renumbering_only_in_its_table(tmp_path: Path) -> None:
     """The default quiet redline keeps the new numbers on reject: the audit names the renumbered paragraphs."""
     quiet = tmp_path / "quiet.docx"
-    made = subprocess.run([sys.executable, "-m", "drafttools", "diff", OLD, NEW, "--format", "docx", "-o", str(quiet)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    made = subprocess.run(
+        [sys.executable, "-m", "drafttools", "diff", OLD, NEW, "--format", "docx", "-o", str(quiet)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert made.returncode in (0, 1), made.stderr
-    audited = subprocess.run([sys.executable, "-m", "drafttools", "audit", OLD, str(quiet)],
-                             cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    audited = subprocess.run(
+        [sys.executable, "-m", "drafttools", "audit", OLD, str(quiet)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert audited.returncode == 1, audited.stderr
     assert "numbered 3.9 in the revision without being shown" in audited.stderr
     assert "[audit.unshown]" in audited.stderr and "Traceback" not in audited.stderr

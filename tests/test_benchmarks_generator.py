@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from drafttools.model.tree import Element as Paragraph, Instrument, Ref, Text
-from drafttools.source.parse import load
+from drafttools.model.tree import Element as Paragraph
+from drafttools.model.tree import Instrument, Ref, Text
 from drafttools.render import plain
+from drafttools.source.parse import load
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = 100
@@ -49,15 +50,26 @@ def _paragraphs(instrument: Instrument) -> dict[str, tuple[str, Paragraph]]:
 def _source_words(paragraph: Paragraph) -> tuple:
     """What the author wrote (words and link targets), not what prints: renumbering is no edit."""
     blocks = [paragraph.inlines, *(i.inlines for i in paragraph.children)]
-    return tuple(tuple(" ".join(x.text.split()) if isinstance(x, Text) else ("ref", x.target) for x in b) for b in blocks)
+    return tuple(
+        tuple(" ".join(x.text.split()) if isinstance(x, Text) else ("ref", x.target) for x in b) for b in blocks
+    )
 
 
 @pytest.mark.parametrize("version", ["v1", "v2"])
 def test_code_text_passes_check(generated: tuple[Path, dict], version: str) -> None:
     out, _ = generated
-    run = subprocess.run([sys.executable, "-c", "from drafttools.cli.main import main; main()", "check", "--strict",
-                          str(out / version / "code_text")],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from drafttools.cli.main import main; main()",
+            "check",
+            "--strict",
+            str(out / version / "code_text"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
 
 
@@ -85,12 +97,16 @@ def test_shape(generated: tuple[Path, dict]) -> None:
 def test_plain_markdown_has_the_same_words(generated: tuple[Path, dict], version: str) -> None:
     out, _ = generated
     expected = plain.words(plain.render(_instrument(out / version / "code_text")))
-    markdown = [w for w in plain.words((out / version / "plain.md").read_text(encoding="utf-8")) if w not in ("#", "##")]
+    markdown = [
+        w for w in plain.words((out / version / "plain.md").read_text(encoding="utf-8")) if w not in ("#", "##")
+    ]
     assert markdown == expected
     sphinx = out / version / "sphinx"
     assert 'extensions = ["myst_parser"]' in (sphinx / "conf.py").read_text(encoding="utf-8")
-    per_article = [w for f in sorted(sphinx.glob("article-*.md")) for w in plain.words(f.read_text(encoding="utf-8")) if w != "#"]
-    assert per_article == expected[len(plain.words(_instrument(out / version / "code_text").meta.title)):]
+    per_article = [
+        w for f in sorted(sphinx.glob("article-*.md")) for w in plain.words(f.read_text(encoding="utf-8")) if w != "#"
+    ]
+    assert per_article == expected[len(plain.words(_instrument(out / version / "code_text").meta.title)) :]
 
 
 def test_version_two_differs_as_specified(generated: tuple[Path, dict]) -> None:
@@ -133,11 +149,20 @@ def test_the_deep_shape_is_an_eu_act_that_checks_clean_in_both_versions(tmp_path
     v1 = stats["v1"]
     assert v1["paragraphs"] >= 140 and v1["points"] >= 2 * v1["paragraphs"] and v1["divisions"] >= 5, v1
     for version in ("v1", "v2"):
-        run = subprocess.run([sys.executable, "-m", "drafttools", "check", "--strict", str(out / version / "code_text")],
-                             capture_output=True, text=True)
+        run = subprocess.run(
+            [sys.executable, "-m", "drafttools", "check", "--strict", str(out / version / "code_text")],
+            capture_output=True,
+            text=True,
+        )
         assert run.returncode == 0, run.stderr
     first, second = _instrument(out / "v1" / "code_text"), _instrument(out / "v2" / "code_text")
-    assert first.profile.name == "eu" and {e.role for e in first.walk()} >= {"division", "article", "paragraph", "point", "table"}
+    assert first.profile.name == "eu" and {e.role for e in first.walk()} >= {
+        "division",
+        "article",
+        "paragraph",
+        "point",
+        "table",
+    }
     depth = max(sum(1 for _ in first.ancestors(e)) for e in first.walk())
     assert depth >= 6  # part, title, chapter, article, paragraph, point, point ...
     kept = {e.id for e in first.walk()} & {e.id for e in second.walk()}

@@ -275,7 +275,10 @@ def test_a_resolution_that_does_not_exist(shipped_project: Path) -> None:
     result = run(shipped_project, "build", "papers/eb126-8.md", "-o", "out")
     assert result.exit_code == 1
     line = line_of(paper, "{resolution}")
-    assert f"papers/eb126-8.md:{line}: error: {{resolution}} eb126-drfat names no resolution; known: eb126-draft, wha63-16 [paper.resolution]" in result.stderr
+    assert (
+        f"papers/eb126-8.md:{line}: error: {{resolution}} eb126-drfat names no resolution; known: "
+        "eb126-draft, wha63-16 [paper.resolution]" in result.stderr
+    )
     assert "eb126-draft" in result.stderr and "fix: name a folder of resolutions/" in result.stderr
 
 

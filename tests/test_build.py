@@ -15,16 +15,16 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from tests.clients import _run, chromium_dom, pandoc_text, pdf_pages, pdf_text
-from tests.conftest import ROOT
 from drafttools.api import build as use_case
-from drafttools.papers import templates
-from drafttools.source import versions
 from drafttools.cli.main import main
 from drafttools.model.tree import Ref, plain_text, ref_label
+from drafttools.papers import templates
 from drafttools.papers.load import load_paper
-from drafttools.source.parse import load
 from drafttools.render import paper_text, plain
+from drafttools.source import versions
+from drafttools.source.parse import load
+from tests.clients import _run, chromium_dom, pandoc_text, pdf_pages, pdf_text
+from tests.conftest import ROOT
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PAPERS = ("code", "eb124-13", "sea-rc62-working-paper")
@@ -37,7 +37,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         # the papers whose every word these tests compare with the model (the other bodies' papers: test_bodies.py)
         result = CliRunner().invoke(main, ["build", *(f"papers/{p}.md" for p in PAPERS), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(Path(line).name for line in result.stdout.split()) == sorted(f"{p}.{f}" for p in PAPERS for f in ("docx", "html"))
+    assert sorted(Path(line).name for line in result.stdout.split()) == sorted(
+        f"{p}.{f}" for p in PAPERS for f in ("docx", "html")
+    )
     assert "built 6 files; 0 errors" in result.stderr
     return out
 
@@ -65,8 +67,19 @@ def pdfs(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("pdf")
     profile = tmp_path_factory.mktemp("lo-profile")
     docs = sorted(str(p) for p in built.glob("*.docx"))
-    done = _run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                 "--convert-to", "pdf", "--outdir", str(out), *docs])
+    done = _run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *docs,
+        ]
+    )
     assert done.returncode == 0, done.stderr
     return out
 
@@ -86,7 +99,7 @@ def test_pandoc_reads_the_model_text(built: Path, name: str) -> None:
     instrument = annexed(name)
     want, fields = expected(name, instrument)
     got = plain.words(re.sub(r"^\s*-{3,}[- ]*$", "", pandoc_text(built / f"{name}.docx"), flags=re.M))
-    start = next(i for i in range(len(got)) if got[i:i + len(want)] == want) if want else 0
+    start = next(i for i in range(len(got)) if got[i : i + len(want)] == want) if want else 0
     assert got[start:] == want
     block_words = set(plain.words(" ".join(fields.values()))) | {"World", "Health", "Organization", "Code", "text"}
     assert got[:start] and set(got[:start]) <= block_words, got[:start]
@@ -101,7 +114,11 @@ def test_annex_equals_code_text(built: Path) -> None:
 
 
 def test_libreoffice_converts_every_docx(pdfs: Path) -> None:
-    for name, symbol in (("code", "Draft text of 7 September 2009"), ("eb124-13", "EB124/13"), ("sea-rc62-working-paper", "SEA/RC62/unknown")):
+    for name, symbol in (
+        ("code", "Draft text of 7 September 2009"),
+        ("eb124-13", "EB124/13"),
+        ("sea-rc62-working-paper", "SEA/RC62/unknown"),
+    ):
         pdf = pdfs / f"{name}.pdf"
         assert pdf.is_file(), name
         assert pdf_pages(pdf) >= 4
@@ -128,11 +145,19 @@ def test_bookmarks_and_internal_links(built: Path, name: str) -> None:
     paper = load_paper(ROOT / "papers" / f"{name}.md").paper
     assert paper is not None
     ids = [p.anchor for p in paper.paragraphs()] + [n.id for n in instrument.walk()]
-    assert bookmarks == ids, "one bookmark per paragraph of the paper, and per article, paragraph and item of the code, named by its ID"
+    assert bookmarks == ids, (
+        "one bookmark per paragraph of the paper, and per article, paragraph and item of the code, named by its ID"
+    )
     starts = {b.get(f"{W}id") for b in document.iter(f"{W}bookmarkStart")}
     assert starts == {b.get(f"{W}id") for b in document.iter(f"{W}bookmarkEnd")}
     links = [(h.get(f"{W}anchor"), "".join(h.itertext())) for h in document.iter(f"{W}hyperlink")]
-    refs = [(r.target, ref_label(r, instrument, n)) for n in instrument.walk() if hasattr(n, "inlines") for r in n.inlines if isinstance(r, Ref)]
+    refs = [
+        (r.target, ref_label(r, instrument, n))
+        for n in instrument.walk()
+        if hasattr(n, "inlines")
+        for r in n.inlines
+        if isinstance(r, Ref)
+    ]
     refs = [(r.target, ref_label(r, instrument)) for r in paper.refs()] + refs
     assert links == refs, "every cross-reference is an internal link to its target's bookmark, showing its number"
     assert all(anchor in bookmarks for anchor, _ in links)
@@ -145,10 +170,24 @@ def test_docx_styles_page_and_footnotes(built: Path) -> None:
     styles = _xml(docx, "word/styles.xml")
     names = {s.get(f"{W}styleId"): s.find(f"{W}name").get(f"{W}val").capitalize() for s in styles.iter(f"{W}style")}
     used = [names[p.get(f"{W}val")] for p in document.iter(f"{W}pStyle")]
-    for style in ("Title", "Summary box", "Heading 1", "Paper paragraph", "Annex heading", "Annex title",
-                  "Article heading", "Code paragraph", "Code lead-in", "Code item"):
+    for style in (
+        "Title",
+        "Summary box",
+        "Heading 1",
+        "Paper paragraph",
+        "Annex heading",
+        "Annex title",
+        "Article heading",
+        "Code paragraph",
+        "Code lead-in",
+        "Code item",
+    ):
         assert style in used, style
-    numbered = [p for p in document.iter(f"{W}p") if (s := p.find(f"{W}pPr/{W}pStyle")) is not None and names[s.get(f"{W}val")] == "Paper paragraph"]
+    numbered = [
+        p
+        for p in document.iter(f"{W}p")
+        if (s := p.find(f"{W}pPr/{W}pStyle")) is not None and names[s.get(f"{W}val")] == "Paper paragraph"
+    ]
     assert ["".join(p.itertext()).split(".")[0] for p in numbered] == [str(n) for n in range(1, 36)]
     size = document.find(f"{W}body/{W}sectPr/{W}pgSz")
     assert (size.get(f"{W}w"), size.get(f"{W}h")) == ("11906", "16838"), "A4"
@@ -209,13 +248,15 @@ def test_chromium_renders_every_page(built: Path) -> None:
         instrument = annexed(name)
         code = plain.words(plain.render(instrument, title=False))
         page = (built / f"{name}.html").read_text(encoding="utf-8")
-        assert "@media print" in page and "<link" not in page and "src=" not in page, "self-contained, with print styles"
+        assert "@media print" in page and "<link" not in page and "src=" not in page, (
+            "self-contained, with print styles"
+        )
         dom = chromium_dom(built / f"{name}.html")
         parsed = _Annex()
         parsed.feed(dom)
         words = plain.words("".join(parsed.text))
         assert " ".join(code) in " ".join(words), name
-        assert words[-len(code):] == code, "the annex ends with the code text, word for word"
+        assert words[-len(code) :] == code, "the annex ends with the code text, word for word"
         assert parsed.lang == "en"
         ids = [n.id for n in instrument.walk()]
         assert [i for i in parsed.ids if i != "annex"] == ids
@@ -260,7 +301,10 @@ def _synthetic(instrument, articles: int, per_article: int):
         paragraphs = []
         for _ in range(per_article):
             count += 1
-            inlines = (Text("Words of a paragraph long enough to count, as drafted. " * 2), Ref(f"p{max(1, count - 1)}", loc))
+            inlines = (
+                Text("Words of a paragraph long enough to count, as drafted. " * 2),
+                Ref(f"p{max(1, count - 1)}", loc),
+            )
             paragraphs.append(Element("paragraph", f"p{count}", loc, inlines=inlines))
         built_articles.append(Element("article", f"a{a}", loc, f"Title {a}", children=tuple(paragraphs)))
     return number_instrument(Instrument(instrument.meta, instrument.profile, body=tuple(built_articles)))

@@ -78,7 +78,9 @@ def test_the_fixture_builds(project: Path) -> None:
 def test_missing_front_matter_field(project: Path) -> None:
     edit_paper(project, "symbol: EB999/1\n", "")
     line = 2  # document_type, where the type that requires the field is named
-    assert_fails(build(project), project, f"papers/p.md:{line}", "paper.front-matter", "'symbol'", "Executive Board document")
+    assert_fails(
+        build(project), project, f"papers/p.md:{line}", "paper.front-matter", "'symbol'", "Executive Board document"
+    )
 
 
 def test_missing_required_field(project: Path) -> None:
@@ -93,7 +95,9 @@ def test_invalid_date(project: Path) -> None:
 
 def test_invalid_field_type(project: Path) -> None:
     line = edit_paper(project, "title: A test paper", "title: [not, text]")
-    assert_fails(build(project), project, f"papers/p.md:{line}", "paper.front-matter", "'title' must be a non-empty text")
+    assert_fails(
+        build(project), project, f"papers/p.md:{line}", "paper.front-matter", "'title' must be a non-empty text"
+    )
 
 
 def test_invalid_yaml(project: Path) -> None:
@@ -110,7 +114,14 @@ def test_no_front_matter(project: Path) -> None:
 
 def test_unknown_document_type(project: Path) -> None:
     line = edit_paper(project, "document_type: executive-board", "document_type: assembly-resolution")
-    assert_fails(build(project), project, f"papers/p.md:{line}", "paper.doctype", "'assembly-resolution'", "executive-board, health-assembly")
+    assert_fails(
+        build(project),
+        project,
+        f"papers/p.md:{line}",
+        "paper.doctype",
+        "'assembly-resolution'",
+        "executive-board, health-assembly",
+    )
 
 
 def test_missing_template(project: Path) -> None:
@@ -138,19 +149,27 @@ def test_template_syntax_error_names_the_line(project: Path) -> None:
     template = project / "annex_templates" / "executive-board" / "paper.html.j2"
     text = template.read_text(encoding="utf-8").replace("{{ paper.session }}", "{{ paper.session }", 1)
     template.write_text(text, encoding="utf-8")
-    line = next(n for n, l in enumerate(text.splitlines(), 1) if "{{ paper.session }<" in l)
-    assert_fails(build(project), project, f"annex_templates/executive-board/paper.html.j2:{line}", "template.syntax", "paper.session")
+    line = next(n for n, line in enumerate(text.splitlines(), 1) if "{{ paper.session }<" in line)
+    assert_fails(
+        build(project),
+        project,
+        f"annex_templates/executive-board/paper.html.j2:{line}",
+        "template.syntax",
+        "paper.session",
+    )
 
 
 def test_template_field_the_paper_lacks(project: Path) -> None:
     template = project / "annex_templates" / "executive-board" / "paper.html.j2"
-    template.write_text(template.read_text(encoding="utf-8").replace("{{ paper.session }}", "{{ paper.committee }}"), encoding="utf-8")
+    template.write_text(
+        template.read_text(encoding="utf-8").replace("{{ paper.session }}", "{{ paper.committee }}"), encoding="utf-8"
+    )
     assert_fails(build(project), project, "papers/p.md:1", "template.field", "'committee'", "papers/p.md")
 
 
 def test_docx_placeholder_the_paper_lacks(project: Path) -> None:
     spec = project / "annex_templates" / "executive-board" / "template.toml"
-    spec.write_text(spec.read_text(encoding="utf-8").replace("\"symbol\", ", ""), encoding="utf-8")
+    spec.write_text(spec.read_text(encoding="utf-8").replace('"symbol", ', ""), encoding="utf-8")
     edit_paper(project, "symbol: EB999/1\n", "")
     result = build(project, "papers/p.md", "--to", "docx")
     assert_fails(result, project, "papers/p.md:1", "template.field", "paper.symbol", "reference.docx")
@@ -159,12 +178,22 @@ def test_docx_placeholder_the_paper_lacks(project: Path) -> None:
 def test_template_toml_syntax_error(project: Path) -> None:
     spec = project / "annex_templates" / "executive-board" / "template.toml"
     spec.write_text("label = \n", encoding="utf-8")
-    assert_fails(build(project), project, "annex_templates/executive-board/template.toml:1", "template.syntax", "not valid TOML")
+    assert_fails(
+        build(project), project, "annex_templates/executive-board/template.toml:1", "template.syntax", "not valid TOML"
+    )
 
 
 def test_unknown_version(project: Path) -> None:
     line = edit_paper(project, "annex: code_text", "annex: 1999-nope")
-    assert_fails(build(project), project, f"papers/p.md:{line}", "build.version", "'1999-nope'", "code_text", "2009-09-SEARO-RC62")
+    assert_fails(
+        build(project),
+        project,
+        f"papers/p.md:{line}",
+        "build.version",
+        "'1999-nope'",
+        "code_text",
+        "2009-09-SEARO-RC62",
+    )
 
 
 def test_version_by_name(project: Path) -> None:
@@ -248,7 +277,9 @@ def test_stale_written_label_in_paper(project: Path) -> None:
 def test_warnings_fail_only_a_strict_build(project: Path) -> None:
     article = project / "code_text" / "article-02.md"
     text = article.read_text(encoding="utf-8")
-    article.write_text(text.replace(":::::\n", ":::{paragraph} a-brand-new-paragraph\nNew text.\n:::\n:::::\n", 1), encoding="utf-8")
+    article.write_text(
+        text.replace(":::::\n", ":::{paragraph} a-brand-new-paragraph\nNew text.\n:::\n:::::\n", 1), encoding="utf-8"
+    )
     relaxed = build(project)
     assert relaxed.exit_code == 0 and "[id.unrecorded]" in relaxed.stderr, relaxed.output
     shutil.rmtree(project / "out")
@@ -261,7 +292,9 @@ def test_paper_paragraph_ids(project: Path) -> None:
     """A MyST target gives a paper paragraph a stable ID: its HTML id and its DOCX bookmark."""
     edit_paper(project, "The first paragraph", "(first-paragraph-of-report)=\nThe first paragraph")
     assert build(project).exit_code == 0
-    assert '<p id="first-paragraph-of-report"><span class="num">1. </span>' in (project / "out" / "p.html").read_text(encoding="utf-8")
+    assert '<p id="first-paragraph-of-report"><span class="num">1. </span>' in (project / "out" / "p.html").read_text(
+        encoding="utf-8"
+    )
     with zipfile.ZipFile(project / "out" / "p.docx") as package:
         assert 'w:name="first-paragraph-of-report"' in package.read("word/document.xml").decode()
 
@@ -302,14 +335,18 @@ def test_a_write_that_fails_is_an_error_and_leaves_no_output(project: Path, monk
     real = fsutil.tempfile.mkstemp
 
     def full_disk(*args: Any, **kwargs: Any) -> tuple[int, str]:
-        if str(kwargs.get("prefix", "")).startswith(".p.html."):  # the second output: the first is already staged in full
+        if str(kwargs.get("prefix", "")).startswith(
+            ".p.html."
+        ):  # the second output: the first is already staged in full
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real(*args, **kwargs)
 
     monkeypatch.setattr(fsutil.tempfile, "mkstemp", full_disk)
     result = build(project)
     assert result.exit_code == 1, result.output
-    assert "out/p.html: error: cannot write" in result.stderr and "No space left on device [build.output]" in result.stderr
+    assert (
+        "out/p.html: error: cannot write" in result.stderr and "No space left on device [build.output]" in result.stderr
+    )
     assert "built 0 files; 1 error" in result.stderr
     assert not any((project / "out").iterdir()), "all or none: no output, no temporary file"
 
@@ -324,7 +361,9 @@ def test_two_papers_with_one_file_name_build_nothing(project: Path) -> None:
     (project / "drafts").mkdir()
     shutil.copy(project / "papers" / "p.md", project / "drafts" / "p.md")
     result = build(project, "papers/p.md", "drafts/p.md")
-    assert_fails(result, project, "drafts/p.md", "build.output", "drafts/p.md and papers/p.md would both be built as p.*")
+    assert_fails(
+        result, project, "drafts/p.md", "build.output", "drafts/p.md and papers/p.md would both be built as p.*"
+    )
 
 
 def test_a_folder_of_papers_builds_every_paper_in_it(project: Path) -> None:
@@ -355,14 +394,22 @@ def test_a_value_its_yaml_tag_cannot_hold(project: Path) -> None:
 
 def test_unknown_version_with_a_manifest_whose_instrument_is_not_a_table(project: Path) -> None:
     manifest = project / "code_text" / "manifest.toml"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace("[instrument]", 'instrument = "x"\n[other]'), encoding="utf-8")
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace("[instrument]", 'instrument = "x"\n[other]'), encoding="utf-8"
+    )
     line = edit_paper(project, "annex: code_text", "annex: zzz")
     assert_fails(build(project), project, f"papers/p.md:{line}", "build.version", "'zzz'")
 
 
 def test_a_reference_docx_that_is_no_word_package(project: Path) -> None:
     (project / "annex_templates" / "executive-board" / "reference.docx").write_bytes(b"junk")
-    assert_fails(build(project), project, "annex_templates/executive-board/reference.docx", "template.syntax", "not a Word package")
+    assert_fails(
+        build(project),
+        project,
+        "annex_templates/executive-board/reference.docx",
+        "template.syntax",
+        "not a Word package",
+    )
 
 
 # ------------------------------------------------------------------------------------- version names, one meaning
@@ -376,16 +423,23 @@ def test_annex_is_a_version_name_never_a_path(project: Path) -> None:
 def test_annex_current_is_the_working_text_even_beside_a_folder_of_that_name(project: Path) -> None:
     shutil.copytree(project / "code_text", project / "versions" / "current")
     article = project / "versions" / "current" / "article-08.md"
-    article.write_text(article.read_text(encoding="utf-8").replace("{xref}`data-to-secretariat`", "{xref}`data-to-nowhere`", 1), encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("{xref}`data-to-secretariat`", "{xref}`data-to-nowhere`", 1),
+        encoding="utf-8",
+    )
     edit_paper(project, "annex: code_text", "annex: current")
     assert build(project).exit_code == 0, "versions/current is never read: 'current' is the working text"
 
 
 def test_known_versions_are_listed_once_each(project: Path) -> None:
-    shutil.copytree(project / "code_text", project / "versions" / "2009-09-SEARO-RC62")  # also the working text's version
+    shutil.copytree(
+        project / "code_text", project / "versions" / "2009-09-SEARO-RC62"
+    )  # also the working text's version
     line = edit_paper(project, "annex: code_text", "annex: zzz")
     result = build(project)
-    assert_fails(result, project, f"papers/p.md:{line}", "build.version", "known: code_text, current, 2009-09-SEARO-RC62 [")
+    assert_fails(
+        result, project, f"papers/p.md:{line}", "build.version", "known: code_text, current, 2009-09-SEARO-RC62 ["
+    )
     assert result.stderr.count("2009-09-SEARO-RC62") == 1
 
 
@@ -395,10 +449,14 @@ def test_pdf_without_libreoffice(project: Path, tmp_path: Path, monkeypatch: pyt
     (tmp_path / "empty").mkdir()
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     result = build(project, "papers/p.md", "--to", "docx,html,pdf")
-    assert_fails(result, project, "papers/p.md", "build.libreoffice", "not installed or not on PATH", "fix: install LibreOffice")
+    assert_fails(
+        result, project, "papers/p.md", "build.libreoffice", "not installed or not on PATH", "fix: install LibreOffice"
+    )
 
 
-def test_pdf_without_libreoffice_is_no_matter_without_pdf(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pdf_without_libreoffice_is_no_matter_without_pdf(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "empty").mkdir()
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     assert build(project).exit_code == 0

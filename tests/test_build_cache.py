@@ -24,12 +24,12 @@ import pytest
 from click.testing import CliRunner
 
 from drafttools.api import build as use_case
-from drafttools.papers import model as paper_model
+from drafttools.cli.main import main
 from drafttools.papers import load as papers
+from drafttools.papers import model as paper_model
+from drafttools.render import cache as render_cache
 from drafttools.source import cache as parsecache
 from drafttools.source import files as sources
-from drafttools.cli.main import main
-from drafttools.render import cache as render_cache
 
 
 @pytest.fixture
@@ -71,7 +71,9 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_a_cached_build_equals_an_uncached_one_and_is_served_from_the_cache(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cached_build_equals_an_uncached_one_and_is_served_from_the_cache(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = assert_fresh(project, tmp_path)
     assert list((project / "build" / ".cache" / "render").glob("*.pickle"))
     rendered: list[str] = []
@@ -80,12 +82,18 @@ def test_a_cached_build_equals_an_uncached_one_and_is_served_from_the_cache(proj
     assert rendered == []  # nothing changed: every article came from the cache
 
 
-def test_an_edited_article_is_rendered_again_and_only_it(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_edited_article_is_rendered_again_and_only_it(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build(project, tmp_path / "first")
     edit(project / "code_text" / "article-08.md", "register of designated", "list of designated")
     rendered: list[str] = []
     put = render_cache.FragmentCache.put
-    monkeypatch.setattr(render_cache.FragmentCache, "put", lambda self, key, fragment: (rendered.append(self.fmt), put(self, key, fragment)))
+    monkeypatch.setattr(
+        render_cache.FragmentCache,
+        "put",
+        lambda self, key, fragment: (rendered.append(self.fmt), put(self, key, fragment)),
+    )
     cached = assert_fresh(project, tmp_path)
     assert b"list of designated" in cached["code.html"][""]
     assert sorted(rendered) == ["docx", "docx", "html", "html"]  # article 8, in code.md and eb124-13.md
@@ -94,7 +102,12 @@ def test_an_edited_article_is_rendered_again_and_only_it(project: Path, tmp_path
 def test_a_renumbered_target_in_another_file_shows_its_new_number(project: Path, tmp_path: Path) -> None:
     build(project, tmp_path / "first")
     before = (project / "code_text" / "article-10.md").read_bytes()
-    edit(project / "code_text" / "article-08.md", ":::{paragraph}", ":::{paragraph} an-inserted-paragraph\nA paragraph inserted first, so that every later one renumbers.\n:::\n\n:::{paragraph}")
+    edit(
+        project / "code_text" / "article-08.md",
+        ":::{paragraph}",
+        ":::{paragraph} an-inserted-paragraph\nA paragraph inserted first, so that every later one "
+        "renumbers.\n:::\n\n:::{paragraph}",
+    )
     cached = assert_fresh(project, tmp_path)
     assert (project / "code_text" / "article-10.md").read_bytes() == before  # article 10's references follow anyway
     assert b"an-inserted-paragraph" in cached["code.html"][""]
@@ -102,9 +115,17 @@ def test_a_renumbered_target_in_another_file_shows_its_new_number(project: Path,
 
 def test_a_reference_pointed_at_another_id_and_articles_reordered(project: Path, tmp_path: Path) -> None:
     build(project, tmp_path / "first")
-    edit(project / "code_text" / "article-10.md", "Article {xref}`designated-national-authority`", "Article {xref}`periodic-reporting`")
+    edit(
+        project / "code_text" / "article-10.md",
+        "Article {xref}`designated-national-authority`",
+        "Article {xref}`periodic-reporting`",
+    )
     assert_fresh(project, tmp_path / "one")
-    edit(project / "code_text" / "manifest.toml", '    "article-09.md",\n    "article-10.md",\n', '    "article-10.md",\n    "article-09.md",\n')
+    edit(
+        project / "code_text" / "manifest.toml",
+        '    "article-09.md",\n    "article-10.md",\n',
+        '    "article-10.md",\n    "article-09.md",\n',
+    )
     assert_fresh(project, tmp_path / "two")
 
 
@@ -118,7 +139,7 @@ def test_a_changed_html_template_or_reference_docx(project: Path, tmp_path: Path
         members = [(info, package.read(info)) for info in package.infolist()]
     styles = dict((i.filename, d) for i, d in members)["word/styles.xml"]
     style_id = styles.split(b'w:styleId="', 2)[1].split(b'"')[0]
-    assert b"<w:name w:val=\"Code Paragraph\"/>" in styles
+    assert b'<w:name w:val="Code Paragraph"/>' in styles
     code_para = styles.split(b'<w:name w:val="Code Paragraph"/>')[0].rsplit(b'w:styleId="', 1)[1].split(b'"')[0]
     assert code_para and style_id
     out = io.BytesIO()
@@ -132,7 +153,9 @@ def test_a_changed_html_template_or_reference_docx(project: Path, tmp_path: Path
     assert code_para + b"Renamed" in cached["code.docx"]["word/document.xml"]
 
 
-@pytest.mark.parametrize("damage", [b"not a pickle", b"", pickle.dumps({"key": "not bytes"}), pickle.dumps(["a", "list"])])
+@pytest.mark.parametrize(
+    "damage", [b"not a pickle", b"", pickle.dumps({"key": "not bytes"}), pickle.dumps(["a", "list"])]
+)
 def test_corrupt_cache_files_are_misses(project: Path, tmp_path: Path, damage: bytes) -> None:
     first = build(project, tmp_path / "first")
     files = list((project / "build" / ".cache" / "render").glob("*.pickle"))
@@ -163,7 +186,9 @@ def test_no_cache_switch_and_environment(project: Path, monkeypatch: pytest.Monk
     assert not (project / "build" / ".cache" / "render").exists()
 
 
-def test_docx_rendered_in_a_forked_process_is_the_same(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_docx_rendered_in_a_forked_process_is_the_same(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Large builds render DOCX in a forked process while this one checks: same outputs, cached or not."""
     serial = build(project, tmp_path / "serial", cache=False)
     monkeypatch.setattr(use_case, "BACKGROUND_FROM_ARTICLES", 0)
@@ -173,13 +198,23 @@ def test_docx_rendered_in_a_forked_process_is_the_same(project: Path, tmp_path: 
     monkeypatch.setattr(use_case._Background, "start", lambda *a: started.append(start(*a)) or started[-1])
     assert build(project, tmp_path / "forked-cold") == serial
     assert started and all(b is not None for b in started)
-    edit(project / "code_text" / "article-08.md", ":::{paragraph}", ":::{paragraph} an-inserted-paragraph\nA paragraph inserted first.\n:::\n\n:::{paragraph}")
+    edit(
+        project / "code_text" / "article-08.md",
+        ":::{paragraph}",
+        ":::{paragraph} an-inserted-paragraph\nA paragraph inserted first.\n:::\n\n:::{paragraph}",
+    )
     assert_fresh(project, tmp_path / "forked")
 
 
-def test_a_failed_check_stops_the_forked_render_and_writes_nothing(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_check_stops_the_forked_render_and_writes_nothing(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(use_case, "BACKGROUND_FROM_ARTICLES", 0)
-    edit(project / "code_text" / "article-10.md", "Article {xref}`designated-national-authority`", "Article {xref}`no-such-element`")
+    edit(
+        project / "code_text" / "article-10.md",
+        "Article {xref}`designated-national-authority`",
+        "Article {xref}`no-such-element`",
+    )
     with contextlib.chdir(project):
         result = use_case.build(None, ("docx", "html"), tmp_path / "out", project=use_case.Project.here(project))
     assert result.exit_code() == 1
@@ -187,7 +222,9 @@ def test_a_failed_check_stops_the_forked_render_and_writes_nothing(project: Path
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
-def test_files_parsed_in_worker_processes_are_stored_by_them(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_files_parsed_in_worker_processes_are_stored_by_them(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from drafttools.source import parse
 
     monkeypatch.setattr(parse, "PARALLEL_FROM_FILES", 1)
@@ -201,7 +238,9 @@ def test_files_parsed_in_worker_processes_are_stored_by_them(project: Path, tmp_
     assert fresh.keys == served.keys
 
 
-def test_a_forked_render_no_longer_wanted_unwinds_and_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_forked_render_no_longer_wanted_unwinds_and_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """``close`` stops the forked renderer with SIGTERM: its ``finally`` blocks run (as a cache write's removal of
     its temporary file does), it is reaped, and no SIGKILL is needed."""
     import os
@@ -250,20 +289,29 @@ def _parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return parsed
 
 
-def test_an_unchanged_paper_is_not_parsed_again_and_an_edited_one_is(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unchanged_paper_is_not_parsed_again_and_an_edited_one_is(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = build(project, tmp_path / "first")
     parsed = _parses(monkeypatch)
     assert build(project, tmp_path / "again") == first
     assert parsed == []  # all three papers came from the parse cache
     edit(project / "papers" / "eb124-13.md", "concern has long been expressed", "concern has often been voiced")
     cached = assert_fresh(project, tmp_path)  # equal to a build with every cache off
-    assert parsed == ["eb124-13.md", "code.md", "eb124-13.md", "sea-rc62-working-paper.md"]  # the edit, then the uncached build
+    assert parsed == [
+        "eb124-13.md",
+        "code.md",
+        "eb124-13.md",
+        "sea-rc62-working-paper.md",
+    ]  # the edit, then the uncached build
     assert b"concern has often been voiced" in cached["eb124-13.html"][""]
     edit(project / "papers" / "eb124-13.md", "date: 2008-12-04", "date: 2008-12-05")  # the front matter too
     assert b"5 December 2008" in assert_fresh(project, tmp_path)["eb124-13.html"][""]
 
 
-def test_a_cached_paper_reports_its_problems_again(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cached_paper_reports_its_problems_again(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The parse's diagnostics are cached with it; those of reading the file (a BOM) are found afresh."""
     path = project / "papers" / "eb124-13.md"
     text = path.read_text(encoding="utf-8") + "\nA last word.[^undefined]\n"
@@ -295,15 +343,21 @@ def test_a_cached_paper_reports_its_problems_again(project: Path, tmp_path: Path
 def test_a_build_with_every_paper_cached_does_not_load_docutils(project: Path) -> None:
     """An unchanged paper and an unchanged code text are served from the cache: the process that builds them
     never imports docutils or myst-parser (about 0.13 s of a small build)."""
-    program = ("import sys\n"
-               "from drafttools.cli.main import main\n"
-               "try:\n"
-               "    main(['build', '-o', 'out'])\n"
-               "except SystemExit as done:\n"
-               "    assert not done.code, done.code\n"
-               "print(sorted({m.split('.')[0] for m in sys.modules} & {'docutils', 'myst_parser', 'markdown_it'}))\n")
-    runs = [subprocess.run([sys.executable, "-c", program], cwd=project, capture_output=True, text=True, timeout=300,
-                           env=_CACHING) for _ in range(2)]
+    program = (
+        "import sys\n"
+        "from drafttools.cli.main import main\n"
+        "try:\n"
+        "    main(['build', '-o', 'out'])\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'docutils', 'myst_parser', 'markdown_it'}))\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", program], cwd=project, capture_output=True, text=True, timeout=300, env=_CACHING
+        )
+        for _ in range(2)
+    ]
     assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
     assert runs[0].stdout.split("\n")[-2] == "['docutils', 'markdown_it', 'myst_parser']"  # the first build parses
     assert runs[1].stdout.split("\n")[-2] == "[]"
@@ -314,11 +368,21 @@ def test_a_summary_box_in_the_code_text_reads_the_same_whatever_was_parsed_first
     paper was parsed first, so a code text holding one gets the same diagnostic from ``check`` (no paper parsed)
     as from ``build`` (papers parsed first, or served from the cache), and a cached parse is the same either way."""
     article = project / "code_text" / "article-02.md"
-    edit(article, ":::\n\n:::{paragraph} global-scope-directed-toward", ":::\n\n:::{summary}\nA box.\n:::\n\n:::{paragraph} global-scope-directed-toward")
+    edit(
+        article,
+        ":::\n\n:::{paragraph} global-scope-directed-toward",
+        ":::\n\n:::{summary}\nA box.\n:::\n\n:::{paragraph} global-scope-directed-toward",
+    )
 
     def codes(*args: str) -> list[str]:
-        done = subprocess.run([sys.executable, "-c", "from drafttools.cli.main import main; main()", *args], cwd=project,
-                              capture_output=True, text=True, timeout=300, env=_CACHING)
+        done = subprocess.run(
+            [sys.executable, "-c", "from drafttools.cli.main import main; main()", *args],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=_CACHING,
+        )
         assert done.returncode == 1, done.stderr
         return sorted(set(re.findall(r"article-02\.md:\d+: error: .*\[([a-z.-]+)\]$", done.stderr, re.M)))
 

@@ -72,7 +72,7 @@ def test_bookmarks_lang_and_metadata(built: Path, name: str) -> None:
     instrument = annexed(name)
     marks = bookmarks(built / f"{name}.pdf")
     title = marks.index((0, instrument.meta.title))
-    under = [text for depth, text in marks[title + 1:] if depth == 1]
+    under = [text for depth, text in marks[title + 1 :] if depth == 1]
     assert under == [f"Article {a.label} – {a.title}" for a in instrument.articles], "one per article, under the title"
     reader = pypdf.PdfReader(str(built / f"{name}.pdf"))
     language = _front(name).get("language", "en")

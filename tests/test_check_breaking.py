@@ -46,7 +46,10 @@ def test_renaming_an_id_breaks_the_references_to_it(code_copy: Path) -> None:
     code, found = findings(code_copy)
     assert code == 1
     unknown = [(d["path"], d["line"]) for d in found if d["code"] == "xref.unknown-id"]
-    assert (str(code_copy / "article-08.md"), line_of(article, "paragraph {xref}`designated-national-authority` above")) in [(str(Path(p).resolve()), l) for p, l in unknown]
+    assert (
+        str(code_copy / "article-08.md"),
+        line_of(article, "paragraph {xref}`designated-national-authority` above"),
+    ) in [(str(Path(p).resolve()), n) for p, n in unknown]
     assert any(Path(p).name == "article-10.md" for p, _ in unknown)
 
 
@@ -57,13 +60,19 @@ def test_deleting_item_c_breaks_the_reference_in_8_3(code_copy: Path) -> None:
     article.write_text(text, encoding="utf-8")
     code, found = findings(code_copy)
     assert code == 1
-    assert [(d["code"], d["line"]) for d in found] == [("xref.unknown-id", line_of(article, "{xref}`data-to-secretariat`"))]
+    assert [(d["code"], d["line"]) for d in found] == [
+        ("xref.unknown-id", line_of(article, "{xref}`data-to-secretariat`"))
+    ]
     assert "data-to-secretariat" in found[0]["message"]
 
 
 def test_above_changed_to_below_in_8_4(code_copy: Path) -> None:
     article = code_copy / "article-08.md"
-    line = edit(article, "{xref}`designated-national-authority` above shall", "{xref}`designated-national-authority` below shall")
+    line = edit(
+        article,
+        "{xref}`designated-national-authority` above shall",
+        "{xref}`designated-national-authority` below shall",
+    )
     code, found = findings(code_copy)
     assert code == 1
     assert [(d["code"], d["line"]) for d in found] == [("xref.direction", line)]
@@ -79,7 +88,10 @@ def test_typing_article_10_4_in_8_3(code_copy: Path) -> None:
     # 10.4 exists in the 2009 draft: the typed reference resolves, but it is not linked, so it would not follow
     # a renumbering: an error that `check --fix` mends...
     assert [(d["code"], d["line"]) for d in found] == [("xref.untagged", line)]
-    assert "'periodic-reporting'" not in found[0]["message"] and "10.4 is 'observations-by-nongovernmental-bodies'" in found[0]["message"]
+    assert (
+        "'periodic-reporting'" not in found[0]["message"]
+        and "10.4 is 'observations-by-nongovernmental-bodies'" in found[0]["message"]
+    )
     edit(article, "Article 10.4.", "Article 10.9.")
     code, found = findings(code_copy)
     # ...while one naming nothing cannot be mended
@@ -106,7 +118,11 @@ def test_an_unclosed_bracket(code_copy: Path) -> None:
 
 def test_human_output_names_file_line_and_code_on_stderr(code_copy: Path) -> None:
     article = code_copy / "article-08.md"
-    line = edit(article, "{xref}`designated-national-authority` above shall", "{xref}`designated-national-authority` below shall")
+    line = edit(
+        article,
+        "{xref}`designated-national-authority` above shall",
+        "{xref}`designated-national-authority` below shall",
+    )
     result = CliRunner().invoke(main, ["check", str(code_copy)])
     assert result.exit_code == 1
     assert result.stdout == ""

@@ -56,7 +56,9 @@ SEED_REFERENCES = [
 
 
 @pytest.mark.parametrize(("source", "phrase", "targets"), SEED_REFERENCES)
-def test_each_seed_reference_resolves_to_the_right_target(shipped, source: str, phrase: str, targets: list[str]) -> None:
+def test_each_seed_reference_resolves_to_the_right_target(
+    shipped, source: str, phrase: str, targets: list[str]
+) -> None:
     found = [r for r in xref.find_references(shipped) if r.source.label == source and r.phrase == phrase]
     assert len(found) == 1, [(r.source.label, r.phrase) for r in xref.find_references(shipped)]
     reference = found[0]

@@ -6,4 +6,6 @@ from .conftest import ROOT
 
 
 def test_diagnostics_doc_is_current() -> None:
-    assert (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8") == codes_markdown(), "run: drafttools codes > docs/diagnostics.md"
+    assert (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8") == codes_markdown(), (
+        "run: drafttools codes > docs/diagnostics.md"
+    )

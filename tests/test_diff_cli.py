@@ -44,7 +44,10 @@ def test_text_diff_of_the_shipped_pair():
     assert re.search(r"^\s+6\s+\u2014\s+National health workforce sustainability\s+merged into Article 5$", out, re.M)
     for old, new in ((7, 6), (8, 7), (9, 8), (10, 9), (11, 10)):
         assert re.search(rf"^\s+{old}\s+{new}\s+\S", out, re.M)
-    assert "Article 6 (was 7) \u2013 Data gathering and research\n  renumbered     7.1\u21926.1, 7.2\u21926.2, 7.3\u21926.3, 7.4\u21926.4" in out
+    assert (
+        "Article 6 (was 7) \u2013 Data gathering and research\n  renumbered     7.1\u21926.1, "
+        "7.2\u21926.2, 7.3\u21926.3, 7.4\u21926.4" in out
+    )
     assert "[-on a biennial basis-] {+every three years+}" in out
     assert "5.3            split (split from 5.2)" in out
     assert "7.3 now cites 9.1 where it cited 10.1" in out
@@ -108,7 +111,9 @@ def test_synoptic_as_html_and_docx(tmp_path):
 def test_docx_needs_an_output_file_and_writes_one(tmp_path):
     assert run("diff", OLD, NEW, "--format", "docx").exit_code == 2
     target = tmp_path / "out" / "redline.docx"
-    result = run("diff", OLD, NEW, "--format", "docx", "-o", str(target), "--author", "A. Reviewer", "--date", "2010-01-15")
+    result = run(
+        "diff", OLD, NEW, "--format", "docx", "-o", str(target), "--author", "A. Reviewer", "--date", "2010-01-15"
+    )
     assert result.exit_code == 0, result.output
     xml = docx.Document(str(target)).element.xml
     assert 'w:author="A. Reviewer"' in xml and 'w:date="2010-01-15T00:00:00Z"' in xml
@@ -145,9 +150,15 @@ def test_colliding_ids_for_different_content(tmp_path):
     other = tmp_path / "other"
     shutil.copytree(CODE_TEXT, other)
     article = other / "article-02.md"
-    article.write_text(article.read_text(encoding="utf-8").replace(":::{paragraph} voluntary-nature", ":::{paragraph} art-objectives"), encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace(":::{paragraph} voluntary-nature", ":::{paragraph} art-objectives"),
+        encoding="utf-8",
+    )
     first = other / "article-01.md"
-    first.write_text(first.read_text(encoding="utf-8").replace("{article} art-objectives", "{article} art-objectives-renamed"), encoding="utf-8")
+    first.write_text(
+        first.read_text(encoding="utf-8").replace("{article} art-objectives", "{article} art-objectives-renamed"),
+        encoding="utf-8",
+    )
     result = run("diff", str(CODE_TEXT), str(other))
     assert result.exit_code == 1
     assert "[diff.id-collision]" in result.stderr and "ID 'art-objectives' labels article 1" in result.stderr
@@ -157,10 +168,19 @@ def test_a_version_with_duplicate_ids_is_refused(tmp_path):
     broken = tmp_path / "broken"
     shutil.copytree(CODE_TEXT, broken)
     article = broken / "article-02.md"
-    article.write_text(article.read_text(encoding="utf-8").replace("{paragraph} global-scope-directed-toward", "{paragraph} voluntary-nature"), encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace(
+            "{paragraph} global-scope-directed-toward", "{paragraph} voluntary-nature"
+        ),
+        encoding="utf-8",
+    )
     result = run("diff", str(CODE_TEXT), str(broken))
     assert result.exit_code == 1
-    assert "[id.duplicate]" in result.stderr and "[version.unreadable]" in result.stderr and "cannot compare" in result.stderr
+    assert (
+        "[id.duplicate]" in result.stderr
+        and "[version.unreadable]" in result.stderr
+        and "cannot compare" in result.stderr
+    )
 
 
 def test_output_path_that_cannot_be_written(tmp_path):
@@ -178,7 +198,9 @@ def test_bad_date_is_a_usage_error():
 def test_author_with_control_characters_is_a_usage_error(tmp_path):
     target = tmp_path / "r.docx"
     result = run("diff", OLD, NEW, "--format", "docx", "-o", str(target), "--author", "a\x01b")
-    assert result.exit_code == 2 and result.stderr.startswith("Error: --author 'a\\x01b': give a name without control characters")
+    assert result.exit_code == 2 and result.stderr.startswith(
+        "Error: --author 'a\\x01b': give a name without control characters"
+    )
     assert "internal error" not in result.stderr and not target.exists()
 
 
@@ -195,26 +217,47 @@ def test_a_manifest_date_that_is_not_iso_only_matters_to_tracked_changes(tmp_pat
     revision = tmp_path / "revision"
     shutil.copytree(ROOT / "versions" / NEW, revision)
     manifest = revision / "manifest.toml"
-    manifest.write_text(re.sub(r'(?m)^date = .*$', 'date = "September 2009"', manifest.read_text(encoding="utf-8")), encoding="utf-8")
+    manifest.write_text(
+        re.sub(r"(?m)^date = .*$", 'date = "September 2009"', manifest.read_text(encoding="utf-8")), encoding="utf-8"
+    )
     assert run("check", str(revision)).exit_code == 0
     text = run("diff", OLD, str(revision))
     assert text.exit_code == 0 and "Error" not in text.stderr and "5.3            split" in text.stdout
     assert json.loads(run("diff", OLD, str(revision), "--format", "json").stdout)["new"]["date"] == "September 2009"
     target = tmp_path / "r.docx"
     redline = run("diff", OLD, str(revision), "--format", "docx", "-o", str(target))
-    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
-    assert redline.exit_code == 0 and f"the new version's date 'September 2009' is not YYYY-MM-DD; the tracked changes are dated today ({today})" in redline.stderr
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    assert (
+        redline.exit_code == 0
+        and f"the new version's date 'September 2009' is not YYYY-MM-DD; the tracked changes are dated today ({today})"
+        in redline.stderr
+    )
     xml = docx.Document(str(target)).element.xml
     assert f'w:date="{today}T00:00:00Z"' in xml and "September" not in xml.split("<w:body>")[0]
 
 
-@pytest.mark.parametrize(("fmt", "name", "message"), [
-    ("json", "r.docx", "-o r.docx: --format json writes .json, not .docx; a .docx file is --format synoptic or docx"),
-    ("html", "r.json", "-o r.json: --format html writes .html or .htm, not .json; a .json file is --format json"),
-    ("text", "r.html", "-o r.html: --format text writes text, not .html; a .html file is --format html or synoptic"),
-    ("docx", "r.html", "-o r.html: --format docx writes .docx, not .html; a .html file is --format html or synoptic"),
-    ("synoptic", "r.txt", "-o r.txt: --format synoptic writes .html or .htm or .docx, not .txt"),
-])
+@pytest.mark.parametrize(
+    ("fmt", "name", "message"),
+    [
+        (
+            "json",
+            "r.docx",
+            "-o r.docx: --format json writes .json, not .docx; a .docx file is --format synoptic or docx",
+        ),
+        ("html", "r.json", "-o r.json: --format html writes .html or .htm, not .json; a .json file is --format json"),
+        (
+            "text",
+            "r.html",
+            "-o r.html: --format text writes text, not .html; a .html file is --format html or synoptic",
+        ),
+        (
+            "docx",
+            "r.html",
+            "-o r.html: --format docx writes .docx, not .html; a .html file is --format html or synoptic",
+        ),
+        ("synoptic", "r.txt", "-o r.txt: --format synoptic writes .html or .htm or .docx, not .txt"),
+    ],
+)
 def test_output_suffix_contradicting_the_format_is_a_usage_error(fmt, name, message, tmp_path):
     result = run("diff", OLD, NEW, "--format", fmt, "-o", str(tmp_path / name))
     assert result.exit_code == 2 and result.stderr == f"Error: {message}\n"
@@ -226,7 +269,9 @@ def test_output_suffix_contradicting_the_format_is_a_usage_error(fmt, name, mess
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    (tmp_path / "pyproject.toml").write_text('[tool.drafttools]\nsource = "code_text"\nversions = "versions"\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.drafttools]\nsource = "code_text"\nversions = "versions"\n', encoding="utf-8"
+    )
     shutil.copytree(CODE_TEXT, tmp_path / "code_text")
     monkeypatch.chdir(tmp_path)
     settings.cache_clear()
@@ -269,8 +314,12 @@ def test_shipped_versions_are_listed_and_check_cleanly():
     assert "illustrative" in listed[1]
     assert re.match(r"wha63-16\s+2010-05-21\s+adopted\s+resolution\s+Resolution WHA63.16", listed[3])
     kinds = [(v["path"], v["kind"]) for v in json.loads(run("versions", "--format", "json").stdout)]
-    assert kinds == [(f"versions/{OLD}", "version"), (f"versions/{NEW}", "version"),
-                     ("resolutions/eb126-draft", "resolution"), ("resolutions/wha63-16", "resolution")]
+    assert kinds == [
+        (f"versions/{OLD}", "version"),
+        (f"versions/{NEW}", "version"),
+        ("resolutions/eb126-draft", "resolution"),
+        ("resolutions/wha63-16", "resolution"),
+    ]
     for name in (f"versions/{OLD}", f"versions/{NEW}", "resolutions/eb126-draft", "resolutions/wha63-16"):
         result = run("check", name, "--strict", "--format", "json")
         assert result.exit_code == 0, result.stdout
@@ -324,7 +373,12 @@ def test_snapshot_sets_a_version_written_as_a_literal_string(project):
     import tomllib
 
     manifest = project / "code_text" / "manifest.toml"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace('version = "2009-09-SEARO-RC62"', "version = '2009-09-SEARO-RC62'  # as sent"), encoding="utf-8")
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace(
+            'version = "2009-09-SEARO-RC62"', "version = '2009-09-SEARO-RC62'  # as sent"
+        ),
+        encoding="utf-8",
+    )
     result = run("snapshot", "v-literal")
     assert result.exit_code == 0, result.output
     frozen = (project / "versions" / "v-literal" / "manifest.toml").read_text(encoding="utf-8")
@@ -336,7 +390,9 @@ def test_snapshot_sets_a_version_written_as_a_literal_string(project):
 def test_snapshot_refuses_a_version_it_cannot_set_on_one_line(project):
     manifest = project / "code_text" / "manifest.toml"
     text = manifest.read_text(encoding="utf-8")
-    manifest.write_text(text.replace('version = "2009-09-SEARO-RC62"', 'version = """2009-09-SEARO-RC62"""'), encoding="utf-8")
+    manifest.write_text(
+        text.replace('version = "2009-09-SEARO-RC62"', 'version = """2009-09-SEARO-RC62"""'), encoding="utf-8"
+    )
     result = run("snapshot", "v2")
     assert result.exit_code == 1
     assert "code_text/manifest.toml: cannot set the version to 'v2'" in result.stderr, result.stderr
@@ -348,13 +404,18 @@ def test_every_output_prints_article_headings_from_the_profile(tmp_path, monkeyp
     from drafttools.source.profiles import SHIPPED
 
     profile = (SHIPPED / "who-code.toml").read_text(encoding="utf-8")
-    profile = profile.replace('word = "Article"', 'word = "Artikel"').replace('heading = "Article {number}"', 'heading = "Artikel {number}"')
+    profile = profile.replace('word = "Article"', 'word = "Artikel"').replace(
+        'heading = "Article {number}"', 'heading = "Artikel {number}"'
+    )
     for name in (OLD, NEW):
         folder = tmp_path / "versions" / name
         shutil.copytree(ROOT / "versions" / name, folder)
         (folder / "artikel.toml").write_text(profile, encoding="utf-8")
         manifest = folder / "manifest.toml"
-        manifest.write_text(manifest.read_text(encoding="utf-8").replace("articles = [", 'profile = "artikel.toml"\narticles = [', 1), encoding="utf-8")
+        manifest.write_text(
+            manifest.read_text(encoding="utf-8").replace("articles = [", 'profile = "artikel.toml"\narticles = [', 1),
+            encoding="utf-8",
+        )
     monkeypatch.chdir(tmp_path)
     text = run("diff", OLD, NEW)
     assert text.exit_code == 0 and "Artikel 6 (was 7) \u2013 Data gathering and research" in text.stdout
@@ -388,7 +449,13 @@ def test_diff_reads_versions_through_a_self_ignoring_parse_cache_and_never_a_sta
     assert len(entries) == 22  # 11 articles in each version
     second = run("diff", OLD, NEW, "--format", "json")
     assert fresh.stdout == first.stdout == second.stdout
-    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=project, capture_output=True, text=True, check=True)
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "build/" not in status.stdout  # the cache folder ignores itself
     # an edited file of a version is parsed again, never served from the cache
     article = project / "versions" / NEW / "article-07.md"

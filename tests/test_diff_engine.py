@@ -17,8 +17,8 @@ from drafttools.diff import engine
 from drafttools.diff.engine import Segment, diff, invert, side_text, word_diff
 from drafttools.model.numbering import number_instrument
 from drafttools.model.tree import Text
-from drafttools.source.parse import load
 from drafttools.render import plain
+from drafttools.source.parse import load
 
 from . import diff_edits
 from .conftest import ROOT
@@ -63,7 +63,10 @@ def test_articles_5_and_6_merged_and_7_to_11_renumbered(shipped_diff):
         assert "renumbered" in article.tags and article.status in ("renumbered", "retitled")
         assert all(c.status not in ("inserted", "deleted") for c in article.walk())
     assert by_old(shipped_diff, "8.3").status == "modified" and by_old(shipped_diff, "8.3").new.label == "7.3"
-    assert by_old(shipped_diff, "7.1").status == "renumbered" and by_old(shipped_diff, "7.1").note == "renumbered 7.1 \u2192 6.1"
+    assert (
+        by_old(shipped_diff, "7.1").status == "renumbered"
+        and by_old(shipped_diff, "7.1").note == "renumbered 7.1 \u2192 6.1"
+    )
 
 
 def test_merged_article_paragraphs_show_as_moved_not_deleted(shipped_diff):
@@ -84,7 +87,10 @@ def test_retitles_split_insertions_and_word_edits(shipped_diff):
     assert by_new(shipped_diff, "5.6").status == "inserted"
     assert [c.status for c in shipped_diff.preamble] == ["inserted"] * 5
     item = by_old(shipped_diff, "8.2(c)", "item")
-    assert [s for s in item.segments if s.op != "equal"] == [Segment("delete", " on a biennial basis"), Segment("insert", " every three years")]
+    assert [s for s in item.segments if s.op != "equal"] == [
+        Segment("delete", " on a biennial basis"),
+        Segment("insert", " every three years"),
+    ]
     bracket = by_old(shipped_diff, "10.2")
     assert any(s.op == "delete" and "[at a frequency to be decided by that body]" in s.text for s in bracket.segments)
     assert any(s.op == "insert" and s.text.strip() == "Code" for s in by_old(shipped_diff, "2.2").segments)
@@ -120,7 +126,10 @@ def test_shipped_pair_without_ids_aligns_by_content(pair):
 
 def test_word_diff_keeps_whole_words_and_folds_small_equal_runs():
     segments = word_diff("the quick brown fox jumps over the lazy dog", "the slow brown cat jumps over the lazy dog")
-    assert [s for s in segments if s.op != "equal"] == [Segment("delete", " quick brown fox"), Segment("insert", " slow brown cat")]
+    assert [s for s in segments if s.op != "equal"] == [
+        Segment("delete", " quick brown fox"),
+        Segment("insert", " slow brown cat"),
+    ]
     assert word_diff("biennial", "biannual") == (Segment("delete", "biennial"), Segment("insert", "biannual"))
     assert side_text(word_diff("a, b and c.", "a; b or c!"), "old") == "a, b and c."
 
@@ -164,29 +173,47 @@ def test_diff_of_a_version_with_itself_is_empty(pair):
 
 
 def _comparable(change):
-    return (change.kind, change.status, change.tags, change.old, change.new, side_text(change.segments, "old"),
-            side_text(change.segments, "new"), tuple(_comparable(c) for c in change.children))
+    return (
+        change.kind,
+        change.status,
+        change.tags,
+        change.old,
+        change.new,
+        side_text(change.segments, "old"),
+        side_text(change.segments, "new"),
+        tuple(_comparable(c) for c in change.children),
+    )
 
 
 def _inverse_holds(a, b):
     forward, backward = diff(a, b), diff(b, a)
-    inverted = {(c.new.id if c.new else None, c.old.id if c.old else None, c.kind): invert(c) for c in forward.changes()}
+    inverted = {
+        (c.new.id if c.new else None, c.old.id if c.old else None, c.kind): invert(c) for c in forward.changes()
+    }
     mirrored = {(c.old.id if c.old else None, c.new.id if c.new else None, c.kind): c for c in backward.changes()}
     assert inverted.keys() == mirrored.keys()
     for key, change in mirrored.items():
         mine = inverted[key]
-        assert (mine.status, set(mine.tags), mine.old, mine.new) == (change.status, set(change.tags), change.old, change.new), key
+        assert (mine.status, set(mine.tags), mine.old, mine.new) == (
+            change.status,
+            set(change.tags),
+            change.old,
+            change.new,
+        ), key
         assert side_text(mine.segments, "old").split() == side_text(change.segments, "old").split()
         assert side_text(mine.segments, "new").split() == side_text(change.segments, "new").split()
     assert {(r.target_id, r.old_label, r.new_label) for r in forward.references if r.reason == "renumbered"} == {
-        (r.target_id, r.new_label, r.old_label) for r in backward.references if r.reason == "renumbered"}
+        (r.target_id, r.new_label, r.old_label) for r in backward.references if r.reason == "renumbered"
+    }
 
 
 def test_diff_backwards_is_the_inverse_on_the_shipped_pair(pair):
     _inverse_holds(*pair)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(edits=diff_edits.script)
 def test_random_edits_properties(pair, edits):
     a = pair[0]
@@ -201,7 +228,9 @@ def test_random_edits_properties(pair, edits):
     assert statuses <= set(engine.STATUS_ORDER)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(edits=diff_edits.script)
 def test_random_edits_without_ids_still_give_each_side_back(pair, edits):
     a = diff_edits.strip_ids(pair[0])
@@ -226,7 +255,9 @@ def test_random_edit_kinds_are_recognised(pair):
 def test_same_id_on_another_kind_is_a_collision(pair):
     a = pair[0]
     first = a.articles[0]
-    renamed = replace(a.articles[1], children=(replace(a.articles[1].children[0], id=first.id), *a.articles[1].children[1:]))
+    renamed = replace(
+        a.articles[1], children=(replace(a.articles[1].children[0], id=first.id), *a.articles[1].children[1:])
+    )
     b = number_instrument(replace(a, body=(replace(first, id="art-objectives-renamed"), renamed, *a.articles[2:])))
     d = diff(a, b)
     assert [p.code for p in d.problems] == ["diff.id-collision"]
@@ -236,8 +267,13 @@ def test_same_id_on_another_kind_is_a_collision(pair):
 def test_same_id_on_unrelated_text_is_reported(pair):
     a = pair[0]
     article = a.articles[2]
-    other = replace(article.children[0], inlines=(Text("Completely different words about fisheries, shipping lanes and satellite orbits entirely."),))
-    b = number_instrument(replace(a, body=(*a.articles[:2], replace(article, children=(other, *article.children[1:])), *a.articles[3:])))
+    other = replace(
+        article.children[0],
+        inlines=(Text("Completely different words about fisheries, shipping lanes and satellite orbits entirely."),),
+    )
+    b = number_instrument(
+        replace(a, body=(*a.articles[:2], replace(article, children=(other, *article.children[1:])), *a.articles[3:]))
+    )
     assert [p.code for p in diff(a, b).problems] == ["diff.id-unrelated"]
 
 
@@ -245,8 +281,16 @@ def test_plain_text_reference_that_now_names_another_element(pair):
     a = pair[0]
     ten = a.articles[9]
     review = ten.children[1]
-    typed = replace(review, inlines=(Text("The Director-General shall report on the reports received pursuant to Article 8.3 above."),))
-    a = number_instrument(replace(a, body=(*a.articles[:9], replace(ten, children=(ten.children[0], typed, *ten.children[2:])), a.articles[10])))
+    typed = replace(
+        review,
+        inlines=(Text("The Director-General shall report on the reports received pursuant to Article 8.3 above."),),
+    )
+    a = number_instrument(
+        replace(
+            a,
+            body=(*a.articles[:9], replace(ten, children=(ten.children[0], typed, *ten.children[2:])), a.articles[10]),
+        )
+    )
     b = diff_edits.apply(a, [("remove_article", 4, 0, 0)])
     retargeted = [r for r in diff(a, b).references if r.reason == "retargeted"]
     assert [(r.old_source, r.new_source, r.new_label) for r in retargeted] == [("10.2", "9.2", "8.3")]
@@ -264,4 +308,6 @@ def test_text_output_of_the_shipped_pair_matches_the_golden_file(shipped_diff):
     if os.environ.get("DRAFTTOOLS_REGENERATE"):
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8"), "the text diff changed; if on purpose, regenerate the golden file"
+    assert text == golden.read_text(encoding="utf-8"), (
+        "the text diff changed; if on purpose, regenerate the golden file"
+    )

@@ -7,9 +7,9 @@ import json
 from drafttools.diff.engine import diff
 from drafttools.model.numbering import number_instrument
 from drafttools.model.tree import Instrument, Meta
-from drafttools.source.profiles import default as default_profile
-from drafttools.source.parse import load
 from drafttools.render import diff_json
+from drafttools.source.parse import load
+from drafttools.source.profiles import default as default_profile
 
 from .conftest import ROOT
 
@@ -26,6 +26,6 @@ def test_render_is_json_dumps_of_to_data():
 
 
 def test_render_without_changes():
-    empty = number_instrument(Instrument(Meta("T \u2013 \"x\"", "v", "2010-01-01", "draft"), default_profile()))
+    empty = number_instrument(Instrument(Meta('T \u2013 "x"', "v", "2010-01-01", "draft"), default_profile()))
     d = diff(empty, empty)
     assert diff_json.render(d) == _plain(d)

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drafttools.diff.engine import diff
-from drafttools.source.parse import load
 from drafttools.render import _redline_oxml, diff_docx, plain
+from drafttools.source.parse import load
 
 from . import diff_edits
 from .clients import libreoffice_convert, pandoc_text, pdf_text
@@ -100,15 +100,19 @@ def _batch_document(pair, scripts: list[list[tuple[str, int, int, int]]]) -> tup
 
 
 def _first_bad_case(got: list[str], want: list[str]) -> str:
-    for k, (a, b) in enumerate(zip(got, want)):
+    for k, (a, b) in enumerate(zip(got, want, strict=False)):
         if a != b:
-            case = next((w for w in reversed(want[:k + 1]) if w.startswith("CASE-MARKER-")), "?")
-            return f"first difference in {case} at word {k}: got {got[k:k + 8]} want {want[k:k + 8]}"
+            case = next((w for w in reversed(want[: k + 1]) if w.startswith("CASE-MARKER-")), "?")
+            return f"first difference in {case} at word {k}: got {got[k : k + 8]} want {want[k : k + 8]}"
     return f"lengths differ: {len(got)} != {len(want)}"
 
 
-@settings(max_examples=4, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=4,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 @given(scripts=st.lists(diff_edits.script, min_size=BATCH, max_size=BATCH))
 def test_random_redlines_accept_and_reject(pair, tmp_path_factory, scripts):
     """4 batches of 60 random edit scripts: 240 redlines, each accepted and rejected by pandoc and opened by
@@ -142,4 +146,6 @@ def test_redline_xml_of_the_merged_article_matches_the_golden_file(pair):
     golden = ROOT / "tests" / "data" / "diff" / "redline-article5.xml"
     if os.environ.get("DRAFTTOOLS_REGENERATE"):
         golden.write_text(xml, encoding="utf-8")
-    assert xml == golden.read_text(encoding="utf-8"), "the redline XML changed; if on purpose, regenerate the golden file"
+    assert xml == golden.read_text(encoding="utf-8"), (
+        "the redline XML changed; if on purpose, regenerate the golden file"
+    )

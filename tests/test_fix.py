@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from drafttools.cli.main import main
-from drafttools.source.parse import load
 from drafttools.render import plain
+from drafttools.source.parse import load
 
 from .conftest import CODE_TEXT
 
@@ -31,7 +31,9 @@ def test_fix_turns_the_legacy_text_back_into_the_shipped_source(code_copy: Path)
     unlink_all(code_copy)
     # item (a) and (b) in 8.2(c) are written "(a)" and "(b)" in the legacy text, not "8.2(a)"
     text = (code_copy / "article-08.md").read_text(encoding="utf-8")
-    (code_copy / "article-08.md").write_text(text.replace("paragraphs 8.2(a) and 8.2(b) above", "paragraphs (a) and (b) above"), encoding="utf-8")
+    (code_copy / "article-08.md").write_text(
+        text.replace("paragraphs 8.2(a) and 8.2(b) above", "paragraphs (a) and (b) above"), encoding="utf-8"
+    )
     before = CliRunner().invoke(main, ["check", str(code_copy)])
     assert before.exit_code == 1 and before.stderr.count("[xref.untagged]") == 10
     fixed = CliRunner().invoke(main, ["check", str(code_copy), "--fix"])
@@ -57,7 +59,9 @@ def test_fix_leaves_unresolvable_references_and_other_bytes_alone(tmp_path: Path
 def test_fix_handles_a_phrase_across_a_line_break_and_ranges(code_copy: Path) -> None:
     path = code_copy / "article-09.md"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("to give effect to the code.", "to give effect to the code and to paragraphs\n9.4 to 9.6 below.")
+    text = text.replace(
+        "to give effect to the code.", "to give effect to the code and to paragraphs\n9.4 to 9.6 below."
+    )
     path.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(main, ["check", str(code_copy), "--fix"])
     assert result.exit_code == 0, result.stderr

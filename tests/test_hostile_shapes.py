@@ -24,8 +24,12 @@ from .builders import code_text
 
 
 def drafttools(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "drafttools", *args], capture_output=True, text=True,
-                          env={**os.environ, "DRAFTTOOLS_NO_CACHE": "1"})
+    return subprocess.run(
+        [sys.executable, "-m", "drafttools", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DRAFTTOOLS_NO_CACHE": "1"},
+    )
 
 
 def one_article(paragraphs: str) -> str:
@@ -34,8 +38,10 @@ def one_article(paragraphs: str) -> str:
 
 def test_a_paragraph_of_200000_references_is_refused_at_its_line(tmp_path: Path) -> None:
     refs = " ".join("see {xref}`target`;" for _ in range(200_000))
-    root = code_text(tmp_path / "ct", {"a.md": one_article(f":::{{paragraph}} crowded\n{refs}\n:::\n\n"
-                                                          ":::{paragraph} target\nThe target.\n:::\n")})
+    root = code_text(
+        tmp_path / "ct",
+        {"a.md": one_article(f":::{{paragraph}} crowded\n{refs}\n:::\n\n:::{{paragraph}} target\nThe target.\n:::\n")},
+    )
     run = drafttools("check", str(root))
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert f"a.md:4: error: one block of text here holds more than {ROLES_PER_BLOCK:,}" in run.stderr
@@ -44,16 +50,20 @@ def test_a_paragraph_of_200000_references_is_refused_at_its_line(tmp_path: Path)
 
 def test_a_paragraph_of_5000_references_is_checked(tmp_path: Path) -> None:
     refs = " ".join("see {xref}`target`;" for _ in range(ROLES_PER_BLOCK))
-    root = code_text(tmp_path / "ct", {"a.md": one_article(f":::{{paragraph}} crowded\n{refs}\n:::\n\n"
-                                                          ":::{paragraph} target\nThe target.\n:::\n")})
+    root = code_text(
+        tmp_path / "ct",
+        {"a.md": one_article(f":::{{paragraph}} crowded\n{refs}\n:::\n\n:::{{paragraph}} target\nThe target.\n:::\n")},
+    )
     run = drafttools("check", str(root), "--format", "json")
     assert run.returncode == 0, run.stderr[-500:]
 
 
 def test_a_list_of_10000_unknown_members_prints_a_bounded_report(tmp_path: Path) -> None:
     members = ", ".join(f"8.{n}" for n in range(1, 10_001))
-    root = code_text(tmp_path / "ct", {"a.md": one_article(
-        f":::{{paragraph}} crowded\nAs set out in paragraphs {members} and 8.10001.\n:::\n")})
+    root = code_text(
+        tmp_path / "ct",
+        {"a.md": one_article(f":::{{paragraph}} crowded\nAs set out in paragraphs {members} and 8.10001.\n:::\n")},
+    )
     run = drafttools("check", str(root))
     assert run.returncode == 1
     assert len(run.stderr) < 200_000  # it was 502 MB
@@ -70,8 +80,11 @@ def test_identical_paragraphs_get_distinct_ids_in_order(tmp_path: Path) -> None:
     root = code_text(tmp_path / "ct", {"a.md": one_article(paragraph * 3000)})
     run = drafttools("ids", str(root))
     assert run.returncode == 0, run.stderr[-500:]
-    given = [line.split()[-1] for line in (root / "a.md").read_text(encoding="utf-8").splitlines()
-             if line.startswith(":::{paragraph}")]
+    given = [
+        line.split()[-1]
+        for line in (root / "a.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith(":::{paragraph}")
+    ]
     base = "designate-national-authority"
     assert given == [base, *(f"{base}-{n}" for n in range(2, 3001))]
 

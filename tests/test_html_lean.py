@@ -36,15 +36,29 @@ def test_every_shipped_paper_with_and_without_the_render_cache(project: Path, mo
         assert "\u2013".encode() in whole or not job.instrument.articles  # non-ASCII text, as in every article heading
         assert html.render_bytes(job.paper, job.instrument, job.doctype, job.context, inserts=job.inserts) == whole
         for _ in range(2):  # the cache filled, then served from it
-            assert html.render_bytes(job.paper, job.instrument, job.doctype, job.context, cache_dir, job.inserts) == whole
+            assert (
+                html.render_bytes(job.paper, job.instrument, job.doctype, job.context, cache_dir, job.inserts) == whole
+            )
         assert any((cache_dir / "render").iterdir())
 
 
 # Templates have no filters (render.sandbox; '|length' and '|upper' are refused): methods stand for them, and
 # some leave the marks as they are (lower(), count('<')), so the code is sealed: a template that opens it gets it whole.
-@pytest.mark.parametrize("printing", ["{{ code }}<hr>{{ code }}", "<p>{{ code.count('<') }} tags</p>", "", "{{ code.upper() }}",
-                                      "{{ code.lower() }}", "{{ code[:20] }}", "{{ code }}<p>{{ code.count('<') }} tags</p>"])
-def test_a_template_printing_the_code_otherwise_is_rendered_whole(project: Path, monkeypatch: pytest.MonkeyPatch, printing: str) -> None:
+@pytest.mark.parametrize(
+    "printing",
+    [
+        "{{ code }}<hr>{{ code }}",
+        "<p>{{ code.count('<') }} tags</p>",
+        "",
+        "{{ code.upper() }}",
+        "{{ code.lower() }}",
+        "{{ code[:20] }}",
+        "{{ code }}<p>{{ code.count('<') }} tags</p>",
+    ],
+)
+def test_a_template_printing_the_code_otherwise_is_rendered_whole(
+    project: Path, monkeypatch: pytest.MonkeyPatch, printing: str
+) -> None:
     page = project / "annex_templates" / "_base" / "page.html.j2"
     page.write_text(page.read_text(encoding="utf-8").replace("{{ code }}", printing), encoding="utf-8")
     monkeypatch.chdir(project)

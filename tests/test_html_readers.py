@@ -26,10 +26,14 @@ from .clients import Browser, _run, pdf_text
 from .conftest import ROOT
 
 OLD, NEW = "2009-09-SEARO-RC62", "2010-illustrative-revision"
-PAPERS = {"code": "Draft WHO Code of Practice on the International Recruitment of Health Personnel",
-          "eb124-13": "EB124/13", "sea-rc62-working-paper": "SEA/RC62/unknown",
-          # a draft resolution printed in a Board paper; a masthead laid out from template.toml
-          "eb126-8": "EB126/8", "afr-rc59-code": "AFR/RC59/unknown"}  # page -> its running header
+PAPERS = {
+    "code": "Draft WHO Code of Practice on the International Recruitment of Health Personnel",
+    "eb124-13": "EB124/13",
+    "sea-rc62-working-paper": "SEA/RC62/unknown",
+    # a draft resolution printed in a Board paper; a masthead laid out from template.toml
+    "eb126-8": "EB126/8",
+    "afr-rc59-code": "AFR/RC59/unknown",
+}  # page -> its running header
 DIFFS = {"redline": "html", "synoptic": "synoptic"}
 REVIEW = {"compilation": f"Compilation of proposals: {OLD}", "proponent-bra": f"Proposals of BRA: {OLD}"}  # -> header
 LANDSCAPE = {"compilation"}  # printed on A4 turned
@@ -66,23 +70,76 @@ def _proposals(root: Path) -> Path:
     (root / "pyproject.toml").write_text('[tool.drafttools]\nsource = "code_text"\n', encoding="utf-8")
     article = (root / "code_text" / "article-03.md").read_text(encoding="utf-8")
     paragraphs = re.findall(r":::\{paragraph\} ([\w-]+)\n(.*?)\n:::", article, flags=re.S)
-    made = [store.Proposal(f"bra-{n}", pid, "amend", "open", ("BRA",), supporters=("IND",), answers=OLD,
-                           before=" ".join(words.split()), after=" ".join(words.split()).replace(" the ", " all the ", 1))
-            for n, (pid, words) in enumerate(paragraphs, start=1)]
+    made = [
+        store.Proposal(
+            f"bra-{n}",
+            pid,
+            "amend",
+            "open",
+            ("BRA",),
+            supporters=("IND",),
+            answers=OLD,
+            before=" ".join(words.split()),
+            after=" ".join(words.split()).replace(" the ", " all the ", 1),
+        )
+        for n, (pid, words) in enumerate(paragraphs, start=1)
+    ]
     made += [
-        store.Proposal("bra-20", "register-of-authorities", "insert-after", "accepted", ("BRA",), inserts="paragraph",
-                       after="The register shall be published online."),
+        store.Proposal(
+            "bra-20",
+            "register-of-authorities",
+            "insert-after",
+            "accepted",
+            ("BRA",),
+            inserts="paragraph",
+            after="The register shall be published online.",
+        ),
         store.Proposal("bra-21", "no-longer-here", "delete", "open", ("BRA",), before="Words deleted since."),
-        store.Proposal("zaf-1", "data-to-secretariat", "amend", "merged", ("ZAF",), merged_into="bra-22",
-                       before="to the WHO Secretariat on a biennial basis.", after="to the WHO Secretariat annually."),
-        store.Proposal("bra-22", "data-to-secretariat", "amend", "rejected", ("BRA", "ZAF"), objectors=("USA",),
-                       before="to the WHO Secretariat on a biennial basis.", after="to the WHO Secretariat every three years."),
-        store.Proposal("bra-23", "register-of-authorities", "comment", "open", ("BRA",), comments=(
-            store.Comment("Jo\u00e3o Souza", "2026-11-28", "For purposes of international communication ... by WHO",
-                          "8.3 and 8.4 could be one paragraph.", "anchored across 8.3 and 8.4; filed under each",
-                          (store.Reply("Maria Silva", "2026-11-29", "Agreed."),)),)),
-        store.Proposal("secretariat-1", "register-of-authorities", "note", "open", ("Secretariat",),
-                       note="The Secretariat proposes to merge 8.3 and 8.4."),
+        store.Proposal(
+            "zaf-1",
+            "data-to-secretariat",
+            "amend",
+            "merged",
+            ("ZAF",),
+            merged_into="bra-22",
+            before="to the WHO Secretariat on a biennial basis.",
+            after="to the WHO Secretariat annually.",
+        ),
+        store.Proposal(
+            "bra-22",
+            "data-to-secretariat",
+            "amend",
+            "rejected",
+            ("BRA", "ZAF"),
+            objectors=("USA",),
+            before="to the WHO Secretariat on a biennial basis.",
+            after="to the WHO Secretariat every three years.",
+        ),
+        store.Proposal(
+            "bra-23",
+            "register-of-authorities",
+            "comment",
+            "open",
+            ("BRA",),
+            comments=(
+                store.Comment(
+                    "Jo\u00e3o Souza",
+                    "2026-11-28",
+                    "For purposes of international communication ... by WHO",
+                    "8.3 and 8.4 could be one paragraph.",
+                    "anchored across 8.3 and 8.4; filed under each",
+                    (store.Reply("Maria Silva", "2026-11-29", "Agreed."),),
+                ),
+            ),
+        ),
+        store.Proposal(
+            "secretariat-1",
+            "register-of-authorities",
+            "note",
+            "open",
+            ("Secretariat",),
+            note="The Secretariat proposes to merge 8.3 and 8.4.",
+        ),
     ]
     (root / "proposals").mkdir()
     for proposal in made:
@@ -114,9 +171,13 @@ def test_every_page_reads_on_a_phone_to_axe_and_on_paper(pages: Path, page: str,
     with Browser() as browser:
         # A phone: the page's viewport meta makes the layout 390 CSS px wide, and nothing is wider.
         browser.open(html, PHONE, 844, mobile=True)
-        width, scroll = browser.evaluate("[document.scrollingElement.clientWidth, document.scrollingElement.scrollWidth]")
+        width, scroll = browser.evaluate(
+            "[document.scrollingElement.clientWidth, document.scrollingElement.scrollWidth]"
+        )
         assert width == PHONE, f"{page}: the layout is {width} px wide on a {PHONE} px phone (no viewport meta?)"
-        assert scroll <= width, f"{page} scrolls sideways at {PHONE} px ({scroll} > {width}): {browser.evaluate(WIDEST)}"
+        assert scroll <= width, (
+            f"{page} scrolls sideways at {PHONE} px ({scroll} > {width}): {browser.evaluate(WIDEST)}"
+        )
         assert browser.evaluate("document.querySelectorAll('h1').length") == 1, f"{page} has not one h1"
         # axe-core, at the phone's width and at a desktop's
         found = {v["id"]: v for v in browser.axe()}
@@ -137,7 +198,9 @@ def test_every_page_reads_on_a_phone_to_axe_and_on_paper(pages: Path, page: str,
                     break
             else:
                 raise AssertionError(f"{page}: Tab never reaches a permalink")
-            assert browser.evaluate(FOCUS_RULES) == ["0", "1"], f"{page}: a permalink is not hidden at rest and shown on focus"
+            assert browser.evaluate(FOCUS_RULES) == ["0", "1"], (
+                f"{page}: a permalink is not hidden at rest and shown on focus"
+            )
         pdf = browser.pdf(tmp_path / f"{page}.pdf")
     info = _run(["pdfinfo", str(pdf)]).stdout
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
@@ -175,8 +238,8 @@ def test_each_change_kind_has_its_own_colour_and_glyph_each_readable() -> None:
     variables = dict(re.findall(r"--([\w-]+): (#[0-9a-f]{6})", style))
     colours, glyphs = {}, {}
     for kind in KINDS:
-        colour = re.search(r"\.s-%s \{ background: var\(--([\w-]+)\); \}" % kind, style)
-        glyph = re.search(r"\.s-%s::before \{ content: \"([^\"]+)\" / \"\"; \}" % kind, style)
+        colour = re.search(r"\.s-" + kind + r" \{ background: var\(--([\w-]+)\); \}", style)
+        glyph = re.search(r"\.s-" + kind + r"::before \{ content: \"([^\"]+)\" / \"\"; \}", style)
         assert colour and glyph, kind
         colours[kind], glyphs[kind] = variables[colour[1]], glyph[1]
         assert contrast(colours[kind], "#ffffff") >= 4.5, (kind, colours[kind], contrast(colours[kind], "#ffffff"))
@@ -199,10 +262,14 @@ def test_a_symbol_is_written_into_the_stylesheet_as_a_css_string() -> None:
 
 def test_an_odd_symbol_cannot_break_out_of_the_stylesheet(shipped_project: Path, tmp_path: Path) -> None:
     paper = shipped_project / "papers" / "eb124-13.md"
-    paper.write_text(paper.read_text(encoding="utf-8").replace("symbol: EB124/13", 'symbol: "EB124/13 </style><b>&"'),
-                     encoding="utf-8")
+    paper.write_text(
+        paper.read_text(encoding="utf-8").replace("symbol: EB124/13", 'symbol: "EB124/13 </style><b>&"'),
+        encoding="utf-8",
+    )
     spec = shipped_project / "annex_templates" / "executive-board" / "template.toml"  # a type with no symbol pattern
-    spec.write_text(re.sub(r"^symbol_(pattern|example) = .*\n", "", spec.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    spec.write_text(
+        re.sub(r"^symbol_(pattern|example) = .*\n", "", spec.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8"
+    )
     with contextlib.chdir(shipped_project):
         done = CliRunner().invoke(main, ["build", "papers/eb124-13.md", "--to", "html", "-o", str(tmp_path)])
     assert done.exit_code == 0, done.output
@@ -240,7 +307,9 @@ def review_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_review_pages_read_on_a_phone_and_to_axe(review_pages: Path, page: str) -> None:
     with Browser() as browser:
         browser.open(review_pages / f"{page}.html", PHONE, 844, mobile=True)
-        width, scroll = browser.evaluate("[document.scrollingElement.clientWidth, document.scrollingElement.scrollWidth]")
+        width, scroll = browser.evaluate(
+            "[document.scrollingElement.clientWidth, document.scrollingElement.scrollWidth]"
+        )
         assert width == PHONE and scroll <= width, f"{page} scrolls sideways at {PHONE} px: {browser.evaluate(WIDEST)}"
         assert browser.evaluate("document.querySelectorAll('h1').length") == 1, f"{page} has not one h1"
         found = {v["id"]: v for v in browser.axe()}

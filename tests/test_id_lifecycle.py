@@ -56,8 +56,9 @@ def project(tmp_path: Path, articles: int = 2) -> Path:
 
 
 def drafttools(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "drafttools", *args], cwd=root, capture_output=True, text=True,
-                          env={**os.environ, **env})
+    return subprocess.run(
+        [sys.executable, "-m", "drafttools", *args], cwd=root, capture_output=True, text=True, env={**os.environ, **env}
+    )
 
 
 def state(root: Path) -> dict[str, bytes]:
@@ -86,7 +87,9 @@ def test_an_overwritten_id_is_refused_and_the_undo_is_clean(tmp_path: Path) -> N
     before = state(root)
     refused = drafttools(root, "ids")
     assert refused.returncode == 1
-    assert "[id.duplicate]" in refused.stderr and "[id.errors]" in refused.stderr and "nothing written" in refused.stderr
+    assert (
+        "[id.duplicate]" in refused.stderr and "[id.errors]" in refused.stderr and "nothing written" in refused.stderr
+    )
     assert state(root) == before  # the ledger still holds the overwritten ID as active
     assert ledger(root)[second] == "active"
     article.write_text(original, encoding="utf-8")  # the editor's undo
@@ -151,8 +154,16 @@ def test_a_retired_id_is_not_restored_onto_another_text(tmp_path: Path) -> None:
 @pytest.mark.parametrize("attempt", range(5))
 def test_two_ids_at_once_record_every_minted_id_once_as_in_use(tmp_path: Path, attempt: int) -> None:
     root = project(tmp_path, articles=4)  # 20 elements without IDs
-    runs = [subprocess.Popen([sys.executable, "-m", "drafttools", "ids"], cwd=root, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "drafttools", "ids"],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     results = [(run.wait(timeout=60), run.stderr.read() if run.stderr else "") for run in runs]
     assert [code for code, _ in results] == [0, 0], results
     minted = ids_in(root)
@@ -199,10 +210,19 @@ def test_two_imports_to_one_name_give_exactly_one_version(tmp_path: Path) -> Non
     root = project(tmp_path)
     drafttools(root, "ids")
     source = tmp_path / "return.txt"
-    source.write_text((ROOT / "tests" / "data" / "instruments" / "who-code" / "v1.txt").read_text(encoding="utf-8"),
-                      encoding="utf-8")
-    runs = [subprocess.Popen([sys.executable, "-m", "drafttools", "import", str(source), "--as", "2010-return"],
-                             cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    source.write_text(
+        (ROOT / "tests" / "data" / "instruments" / "who-code" / "v1.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "drafttools", "import", str(source), "--as", "2010-return"],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     results = sorted((run.wait(timeout=120), run.stderr.read() if run.stderr else "") for run in runs)
     assert [code for code, _ in results] == [0, 1], results
     assert "already exists" in results[1][1] or "frozen" in results[1][1]

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
-
 from click.testing import CliRunner
 
-import re
-
-from drafttools.model import ids
 from drafttools.cli.main import main
+from drafttools.model import ids
 
 from .builders import code_text
 
@@ -46,7 +44,7 @@ def test_ids_gives_ids_and_changes_no_other_byte(tmp_path: Path) -> None:
     after = (root / "a.md").read_bytes()
     old_lines, new_lines = before.split(b"\n"), after.split(b"\n")
     assert len(old_lines) == len(new_lines)
-    changed = [(o, n) for o, n in zip(old_lines, new_lines) if o != n]
+    changed = [(o, n) for o, n in zip(old_lines, new_lines, strict=True) if o != n]
     assert changed == [
         (b":::::{article}", b":::::{article} art-information-exchange"),
         (b"::::{paragraph}", b"::::{paragraph} designate-national-authority"),
@@ -76,8 +74,12 @@ def test_a_second_run_changes_nothing(tmp_path: Path) -> None:
     assert {p.name: p.read_bytes() for p in root.iterdir()} == snapshot
 
 
-def test_a_retired_id_is_never_minted_again_and_check_refuses_its_reuse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.drafttools]\nsource = "ct"\nversions = "versions"\n', encoding="utf-8")
+def test_a_retired_id_is_never_minted_again_and_check_refuses_its_reuse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.drafttools]\nsource = "ct"\nversions = "versions"\n', encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     root = code_text(tmp_path / "ct", {"a.md": NO_IDS})
     invoke("ids", str(root))
@@ -95,12 +97,21 @@ def test_a_retired_id_is_never_minted_again_and_check_refuses_its_reuse(tmp_path
         assert "designate-national-authority\tparagraph\tretired" in ledger.read_text(encoding="utf-8")
     # the same words come back as a new paragraph without an ID: the minted ID is not the retired one
     text = (root / "a.md").read_text(encoding="utf-8")
-    text = text.replace(":::{paragraph} kept-paragraph", ":::{paragraph}\nEach Member State should designate a national authority.\n:::\n\n:::{paragraph} kept-paragraph")
+    text = text.replace(
+        ":::{paragraph} kept-paragraph",
+        ":::{paragraph}\nEach Member State should designate a national authority.\n:::\n\n"
+        ":::{paragraph} kept-paragraph",
+    )
     (root / "a.md").write_text(text, encoding="utf-8")
     assert invoke("ids", str(root)).exit_code == 0
     assert ":::{paragraph} designate-national-authority-2" in (root / "a.md").read_text(encoding="utf-8")
     # writing the retired ID by hand is refused, by check and by ids
-    (root / "a.md").write_text((root / "a.md").read_text(encoding="utf-8").replace("designate-national-authority-2", "designate-national-authority"), encoding="utf-8")
+    (root / "a.md").write_text(
+        (root / "a.md")
+        .read_text(encoding="utf-8")
+        .replace("designate-national-authority-2", "designate-national-authority"),
+        encoding="utf-8",
+    )
     checked = invoke("check", str(root), "--format", "json")
     assert checked.exit_code == 1
     reused = [d for d in json.loads(checked.stdout)["diagnostics"] if d["code"] == "id.reused"]
@@ -114,9 +125,16 @@ def test_an_id_moved_to_another_kind_is_refused(tmp_path: Path) -> None:
     root = code_text(tmp_path / "ct", {"a.md": NO_IDS})
     invoke("ids", str(root))
     path = root / "a.md"
-    article_id = next(line.split()[1] for line in path.read_text(encoding="utf-8").splitlines() if line.startswith(":::::{article}"))
+    article_id = next(
+        line.split()[1] for line in path.read_text(encoding="utf-8").splitlines() if line.startswith(":::::{article}")
+    )
     # an article's ID on a paragraph: another class of element (a point may become a paragraph and keep its ID)
-    path.write_text(path.read_text(encoding="utf-8").replace(f"{{article}} {article_id}", "{article} art-renamed").replace("{paragraph} kept-paragraph", f"{{paragraph}} {article_id}"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        .replace(f"{{article}} {article_id}", "{article} art-renamed")
+        .replace("{paragraph} kept-paragraph", f"{{paragraph}} {article_id}"),
+        encoding="utf-8",
+    )
     result = invoke("check", str(root), "--format", "json")
     codes = {d["code"] for d in json.loads(result.stdout)["diagnostics"]}
     assert result.exit_code == 1 and "id.kind-changed" in codes
@@ -150,7 +168,16 @@ def test_ids_refuses_an_unreadable_text(tmp_path: Path) -> None:
 
 # The ID rules, from a corpus of cases.
 VALID = ["art-objectives", "data-to-secretariat", "a", "x1", "who-functions", "a" * 40]
-MALFORMED = {"": "empty", "Data": "upper-case", "1st-item": "letter", "data--x": "hyphen", "data-": "hyphen", "data_x": "'_'", "a" * 41: "41 characters", "donnée": "'é'"}
+MALFORMED = {
+    "": "empty",
+    "Data": "upper-case",
+    "1st-item": "letter",
+    "data--x": "hyphen",
+    "data-": "hyphen",
+    "data_x": "'_'",
+    "a" * 41: "41 characters",
+    "donnée": "'é'",
+}
 NUMBER_LIKE = ["art-8", "p8-3", "para-8-2-c", "a8", "item-8-2-c", "article8", "8-2"]
 WORDY = ["art-information-exchange", "data-to-secretariat", "who-functions", "database-of-laws"]
 
@@ -166,10 +193,19 @@ def test_id_corpus() -> None:
 
 def test_minting_uses_words_and_avoids_taken_ids() -> None:
     assert ids.mint("article", "Information exchange", set()) == "art-information-exchange"
-    assert ids.mint("paragraph", "Member States should designate a national authority", set()) == "designate-national-authority"
-    assert ids.mint("paragraph", "Member States should designate a national authority", {"designate-national-authority"}) == "designate-national-authority-2"
+    assert (
+        ids.mint("paragraph", "Member States should designate a national authority", set())
+        == "designate-national-authority"
+    )
+    assert (
+        ids.mint("paragraph", "Member States should designate a national authority", {"designate-national-authority"})
+        == "designate-national-authority-2"
+    )
     # no usable word: the fallback's words (the article title), else a letters-only tag, never a number
-    assert ids.mint("paragraph", "WHO shall:", set(), fallback="Monitoring and institutional arrangements") == "monitoring-institutional-arrangements"
+    assert (
+        ids.mint("paragraph", "WHO shall:", set(), fallback="Monitoring and institutional arrangements")
+        == "monitoring-institutional-arrangements"
+    )
     tagged = ids.mint("item", "2009: 12 3", set())
     assert re.fullmatch(r"item-[a-z]{6}", tagged) and not ids.looks_number_derived(tagged)
     assert ids.mint("item", "2009: 12 3", {tagged}) == tagged + "-2"
@@ -179,13 +215,21 @@ def test_minting_uses_words_and_avoids_taken_ids() -> None:
 
 
 def test_ids_refuses_to_retire_an_id_a_reference_still_links_to(tmp_path: Path) -> None:
-    text = NO_IDS.replace("A register shall be published.", "A register under paragraph {xref}`designate-national-authority` above.")
+    text = NO_IDS.replace(
+        "A register shall be published.", "A register under paragraph {xref}`designate-national-authority` above."
+    )
     root = code_text(tmp_path / "ct", {"a.md": text})
     assert invoke("ids", str(root)).exit_code == 0
     path = root / "a.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("::::{paragraph} designate-national-authority", "::::{paragraph}"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("::::{paragraph} designate-national-authority", "::::{paragraph}"),
+        encoding="utf-8",
+    )
     before = {p.name: p.read_bytes() for p in root.iterdir()}
     result = invoke("ids", str(root))
     assert result.exit_code == 1
-    assert "a.md:13: error: ID 'designate-national-authority' is on no element" in result.stderr and "[id.retire-referenced]" in result.stderr
+    assert (
+        "a.md:13: error: ID 'designate-national-authority' is on no element" in result.stderr
+        and "[id.retire-referenced]" in result.stderr
+    )
     assert {p.name: p.read_bytes() for p in root.iterdir()} == before

@@ -23,7 +23,7 @@ from drafttools.render import plain
 
 from .clients import libreoffice_convert
 from .conftest import ROOT
-from .importing import annex_text, places, same_as_code_text, snapshot  # noqa: F401 (places is a fixture)
+from .importing import annex_text, same_as_code_text, snapshot
 
 ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 
@@ -57,7 +57,9 @@ def test_pandoc_docx_and_libreoffice_docx_of_an_odt(places: Places, tmp_path: Pa
     source.write_text(_markdown(shipped), encoding="utf-8")
     docx, odt = tmp_path / "pandoc.docx", tmp_path / "pandoc.odt"
     for target in (docx, odt):
-        done = subprocess.run(["pandoc", str(source), "-o", str(target)], capture_output=True, text=True, timeout=120, check=False)
+        done = subprocess.run(
+            ["pandoc", str(source), "-o", str(target)], capture_output=True, text=True, timeout=120, check=False
+        )
         assert done.returncode == 0, done.stderr
     with zipfile.ZipFile(docx) as package:
         assert b'w:val="lowerLetter"' in package.read("word/numbering.xml")  # the letters are Word's, not typed
@@ -106,7 +108,7 @@ def _edit_content(data: bytes, old: str, new: str, delete_heading: str) -> bytes
     for paragraph in paragraphs[start:end]:
         paragraph.getparent().remove(paragraph)
     replaced = 0
-    for node in next(p for p, t in zip(paragraphs, texts) if old in t).iter():
+    for node in next(p for p, t in zip(paragraphs, texts, strict=True) if old in t).iter():
         if node.text and old in node.text:
             node.text, replaced = node.text.replace(old, new), replaced + 1
         if node.tail and old in node.tail:  # text after <text:tab/> is the tab's tail
@@ -124,8 +126,13 @@ def test_done_when_word_round_trip_then_diff(places: Places, tmp_path: Path, mon
     try:
         built = runner.invoke(main, ["build", "papers/code.md", "--to", "docx", "-o", str(tmp_path / "built")])
         assert built.exit_code == 0, built.output
-        docx = _edit_in_libreoffice(tmp_path / "built" / "code.docx", tmp_path, "should be interpreted as impinging on",
-                                    "shall be interpreted as limiting", "Article 5 \u2013 Mutuality of benefits")
+        docx = _edit_in_libreoffice(
+            tmp_path / "built" / "code.docx",
+            tmp_path,
+            "should be interpreted as impinging on",
+            "shall be interpreted as limiting",
+            "Article 5 \u2013 Mutuality of benefits",
+        )
         monkeypatch.chdir(places.source.parent)
         settings.cache_clear()
         imported = runner.invoke(main, ["import", str(docx), "--as", "2009-10-word", "--ids-from", "code_text"])
@@ -140,11 +147,19 @@ def test_done_when_word_round_trip_then_diff(places: Places, tmp_path: Path, mon
     for change in changes:
         side = change["new"] or change["old"]
         by_status.setdefault(change["status"], set()).add(side["id"])
-    assert by_status["deleted"] == {"art-mutuality-benefits", "accordance-principle-mutuality-benefits",
-                                    "urged-enter-bilateral-multilateral", "recognize-value-both-systems"}
+    assert by_status["deleted"] == {
+        "art-mutuality-benefits",
+        "accordance-principle-mutuality-benefits",
+        "urged-enter-bilateral-multilateral",
+        "recognize-value-both-systems",
+    }
     assert by_status["modified"] == {"nothing-interpreted-impinging-rights"}
     assert set(by_status) == {"deleted", "modified", "renumbered", "unchanged"}
     assert all(c["match"]["how"] == "id" for c in changes if c["status"] != "deleted")
     edit = next(c for c in changes if c["status"] == "modified")
     assert [(w["op"], w["text"].strip()) for w in edit["words"] if w["op"] != "equal"] == [
-        ("delete", "should"), ("insert", "shall"), ("delete", "impinging on"), ("insert", "limiting")]
+        ("delete", "should"),
+        ("insert", "shall"),
+        ("delete", "impinging on"),
+        ("insert", "limiting"),
+    ]

@@ -16,16 +16,18 @@ from drafttools.cli.main import main
 from drafttools.importer.docx import read_docx
 from drafttools.importer.usecase import Places
 
-from .importing import make_docx, p, places  # noqa: F401 (places is a fixture)
+from .importing import make_docx, p
 
 SECRET = "Ouagadougou-private-line"  # the text of a local file an external entity names
 DROPPED = ("import.dropped-entities", "import.dropped-macros", "import.dropped-objects", "import.dropped-comments")
-BODY = "".join([
-    p("Article 1 \u2013 Purposes"),
-    p("1.1 The first paragraph of the text."),
-    p("Article 2 \u2013 Measures"),
-    p("2.1 Some ENTITY text here."),
-])
+BODY = "".join(
+    [
+        p("Article 1 \u2013 Purposes"),
+        p("1.1 The first paragraph of the text."),
+        p("Article 2 \u2013 Measures"),
+        p("2.1 Some ENTITY text here."),
+    ]
+)
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 RELS = "word/_rels/document.xml.rels"
 TYPES = "[Content_Types].xml"
@@ -59,7 +61,12 @@ def add_part(parts: dict[str, bytes], name: str, data: str, content_type: str, r
     parts[name] = data.encode("utf-8")
     replace_in(parts, TYPES, "</Types>", f'<Override PartName="/{name}" ContentType="{content_type}"/></Types>')
     target = name.removeprefix("word/")
-    replace_in(parts, RELS, "</Relationships>", f'<Relationship Id="rIdT{len(parts)}" Type="{rel_type}" Target="{target}"/></Relationships>')
+    replace_in(
+        parts,
+        RELS,
+        "</Relationships>",
+        f'<Relationship Id="rIdT{len(parts)}" Type="{rel_type}" Target="{target}"/></Relationships>',
+    )
 
 
 def codes(path: Path) -> dict[str, tuple[int, str]]:
@@ -92,7 +99,8 @@ def secret(tmp_path: Path) -> Path:
 
 
 FOOTNOTES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-DTD<w:footnotes xmlns:w="{W}"><w:footnote w:id="2"><w:p><w:r><w:t xml:space="preserve">A note &xxe;with text after.</w:t></w:r></w:p></w:footnote></w:footnotes>"""
+DTD<w:footnotes xmlns:w="{W}"><w:footnote w:id="2">
+<w:p><w:r><w:t xml:space="preserve">A note &xxe;with text after.</w:t></w:r></w:p></w:footnote></w:footnotes>"""
 
 
 def xxe_docx(tmp_path: Path, secret: Path) -> Path:
@@ -109,7 +117,12 @@ def xxe_docx(tmp_path: Path, secret: Path) -> Path:
             "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
             "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes",
         )
-        replace_in(parts, "word/document.xml", "text here.</w:t></w:r>", 'text here.</w:t></w:r><w:r><w:footnoteReference w:id="2"/></w:r>')
+        replace_in(
+            parts,
+            "word/document.xml",
+            "text here.</w:t></w:r>",
+            'text here.</w:t></w:r><w:r><w:footnoteReference w:id="2"/></w:r>',
+        )
 
     return repack(source, tmp_path / "entities.docx", edit)
 
@@ -133,7 +146,9 @@ def test_the_import_warns_and_nothing_leaks(places: Places, tmp_path: Path, secr
     project = places.source.parent
     result = run_import(project, xxe_docx(tmp_path, secret))
     assert result.exit_code == 0, result.output
-    assert "warning: 3 XML entity reference(s) left out" in result.stderr and "[import.dropped-entities]" in result.stderr
+    assert (
+        "warning: 3 XML entity reference(s) left out" in result.stderr and "[import.dropped-entities]" in result.stderr
+    )
     assert "0 errors, 1 warning" in result.stderr
     assert SECRET not in result.output
     written = places.versions / "v1"
@@ -151,9 +166,26 @@ def test_the_import_warns_and_nothing_leaks(places: Places, tmp_path: Path, secr
 def test_macros_in_a_docm_renamed_docx(plain: Path, tmp_path: Path) -> None:
     def edit(parts: dict[str, bytes]) -> None:
         replace_in(parts, TYPES, "wordprocessingml.document.main+xml", "x")  # made a .docm's main part below
-        replace_in(parts, TYPES, "application/vnd.openxmlformats-officedocument.x", "application/vnd.ms-word.document.macroEnabled.main+xml")
-        replace_in(parts, TYPES, "</Types>", '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
-        replace_in(parts, RELS, "</Relationships>", '<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>')
+        replace_in(
+            parts,
+            TYPES,
+            "application/vnd.openxmlformats-officedocument.x",
+            "application/vnd.ms-word.document.macroEnabled.main+xml",
+        )
+        replace_in(
+            parts,
+            TYPES,
+            "</Types>",
+            '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+        )
+        replace_in(
+            parts,
+            RELS,
+            "</Relationships>",
+            '<Relationship Id="rIdVba" '
+            'Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
+            'Target="vbaProject.bin"/></Relationships>',
+        )
         parts["word/vbaProject.bin"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
 
     path = repack(plain, tmp_path / "macros.docx", edit)
@@ -164,12 +196,17 @@ def test_macros_in_a_docm_renamed_docx(plain: Path, tmp_path: Path) -> None:
     assert [b.text for b in read.blocks][:2] == ["Article 1 \u2013 Purposes", "1.1 The first paragraph of the text."]
 
 
-OBJECT = ('<w:r><w:object><v:shape xmlns:v="urn:schemas-microsoft-com:vml" id="o1"/>'
-          '<o:OLEObject xmlns:o="urn:schemas-microsoft-com:office:office" ProgID="Excel.Sheet.12" ShapeID="o1"/></w:object></w:r>')
+OBJECT = (
+    '<w:r><w:object><v:shape xmlns:v="urn:schemas-microsoft-com:vml" id="o1"/>'
+    '<o:OLEObject xmlns:o="urn:schemas-microsoft-com:office:office" ProgID="Excel.Sheet.12" '
+    'ShapeID="o1"/></w:object></w:r>'
+)
 
 
 def test_embedded_objects(tmp_path: Path) -> None:
-    body = BODY.replace("ENTITY ", "").replace(p("Article 2 \u2013 Measures"), p("See the table", OBJECT) + p("Article 2 \u2013 Measures"))
+    body = BODY.replace("ENTITY ", "").replace(
+        p("Article 2 \u2013 Measures"), p("See the table", OBJECT) + p("Article 2 \u2013 Measures")
+    )
     source = make_docx(tmp_path / "source.docx", body)
 
     def edit(parts: dict[str, bytes]) -> None:
@@ -189,8 +226,13 @@ COMMENTS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 
 def test_comments(tmp_path: Path) -> None:
-    marked = p('<w:commentRangeStart w:id="0"/>', "2.1 Some text here.", '<w:commentRangeEnd w:id="0"/>',
-               '<w:r><w:commentReference w:id="0"/></w:r>', '<w:r><w:commentReference w:id="1"/></w:r>')
+    marked = p(
+        '<w:commentRangeStart w:id="0"/>',
+        "2.1 Some text here.",
+        '<w:commentRangeEnd w:id="0"/>',
+        '<w:r><w:commentReference w:id="0"/></w:r>',
+        '<w:r><w:commentReference w:id="1"/></w:r>',
+    )
     source = make_docx(tmp_path / "source.docx", BODY.replace(p("2.1 Some ENTITY text here."), marked))
 
     def edit(parts: dict[str, bytes]) -> None:

@@ -23,7 +23,7 @@ from drafttools.source.parse import load
 
 from .clients import chromium_dom, libreoffice_convert, pandoc_text
 from .conftest import ROOT
-from .importing import PYPROJECT, annex_text, git, places  # noqa: F401 (places is a fixture)
+from .importing import PYPROJECT, annex_text, git
 
 FIXTURES = ROOT / "tests" / "data" / "instruments"
 PROFILES = ("who-code", "treaty", "eu")
@@ -62,35 +62,79 @@ def _changes(report: dict[str, object]) -> set[tuple[str, str, str, str]]:
     found = set()
     for change in report["changes"]:  # type: ignore[union-attr]
         if change["status"] != "unchanged":
-            found.add((change["kind"], change["status"], (change["old"] or {}).get("label", ""), (change["new"] or {}).get("label", "")))
+            found.add(
+                (
+                    change["kind"],
+                    change["status"],
+                    (change["old"] or {}).get("label", ""),
+                    (change["new"] or {}).get("label", ""),
+                )
+            )
     return found
 
 
 # What each fixture's v2 changed, as the diff must report it (kind, status, old label, new label).
 EXPECTED = {
     "who-code": {
-        ("item", "deleted", "1(b)(ii)", ""), ("paragraph", "deleted", "3.3", ""), ("article", "inserted", "", "4"),
-        ("article", "moved", "5", "3"), ("article", "renumbered", "3", "5"), ("article", "renumbered", "4", "6"),
-        ("paragraph", "renumbered", "3.1", "5.1"), ("paragraph", "renumbered", "4.1", "6.1"),
+        ("item", "deleted", "1(b)(ii)", ""),
+        ("paragraph", "deleted", "3.3", ""),
+        ("article", "inserted", "", "4"),
+        ("article", "moved", "5", "3"),
+        ("article", "renumbered", "3", "5"),
+        ("article", "renumbered", "4", "6"),
+        ("paragraph", "renumbered", "3.1", "5.1"),
+        ("paragraph", "renumbered", "4.1", "6.1"),
     },
     "treaty": {
-        ("point", "deleted", "1(b)(ii)", ""), ("point", "renumbered", "1(b)(iii)", "1(b)(ii)"), ("article", "moved", "2", "3"),
-        ("article", "renumbered", "3", "2"), ("article", "inserted", "", "5"), ("article", "renumbered", "5", "6"),
+        ("point", "deleted", "1(b)(ii)", ""),
+        ("point", "renumbered", "1(b)(iii)", "1(b)(ii)"),
+        ("article", "moved", "2", "3"),
+        ("article", "renumbered", "3", "2"),
+        ("article", "inserted", "", "5"),
+        ("article", "renumbered", "5", "6"),
         ("paragraph", "modified", "4.1", "4.1"),
     },
     "eu": {
-        ("point", "inserted", "", "3(2)"), ("point", "renumbered", "3(2)", "3(3)"), ("point", "renumbered", "3(3)", "3(4)"),
-        ("point", "deleted", "2(2)(b)", ""), ("article", "inserted", "", "4b"), ("article", "moved", "6", "6"),
+        ("point", "inserted", "", "3(2)"),
+        ("point", "renumbered", "3(2)", "3(3)"),
+        ("point", "renumbered", "3(3)", "3(4)"),
+        ("point", "deleted", "2(2)(b)", ""),
+        ("article", "inserted", "", "4b"),
+        ("article", "moved", "6", "6"),
         ("paragraph", "modified", "7(1)", "7(1)"),
     },
 }
 # Each fixture's shape, as v1 imports: how many elements of each kind.
 SHAPES = {
     "who-code": {"paragraph": 12, "part": 2, "article": 5, "item": 4, "table": 2, "row": 6, "annex": 1},
-    "treaty": {"recital": 4, "chapter": 2, "article": 6, "paragraph": 11, "point": 14, "text": 1, "table": 2, "row": 6,
-               "clause": 1, "annex": 1},
-    "eu": {"citation": 4, "recital": 2, "part": 1, "title": 2, "article": 8, "paragraph": 12, "point": 11,
-           "subparagraph": 1, "chapter": 2, "section": 1, "clause": 2, "annex": 1, "table": 1, "row": 3},
+    "treaty": {
+        "recital": 4,
+        "chapter": 2,
+        "article": 6,
+        "paragraph": 11,
+        "point": 14,
+        "text": 1,
+        "table": 2,
+        "row": 6,
+        "clause": 1,
+        "annex": 1,
+    },
+    "eu": {
+        "citation": 4,
+        "recital": 2,
+        "part": 1,
+        "title": 2,
+        "article": 8,
+        "paragraph": 12,
+        "point": 11,
+        "subparagraph": 1,
+        "chapter": 2,
+        "section": 1,
+        "clause": 2,
+        "annex": 1,
+        "table": 1,
+        "row": 3,
+    },
 }
 
 
@@ -110,7 +154,9 @@ def test_each_profile_imports_checks_diffs_builds_and_round_trips(profile: str, 
     assert first.written and _findings(first) == [] and first.profile == profile, _findings(first)
     assert first.words_in == first.words_kept > 250  # every word of the text is in the model
     assert first.instrument is not None and _shape(first.instrument) == SHAPES[profile]
-    assert any(n.inlines and any(type(p).__name__ == "Note" for p in n.inlines) for n in first.instrument.walk())  # footnotes kept
+    assert any(
+        n.inlines and any(type(p).__name__ == "Note" for p in n.inlines) for n in first.instrument.walk()
+    )  # footnotes kept
     second = import_draft(text_v2, "v2", "v1", places=places)
     assert second.written and _findings(second) == [] and second.gone and second.new, _findings(second)
     for name in ("v1", "v2"):
@@ -121,11 +167,15 @@ def test_each_profile_imports_checks_diffs_builds_and_round_trips(profile: str, 
     # Word, as LibreOffice makes it from the text: the same instrument, the same IDs
     word = libreoffice_convert(text_v1, tmp_path / "word", "docx:MS Word 2007 XML")
     from_word = import_draft(word, "v1-word", "v1", places=places)
-    assert from_word.written and _findings(from_word) == [] and not from_word.new and not from_word.gone, _findings(from_word)
+    assert from_word.written and _findings(from_word) == [] and not from_word.new and not from_word.gone, _findings(
+        from_word
+    )
     assert _diff(root, "v1", "v1-word")["summary"]["unchanged"] == sum(SHAPES[profile].values())  # type: ignore[index]
     # build DOCX and HTML, then import the built DOCX back: no changes
     (root / "papers").mkdir()
-    (root / "papers" / "code.md").write_text("---\ndocument_type: code\nlanguage: en\nannex: v1\n---\n", encoding="utf-8")
+    (root / "papers" / "code.md").write_text(
+        "---\ndocument_type: code\nlanguage: en\nannex: v1\n---\n", encoding="utf-8"
+    )
     built = _run(root, "build", "-o", "out", "--strict")
     assert built.exit_code == 0, built.output  # type: ignore[attr-defined]
     docx, html = root / "out" / "code.docx", root / "out" / "code.html"
@@ -181,10 +231,14 @@ def test_generated_variations_of_the_treaty_read_the_same(separator: str, blank_
 
 
 def test_deep_points_dash_indents_and_given_numbers_in_an_eu_act(tmp_path: Path) -> None:
-    text = ("REGULATION (EU) 2026/1 on testing\n\nArticle 1\nSubject matter\n\nThis Regulation lays down rules.\n\n"
-            "Article 92\nRequirements\n\n1. Institutions shall satisfy:\n\n(a) a ratio;\n\n(b) a buffer made of:\n\n"
-            "(i) capital;\n\n(ii) reserves, being:\n\n— retained earnings;\n\n— other reserves;\n\n(c) a leverage ratio.\n\n"
-            "Article 92a\nInserted\n\nAs point (a) of Article 92(1) requires.\n\nArticle 94\nGap kept\n\nNumbers are given.\n")
+    text = (
+        "REGULATION (EU) 2026/1 on testing\n\nArticle 1\nSubject matter\n\nThis Regulation lays down rules.\n\n"
+        "Article 92\nRequirements\n\n1. Institutions shall satisfy:\n\n(a) a ratio;\n\n(b) a buffer made of:\n\n"
+        "(i) capital;\n\n(ii) reserves, being:\n\n— retained earnings;\n\n— other reserves;\n\n(c) a "
+        "leverage ratio.\n\n"
+        "Article 92a\nInserted\n\nAs point (a) of Article 92(1) requires.\n\nArticle 94\nGap kept\n\n"
+        "Numbers are given.\n"
+    )
     path = tmp_path / "act.txt"
     path.write_text(text, encoding="utf-8")
     places = _project(tmp_path / "p")
@@ -212,7 +266,12 @@ def test_references_to_other_instruments_are_left_alone(tmp_path: Path) -> None:
     phrases = {r.phrase for r in xref.find_references(instrument)}
     assert not any("Directive" in p or "TFEU" in p or "168" in p for p in phrases), phrases
     assert any(p.startswith("the second subparagraph of Article") for p in phrases)
-    target = next(m.target for r in xref.find_references(instrument) if r.phrase.startswith("the second subparagraph") for m in r.members)
+    target = next(
+        m.target
+        for r in xref.find_references(instrument)
+        if r.phrase.startswith("the second subparagraph")
+        for m in r.members
+    )
     assert target is not None and target.kind == "subparagraph" and target.label == "2(2)"
 
 
@@ -231,14 +290,18 @@ def _renumbered_without_article_7(text: str) -> str:
     return text
 
 
-def test_a_reference_left_stale_by_renumbering_is_reported_at_import_check_and_diff(places: Places, tmp_path: Path) -> None:
+def test_a_reference_left_stale_by_renumbering_is_reported_at_import_check_and_diff(
+    places: Places, tmp_path: Path
+) -> None:
     text = _renumbered_without_article_7(annex_text())
     assert "in accordance with Article 7.2" in text
     path = tmp_path / "draft.txt"
     path.write_text(text, encoding="utf-8")
     result = import_draft(path, "renumbered", "code_text", places=places)
     stale = [d for d in result.diagnostics if d.code == "import.stale-reference"]
-    assert len(stale) == 1 and "'7.2'" in stale[0].message and "national-data-gathering" in stale[0].message, [d.format() for d in result.diagnostics]
+    assert len(stale) == 1 and "'7.2'" in stale[0].message and "national-data-gathering" in stale[0].message, [
+        d.format() for d in result.diagnostics
+    ]
     checked = _run(places.source.parent, "check", "versions/renumbered", "--format", "json")
     self_cited = [d for d in json.loads(checked.stdout)["diagnostics"] if d["code"] == "xref.self"]  # type: ignore[attr-defined]
     assert len(self_cited) == 1 and "7.2(b)" in self_cited[0]["message"]
@@ -248,7 +311,9 @@ def test_a_reference_left_stale_by_renumbering_is_reported_at_import_check_and_d
     retargeted = [r for r in report["references"] if r["source"] == "updated-national-data"]  # type: ignore[union-attr]
     assert retargeted and retargeted[0]["reason"] == "retargeted", report["references"]
     text_report = _run(places.source.parent, "diff", "code_text", "renumbered").stdout  # type: ignore[attr-defined]
-    assert re.search(r"7\.2\(b\) cited 7\.2 \(national-data-gathering, deleted\); it now cites 7\.2 \(\S+\)", text_report), text_report
+    assert re.search(
+        r"7\.2\(b\) cited 7\.2 \(national-data-gathering, deleted\); it now cites 7\.2 \(\S+\)", text_report
+    ), text_report
 
 
 # ------------------------------------------------------------------------------ outline, words, new import codes
@@ -256,7 +321,9 @@ def test_a_reference_left_stale_by_renumbering_is_reported_at_import_check_and_d
 
 def test_dry_run_json_prints_the_recognised_outline(tmp_path: Path) -> None:
     places = _project(tmp_path / "p")
-    done = _run(places.source.parent, "import", str(FIXTURES / "eu" / "v1.txt"), "--as", "v1", "--dry-run", "--format", "json")
+    done = _run(
+        places.source.parent, "import", str(FIXTURES / "eu" / "v1.txt"), "--as", "v1", "--dry-run", "--format", "json"
+    )
     assert done.exit_code == 0, done.output  # type: ignore[attr-defined]
     report = json.loads(done.stdout)  # type: ignore[attr-defined]
     assert report["profile"] == "eu" and report["words"]["in"] == report["words"]["kept"] > 400
@@ -271,13 +338,19 @@ def test_dry_run_json_prints_the_recognised_outline(tmp_path: Path) -> None:
 
 def test_words_left_out_are_each_in_a_located_diagnostic(tmp_path: Path) -> None:
     places = _project(tmp_path / "p")
-    text = ("Annex\n\nDraft code\n\nArticle 1 \u2013 One\n\n1.1 Text of the paragraph.\n\nPART I \u2013 GENERAL\n\n"
-            "Words under a division heading before its article.\n\nArticle 2 \u2013 " + "Long " * 45 + "heading\n\n2.1 More text.\n")
+    text = (
+        "Annex\n\nDraft code\n\nArticle 1 \u2013 One\n\n1.1 Text of the paragraph.\n\nPART I \u2013 GENERAL\n\n"
+        "Words under a division heading before its article.\n\nArticle 2 \u2013 "
+        + "Long " * 45
+        + "heading\n\n2.1 More text.\n"
+    )
     path = tmp_path / "draft.txt"
     path.write_text(text, encoding="utf-8")
     done = import_draft(path, "v", places=places, profile="who-code")
     codes = [d.code for d in done.diagnostics]
-    assert codes == ["import.stray-text", "import.long-heading", "import.front-matter"], [d.format() for d in done.diagnostics]
+    assert codes == ["import.stray-text", "import.long-heading", "import.front-matter"], [
+        d.format() for d in done.diagnostics
+    ]
     assert all(d.line > 0 for d in done.diagnostics)
     assert done.words_in - done.words_kept == 1 + 8  # "Annex", and the eight stray words
 
@@ -285,10 +358,15 @@ def test_words_left_out_are_each_in_a_located_diagnostic(tmp_path: Path) -> None
 def test_points_typed_in_another_format_than_the_profile_prints(tmp_path: Path) -> None:
     places = _project(tmp_path / "p")
     path = tmp_path / "draft.txt"
-    path.write_text("Draft code\n\nArticle 1 \u2013 One\n\n1.1 WHO shall:\n\n(1) report; and\n\n(2) review.\n", encoding="utf-8")
+    path.write_text(
+        "Draft code\n\nArticle 1 \u2013 One\n\n1.1 WHO shall:\n\n(1) report; and\n\n(2) review.\n", encoding="utf-8"
+    )
     done = import_draft(path, "v", places=places, profile="who-code")
     assert [d.code for d in done.diagnostics] == ["import.number-format"]
-    assert done.instrument is not None and [e.number for e in done.instrument.walk() if e.kind == "item"] == ["(a)", "(b)"]
+    assert done.instrument is not None and [e.number for e in done.instrument.walk() if e.kind == "item"] == [
+        "(a)",
+        "(b)",
+    ]
 
 
 def test_an_unknown_profile_is_a_usage_error(tmp_path: Path) -> None:

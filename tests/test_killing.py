@@ -54,8 +54,10 @@ def _returns(project: Path) -> None:
 
 def _decided(project: Path) -> None:
     _returns(project)
-    for argv in (["collect", "bra.txt", "ind.txt", "--from", "BRA", "--from", "IND", "--answers", "2009-09-SEARO-RC62"],
-                 ["proposal", "accept", "bra-1"]):
+    for argv in (
+        ["collect", "bra.txt", "ind.txt", "--from", "BRA", "--from", "IND", "--answers", "2009-09-SEARO-RC62"],
+        ["proposal", "accept", "bra-1"],
+    ):
         done = killing.run(argv, project)
         assert done.returncode == 0, done.stderr
 
@@ -65,13 +67,19 @@ COMMANDS = [
     killing.Command(("ids",), ("code_text",), _new_paragraph),
     killing.Command(("check", "--fix"), ("code_text",), _plain_references),
     killing.Command(("snapshot", "2011-frozen"), ("versions",)),
-    killing.Command(("import", "annex.txt", "--as", "2011-imported", "--ids-from", "2009-09-SEARO-RC62"),
-                    ("versions",), _annex),
+    killing.Command(
+        ("import", "annex.txt", "--as", "2011-imported", "--ids-from", "2009-09-SEARO-RC62"), ("versions",), _annex
+    ),
     killing.Command(("import", "annex.txt", "--as", "code_text", "--force", "--ids-from", "code_text"), (".",), _annex),
-    killing.Command(("diff", "2009-09-SEARO-RC62", "2010-illustrative-revision", "--format", "docx", "-o",
-                     "out/redline.docx"), ("out",)),
-    killing.Command(("collect", "bra.txt", "ind.txt", "--from", "BRA", "--from", "IND", "--answers",
-                     "2009-09-SEARO-RC62"), ("proposals",), _returns),
+    killing.Command(
+        ("diff", "2009-09-SEARO-RC62", "2010-illustrative-revision", "--format", "docx", "-o", "out/redline.docx"),
+        ("out",),
+    ),
+    killing.Command(
+        ("collect", "bra.txt", "ind.txt", "--from", "BRA", "--from", "IND", "--answers", "2009-09-SEARO-RC62"),
+        ("proposals",),
+        _returns,
+    ),
     killing.Command(("review", "clean", "--as", "2011-clean"), ("versions",), _decided),
     killing.Command(("review", "all", "-o", "out"), ("out",), _decided),
 ]

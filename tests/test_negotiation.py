@@ -37,7 +37,12 @@ def _negotiated(code: Path) -> None:
     """10.2 agreed but still holding three alternatives (one without proponent, one naming an unknown code);
     10.3 under a status no one knows."""
     _edit(code, "article-10.md", SHIPPED_BRACKET, ALTERNATIVES)
-    _edit(code, "article-10.md", ":::{paragraph} review-by-director-general\n", ":::{paragraph} review-by-director-general\n:status: agreed\n")
+    _edit(
+        code,
+        "article-10.md",
+        ":::{paragraph} review-by-director-general\n",
+        ":::{paragraph} review-by-director-general\n:status: agreed\n",
+    )
     _edit(code, "article-10.md", "::::{paragraph} who-functions\n", "::::{paragraph} who-functions\n:status: done\n")
 
 
@@ -84,7 +89,12 @@ def test_the_open_brackets_say_which_alternative_and_who(code_copy: Path) -> Non
 
 
 def test_an_agreed_article_covers_its_paragraphs(code_copy: Path) -> None:
-    _edit(code_copy, "article-10.md", ":title: Monitoring and institutional arrangements\n", ":title: Monitoring and institutional arrangements\n:status: agreed-ad-ref\n")
+    _edit(
+        code_copy,
+        "article-10.md",
+        ":title: Monitoring and institutional arrangements\n",
+        ":title: Monitoring and institutional arrangements\n:status: agreed-ad-ref\n",
+    )
     status, data, _ = _check(code_copy)
     assert status == 1
     [agreed] = [d for d in data["diagnostics"] if d["code"] == "bracket.agreed"]
@@ -93,8 +103,15 @@ def test_an_agreed_article_covers_its_paragraphs(code_copy: Path) -> None:
 
 
 def test_known_proponents_and_open_status_are_quiet(code_copy: Path) -> None:
-    _edit(code_copy, "article-10.md", SHIPPED_BRACKET, "[Alt 1 (BRA, G77, WHO): yearly] [Alternative 2 (EU, SEAR): never]")
-    _edit(code_copy, "article-10.md", ":::{paragraph} review-by-director-general\n", ":::{paragraph} review-by-director-general\n:status: open\n")
+    _edit(
+        code_copy, "article-10.md", SHIPPED_BRACKET, "[Alt 1 (BRA, G77, WHO): yearly] [Alternative 2 (EU, SEAR): never]"
+    )
+    _edit(
+        code_copy,
+        "article-10.md",
+        ":::{paragraph} review-by-director-general\n",
+        ":::{paragraph} review-by-director-general\n:status: open\n",
+    )
     status, data, _ = _check(code_copy)
     assert status == 0
     assert {d["code"] for d in data["diagnostics"]} == {"bracket.open"}
@@ -103,13 +120,26 @@ def test_known_proponents_and_open_status_are_quiet(code_copy: Path) -> None:
 def test_the_shipped_text_checks_as_before() -> None:
     result = api.check(CODE_TEXT, parse_cache=False)
     [listed] = result.diagnostics
-    assert listed.format().endswith("article-10.md:15: info: Article 10, paragraph 10.2: " + SHIPPED_BRACKET + " [bracket.open]")
+    assert listed.format().endswith(
+        "article-10.md:15: info: Article 10, paragraph 10.2: " + SHIPPED_BRACKET + " [bracket.open]"
+    )
     [entry] = result.open_brackets["10"]
-    assert entry == {"id": "review-by-director-general", "label": "10.2", "text": SHIPPED_BRACKET, "line": 15, "path": listed.path}
+    assert entry == {
+        "id": "review-by-director-general",
+        "label": "10.2",
+        "text": SHIPPED_BRACKET,
+        "line": 15,
+        "path": listed.path,
+    }
 
 
 def test_status_is_kept_by_parse_pickle_cache_and_serializer(code_copy: Path, tmp_path: Path) -> None:
-    _edit(code_copy, "article-10.md", ":::{paragraph} review-by-director-general\n", ":::{paragraph} review-by-director-general\n:status: agreed-ad-ref\n")
+    _edit(
+        code_copy,
+        "article-10.md",
+        ":::{paragraph} review-by-director-general\n",
+        ":::{paragraph} review-by-director-general\n:status: agreed-ad-ref\n",
+    )
     for _ in range(2):  # parsed, then served from the parse cache
         loaded = load(code_copy, cache_dir=tmp_path / "cache")
         assert loaded.instrument is not None

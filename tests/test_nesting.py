@@ -19,11 +19,15 @@ from .builders import code_text
 def nested(kind: str, depth: int) -> str:
     """An article whose paragraph holds ``depth`` nested ``kind`` directives."""
     width = depth + 8
-    opening = "".join(f"{':' * (3 + depth - i)}{{{kind}}}{' i' + str(i) if kind == 'item' else ''}\nText {i}\n\n"
-                      for i in range(depth))
+    opening = "".join(
+        f"{':' * (3 + depth - i)}{{{kind}}}{' i' + str(i) if kind == 'item' else ''}\nText {i}\n\n"
+        for i in range(depth)
+    )
     closing = "".join(f"{':' * (3 + i + 1)}\n" for i in range(depth))
-    return (f"{':' * width}{{article}} art-one\n:title: One\n\n{':' * (width - 2)}{{paragraph}} first\nLead:\n\n"
-            f"{opening}{closing}{':' * (width - 2)}\n{':' * width}\n")
+    return (
+        f"{':' * width}{{article}} art-one\n:title: One\n\n{':' * (width - 2)}{{paragraph}} first\nLead:\n\n"
+        f"{opening}{closing}{':' * (width - 2)}\n{':' * width}\n"
+    )
 
 
 @pytest.mark.parametrize(("kind", "depth"), [("note", 300), ("item", 200), ("note", 3000), ("warning", 3000)])
@@ -42,7 +46,7 @@ def test_deep_nesting_is_a_located_error_in_milliseconds(tmp_path: Path, kind: s
 def test_the_scan_counts_what_nests() -> None:
     assert too_deep(nested("note", 10), 12) is None
     assert too_deep(nested("note", 11), 12) == 7 + 3 * 10
-    siblings = "".join(f":::{{note}}\ntext\n:::\n\n" for _ in range(500))  # many, side by side: depth 1
+    siblings = "".join(":::{note}\ntext\n:::\n\n" for _ in range(500))  # many, side by side: depth 1
     assert too_deep(siblings, 3) is None
     code = "```text\n" + ":::{note}\n" * 50 + "```\n"  # fences inside a code block are text
     assert too_deep(code, 3) is None

@@ -143,8 +143,17 @@ def test_a_link_to_a_device_is_refused(shipped_project: Path) -> None:
 # ----------------------------------------------------------------------------------------- build -o DIR
 
 
-@pytest.mark.parametrize("folder", ["code_text", "code_text/out", "versions/out", "annex_templates", "papers/built",
-                                    "papers/../versions/2010-illustrative-revision"])
+@pytest.mark.parametrize(
+    "folder",
+    [
+        "code_text",
+        "code_text/out",
+        "versions/out",
+        "annex_templates",
+        "papers/built",
+        "papers/../versions/2010-illustrative-revision",
+    ],
+)
 def test_build_never_writes_into_the_sources(shipped_project: Path, folder: str) -> None:
     before, existed = snapshot(shipped_project), (shipped_project / folder).exists()
     result = run(shipped_project, "build", "-o", folder)
@@ -208,8 +217,9 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
 
 
 def drafttools(project: Path, *args: str, **options: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "drafttools", *args], cwd=project, env=ENV, text=True, timeout=300,
-                          **options)  # type: ignore[call-overload, no-any-return]
+    return subprocess.run(
+        [sys.executable, "-m", "drafttools", *args], cwd=project, env=ENV, text=True, timeout=300, **options
+    )  # type: ignore[call-overload, no-any-return]
 
 
 def assert_one_line_error(done: subprocess.CompletedProcess[str], *words: str) -> None:
@@ -218,7 +228,9 @@ def assert_one_line_error(done: subprocess.CompletedProcess[str], *words: str) -
     assert lines and lines[-1].startswith("Error: cannot write to standard output"), done.stderr
     for word in words:
         assert word in lines[-1], (word, done.stderr)
-    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr and "Error" not in "".join(lines[:-1])
+    assert (
+        "Traceback" not in done.stderr and "Exception ignored" not in done.stderr and "Error" not in "".join(lines[:-1])
+    )
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "html"])
@@ -235,23 +247,52 @@ def test_check_json_on_a_full_disk_exits_1(shipped_project: Path) -> None:
 
 
 def test_a_closed_stdout_exits_1(shipped_project: Path) -> None:
-    done = subprocess.run(f"{sys.executable} -m drafttools diff {OLD} {NEW} >&-", shell=True, cwd=shipped_project,
-                          env=ENV, text=True, capture_output=False, stderr=subprocess.PIPE, timeout=300)
+    done = subprocess.run(
+        f"{sys.executable} -m drafttools diff {OLD} {NEW} >&-",
+        shell=True,
+        cwd=shipped_project,
+        env=ENV,
+        text=True,
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        timeout=300,
+    )
     assert_one_line_error(done, "closed")
 
 
 def test_with_stdout_closed_an_output_file_is_still_written(shipped_project: Path) -> None:
-    done = subprocess.run(f"{sys.executable} -m drafttools diff {OLD} {NEW} -o build/d.txt >&-", shell=True,
-                          cwd=shipped_project, env=ENV, text=True, stderr=subprocess.PIPE, timeout=300)
+    done = subprocess.run(
+        f"{sys.executable} -m drafttools diff {OLD} {NEW} -o build/d.txt >&-",
+        shell=True,
+        cwd=shipped_project,
+        env=ENV,
+        text=True,
+        stderr=subprocess.PIPE,
+        timeout=300,
+    )
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert (shipped_project / "build" / "d.txt").stat().st_size > 0
 
 
-@pytest.mark.parametrize("args", [("diff", OLD, NEW), ("diff", OLD, NEW, "--format", "json"), ("codes",),
-                                  ("check", "--format", "json"), ("versions",)])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("diff", OLD, NEW),
+        ("diff", OLD, NEW, "--format", "json"),
+        ("codes",),
+        ("check", "--format", "json"),
+        ("versions",),
+    ],
+)
 def test_a_pipe_closed_by_its_reader_exits_1_quietly(shipped_project: Path, args: tuple[str, ...]) -> None:
-    process = subprocess.Popen([sys.executable, "-m", "drafttools", *args], cwd=shipped_project, env=ENV,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "drafttools", *args],
+        cwd=shipped_project,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert process.stdout is not None and process.stderr is not None
     process.stdout.close()  # the reader goes away before a byte is written
     err = process.stderr.read()
@@ -260,9 +301,16 @@ def test_a_pipe_closed_by_its_reader_exits_1_quietly(shipped_project: Path, args
 
 
 def test_head_of_check_json_is_quiet(shipped_project: Path) -> None:
-    done = subprocess.run(f"set -o pipefail; {sys.executable} -m drafttools check --format json | head -c 10",
-                          shell=True, executable="/bin/bash", cwd=shipped_project, env=ENV, text=True,
-                          capture_output=True, timeout=300)
+    done = subprocess.run(
+        f"set -o pipefail; {sys.executable} -m drafttools check --format json | head -c 10",
+        shell=True,
+        executable="/bin/bash",
+        cwd=shipped_project,
+        env=ENV,
+        text=True,
+        capture_output=True,
+        timeout=300,
+    )
     assert len(done.stdout) == 10
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr and "Exception ignored" not in done.stderr
     assert done.returncode in (0, 1)  # 0 when the JSON fitted in the pipe before head closed it

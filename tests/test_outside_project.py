@@ -190,7 +190,9 @@ def test_a_paper_linked_outside(shipped_project: Path, tmp_path: Path) -> None:
     no_outputs(shipped_project)
 
 
-@pytest.mark.parametrize("name", ["_base/page.html.j2", "code/paper.html.j2", "code/template.toml", "code/reference.docx"])
+@pytest.mark.parametrize(
+    "name", ["_base/page.html.j2", "code/paper.html.j2", "code/template.toml", "code/reference.docx"]
+)
 def test_a_template_linked_outside(shipped_project: Path, tmp_path: Path, name: str) -> None:
     template = shipped_project / "annex_templates" / name
     moved = tmp_path / "moved" / name

@@ -34,7 +34,9 @@ def line_of(path: Path, start: str) -> int:
 
 def located(result: Result, code: str) -> list[tuple[str, int]]:
     """(file, line) of every diagnostic with ``code`` on stderr."""
-    return [(m[1], int(m[2])) for m in re.finditer(rf"^(\S+?):(\d+): \w+: .*\[{re.escape(code)}\]$", result.stderr, re.M)]
+    return [
+        (m[1], int(m[2])) for m in re.finditer(rf"^(\S+?):(\d+): \w+: .*\[{re.escape(code)}\]$", result.stderr, re.M)
+    ]
 
 
 # ------------------------------------------------------------------------------------------------- the rule
@@ -109,7 +111,10 @@ def test_the_shipped_rc_paper_fails_strict_on_its_placeholders_until_they_are_re
     # the symbol, agenda item and date the public record does not give are "unknown": warned of, printed plainly
     unknown = [(RC, line_of(paper, f"{field}:")) for field in ("symbol", "agenda_item", "date")]
     assert located(strict, "paper.placeholder") == unknown + [(RC, n) for n in notes]
-    assert f"{RC}:{line_of(paper, 'symbol:')}: warning: front-matter field 'symbol' is not known yet: 'SEA/RC62/unknown'" in strict.stderr
+    assert (
+        f"{RC}:{line_of(paper, 'symbol:')}: warning: front-matter field 'symbol' is not known yet: 'SEA/RC62/unknown'"
+        in strict.stderr
+    )
     assert "fix: write the real symbol when the record gives it" in strict.stderr
     assert "Traceback" not in strict.output and not (shipped_project / "out").exists()
     shown = pandoc_text(shipped_project / "lenient" / "sea-rc62-working-paper.docx")
@@ -134,7 +139,8 @@ def test_placeholders_in_the_paper_text_each_at_its_line(shipped_project: Path) 
         "annex: code_text\n---\n"
         "\n:::{summary}\nA summary dated [date].\n:::\n"
         "\n# Section [to be completed]\n"
-        "\nFirst line,\nthe second holds 20xx,[^1] and Article {xref}`art-objectives`\nthen “quoted […] words”, (xx) and Article XX.\n"
+        "\nFirst line,\nthe second holds 20xx,[^1] and Article {xref}`art-objectives`\nthen “quoted "
+        "[…] words”, (xx) and Article XX.\n"
         "\n[^1]: A note\n    over two lines, TBC.\n",
         encoding="utf-8",
     )
@@ -150,14 +156,24 @@ def test_placeholders_in_a_template_are_said_once_at_their_line(shipped_project:
     folder = shipped_project / "annex_templates" / "regional-committee"
     html = folder / "paper.html.j2"
     html.write_text(
-        html.read_text(encoding="utf-8").replace("<p>{{ paper.office }}</p>", "<p>{{ paper.office }}</p>\n<p>Distribution: TBD</p>")
+        html.read_text(encoding="utf-8").replace(
+            "<p>{{ paper.office }}</p>", "<p>{{ paper.office }}</p>\n<p>Distribution: TBD</p>"
+        )
         + "{# a Jinja comment: xx #}\n<!-- an HTML comment: xx -->\n",
         encoding="utf-8",
     )
     spec = folder / "template.toml"
-    spec.write_text(spec.read_text(encoding="utf-8").replace('annex_heading = "Annex"', 'annex_heading = "Annex xx"  # a comment: TBD'), encoding="utf-8")
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace(
+            'annex_heading = "Annex"', 'annex_heading = "Annex xx"  # a comment: TBD'
+        ),
+        encoding="utf-8",
+    )
     base = shipped_project / "annex_templates" / "_base" / "page.html.j2"
-    base.write_text(base.read_text(encoding="utf-8").replace("</style>", "p.big { font-size: xx-large; }\n</style>"), encoding="utf-8")
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("</style>", "p.big { font-size: xx-large; }\n</style>"),
+        encoding="utf-8",
+    )
     result = run(shipped_project, "build", RC, "-o", "out")
     assert result.exit_code == 0, result.output
     assert located(result, "template.placeholder") == [
@@ -176,9 +192,14 @@ def test_an_annex_dated_after_its_paper_warns_at_the_front_matter(shipped_projec
     result = run(shipped_project, "build", EB, "-o", "out")
     assert result.exit_code == 0, result.output
     assert located(result, "paper.annex-date") == [(EB, line_of(paper, "annex:"))]
-    assert "the paper is dated 4 December 2008 but annexes 'code_text', a draft text dated 7 September 2009, after the paper" in result.stderr
+    assert (
+        "the paper is dated 4 December 2008 but annexes 'code_text', a draft text dated 7 September "
+        "2009, after the paper" in result.stderr
+    )
     assert run(shipped_project, "build", EB, "-o", "strict", "--strict").exit_code == 1
-    paper.write_text(paper.read_text(encoding="utf-8").replace("date: 2008-12-04", "date: 2009-09-07"), encoding="utf-8")
+    paper.write_text(
+        paper.read_text(encoding="utf-8").replace("date: 2008-12-04", "date: 2009-09-07"), encoding="utf-8"
+    )
     same_day = run(shipped_project, "build", EB, "-o", "same-day", "--strict")
     assert same_day.exit_code == 0 and "paper.annex-date" not in same_day.stderr, same_day.output
 
@@ -198,14 +219,24 @@ def test_the_annex_shows_title_status_and_date_never_the_version_name(built: Pat
     text = " ".join(pandoc_text(built / f"{name}.docx").split())
     dom = " ".join(re.sub(r"<[^>]+>", " ", chromium_dom(built / f"{name}.html")).split())
     for shown in (text, dom):
-        assert "Draft WHO Code of Practice on the International Recruitment of Health Personnel Draft text of 7 September 2009" in shown
+        assert (
+            "Draft WHO Code of Practice on the International Recruitment of Health Personnel Draft "
+            "text of 7 September 2009" in shown
+        )
         assert "2009-09-SEARO-RC62" not in shown and "Text of version" not in shown
 
 
 def test_mastheads_say_world_health_organization(built: Path) -> None:
     for name, lines in (
         ("eb124-13", ["World Health Organization", "EXECUTIVE BOARD"]),
-        ("sea-rc62-working-paper", ["World Health Organization", "Regional Office for South-East Asia", "Regional Committee for South-East Asia"]),
+        (
+            "sea-rc62-working-paper",
+            [
+                "World Health Organization",
+                "Regional Office for South-East Asia",
+                "Regional Committee for South-East Asia",
+            ],
+        ),
         ("code", ["World Health Organization", "Code text"]),
     ):
         text = pandoc_text(built / f"{name}.docx")
@@ -226,5 +257,8 @@ def test_a_template_that_is_not_utf8_is_a_located_error_not_a_crash(shipped_proj
     assert result.exit_code == 1 and "internal error" not in result.output, result.output
     line = line_of(html, '<div class="left">')
     where = f"annex_templates/regional-committee/paper.html.j2:{line}"
-    assert f"{where}: error: annex_templates/regional-committee/paper.html.j2 is not valid UTF-8 (byte 0xe9) [source.encoding]" in result.stderr
+    assert (
+        f"{where}: error: annex_templates/regional-committee/paper.html.j2 is not valid UTF-8 (byte "
+        "0xe9) [source.encoding]" in result.stderr
+    )
     assert not (shipped_project / "out").exists() or not any((shipped_project / "out").iterdir())

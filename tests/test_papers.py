@@ -7,17 +7,23 @@ import re
 import pytest
 
 from drafttools.model.tree import Loc, Text
-from drafttools.papers.model import Box, Heading, Para, Paper
 from drafttools.papers.load import load_paper
-from drafttools.source.parse import load
+from drafttools.papers.model import Box, Heading, Paper, Para
 from drafttools.render import paper_text
+from drafttools.source.parse import load
 from tests.conftest import CODE_TEXT, ROOT, SEED
 
 HEADINGS = [
-    "Introduction", "Features of the WHO code of practice", "The WHO code of practice",
-    "Objective(s) and guiding principles", "International recruitment practices", "Mutuality of benefits",
-    "National health workforce sustainability", "Data gathering, research and information exchange",
-    "Implementation mechanisms: reporting and monitoring", "Need for further consultations",
+    "Introduction",
+    "Features of the WHO code of practice",
+    "The WHO code of practice",
+    "Objective(s) and guiding principles",
+    "International recruitment practices",
+    "Mutuality of benefits",
+    "National health workforce sustainability",
+    "Data gathering, research and information exchange",
+    "Implementation mechanisms: reporting and monitoring",
+    "Need for further consultations",
 ]
 
 
@@ -55,14 +61,23 @@ def test_rc_paper_structure() -> None:
     assert [n.number for n in rc.footnotes] == list(range(1, 10))
     assert all("does not give its text" in n.inlines[0].text for n in rc.footnotes)
     front = rc.front.fields()
-    assert (front["symbol"], front["session"], front["place_dates"]) == ("SEA/RC62/unknown", "Sixty-second Session", "Kathmandu, Nepal, 7–10 September 2009")
+    assert (front["symbol"], front["session"], front["place_dates"]) == (
+        "SEA/RC62/unknown",
+        "Sixty-second Session",
+        "Kathmandu, Nepal, 7–10 September 2009",
+    )
     assert rc.front.annex == "2009-09-SEARO-RC62" and rc.front.document_type == "regional-committee"
 
 
 def test_eb_paper_structure() -> None:
     eb = paper("eb124-13")
     fields = eb.front.fields()
-    assert (fields["symbol"], fields["session"], fields["date"], fields["agenda_item"]) == ("EB124/13", "124th session", "4 December 2008", "Provisional agenda item 4.7")
+    assert (fields["symbol"], fields["session"], fields["date"], fields["agenda_item"]) == (
+        "EB124/13",
+        "124th session",
+        "4 December 2008",
+        "Provisional agenda item 4.7",
+    )
     assert fields["subtitle"] == "Report by the Secretariat"
     headings = [b for b in eb.blocks if isinstance(b, Heading)]
     assert headings[-1].text == "ACTION BY THE EXECUTIVE BOARD"
@@ -92,12 +107,15 @@ def test_renderers_refuse_an_unknown_block(instrument) -> None:
         paper_text.inline_text((Text("a"), 3), instrument)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("written", "problem"), [
-    ("date: 2008-02-30", "date '2008-02-30' is not a date YYYY-MM-DD"),
-    ("date: 2008-13-45", "date '2008-13-45' is not a date YYYY-MM-DD"),
-    ("date: 2008-12-04T10:00:00", "is not a date YYYY-MM-DD"),
-    ("date: !!int x", "front matter is not valid YAML: invalid literal for int()"),
-])
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [
+        ("date: 2008-02-30", "date '2008-02-30' is not a date YYYY-MM-DD"),
+        ("date: 2008-13-45", "date '2008-13-45' is not a date YYYY-MM-DD"),
+        ("date: 2008-12-04T10:00:00", "is not a date YYYY-MM-DD"),
+        ("date: !!int x", "front matter is not valid YAML: invalid literal for int()"),
+    ],
+)
 def test_front_matter_a_calendar_cannot_hold_is_a_located_diagnostic(tmp_path, written: str, problem: str) -> None:
     """YAML's own constructor raises ValueError for these; the paper gets paper.front-matter at the line."""
     path = tmp_path / "p.md"
@@ -110,6 +128,9 @@ def test_front_matter_a_calendar_cannot_hold_is_a_located_diagnostic(tmp_path, w
 
 def test_front_matter_text_that_looks_like_a_date_stays_text(tmp_path) -> None:
     path = tmp_path / "p.md"
-    path.write_text("---\ndocument_type: code\nannex: code_text\nsession: 2009-09-07\ndate: 2008-12-04\n---\n\nText.\n", encoding="utf-8")
+    path.write_text(
+        "---\ndocument_type: code\nannex: code_text\nsession: 2009-09-07\ndate: 2008-12-04\n---\n\nText.\n",
+        encoding="utf-8",
+    )
     front = load_paper(path).paper.front
     assert front.fields()["session"] == "2009-09-07" and front.fields()["date"] == "4 December 2008"

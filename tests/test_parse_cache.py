@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from drafttools.source import parse
 from drafttools.source import cache as parsecache
+from drafttools.source import parse
 from drafttools.source.parse import load
 
 
@@ -31,7 +31,9 @@ def test_an_edited_file_is_parsed_again(code_copy: Path, tmp_path: Path) -> None
     cache = tmp_path / "c"
     load(code_copy, cache_dir=cache)
     article = code_copy / "article-08.md"
-    article.write_text(article.read_text(encoding="utf-8").replace("register of designated", "list of designated"), encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("register of designated", "list of designated"), encoding="utf-8"
+    )
     cached = load(code_copy, cache_dir=cache)
     same(load(code_copy), cached)
     assert "list of designated" in cached.instrument.get("register-of-authorities").inlines[0].text
@@ -49,7 +51,9 @@ def test_the_key_holds_text_path_and_code(code_copy: Path, monkeypatch: pytest.M
     assert parsecache.key("article", source) != base
 
 
-def test_corrupt_entries_are_misses_and_the_switch_turns_it_off(code_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_corrupt_entries_are_misses_and_the_switch_turns_it_off(
+    code_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache = tmp_path / "c"
     load(code_copy, cache_dir=cache)
     for entry in (cache / "parse").rglob("*.pickle"):
@@ -70,7 +74,10 @@ def test_parallel_parse_equals_serial(code_copy: Path, monkeypatch: pytest.Monke
 def test_parallel_parse_reports_the_same_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from .builders import article, code_text
 
-    files = {f"a{n:02d}.md": f"Stray {n}.\n\n" + article(aid=f"art-n{chr(97 + n)}", pid=f"p-n{chr(97 + n)}") for n in range(6)}
+    files = {
+        f"a{n:02d}.md": f"Stray {n}.\n\n" + article(aid=f"art-n{chr(97 + n)}", pid=f"p-n{chr(97 + n)}")
+        for n in range(6)
+    }
     root = code_text(tmp_path / "ct", files)
     serial = load(root)
     assert [d.code for d in serial.diagnostics] == ["structure.stray"] * 6
@@ -82,9 +89,11 @@ def test_a_load_served_wholly_from_the_cache_never_imports_the_parser(code_copy:
     import subprocess
     import sys
 
-    program = ("import sys; from pathlib import Path; from drafttools.source.parse import load; "
-               f"loaded = load(Path({str(code_copy)!r}), cache_dir=Path({str(tmp_path / 'c')!r})); "
-               "print(len(loaded.instrument.articles), 'docutils' in sys.modules, 'myst_parser' in sys.modules)")
+    program = (
+        "import sys; from pathlib import Path; from drafttools.source.parse import load; "
+        f"loaded = load(Path({str(code_copy)!r}), cache_dir=Path({str(tmp_path / 'c')!r})); "
+        "print(len(loaded.instrument.articles), 'docutils' in sys.modules, 'myst_parser' in sys.modules)"
+    )
     first = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert first.stdout.split() == ["11", "True", "True"]  # parsed: the parser was needed
     second = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
@@ -102,12 +111,38 @@ def test_numbering_and_pickling_pass_on_every_field_of_an_element() -> None:
     from drafttools.source.profiles import default
 
     assert [f.name for f in fields(model.Element)] == [
-        "kind", "id", "loc", "title", "inlines", "children", "numbered", "given", "deleted", "header", "cells",
-        "text_line", "role", "token", "number", "label", "near", "heading", "status"]
+        "kind",
+        "id",
+        "loc",
+        "title",
+        "inlines",
+        "children",
+        "numbered",
+        "given",
+        "deleted",
+        "header",
+        "cells",
+        "text_line",
+        "role",
+        "token",
+        "number",
+        "label",
+        "near",
+        "heading",
+        "status",
+    ]
     loc = model.Loc("a.md", 2)
     item = model.Element("item", "i", loc, inlines=(model.Text("x"), model.Note("1", (model.Text("n"),), loc)))
-    paragraph = model.Element("paragraph", "p", loc, inlines=(model.Text("x"), model.Ref("t", loc, "8.2")),
-                              children=(item,), given="3", text_line=2, status="agreed")
+    paragraph = model.Element(
+        "paragraph",
+        "p",
+        loc,
+        inlines=(model.Text("x"), model.Ref("t", loc, "8.2")),
+        children=(item,),
+        given="3",
+        text_line=2,
+        status="agreed",
+    )
     article = model.Element("article", "a", loc, "Title", children=(paragraph,), deleted=True)
     numbered = number_instrument(model.Instrument(model.Meta("T", "v", "d", "draft"), default(), body=(article,)))
     made = numbered.body[0]

@@ -19,13 +19,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drafttools.checks import brackets
-from drafttools.model import ids
-from drafttools.source import files as sources
 from drafttools.checks import references as reference_checks
-from drafttools.model import references as xref
 from drafttools.diagnostics import Diagnostic, diag
+from drafttools.model import ids
+from drafttools.model import references as xref
 from drafttools.model.numbering import number_instrument
 from drafttools.model.tree import Element, Instrument, Loc, Meta, Ref, Text
+from drafttools.source import files as sources
 from drafttools.source.profiles import default as default_profile
 
 from .builders import MANIFEST, article
@@ -51,9 +51,24 @@ def test_display_is_pathlibs_answer(tmp_path: Path) -> None:
     (real / "code" / "loop.md").symlink_to(real / "code" / "loop.md")
     outside = tmp_path / "outside"
     outside.mkdir()
-    paths = ["code/a.md", "code", ".", "..", "code/../code/a.md", "code/linked.md", "code/dangling.md", "code/none.md",
-             "elsewhere.md", str(real / "code" / "a.md"), str(outside), str(tmp_path / "link" / "code" / "a.md"),
-             "code//a.md", "./code/./a.md", "/", str(tmp_path)]
+    paths = [
+        "code/a.md",
+        "code",
+        ".",
+        "..",
+        "code/../code/a.md",
+        "code/linked.md",
+        "code/dangling.md",
+        "code/none.md",
+        "elsewhere.md",
+        str(real / "code" / "a.md"),
+        str(outside),
+        str(tmp_path / "link" / "code" / "a.md"),
+        "code//a.md",
+        "./code/./a.md",
+        "/",
+        str(tmp_path),
+    ]
     for here in (real, tmp_path / "link", tmp_path / "link" / "code", outside, Path("/")):
         with contextlib.chdir(here):
             for shown in paths:
@@ -78,9 +93,17 @@ def test_the_byte_scan_misses_no_forbidden_character() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["a", "\r", "\n", "\r\n", "\x0b", "\x1f", "\t", "\ufffe", "\uffff", "\ufffd", "é",
-                                 "\u0800", "\x7f", " "]), max_size=12))
-def test_read_source_reports_what_the_character_scan_reports(tmp_path_factory: pytest.TempPathFactory, pieces: list[str]) -> None:
+@given(
+    st.lists(
+        st.sampled_from(
+            ["a", "\r", "\n", "\r\n", "\x0b", "\x1f", "\t", "\ufffe", "\uffff", "\ufffd", "é", "\u0800", "\x7f", " "]
+        ),
+        max_size=12,
+    )
+)
+def test_read_source_reports_what_the_character_scan_reports(
+    tmp_path_factory: pytest.TempPathFactory, pieces: list[str]
+) -> None:
     text = "".join(pieces)
     path = tmp_path_factory.mktemp("src") / "a.md"
     path.write_bytes(text.encode())
@@ -107,17 +130,41 @@ def _check_files_reference(listed: list[str], source: sources.SourceFile, root: 
     for name in listed:
         line = sources._line_of(source.text, f'"{name}"')
         if not sources.is_listable(name):
-            problems.append(diag("manifest.field", source.path, line, f"{name!r} is not the name of a Markdown file in the code text folder", "list plain file names such as \"article-01.md\"; a code text is one folder"))
+            problems.append(
+                diag(
+                    "manifest.field",
+                    source.path,
+                    line,
+                    f"{name!r} is not the name of a Markdown file in the code text folder",
+                    'list plain file names such as "article-01.md"; a code text is one folder',
+                )
+            )
             seen.add(name)
             continue
         if name in seen:
             problems.append(diag("manifest.duplicate-file", source.path, line, f"{name} is listed twice"))
         seen.add(name)
         if not (root / name).is_file():
-            problems.append(diag("manifest.missing-file", source.path, line, f"the manifest names {name}, which does not exist in {sources.display(root)}", f"create {name} or remove it from the manifest"))
+            problems.append(
+                diag(
+                    "manifest.missing-file",
+                    source.path,
+                    line,
+                    f"the manifest names {name}, which does not exist in {sources.display(root)}",
+                    f"create {name} or remove it from the manifest",
+                )
+            )
     for extra in sorted(p.name for p in root.glob("*.md")):
         if extra not in seen and extra.lower() != "readme.md":
-            problems.append(diag("manifest.unlisted", sources.display(root / extra), 1, f"{extra} is not named in {sources.MANIFEST}, so it is not part of the code", f"add \"{extra}\" to articles in {sources.MANIFEST}, or move it out of the folder"))
+            problems.append(
+                diag(
+                    "manifest.unlisted",
+                    sources.display(root / extra),
+                    1,
+                    f"{extra} is not named in {sources.MANIFEST}, so it is not part of the code",
+                    f'add "{extra}" to articles in {sources.MANIFEST}, or move it out of the folder',
+                )
+            )
     return problems
 
 
@@ -132,8 +179,23 @@ def test_the_folder_listing_finds_what_stat_and_glob_find(tmp_path: Path) -> Non
     (root / "dangling.md").symlink_to(tmp_path / "nothing.md")
     (root / "loop.md").symlink_to(root / "loop.md")
     (root / "dirlink.md").symlink_to(root / "folder.md")
-    listed = ["a.md", "b.md", "a.md", "missing.md", "folder.md", "linked.md", "dangling.md", "loop.md", "dirlink.md",
-              "A.md", "sub/x.md", "../outside.md", ".hidden.md", "notes.txt", "UPPER.MD"]
+    listed = [
+        "a.md",
+        "b.md",
+        "a.md",
+        "missing.md",
+        "folder.md",
+        "linked.md",
+        "dangling.md",
+        "loop.md",
+        "dirlink.md",
+        "A.md",
+        "sub/x.md",
+        "../outside.md",
+        ".hidden.md",
+        "notes.txt",
+        "UPPER.MD",
+    ]
     text = MANIFEST.format(articles=", ".join(f'"{n}"' for n in listed))
     (root / "manifest.toml").write_text(text)
     source = sources.SourceFile("code/manifest.toml", text)
@@ -147,8 +209,13 @@ def test_the_folder_listing_finds_what_stat_and_glob_find(tmp_path: Path) -> Non
             assert found
         problems: list[Diagnostic] = []
         assert sources.read_manifest(Path("code"), problems) is not None
-        assert {d.code for d in problems} == {"manifest.field", "manifest.duplicate-file", "manifest.missing-file", "manifest.unlisted",
-                                              "source.outside"}  # linked.md leads out of the folder, the project here
+        assert {d.code for d in problems} == {
+            "manifest.field",
+            "manifest.duplicate-file",
+            "manifest.missing-file",
+            "manifest.unlisted",
+            "source.outside",
+        }  # linked.md leads out of the folder, the project here
 
 
 def test_the_shown_paths_prepared_by_the_manifest_are_displays_answer(tmp_path: Path) -> None:
@@ -163,8 +230,14 @@ def test_the_shown_paths_prepared_by_the_manifest_are_displays_answer(tmp_path: 
     (tmp_path / "link").symlink_to(tmp_path / "real")
     (tmp_path / "pyproject.toml").write_text("[tool.drafttools]\n")  # the project, so that b.md's link stays inside it
     roots = [Path("code"), Path("link/code"), tmp_path / "link" / "code", Path("."), Path("../code")]
-    for here, root in [(tmp_path / "real", roots[0]), (tmp_path, roots[1]), (Path("/"), roots[2]), (real, roots[3]),
-                       (real, roots[4]), (tmp_path / "link" / "code", roots[3])]:
+    for here, root in [
+        (tmp_path / "real", roots[0]),
+        (tmp_path, roots[1]),
+        (Path("/"), roots[2]),
+        (real, roots[3]),
+        (real, roots[4]),
+        (tmp_path / "link" / "code", roots[3]),
+    ]:
         with contextlib.chdir(here):
             problems: list[Diagnostic] = []
             assert sources.read_manifest(root, problems) is not None and not problems
@@ -223,15 +296,28 @@ def _sample_instrument() -> Instrument:
     def items(*names: str | None) -> tuple[Element, ...]:
         return tuple(Element("item", n, loc(k), inlines=(Text(f"item {n}"),)) for k, n in enumerate(names))
 
-    def paragraph(name: str | None, text: str, line: int, children: tuple[Element, ...] = (), numbered: bool = True,
-                  extra: tuple[Ref, ...] = ()) -> Element:
+    def paragraph(
+        name: str | None,
+        text: str,
+        line: int,
+        children: tuple[Element, ...] = (),
+        numbered: bool = True,
+        extra: tuple[Ref, ...] = (),
+    ) -> Element:
         return Element("paragraph", name, loc(line), inlines=(Text(text), *extra), children=children, numbered=numbered)
 
     preamble = (paragraph("pre", "Recalling", 1, items("pre-a", "dup"), numbered=False), paragraph(None, "Noting", 2))
-    first = Element("article", "dup", loc(3), "One", children=(
-        paragraph("dup", "x", 3, items("p-a", None, "p-a")),
-        paragraph("lead", "y", 4, items(*[f"l-{k}" for k in range(30)]), numbered=False),
-        paragraph("", "z", 5, extra=(Ref("dup", loc(5)),))))
+    first = Element(
+        "article",
+        "dup",
+        loc(3),
+        "One",
+        children=(
+            paragraph("dup", "x", 3, items("p-a", None, "p-a")),
+            paragraph("lead", "y", 4, items(*[f"l-{k}" for k in range(30)]), numbered=False),
+            paragraph("", "z", 5, extra=(Ref("dup", loc(5)),)),
+        ),
+    )
     second = Element("article", None, loc(6), "Two", children=(paragraph("pre-a", "w", 6, items("art-2")),))
     return Instrument(Meta("T", "v", "2010-01-01", "draft"), default_profile(), preamble=preamble, body=(first, second))
 
@@ -245,7 +331,13 @@ def test_numbering_indexes_as_the_walk_does() -> None:
     assert numbered.get("pre-a") is numbered.preamble[0].children[0]
     second = numbered.articles[1]
     assert numbered.parent_of(second.children[0].children[0]) is second.children[0]
-    assert [i.label for i in numbered.articles[0].children[1].children][-5:] == ["1(z)", "1(aa)", "1(bb)", "1(cc)", "1(dd)"]
+    assert [i.label for i in numbered.articles[0].children[1].children][-5:] == [
+        "1(z)",
+        "1(aa)",
+        "1(bb)",
+        "1(cc)",
+        "1(dd)",
+    ]
     assert number_instrument(numbered).walk().__next__() == numbered.walk().__next__()
 
 
@@ -284,14 +376,44 @@ def test_a_single_run_of_text_is_its_own_plain_text(shipped: Instrument) -> None
             assert plain_text(inlines, shipped, node) == inlines[0].text
 
 
-_PIECES = ["Article", "article", "ARTICLE", "paragraph", "paragraphs", "subparagraph", "Annex", "the", "The", "first",
-           "second", "Twentieth", "8", "8.2", "(a)", " ", "  ", "\n", ",", "of", "x", "xthe", "firstly", "é", "_"]
+_PIECES = [
+    "Article",
+    "article",
+    "ARTICLE",
+    "paragraph",
+    "paragraphs",
+    "subparagraph",
+    "Annex",
+    "the",
+    "The",
+    "first",
+    "second",
+    "Twentieth",
+    "8",
+    "8.2",
+    "(a)",
+    " ",
+    "  ",
+    "\n",
+    ",",
+    "of",
+    "x",
+    "xthe",
+    "firstly",
+    "é",
+    "_",
+]
 
 
 @settings(max_examples=600, deadline=None)
-@given(st.lists(st.sampled_from(_PIECES), max_size=30), st.integers(min_value=0, max_value=40),
-       st.sampled_from(["who-code", "treaty", "eu"]))
-def test_the_keyword_first_search_finds_what_the_grammar_regex_finds(pieces: list[str], position: int, name: str) -> None:
+@given(
+    st.lists(st.sampled_from(_PIECES), max_size=30),
+    st.integers(min_value=0, max_value=40),
+    st.sampled_from(["who-code", "treaty", "eu"]),
+)
+def test_the_keyword_first_search_finds_what_the_grammar_regex_finds(
+    pieces: list[str], position: int, name: str
+) -> None:
     from drafttools.source.profiles import load
 
     profile = load(name, None)[0]

@@ -9,8 +9,8 @@ import zipfile
 import pytest
 
 from drafttools.diff.engine import diff
-from drafttools.source.parse import load
 from drafttools.render import diff_docx
+from drafttools.source.parse import load
 
 from .conftest import ROOT
 

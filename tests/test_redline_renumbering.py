@@ -4,8 +4,8 @@ Quiet (the default of ``diff --format docx|html``) prints the new numbers untrac
 and opens with a cover naming both versions; tracked marks every changed number, as before.  Proven with real
 readers: pandoc accepts and rejects the shipped pair's quiet redline (accept gives the new text exactly; reject
 gives the old wording under the new numbers, every kept element's number being the new one, and the table at
-the end maps each back: read through it, pandoc's reject all is the old text exactly), LibreOffice opens both redlines and its PDF never reads "4.10All", Chromium renders the
-quiet HTML page with its renumbering table.
+the end maps each back: read through it, pandoc's reject all is the old text exactly), LibreOffice opens both
+redlines and its PDF never reads "4.10All", Chromium renders the quiet HTML page with its renumbering table.
 """
 
 from __future__ import annotations
@@ -136,8 +136,10 @@ def test_quiet_accept_all_gives_the_new_text_between_the_cover_and_the_table(red
     for meta in (pair[0].meta, pair[1].meta):
         for value in (meta.title, meta.version, meta.date, meta.status):
             assert " ".join(value.split()) in cover
-    assert ("Changes by kind, each element counted once by its main change: 6 inserted, 2 split, 1 merged, 3 moved, "
-            "28 modified, 3 retitled, 21 renumbered.") in cover
+    assert (
+        "Changes by kind, each element counted once by its main change: 6 inserted, 2 split, 1 merged, 3 moved, "
+        "28 modified, 3 retitled, 21 renumbered."
+    ) in cover
     assert "the table at the end lists the 38 elements whose number changed" in cover
     assert " ".join(after).startswith("Renumbering Each element whose number changed, once")
 
@@ -199,6 +201,7 @@ def _reject_side(inlines: list[dict]) -> tuple[str, bool]:
                 walk(content[1], tracked)
             elif kind == "Note":
                 continue
+
     walk(inlines, False)
     return "".join(out), bool(first_untracked)
 
@@ -208,8 +211,12 @@ def _paragraphs(docx_path: Path, track_changes: str) -> list[dict]:
     import json
     import subprocess
 
-    done = subprocess.run(["pandoc", str(docx_path), "-t", "json", f"--track-changes={track_changes}"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["pandoc", str(docx_path), "-t", "json", f"--track-changes={track_changes}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     blocks = json.loads(done.stdout)["blocks"]
     return [b["c"][2] if b["t"] == "Header" else b["c"] for b in blocks if b["t"] in ("Para", "Plain", "Header")]
 
@@ -221,13 +228,18 @@ def test_quiet_reject_all_and_the_table_give_the_old_text_exactly(redlines, pair
     paragraph) is already the old one.  Typed numbers cannot do more with fewer than ten tracked renumberings:
     rejecting restores only what is itself a tracked change."""
     rejected = pandoc_text(redlines["quiet"], "reject")
-    rows = re.findall(r"^  ((?:Article )?[\d.()a-z]+) {2,}((?:Article )?[\d.()a-z]+)(?: {2,}.*)?$",
-                      rejected.partition("\nRenumbering\n")[2], flags=re.M)
+    rows = re.findall(
+        r"^  ((?:Article )?[\d.()a-z]+) {2,}((?:Article )?[\d.()a-z]+)(?: {2,}.*)?$",
+        rejected.partition("\nRenumbering\n")[2],
+        flags=re.M,
+    )
     back = {new: old for old, new in rows}
     assert len(back) == 38 and back["4.10"] == "4.9" and back["Article 7"] == "Article 8"
     # each paragraph of pandoc's reject, matched to its reading with the changes marked (a paragraph that a
     # rejected split joins to the next is not matched: its number, struck, is tracked)
-    marked = {re.sub(r"\s", "", text): first for text, first in map(_reject_side, _paragraphs(redlines["quiet"], "all"))}
+    marked = {
+        re.sub(r"\s", "", text): first for text, first in map(_reject_side, _paragraphs(redlines["quiet"], "all"))
+    }
     texts = [text for text, _ in map(_reject_side, _paragraphs(redlines["quiet"], "reject")) if text.strip()]
     texts = texts[: texts.index("Renumbering")]  # the cover and the text; the table and the references follow
     relabelled = 0
@@ -300,7 +312,9 @@ def test_a_quiet_redline_without_renumbering_says_so_and_ends_with_the_text(pair
     assert texts[0] == "Comparison of two versions" and len(document.tables) == 1
     assert "Changes by kind, each element counted once by its main change: none." in texts
     assert any(t.endswith("untracked; no number changed.") for t in texts)
-    assert "Renumbering" not in texts and texts[-1] == plain.block_text(list(pair[0].walk())[-1], pair[0]).replace("  ", "\t")
+    assert "Renumbering" not in texts and texts[-1] == plain.block_text(list(pair[0].walk())[-1], pair[0]).replace(
+        "  ", "\t"
+    )
 
 
 # ------------------------------------------------------------------------------- numbers never run into text
@@ -341,24 +355,54 @@ def test_separated_adds_a_deleted_space_only_between_an_inserted_number_and_its_
 
 
 def test_quiet_prints_a_kept_number_untracked_and_leaves_insertions_alone():
-    kept = RedlineBlock("modified", "paragraph", (Segment("delete", "8.3"), Segment("insert", "7.3"),
-                        Segment("equal", "\t"), Segment("equal", "text")), "8.3\t", "7.3\t")
-    assert renumbering.quiet(kept) == RedlineBlock("equal", "paragraph", (Segment("equal", "7.3\t"),
-                                                   Segment("equal", "text")), "8.3\t", "7.3\t")
-    edited = RedlineBlock("modified", "paragraph", (Segment("delete", "8.3"), Segment("insert", "7.3"),
-                          Segment("equal", "\t"), Segment("equal", "the "), Segment("delete", "code"), Segment("insert", "Code")),
-                          "8.3\t", "7.3\t")
+    kept = RedlineBlock(
+        "modified",
+        "paragraph",
+        (Segment("delete", "8.3"), Segment("insert", "7.3"), Segment("equal", "\t"), Segment("equal", "text")),
+        "8.3\t",
+        "7.3\t",
+    )
+    assert renumbering.quiet(kept) == RedlineBlock(
+        "equal", "paragraph", (Segment("equal", "7.3\t"), Segment("equal", "text")), "8.3\t", "7.3\t"
+    )
+    edited = RedlineBlock(
+        "modified",
+        "paragraph",
+        (
+            Segment("delete", "8.3"),
+            Segment("insert", "7.3"),
+            Segment("equal", "\t"),
+            Segment("equal", "the "),
+            Segment("delete", "code"),
+            Segment("insert", "Code"),
+        ),
+        "8.3\t",
+        "7.3\t",
+    )
     assert renumbering.quiet(edited).segments == (Segment("equal", "7.3\t"), *edited.segments[3:])
     assert renumbering.quiet(edited).op == "modified"
-    heading = RedlineBlock("modified", "article", (Segment("equal", "Article"), Segment("delete", " 9"),
-                           Segment("insert", " 8"), Segment("equal", " \u2013 "), Segment("equal", "Title")),
-                           "Article 9 \u2013 ", "Article 8 \u2013 ")
+    heading = RedlineBlock(
+        "modified",
+        "article",
+        (
+            Segment("equal", "Article"),
+            Segment("delete", " 9"),
+            Segment("insert", " 8"),
+            Segment("equal", " \u2013 "),
+            Segment("equal", "Title"),
+        ),
+        "Article 9 \u2013 ",
+        "Article 8 \u2013 ",
+    )
     assert renumbering.quiet(heading).segments == (Segment("equal", "Article 8 \u2013 "), Segment("equal", "Title"))
     inserted = RedlineBlock("insert", "paragraph", (Segment("insert", "5.6\ttext"),), "", "5.6\t", mark="insert")
-    split_off = RedlineBlock("modified", "paragraph", (Segment("insert", "5.3\t"), Segment("equal", "Such")), "", "5.3\t")
+    split_off = RedlineBlock(
+        "modified", "paragraph", (Segment("insert", "5.3\t"), Segment("equal", "Such")), "", "5.3\t"
+    )
     numbered = RedlineBlock("modified", "paragraph", (Segment("insert", "5.1\t"), Segment("equal", "In")), "", "5.1\t")
-    unaligned = RedlineBlock("modified", "paragraph", (Segment("delete", "8.3\ttext"), Segment("insert", "7.3\ttext")),
-                             "8.3\t", "7.3\t")  # no segment ends where the number does: left as it is
+    unaligned = RedlineBlock(
+        "modified", "paragraph", (Segment("delete", "8.3\ttext"), Segment("insert", "7.3\ttext")), "8.3\t", "7.3\t"
+    )  # no segment ends where the number does: left as it is
     for block in (inserted, split_off, numbered, unaligned):
         assert renumbering.quiet(block) is block
 
@@ -373,9 +417,9 @@ def test_quiet_html_page_renders_with_the_renumbering_table(shipped, tmp_path):
     table = dom[dom.index('<section id="renumbering">') :]
     table = table[: table.index("</section>")]
     assert '<table class="renumbered">' in table and '<th scope="col">old</th><th scope="col">new</th>' in table
-    assert '<tr><td>4.9</td><td>4.10</td><td></td></tr>' in table
-    assert '<tr><td>8.3</td><td>7.3</td><td>modified</td></tr>' in table
-    assert '<tr><td>Article 9</td><td>Article 8</td><td>retitled</td></tr>' in table
+    assert "<tr><td>4.9</td><td>4.10</td><td></td></tr>" in table
+    assert "<tr><td>8.3</td><td>7.3</td><td>modified</td></tr>" in table
+    assert "<tr><td>Article 9</td><td>Article 8</td><td>retitled</td></tr>" in table
     assert dom.index('<section id="redline">') < dom.index('<section id="renumbering">')  # listed at the end
     assert '<table class="versions">' in dom and "<td>2009-09-SEARO-RC62</td>" in dom and "<td>illustrative</td>" in dom
     redline = dom[dom.index('<section id="redline">') : dom.index('<section id="renumbering">')]
@@ -408,8 +452,9 @@ def test_cli_default_is_quiet_and_tracked_is_a_choice(at_root, tmp_path):
     runner = CliRunner()
     quiet, tracked = tmp_path / "quiet.docx", tmp_path / "tracked.docx"
     assert runner.invoke(main, ["diff", OLD_NAME, NEW_NAME, "--format", "docx", "-o", str(quiet)]).exit_code == 0
-    result = runner.invoke(main, ["diff", OLD_NAME, NEW_NAME, "--format", "docx", "-o", str(tracked),
-                                  "--renumbering", "tracked"])
+    result = runner.invoke(
+        main, ["diff", OLD_NAME, NEW_NAME, "--format", "docx", "-o", str(tracked), "--renumbering", "tracked"]
+    )
     assert result.exit_code == 0
     assert docx.Document(str(quiet)).paragraphs[0].text == "Comparison of two versions"
     assert docx.Document(str(tracked)).paragraphs[0].text != "Comparison of two versions"
@@ -417,12 +462,18 @@ def test_cli_default_is_quiet_and_tracked_is_a_choice(at_root, tmp_path):
     assert '<table class="renumbered">' in html
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--format", "json", "--renumbering", "quiet"], "Error: --renumbering applies to --format html and docx, not json"),
-    (["--renumbering", "tracked"], "Error: --renumbering applies to --format html and docx, not text"),
-    (["--format", "synoptic", "--renumbering", "quiet"], "applies to --format html and docx, not synoptic"),
-    (["--format", "html", "--renumbering", "loud"], "'loud' is not one of 'tracked', 'quiet'"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--format", "json", "--renumbering", "quiet"],
+            "Error: --renumbering applies to --format html and docx, not json",
+        ),
+        (["--renumbering", "tracked"], "Error: --renumbering applies to --format html and docx, not text"),
+        (["--format", "synoptic", "--renumbering", "quiet"], "applies to --format html and docx, not synoptic"),
+        (["--format", "html", "--renumbering", "loud"], "'loud' is not one of 'tracked', 'quiet'"),
+    ],
+)
 def test_renumbering_with_another_format_or_mode_is_a_usage_error(at_root, args, message):
     result = CliRunner().invoke(main, ["diff", OLD_NAME, NEW_NAME, *args])
     assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.output

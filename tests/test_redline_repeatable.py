@@ -6,15 +6,19 @@ import io
 import zipfile
 
 from drafttools.diff.engine import diff
-from drafttools.source.parse import load
 from drafttools.render.diff_docx import redline_bytes
+from drafttools.source.parse import load
 
 from .conftest import ROOT
 
 
 def parts(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {name: archive.read(name) for name in archive.namelist() if name.startswith("word/") and name.endswith(".xml")}
+        return {
+            name: archive.read(name)
+            for name in archive.namelist()
+            if name.startswith("word/") and name.endswith(".xml")
+        }
 
 
 def test_the_same_pair_gives_the_same_redline_parts() -> None:

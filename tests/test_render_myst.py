@@ -8,9 +8,9 @@ import pytest
 
 from drafttools.model.numbering import number_instrument
 from drafttools.model.tree import Element, Instrument, Loc, Meta, Note, Ref, Text
-from drafttools.source.profiles import default as default_profile
-from drafttools.source.parse import load
 from drafttools.render import myst, plain
+from drafttools.source.parse import load
+from drafttools.source.profiles import default as default_profile
 
 
 def _write(files: dict[str, str], folder: Path) -> Instrument:
@@ -38,9 +38,17 @@ def test_writer_follows_code_text_layout(shipped: Instrument) -> None:
     files = myst.serialize(shipped)
     assert list(files)[:3] == ["manifest.toml", "article-01.md", "article-02.md"]
     first = files["article-01.md"]
-    assert first.startswith(":::::{article} art-objectives\n:title: Objectives\n\n::::{paragraph} objectives-lead-in\n:unnumbered:\n")
+    assert first.startswith(
+        ":::::{article} art-objectives\n:title: Objectives\n\n::::{paragraph} objectives-lead-in\n:unnumbered:\n"
+    )
     assert first.endswith("::::\n:::::\n")
-    assert all(len(line) <= myst.WIDTH for name, text in files.items() if name.endswith(".md") for line in text.splitlines() if "{xref}" not in line)
+    assert all(
+        len(line) <= myst.WIDTH
+        for name, text in files.items()
+        if name.endswith(".md")
+        for line in text.splitlines()
+        if "{xref}" not in line
+    )
 
 
 TRICKY = [
@@ -57,27 +65,61 @@ TRICKY = [
 def test_text_that_looks_like_markup_reads_back_as_written(text: str, tmp_path: Path) -> None:
     long = " ".join([text] * 6)  # long enough to wrap, so every word gets a chance to start a line
     loc = Loc("x", 1)
-    article = Element("article", "art-one", loc, "One * two", children=(
-        Element("paragraph", "lead", loc, inlines=(Text(long),), numbered=False,
-                children=(Element("item", "first", loc, inlines=(Text(text), Note("n1", (Text(text),), loc))),)),
-        Element("paragraph", "second", loc, inlines=(Text(long + " see "), Ref("lead", loc), Text("."))),
-    ))
-    model = number_instrument(Instrument(Meta('Title "quoted" \\ back', "v1", "2009-01-01", "draft"), default_profile(),
-                                         preamble=(Element("paragraph", "pre", loc, inlines=(Text(text),)),), body=(article,)))
+    article = Element(
+        "article",
+        "art-one",
+        loc,
+        "One * two",
+        children=(
+            Element(
+                "paragraph",
+                "lead",
+                loc,
+                inlines=(Text(long),),
+                numbered=False,
+                children=(Element("item", "first", loc, inlines=(Text(text), Note("n1", (Text(text),), loc))),),
+            ),
+            Element("paragraph", "second", loc, inlines=(Text(long + " see "), Ref("lead", loc), Text("."))),
+        ),
+    )
+    model = number_instrument(
+        Instrument(
+            Meta('Title "quoted" \\ back', "v1", "2009-01-01", "draft"),
+            default_profile(),
+            preamble=(Element("paragraph", "pre", loc, inlines=(Text(text),)),),
+            body=(article,),
+        )
+    )
     again = _write(myst.serialize(model), tmp_path / "out")
     assert _shape(again) == _shape(model)
     assert again.meta.title == model.meta.title
 
 
-TITLES = ["Monitoring: institutional arrangements", "Data # gathering", "'quoted' title", '"double"', "| pipe", "> quote",
-          "[Bracketed] title", "- dash start", "% percent", "title with \\ backslash", "Caf\u00e9 \u2013 na\u00efve", "null"]
+TITLES = [
+    "Monitoring: institutional arrangements",
+    "Data # gathering",
+    "'quoted' title",
+    '"double"',
+    "| pipe",
+    "> quote",
+    "[Bracketed] title",
+    "- dash start",
+    "% percent",
+    "title with \\ backslash",
+    "Caf\u00e9 \u2013 na\u00efve",
+    "null",
+]
 
 
 def test_titles_that_yaml_would_misread(tmp_path: Path) -> None:
     """MyST reads directive options as YAML: a title with '#', a quote, '|' or '>' is written quoted."""
     loc = Loc("x", 1)
-    articles = tuple(Element("article", f"art-{n}", loc, title, children=(Element("paragraph", f"p-{n}", loc, inlines=(Text("x"),)),))
-                     for n, title in zip("abcdefghijklmnop", TITLES))
+    articles = tuple(
+        Element(
+            "article", f"art-{n}", loc, title, children=(Element("paragraph", f"p-{n}", loc, inlines=(Text("x"),)),)
+        )
+        for n, title in zip("abcdefghijklmnop", TITLES, strict=False)
+    )
     model = number_instrument(Instrument(Meta("T", "v1", "2009-01-01", "draft"), default_profile(), body=articles))
     again = _write(myst.serialize(model), tmp_path / "out")
     assert [a.title for a in again.articles] == TITLES

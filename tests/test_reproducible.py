@@ -20,21 +20,38 @@ import pytest
 
 from drafttools.render._oxml import fixed_zip_times, zip_stamp
 
-DIFFS = (("text", "diff.txt"), ("json", "diff.json"), ("html", "diff.html"), ("synoptic", "synoptic.html"),
-         ("synoptic", "synoptic.docx"), ("docx", "redline.docx"))
+DIFFS = (
+    ("text", "diff.txt"),
+    ("json", "diff.json"),
+    ("html", "diff.html"),
+    ("synoptic", "synoptic.html"),
+    ("synoptic", "synoptic.docx"),
+    ("docx", "redline.docx"),
+)
 
 
 def run_all(project: Path, out: Path, env: dict[str, str]) -> dict[str, bytes]:
     """Build every paper and write every diff of the two shipped versions into ``out``; the files' bytes."""
+
     def drafttools(*args: str) -> None:
-        run = subprocess.run([sys.executable, "-m", "drafttools", *args], cwd=project, env=env,
-                             capture_output=True, text=True)
+        run = subprocess.run(
+            [sys.executable, "-m", "drafttools", *args], cwd=project, env=env, capture_output=True, text=True
+        )
         assert run.returncode == 0, run.stderr
 
     drafttools("build", "--no-cache", "-o", str(out / "build"))
     for kind, name in DIFFS:
-        drafttools("diff", "2009-09-SEARO-RC62", "2010-illustrative-revision", "--format", kind, "--date",
-                   "2010-05-21", "-o", str(out / name))
+        drafttools(
+            "diff",
+            "2009-09-SEARO-RC62",
+            "2010-illustrative-revision",
+            "--format",
+            kind,
+            "--date",
+            "2010-05-21",
+            "-o",
+            str(out / name),
+        )
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
@@ -55,7 +72,9 @@ def test_two_runs_give_the_same_bytes(shipped_project: Path, tmp_path: Path) -> 
     ("epoch", "expected"),
     [(None, (1980, 1, 1, 0, 0, 0)), ("1274400000", (2010, 5, 21, 0, 0, 0)), ("not a number", (1980, 1, 1, 0, 0, 0))],
 )
-def test_zip_times_follow_source_date_epoch(monkeypatch: pytest.MonkeyPatch, epoch: str | None, expected: tuple[int, ...]) -> None:
+def test_zip_times_follow_source_date_epoch(
+    monkeypatch: pytest.MonkeyPatch, epoch: str | None, expected: tuple[int, ...]
+) -> None:
     if epoch is None:
         monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     else:

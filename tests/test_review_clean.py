@@ -118,8 +118,10 @@ def test_an_insertion_keeps_its_id_from_one_clean_text_to_the_next(project: Path
     [made] = [e.id for e in first.walk() if e.id and applying.words(e, first) == "keep a register of recruiters;"]
     assert made == "keep-register-recruiters"
     assert second.get(made) is not None and applying.words(second.get(made), second) == "keep a register of recruiters;"  # type: ignore[arg-type]
-    assert (project / "versions" / "clean-1" / "inserted-ids.tsv").read_text(encoding="utf-8").endswith(
-        "bra-5\tkeep-register-recruiters\n"
+    assert (
+        (project / "versions" / "clean-1" / "inserted-ids.tsv")
+        .read_text(encoding="utf-8")
+        .endswith("bra-5\tkeep-register-recruiters\n")
     )
     code, stdout, _ = run(project, "diff", "clean-1", "clean-2", "--format", "json")
     assert code == 0
@@ -267,8 +269,14 @@ def test_apply_deletes_and_inserts_with_fresh_ids(shipped) -> None:  # type: ign
 def test_a_change_inside_what_another_accepted_proposal_deletes_is_said(shipped) -> None:  # type: ignore[no-untyped-def]
     words = applying.words(shipped.get("data-to-secretariat"), shipped)
     amend = _accepted("bra-1", "data-to-secretariat", words, words.replace("on a biennial basis", "every year"))
-    insert = _accepted("bra-2", "register-of-authorities", "", "The register shall be online.", kind="insert-after",
-                       inserts="paragraph")
+    insert = _accepted(
+        "bra-2",
+        "register-of-authorities",
+        "",
+        "The register shall be online.",
+        kind="insert-after",
+        inserts="paragraph",
+    )
     gone = _accepted("usa-1", "art-information-exchange", "", "", kind="delete")
     result = applying.apply(shipped, (amend, insert, gone), set())
     assert result.done == ("usa-1",) and result.left == ("bra-1", "bra-2")

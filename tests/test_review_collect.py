@@ -57,13 +57,22 @@ def bra_return(sent: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Brazil's return: two delegates' tracked changes (interleaved in 8.2(c)) and comments, one across 8.3 and
     8.4, saved by LibreOffice as .docx."""
     review = Review(sent, tmp_path_factory.mktemp("bra"))
-    review.replace(JOAO, "2026-11-28T09:00:00", "promote the establishment or strengthening", "promote the strengthening")
+    review.replace(
+        JOAO, "2026-11-28T09:00:00", "promote the establishment or strengthening", "promote the strengthening"
+    )
     review.replace(MARIA, "2026-11-30T10:00:00", "on a biennial basis", "every three years")
     review.insert(JOAO, "2026-11-28T09:05:00", "provide data", " electronically")
     review.comment(MARIA, "2026-11-30T10:05:00", "Who keeps the register up to date?", "A register of designated")
-    review.comment(JOAO, "2026-11-28T09:10:00", "8.3 and 8.4 could be one paragraph.",
-                   "For purposes of international communication", "and published by WHO")
-    review.insert_paragraph(MARIA, "2026-11-30T10:10:00", "and published by WHO", "8.5 The register shall be published online.")
+    review.comment(
+        JOAO,
+        "2026-11-28T09:10:00",
+        "8.3 and 8.4 could be one paragraph.",
+        "For purposes of international communication",
+        "and published by WHO",
+    )
+    review.insert_paragraph(
+        MARIA, "2026-11-30T10:10:00", "and published by WHO", "8.5 The register shall be published online."
+    )
     review.delete_paragraph(JOAO, "2026-11-28T09:15:00", "maintain a record, updated at regular intervals")
     return review.save("bra-return")
 
@@ -75,8 +84,9 @@ def project(tmp_path: Path) -> Path:
 
 def test_libreoffice_wrote_the_return_we_meant(bra_return: Path) -> None:
     """pandoc, reading the return with every change shown, sees both authors' insertions and deletions."""
-    done = subprocess.run(["pandoc", str(bra_return), "-t", "html", "--track-changes=all"], capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        ["pandoc", str(bra_return), "-t", "html", "--track-changes=all"], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     html = done.stdout
     assert f'class="insertion" data-author="{MARIA}"' in html and f'class="deletion" data-author="{JOAO}"' in html
@@ -104,7 +114,10 @@ def test_collect_a_tracked_return(project: Path, bra_return: Path) -> None:
     }
     inserted = made[("register-of-authorities", "insert-after", (MARIA,))]
     assert (inserted["inserts"], inserted["before"], inserted["after"]) == (
-        "paragraph", "", "The register shall be published online.")
+        "paragraph",
+        "",
+        "The register shall be published online.",
+    )
     deleted = made[("extent-possible-maintain-record", "delete", (JOAO,))]
     assert deleted["before"].startswith("Member States should, to the extent possible, maintain a record")
     assert deleted["after"] == "" and {c["type"] for c in deleted["changes"]} == {"delete"}
@@ -112,12 +125,23 @@ def test_collect_a_tracked_return(project: Path, bra_return: Path) -> None:
     # interleaved changes keep their authors: each delegate's proposal holds only their own change
     maria = made[("data-to-secretariat", "amend", (MARIA,))]
     joao = made[("data-to-secretariat", "amend", (JOAO,))]
-    assert maria["before"] == joao["before"] == (
-        "provide data collected pursuant to paragraphs (a) and (b) above to the WHO Secretariat on a biennial basis.")
-    assert maria["after"] == "provide data collected pursuant to paragraphs (a) and (b) above to the WHO Secretariat every three years."
+    assert (
+        maria["before"]
+        == joao["before"]
+        == (
+            "provide data collected pursuant to paragraphs (a) and (b) above to the WHO Secretariat "
+            "on a biennial basis."
+        )
+    )
+    assert (
+        maria["after"]
+        == "provide data collected pursuant to paragraphs (a) and (b) above to the WHO Secretariat every three years."
+    )
     assert joao["after"].startswith("provide data electronically collected") and "biennial" in joao["after"]
     assert {(c["type"], c["author"], c["text"]) for c in maria["changes"]} == {
-        ("delete", MARIA, "on a biennial basis"), ("insert", MARIA, "every three years")}
+        ("delete", MARIA, "on a biennial basis"),
+        ("insert", MARIA, "every three years"),
+    }
     assert all(c["date"].startswith("2026-11-30T10:00") for c in maria["changes"])
     assert maria["source"]["sha256"] == hashlib.sha256(bra_return.read_bytes()).hexdigest()
     assert maria["source"]["where"].startswith("Word paragraph ")
@@ -144,10 +168,15 @@ def test_collect_a_tracked_return(project: Path, bra_return: Path) -> None:
     entry = by_author[("data-to-secretariat", "amend", (MARIA,))]
     assert entry["label"] == "8.2(c)" and entry["proponents"] == ["BRA"] and entry["status"] == "open"
     assert [(w["op"], w["text"].strip()) for w in entry["words"] if w["op"] != "equal"] == [
-        ("delete", "on a biennial basis"), ("insert", "every three years")]
+        ("delete", "on a biennial basis"),
+        ("insert", "every three years"),
+    ]
     comment = by_author[("register-of-authorities", "comment", (MARIA,))]["comments"][0]
     assert (comment["author"], comment["anchor"], comment["text"]) == (
-        MARIA, "A register of designated", "Who keeps the register up to date?")
+        MARIA,
+        "A register of designated",
+        "Who keeps the register up to date?",
+    )
 
     # collecting the same file again changes nothing
     before = _files(folder)
@@ -159,7 +188,10 @@ def test_collect_a_tracked_return(project: Path, bra_return: Path) -> None:
     accepted, rejected = entry["id"], by_author[("data-to-secretariat", "amend", (JOAO,))]["id"]
     assert drafttools(project, "proposal", "accept", accepted).returncode == 0
     assert drafttools(project, "proposal", "reject", rejected).returncode == 0
-    statuses = {p["id"]: p["status"] for p in json.loads(drafttools(project, "proposals", "--format", "json").stdout)["proposals"]}
+    statuses = {
+        p["id"]: p["status"]
+        for p in json.loads(drafttools(project, "proposals", "--format", "json").stdout)["proposals"]
+    }
     assert statuses[accepted] == "accepted" and statuses[rejected] == "rejected"
     assert sorted(statuses.values()).count("open") == 6
     assert drafttools(project, "check", "-q").returncode == 0
@@ -168,22 +200,36 @@ def test_collect_a_tracked_return(project: Path, bra_return: Path) -> None:
 def test_a_return_answering_another_version_is_refused(project: Path, bra_return: Path, tmp_path: Path) -> None:
     named = drafttools(project, "collect", str(bra_return), "--from", "BRA", "--answers", "2010-illustrative-revision")
     assert named.returncode == 1
-    assert "[collect.wrong-version]" in named.stderr and f"answers {VERSION}, not 2010-illustrative-revision" in named.stderr
+    assert (
+        "[collect.wrong-version]" in named.stderr
+        and f"answers {VERSION}, not 2010-illustrative-revision" in named.stderr
+    )
     assert "Traceback" not in named.stderr and not (project / "proposals").exists()
 
     # the 2010 revision sent out, returned with a tracked change, collected as if it answered the 2009 draft
-    paper = (project / "papers" / "code.md").read_text(encoding="utf-8").replace("annex: code_text", "annex: 2010-illustrative-revision")
+    paper = (
+        (project / "papers" / "code.md")
+        .read_text(encoding="utf-8")
+        .replace("annex: code_text", "annex: 2010-illustrative-revision")
+    )
     (project / "papers" / "code-2010.md").write_text(paper, encoding="utf-8")
     built = drafttools(project, "build", "papers/code-2010.md", "--to", "docx")
     assert built.returncode == 0, built.stderr
     review = Review(project / "build" / "code-2010.docx", tmp_path / "ind")
-    review.replace("Delegate of India", "2026-11-29T12:00:00", "Secretariat every three years", "Secretariat every two years")
+    review.replace(
+        "Delegate of India", "2026-11-29T12:00:00", "Secretariat every three years", "Secretariat every two years"
+    )
     returned = review.save("ind-return")
     done = drafttools(project, "collect", str(returned), "--from", "IND", "--answers", VERSION)
     assert done.returncode == 1
     assert f"this return answers 2010-illustrative-revision, not {VERSION}" in done.stderr
     assert not (project / "proposals").exists()
-    assert drafttools(project, "collect", str(returned), "--from", "IND", "--answers", "2010-illustrative-revision").returncode == 0
+    assert (
+        drafttools(
+            project, "collect", str(returned), "--from", "IND", "--answers", "2010-illustrative-revision"
+        ).returncode
+        == 0
+    )
 
 
 def test_untracked_edits_and_comments_off_the_code_are_said(project: Path, sent: Path, tmp_path: Path) -> None:
@@ -208,7 +254,9 @@ def test_corrupt_and_protected_returns_are_refused(project: Path, sent: Path, tm
     truncated = tmp_path / "truncated.docx"
     truncated.write_bytes(sent.read_bytes()[: len(sent.read_bytes()) // 2])
     protected = tmp_path / "protected.docx"  # what Word writes with a password: an OLE file holding the package
-    protected.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 512)
+    protected.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 512
+    )
     plain = tmp_path / "return.txt"
     plain.write_text("Article 1 - Objectives\n", encoding="utf-8")
     for returned, code in (
@@ -236,10 +284,14 @@ def test_a_word_return_edited_without_tracking(project: Path, sent: Path, tmp_pa
     returned = review.save("gha-return")
     done = drafttools(project, "collect", str(returned), "--from", "GHA", "--answers", VERSION)
     assert done.returncode == 0, done.stderr
-    read = sorted((tomllib.loads(p.read_text(encoding="utf-8")) for p in (project / "proposals").iterdir()),
-                  key=lambda r: r["id"])
+    read = sorted(
+        (tomllib.loads(p.read_text(encoding="utf-8")) for p in (project / "proposals").iterdir()), key=lambda r: r["id"]
+    )
     assert [(r["id"], r["kind"], r["target"], r["authors"]) for r in read] == [
         ("gha-1", "amend", "register-of-authorities", []),
         ("gha-2", "comment", "register-of-authorities", ["Kwame Mensah"]),
     ]
-    assert read[0]["after"].endswith("maintained and published online by WHO.") and read[0]["note"] == "edited without tracking"
+    assert (
+        read[0]["after"].endswith("maintained and published online by WHO.")
+        and read[0]["note"] == "edited without tracking"
+    )

@@ -48,20 +48,35 @@ def _edited(project: Path) -> Path:
 
 def test_a_text_return_becomes_proposals(project: Path) -> None:
     returned = _edited(project)
-    done = _run("collect", "mmi-return.txt", "--from", "Medicus Mundi International", "--answers", VERSION,
-                "--format", "json")
+    done = _run(
+        "collect", "mmi-return.txt", "--from", "Medicus Mundi International", "--answers", VERSION, "--format", "json"
+    )
     assert done.exit_code == 0, done.output
     report = json.loads(done.stdout)
     assert report["written"] is True and report["already"] == []
     made = [(p["id"], p["kind"], p["target"], p["proponents"], p["authors"]) for p in report["proposals"]]
     assert made == [
         ("medicus-mundi-international-1", "amend", "data-to-secretariat", ["Medicus Mundi International"], []),
-        ("medicus-mundi-international-2", "insert-after", "register-of-authorities", ["Medicus Mundi International"], []),
-        ("medicus-mundi-international-3", "delete", "extent-possible-maintain-record", ["Medicus Mundi International"], []),
+        (
+            "medicus-mundi-international-2",
+            "insert-after",
+            "register-of-authorities",
+            ["Medicus Mundi International"],
+            [],
+        ),
+        (
+            "medicus-mundi-international-3",
+            "delete",
+            "extent-possible-maintain-record",
+            ["Medicus Mundi International"],
+            [],
+        ),
     ]
     amend, insert, delete = report["proposals"]
     assert [(w["op"], w["text"].strip()) for w in amend["words"] if w["op"] != "equal"] == [
-        ("delete", "on a biennial basis"), ("insert", "every three years")]
+        ("delete", "on a biennial basis"),
+        ("insert", "every three years"),
+    ]
     assert (insert["inserts"], insert["after"]) == ("paragraph", "The register shall be published online.")
     assert delete["before"].startswith("Member States should, to the extent possible, maintain a record")
     assert all(p["note"] == "edited without tracking" for p in report["proposals"])
@@ -78,7 +93,8 @@ def test_a_text_return_becomes_proposals(project: Path) -> None:
 
 def test_a_text_of_another_version_is_refused(project: Path) -> None:
     (project / "ind-return.txt").write_text(
-        _text(project, "2010-illustrative-revision").replace("every three years", "every two years", 1), encoding="utf-8"
+        _text(project, "2010-illustrative-revision").replace("every three years", "every two years", 1),
+        encoding="utf-8",
     )
     done = _run("collect", "ind-return.txt", "--from", "IND", "--answers", VERSION)
     assert done.exit_code == 1
@@ -104,25 +120,57 @@ def test_several_returns_in_one_run(project: Path) -> None:
     once, and one refused file means nothing is written at all."""
     edited = _edited(project)
     ind = project / "ind-return.txt"
-    ind.write_text(_text(project, VERSION).replace("The code is voluntary.", "The Code is voluntary."), encoding="utf-8")
+    ind.write_text(
+        _text(project, VERSION).replace("The code is voluntary.", "The Code is voluntary."), encoding="utf-8"
+    )
     other = project / "other.txt"
     other.write_text(_text(project, "2010-illustrative-revision"), encoding="utf-8")
 
-    refused = _run("collect", str(edited), str(ind), str(other), "--from", "BRA", "--from", "IND", "--from", "ZAF",
-                   "--answers", VERSION)
+    refused = _run(
+        "collect",
+        str(edited),
+        str(ind),
+        str(other),
+        "--from",
+        "BRA",
+        "--from",
+        "IND",
+        "--from",
+        "ZAF",
+        "--answers",
+        VERSION,
+    )
     assert refused.exit_code == 1 and "[collect.wrong-version]" in refused.output
     assert "nothing written: a return was refused" in refused.output and not (project / "proposals").exists()
     assert "mmi-return.txt (from BRA, answering 2009-09-SEARO-RC62): would write 3 proposal(s)" in refused.stdout
     assert "other.txt (from ZAF, answering 2009-09-SEARO-RC62): refused" in refused.stdout
 
-    done = _run("collect", str(edited), str(ind), str(edited), "--from", "BRA", "--from", "IND", "--from", "BRA",
-                "--answers", VERSION, "--format", "json")
+    done = _run(
+        "collect",
+        str(edited),
+        str(ind),
+        str(edited),
+        "--from",
+        "BRA",
+        "--from",
+        "IND",
+        "--from",
+        "BRA",
+        "--answers",
+        VERSION,
+        "--format",
+        "json",
+    )
     assert done.exit_code == 0, done.output
     reports = json.loads(done.stdout)["returns"]
     assert [[p["id"] for p in r["proposals"]] for r in reports] == [["bra-1", "bra-2", "bra-3"], ["ind-1"], []]
     assert reports[2]["already"] == ["bra-1", "bra-2", "bra-3"] and all(r["written"] is not None for r in reports)
-    assert sorted(p.name for p in (project / "proposals").iterdir()) == ["bra-1.toml", "bra-2.toml", "bra-3.toml",
-                                                                         "ind-1.toml"]
+    assert sorted(p.name for p in (project / "proposals").iterdir()) == [
+        "bra-1.toml",
+        "bra-2.toml",
+        "bra-3.toml",
+        "ind-1.toml",
+    ]
     mismatched = _run("collect", str(edited), str(ind), "--from", "BRA", "--answers", VERSION)
     assert mismatched.exit_code == 2 and "one --from per file" in mismatched.output
 
@@ -137,7 +185,8 @@ def test_the_same_text_sent_by_two_parties_is_collected_once(project: Path) -> N
     assert "wrote 0 proposal(s); 3 collected from this file before" in done.stdout
     later = _run("collect", str(again), "--from", "DEU", "--answers", VERSION, "--dry-run")
     assert "would write 0 proposal(s); 3 collected from this file before" in later.stdout or (
-        "wrote 0 proposal(s); 3 collected from this file before" in later.stdout)
+        "wrote 0 proposal(s); 3 collected from this file before" in later.stdout
+    )
     assert sorted(p.name for p in (project / "proposals").iterdir()) == ["bra-1.toml", "bra-2.toml", "bra-3.toml"]
 
 
@@ -154,4 +203,6 @@ def test_review_all_says_once_why_it_writes_nothing(project: Path) -> None:
     (project / "proposals" / "broken.toml").unlink()
     done = _run("review", "all")
     assert done.exit_code == 0, done.output
-    assert "proponents' views: 2 written" in done.output and (project / "build" / "review" / "compilation.docx").is_file()
+    assert (
+        "proponents' views: 2 written" in done.output and (project / "build" / "review" / "compilation.docx").is_file()
+    )

@@ -71,7 +71,9 @@ def test_a_proposal_reads_back_exactly(tmp_path: Path, words: str) -> None:
     assert back == proposal
     lines = path.read_text(encoding="utf-8").splitlines()[2:]
     # a long line is one long word (it cannot be wrapped) or a short key before it
-    assert all(len(line) <= store.WRAP + 20 or " " not in line.removesuffix(" \\").split("= ")[-1].strip() for line in lines)
+    assert all(
+        len(line) <= store.WRAP + 20 or " " not in line.removesuffix(" \\").split("= ")[-1].strip() for line in lines
+    )
 
 
 def test_the_file_reads_well() -> None:
@@ -127,7 +129,9 @@ def test_check_against_the_text() -> None:
         ),
         (),
     )
-    found = store.check(folder_loaded, {"data-to-secretariat"}, {"data-to-secretariat": "active", "gone-paragraph": "gone"})
+    found = store.check(
+        folder_loaded, {"data-to-secretariat"}, {"data-to-secretariat": "active", "gone-paragraph": "gone"}
+    )
     assert [(d.code, d.path) for d in found] == [
         ("proposal.target", "p/bra-2.toml"),
         ("proposal.target-gone", "p/bra-3.toml"),
@@ -180,7 +184,11 @@ def test_proposals_lists_and_filters(project: Path) -> None:
     assert first["before"].endswith("on a biennial basis.") and first["after"] == LONG
     assert {"op": "delete", "text": " on a biennial basis."} in first["words"]
     assert listed["proposals"][1]["comments"][0] == {
-        "author": "João", "date": "2026-11-30", "anchor": "anchored ç", "text": "Why?", "note": "note",
+        "author": "João",
+        "date": "2026-11-30",
+        "anchor": "anchored ç",
+        "text": "Why?",
+        "note": "note",
         "replies": [{"author": "Ana", "date": "", "text": "Because."}],
     }
     assert [p["id"] for p in _json("proposals", "--from", "ind", "--format", "json")["proposals"]] == ["ind-1"]
@@ -244,7 +252,11 @@ def test_check_reads_the_proposals(project: Path) -> None:
     )
     done = _run("check", "--format", "json")
     assert done.exit_code == 1
-    found = {(d["code"], d["path"], d["line"]) for d in json.loads(done.stdout)["diagnostics"] if d["code"].startswith("proposal.")}
+    found = {
+        (d["code"], d["path"], d["line"])
+        for d in json.loads(done.stdout)["diagnostics"]
+        if d["code"].startswith("proposal.")
+    }
     assert found == {("proposal.target", "proposals/ind-1.toml", 5), ("proposal.status", "proposals/bra-2.toml", 7)}
 
 
@@ -253,10 +265,16 @@ def test_every_proposal_and_collect_code_is_tested() -> None:
 
     tests = "".join(
         (ROOT / "tests" / name).read_text(encoding="utf-8")
-        for name in ("test_review_proposals.py", "test_review_collect.py", "test_review_collect_text.py",
-                     "test_review_scenario.py")
+        for name in (
+            "test_review_proposals.py",
+            "test_review_collect.py",
+            "test_review_collect_text.py",
+            "test_review_scenario.py",
+        )
     )
-    missing = [c for c in CODES if c.startswith(("proposal.", "collect.")) and f'"{c}"' not in tests and f"[{c}]" not in tests]
+    missing = [
+        c for c in CODES if c.startswith(("proposal.", "collect.")) and f'"{c}"' not in tests and f"[{c}]" not in tests
+    ]
     assert missing == []
 
 

@@ -43,10 +43,16 @@ def room(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     bra = Review(code, returns / "bra")  # tracked changes and comments by two delegates
     bra.replace("Maria Silva", "2026-11-30T10:00:00", "on a biennial basis", "every three years")
-    bra.replace("João Souza", "2026-11-28T09:00:00", "promote the establishment or strengthening",
-                "promote the strengthening")
-    bra.comment("João Souza", "2026-11-28T09:10:00", "8.3 and 8.4 could be one paragraph.",
-                "For purposes of international communication", "and published by WHO")
+    bra.replace(
+        "João Souza", "2026-11-28T09:00:00", "promote the establishment or strengthening", "promote the strengthening"
+    )
+    bra.comment(
+        "João Souza",
+        "2026-11-28T09:10:00",
+        "8.3 and 8.4 could be one paragraph.",
+        "For purposes of international communication",
+        "and published by WHO",
+    )
     ind = Review(code, returns / "ind")  # the same words as Brazil's in 8.2(c); a deletion; an unnamed commenter
     ind.replace("Priya Nair", "2026-11-29T09:00:00", "on a biennial basis", "every three years")
     ind.delete_paragraph("Priya Nair", "2026-11-29T09:05:00", "maintain a record, updated at regular intervals")
@@ -132,8 +138,15 @@ def test_decisions_change_the_clean_text_and_the_next_negotiating_text(room: Pat
 def test_the_compilation_and_the_views_hold_every_return(room: Path) -> None:
     out = _decided(room)
     compiled = " ".join(pandoc_text(out / "compilation.docx").split())
-    for words in ("every three years", "8.3 and 8.4 could be one paragraph.", "Who pays for the register?",
-                  "Unknown Author", "European Union", "accepted", "rejected"):
+    for words in (
+        "every three years",
+        "8.3 and 8.4 could be one paragraph.",
+        "Who pays for the register?",
+        "Unknown Author",
+        "European Union",
+        "accepted",
+        "rejected",
+    ):
         assert words in compiled, words
     india = " ".join(pandoc_text(out / "proponent-ind.docx").split())
     assert "rejected" in india and "every three years" in india
@@ -167,13 +180,16 @@ def test_the_clean_text_is_a_version_that_diff_and_build_take_and_the_audit_catc
 def test_proponents_and_status_survive_the_negotiating_texts_round_trip(room: Path) -> None:
     """negotiating text → DOCX → import → the same open proposals (target, kind, proponents, words)."""
     out = _decided(room)
-    done = drafttools(room, "import", str(out / "negotiating-text.docx"), "--as", "2010-02-negotiating",
-                      "--ids-from", "code_text")
+    done = drafttools(
+        room, "import", str(out / "negotiating-text.docx"), "--as", "2010-02-negotiating", "--ids-from", "code_text"
+    )
     assert done.returncode == 0, done.stderr
     listed = drafttools(room, "proposals", "--in", "2010-02-negotiating", "--format", "json")
     assert listed.returncode == 0, listed.stderr
-    back = {(p["target"], p["kind"], tuple(p["proponents"]), " ".join(p["after"].split()))
-            for p in json.loads(listed.stdout)["proposals"]}
+    back = {
+        (p["target"], p["kind"], tuple(p["proponents"]), " ".join(p["after"].split()))
+        for p in json.loads(listed.stdout)["proposals"]
+    }
     found = _proposals(room)
     assert back == {
         ("data-to-secretariat", "amend", ("BRA", "IND"), " ".join(found["bra-2"]["after"].split())),

@@ -67,7 +67,12 @@ def test_a_broken_xref_in_the_code_is_a_located_error(shipped_project: Path, bro
 
 def test_an_unclosed_xref_that_swallows_a_later_one(shipped_project: Path) -> None:
     """The parser closes it at the next role's backtick: a target holding '{xref}' is the tell."""
-    line = edit(shipped_project, ARTICLE, "A register of designated", "See {xref}`register-of-authorities. A register of designated")
+    line = edit(
+        shipped_project,
+        ARTICLE,
+        "A register of designated",
+        "See {xref}`register-of-authorities. A register of designated",
+    )
     result = run(shipped_project, "check", "--no-cache")
     assert result.exit_code == 1
     assert f"{ARTICLE}:{line}: error: a {{xref}} role is never closed" in result.stderr, result.stderr
@@ -76,7 +81,9 @@ def test_an_unclosed_xref_that_swallows_a_later_one(shipped_project: Path) -> No
 
 @pytest.mark.parametrize("broken", ["{xref}``", "{xref}`art-objectives", "{xref}` `"])
 def test_a_broken_xref_in_a_paper_is_a_located_error(shipped_project: Path, broken: str) -> None:
-    line = edit(shipped_project, PAPER, "At various international forums", f"See {broken} at various international forums")
+    line = edit(
+        shipped_project, PAPER, "At various international forums", f"See {broken} at various international forums"
+    )
     result = run(shipped_project, "build", PAPER, "-o", "out")
     assert result.exit_code == 1, result.output
     assert f"{PAPER}:{line}: error:" in result.stderr and "[xref.malformed]" in result.stderr, result.stderr
@@ -93,7 +100,12 @@ def test_an_escaped_xref_is_text(shipped_project: Path) -> None:
 
 def test_a_literal_xref_in_a_paper_is_kept(shipped_project: Path) -> None:
     """Inline code showing the syntax is no broken role."""
-    edit(shipped_project, PAPER, "At various international forums", "Write `{xref}` then an ID. At various international forums")
+    edit(
+        shipped_project,
+        PAPER,
+        "At various international forums",
+        "Write `{xref}` then an ID. At various international forums",
+    )
     result = run(shipped_project, "build", PAPER, "--to", "html", "-o", "out")
     assert result.exit_code == 0, result.output
 
@@ -119,9 +131,11 @@ def test_a_self_reference_with_a_direction_is_a_located_warning(shipped_project:
 
 
 def test_a_plain_self_reference_with_a_direction_warns_too(shipped_project: Path) -> None:
-    line = edit(shipped_project, ARTICLE, "A register of designated", "See paragraph 8.4 above. A register of designated")
+    line = edit(
+        shipped_project, ARTICLE, "A register of designated", "See paragraph 8.4 above. A register of designated"
+    )
     result = run(shipped_project, "check", "--no-cache")
-    assert f"{ARTICLE}:{line}: warning: \"paragraph 8.4 above\" in paragraph 8.4 cites itself" in result.stderr
+    assert f'{ARTICLE}:{line}: warning: "paragraph 8.4 above" in paragraph 8.4 cites itself' in result.stderr
 
 
 # ------------------------------------------------------------------------------------ reserved version names
@@ -196,7 +210,9 @@ def test_snapshot_when_versions_is_a_file(versions_a_file: Path) -> None:
     assert (versions_a_file / "versions").read_text(encoding="utf-8") == "not a folder\n"
 
 
-def test_an_import_dry_run_writes_nothing_in_the_project(shipped_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_import_dry_run_writes_nothing_in_the_project(
+    shipped_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A dry run links the references of the text it would write in a private folder: no lock file, no cache
     folder, nothing in versions/ (it once took the project's commit lock, making build/.cache/ to do so)."""
     from click.testing import CliRunner

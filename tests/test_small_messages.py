@@ -35,37 +35,51 @@ def drop_front_matter_field(paper: Path, name: str) -> int:
 # ----------------------------------------------------------------------------------------------------- a/an
 
 
-@pytest.mark.parametrize(("phrase", "expected"), [
-    ("Executive Board document", "an Executive Board document"),
-    ("Regional Committee document", "a Regional Committee document"),
-    ("Code text", "a Code text"),
-    ("item", "an item"),
-    ("article", "an article"),
-    ("paragraph", "a paragraph"),
-    ("Article", "an Article"),
-    ("unit", "a unit"),
-    ("European act", "a European act"),
-    ("hour", "an hour"),
-    ("EU regulation", "an EU regulation"),
-    ("RC paper", "an RC paper"),
-    ("WHO paper", "a WHO paper"),
-    ("enumerated list", "an enumerated list"),
-])
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("Executive Board document", "an Executive Board document"),
+        ("Regional Committee document", "a Regional Committee document"),
+        ("Code text", "a Code text"),
+        ("item", "an item"),
+        ("article", "an article"),
+        ("paragraph", "a paragraph"),
+        ("Article", "an Article"),
+        ("unit", "a unit"),
+        ("European act", "a European act"),
+        ("hour", "an hour"),
+        ("EU regulation", "an EU regulation"),
+        ("RC paper", "an RC paper"),
+        ("WHO paper", "a WHO paper"),
+        ("enumerated list", "an enumerated list"),
+    ],
+)
 def test_a_or_an(phrase: str, expected: str) -> None:
     assert a_or_an(phrase) == expected
 
 
 def test_an_executive_board_document_needs_its_symbol(shipped_project: Path) -> None:
-    paper = next(p for p in (shipped_project / "papers").glob("*.md") if "document_type: executive-board" in p.read_text(encoding="utf-8"))
+    paper = next(
+        p
+        for p in (shipped_project / "papers").glob("*.md")
+        if "document_type: executive-board" in p.read_text(encoding="utf-8")
+    )
     line = drop_front_matter_field(paper, "symbol")
     result = run(shipped_project, "build", f"papers/{paper.name}", "-o", "out")
     assert result.exit_code == 1, result.output
-    assert f"papers/{paper.name}:{line}: error: an Executive Board document needs 'symbol' in its front matter" in result.stderr
+    assert (
+        f"papers/{paper.name}:{line}: error: an Executive Board document needs 'symbol' in its front matter"
+        in result.stderr
+    )
     assert "a Executive" not in result.output
 
 
 def test_a_regional_committee_document_needs_its_symbol(shipped_project: Path) -> None:
-    paper = next(p for p in (shipped_project / "papers").glob("*.md") if "document_type: regional-committee" in p.read_text(encoding="utf-8"))
+    paper = next(
+        p
+        for p in (shipped_project / "papers").glob("*.md")
+        if "document_type: regional-committee" in p.read_text(encoding="utf-8")
+    )
     drop_front_matter_field(paper, "symbol")
     result = run(shipped_project, "build", f"papers/{paper.name}", "-o", "out")
     assert result.exit_code == 1 and "a Regional Committee document needs 'symbol'" in result.stderr, result.output
@@ -80,11 +94,13 @@ def test_a_name_the_template_is_not_given(shipped_project: Path) -> None:
     assert "{{ annex.date }}" in text
     text = text.replace("{{ annex.date }}", "{{ no_such_field }}", 1)
     template.write_text(text, encoding="utf-8")
-    line = next(n for n, l in enumerate(text.splitlines(), 1) if "no_such_field" in l)
+    line = next(n for n, line in enumerate(text.splitlines(), 1) if "no_such_field" in line)
     result = run(shipped_project, "build", "papers/code.md", "--to", "html", "-o", "out")
     assert result.exit_code == 1, result.output
     where = "annex_templates/code/paper.html.j2"
-    assert f"{where}:{line}: error: template {where} uses the field 'no_such_field', which is not defined" in result.stderr
+    assert (
+        f"{where}:{line}: error: template {where} uses the field 'no_such_field', which is not defined" in result.stderr
+    )
     assert "''" not in result.stderr and "is undefined'" not in result.stderr
     assert "write paper.no_such_field for a front-matter field" in result.stderr
     assert not (shipped_project / "out").exists() or not any((shipped_project / "out").iterdir())
@@ -92,11 +108,15 @@ def test_a_name_the_template_is_not_given(shipped_project: Path) -> None:
 
 def test_a_front_matter_field_the_paper_lacks_still_names_the_paper(shipped_project: Path) -> None:
     template = shipped_project / "annex_templates" / "code" / "paper.html.j2"
-    template.write_text(template.read_text(encoding="utf-8").replace("{{ annex.date }}", "{{ paper.committee }}", 1), encoding="utf-8")
+    template.write_text(
+        template.read_text(encoding="utf-8").replace("{{ annex.date }}", "{{ paper.committee }}", 1), encoding="utf-8"
+    )
     result = run(shipped_project, "build", "papers/code.md", "--to", "html", "-o", "out")
     assert result.exit_code == 1, result.output
-    assert "papers/code.md:1: error: template annex_templates/code/paper.html.j2 uses the field 'committee', which " \
-           "papers/code.md does not give" in result.stderr
+    assert (
+        "papers/code.md:1: error: template annex_templates/code/paper.html.j2 uses the field 'committee', which "
+        "papers/code.md does not give" in result.stderr
+    )
     assert "fix: add 'committee: ...' to the front matter of papers/code.md" in result.stderr
 
 

@@ -88,7 +88,7 @@ def test_tidy_removes_what_dead_owners_left_and_keeps_the_rest(tmp_path: Path, d
     os.utime(old, (time.time() - 7200,) * 2)
     (tmp_path / ".gitignore").write_text("*\n")
     assert fsutil.tidy(tmp_path) == []
-    assert _entries(tmp_path) == [".b.md.tmp-%d-abcdefgh" % os.getpid(), ".c.md.ab12cd_4.tmp", ".gitignore"]
+    assert _entries(tmp_path) == [f".b.md.tmp-{os.getpid()}-abcdefgh", ".c.md.ab12cd_4.tmp", ".gitignore"]
 
 
 def test_a_live_pid_that_started_after_the_entry_is_not_its_owner(
@@ -152,9 +152,15 @@ def test_the_sweep_waits_for_no_writer_and_leaves_a_running_writers_folder_alone
     leftover = project / "code_text" / f".article-08.md.tmp-{dead}-abcdefgh"
     leftover.write_text("half-written\n")
     holder = subprocess.Popen(  # another writer holds the write lock for a while
-        [sys.executable, "-c", "import time\nfrom drafttools.source import lock\n"
-         "with lock.writing('ids'):\n    print('held', flush=True)\n    time.sleep(30)"],
-        cwd=project, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import time\nfrom drafttools.source import lock\n"
+            "with lock.writing('ids'):\n    print('held', flush=True)\n    time.sleep(30)",
+        ],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"

@@ -179,8 +179,11 @@ def test_the_old_order_lists_the_old_version_in_its_order_and_the_new_order_the_
     assert not any(c.order for c in column(by_new, "new") + column(by_old, "old"))
     moved = next(c for c in column(by_old, "new") if c.order)
     assert start(moved.text, False) == "4.3"
-    unmarked = [start(r.cells["new"].text, r.kind in HEADED) for r in by_old.rows
-                if r.cells["new"].text.strip() and not r.cells["new"].order]
+    unmarked = [
+        start(r.cells["new"].text, r.kind in HEADED)
+        for r in by_old.rows
+        if r.cells["new"].text.strip() and not r.cells["new"].order
+    ]
     assert len(unmarked) == len(expected(new)) - 1 and within(unmarked, expected(new))
 
 
@@ -255,8 +258,9 @@ class _PandocTable(HTMLParser):
 
 
 def pandoc_rows(document: Path) -> list[list[str]]:
-    done = subprocess.run(["pandoc", str(document), "-t", "html", "--wrap=none"], capture_output=True, text=True,
-                          timeout=180, check=False)
+    done = subprocess.run(
+        ["pandoc", str(document), "-t", "html", "--wrap=none"], capture_output=True, text=True, timeout=180, check=False
+    )
     assert done.returncode == 0, done.stderr
     table = _PandocTable()
     table.feed(done.stdout)
@@ -269,7 +273,9 @@ def documents(tmp_path_factory) -> dict[str, Path]:
     found = {}
     for order in ("new", "old"):
         target = folder / f"synoptic-{order}.docx"
-        result = CliRunner().invoke(main, ["diff", OLD, NEW, "--format", "synoptic", "--order", order, "-o", str(target)])
+        result = CliRunner().invoke(
+            main, ["diff", OLD, NEW, "--format", "synoptic", "--order", order, "-o", str(target)]
+        )
         assert result.exit_code == 0, result.output
         found[order] = target
     return found
@@ -357,7 +363,9 @@ def _check(table: synoptic.Table) -> None:
         assert all(not chip.detail.startswith(chip.kind) for chip in row.chips)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(edits=diff_edits.script)
 def test_random_edits_give_tables_that_read_in_order(pair, edits):
     a, b = pair[0], diff_edits.apply(pair[0], edits)
@@ -396,11 +404,15 @@ def test_a_swap_marks_the_moved_one_only(tmp_path):
     d = diff(old, new)
     by_new = synoptic.table(d, "new")
     assert [(r.change.old.label, r.old_mark) for r in by_new.rows if r.change.old.role == "paragraph"] == [
-        ("1.3", "moved to 1.1"), ("1.1", ""), ("1.2", ""),
+        ("1.3", "moved to 1.1"),
+        ("1.1", ""),
+        ("1.2", ""),
     ]
     by_old = synoptic.table(d, "old")
     assert [(r.change.new.label, r.new_mark) for r in by_old.rows if r.change.new.role == "paragraph"] == [
-        ("1.2", ""), ("1.3", ""), ("1.1", "moved from 1.3"),
+        ("1.2", ""),
+        ("1.3", ""),
+        ("1.1", "moved from 1.3"),
     ]
     moved = next(r for r in by_new.rows if r.old_mark)
     assert [(chip.kind, chip.detail) for chip in moved.chips] == [("moved", "within Article 1 (was 1.3)")]
@@ -414,18 +426,32 @@ def test_one_sided_rows_stand_at_their_own_place(tmp_path):
     old = _version(tmp_path / "old", {"art-one": [a, b, c], "art-two": [d]})
     new = _version(tmp_path / "new", {"art-one": [c, x], "art-two": [d, a]})
     table = synoptic.table(diff(old, new), "new")
-    shown = [(r.change.old.label if r.change.old else "-", r.change.new.label if r.change.new else "-", r.old_mark)
-             for r in table.rows]
+    shown = [
+        (r.change.old.label if r.change.old else "-", r.change.new.label if r.change.new else "-", r.old_mark)
+        for r in table.rows
+    ]
     assert shown == [
-        ("1", "1", ""), ("1.2", "-", ""), ("1.3", "1.1", ""), ("-", "1.2", ""),
-        ("2", "2", ""), ("2.1", "2.1", ""), ("1.1", "2.2", "moved to 2.2"),
+        ("1", "1", ""),
+        ("1.2", "-", ""),
+        ("1.3", "1.1", ""),
+        ("-", "1.2", ""),
+        ("2", "2", ""),
+        ("2.1", "2.1", ""),
+        ("1.1", "2.2", "moved to 2.2"),
     ]
     back = synoptic.table(diff(old, new), "old")
-    shown = [(r.change.old.label if r.change.old else "-", r.change.new.label if r.change.new else "-", r.new_mark)
-             for r in back.rows]
+    shown = [
+        (r.change.old.label if r.change.old else "-", r.change.new.label if r.change.new else "-", r.new_mark)
+        for r in back.rows
+    ]
     assert shown == [
-        ("1", "1", ""), ("1.1", "2.2", "moved from 1.1"), ("1.2", "-", ""), ("1.3", "1.1", ""), ("-", "1.2", ""),
-        ("2", "2", ""), ("2.1", "2.1", ""),
+        ("1", "1", ""),
+        ("1.1", "2.2", "moved from 1.1"),
+        ("1.2", "-", ""),
+        ("1.3", "1.1", ""),
+        ("-", "1.2", ""),
+        ("2", "2", ""),
+        ("2.1", "2.1", ""),
     ]
 
 

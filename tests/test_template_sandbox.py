@@ -86,9 +86,11 @@ def test_jinja_globals_are_not_given(shipped_project: Path, name: str) -> None:
 
 @pytest.mark.parametrize("name", ["config", "request"])
 def test_another_framework_name_is_a_field_not_given(shipped_project: Path, name: str) -> None:
-    line = put_line(shipped_project, TEMPLATE, "{{ %s }}" % name)
+    line = put_line(shipped_project, TEMPLATE, "{{ " + name + " }}")
     result = build(shipped_project)
-    assert_refused(result, shipped_project, f"{TEMPLATE}:{line}", "template.field", f"'{name}', which is not defined", "given")
+    assert_refused(
+        result, shipped_project, f"{TEMPLATE}:{line}", "template.field", f"'{name}', which is not defined", "given"
+    )
 
 
 def test_a_reach_in_the_shared_base_is_located_there(shipped_project: Path) -> None:
@@ -97,16 +99,31 @@ def test_a_reach_in_the_shared_base_is_located_there(shipped_project: Path) -> N
     assert_refused(result, shipped_project, f"{BASE}:{line}", "template.unsafe", "__class__")
 
 
-@pytest.mark.parametrize("used", ["{{ paper.symbol|attr('__class__') }}", "{{ paper|length }}", "{{ paper.title|upper }}",
-                                  "{{ paper.title|format() }}", "{% if paper is string %}x{% endif %}"])
+@pytest.mark.parametrize(
+    "used",
+    [
+        "{{ paper.symbol|attr('__class__') }}",
+        "{{ paper|length }}",
+        "{{ paper.title|upper }}",
+        "{{ paper.title|format() }}",
+        "{% if paper is string %}x{% endif %}",
+    ],
+)
 def test_filters_and_tests_beyond_the_few_given_are_refused(shipped_project: Path, used: str) -> None:
     line = put_line(shipped_project, TEMPLATE, used)
     result = build(shipped_project)
     assert_refused(result, shipped_project, f"{TEMPLATE}:{line}", "template.syntax", "No ", "What a template may use")
 
 
-@pytest.mark.parametrize("include", ['{% include "../../pyproject.toml" %}', '{% include "/etc/passwd" %}',
-                                     '{% import "../papers/eb124-13.md" as m %}', '{% include "code/nothing.j2" %}'])
+@pytest.mark.parametrize(
+    "include",
+    [
+        '{% include "../../pyproject.toml" %}',
+        '{% include "/etc/passwd" %}',
+        '{% import "../papers/eb124-13.md" as m %}',
+        '{% include "code/nothing.j2" %}',
+    ],
+)
 def test_a_refused_include_is_reported_at_its_line(shipped_project: Path, include: str) -> None:
     line = put_line(shipped_project, TEMPLATE, include)
     assert line == 4  # not line 1, where the error used to be reported

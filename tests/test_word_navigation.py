@@ -17,8 +17,12 @@ from .clients import libreoffice_convert
 
 
 def build(project: Path, out: Path) -> None:
-    run = subprocess.run([sys.executable, "-m", "drafttools", "build", "--no-cache", "-o", str(out)], cwd=project,
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "drafttools", "build", "--no-cache", "-o", str(out)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
 
 
@@ -70,6 +74,7 @@ def test_the_pdf_of_a_paper_has_a_bookmark_per_article(shipped_project: Path, tm
 
 def test_divisions_nest_their_articles_in_the_outline(tmp_path: Path) -> None:
     from drafttools.cli.main import main  # noqa: F401 - the package is importable
+
     root = Path(__file__).resolve().parents[1]
     fixture = root / "tests" / "data" / "instruments" / "treaty" / "v1.txt"
     project = tmp_path / "project"
@@ -79,8 +84,12 @@ def test_divisions_nest_their_articles_in_the_outline(tmp_path: Path) -> None:
     (project / "pyproject.toml").write_text('[tool.drafttools]\nsource = "code_text"\nversions = "versions"\n')
     (project / "papers").mkdir()
     (project / "papers" / "code.md").write_text("---\ndocument_type: code\nlanguage: en\nannex: code_text\n---\n")
-    imported = subprocess.run([sys.executable, "-m", "drafttools", "import", str(fixture), "--as", "code_text"],
-                              cwd=project, capture_output=True, text=True)
+    imported = subprocess.run(
+        [sys.executable, "-m", "drafttools", "import", str(fixture), "--as", "code_text"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
     assert imported.returncode == 0, imported.stderr
     build(project, tmp_path / "out")
     document = part(tmp_path / "out" / "code.docx", "word/document.xml")
@@ -93,9 +102,23 @@ def test_divisions_nest_their_articles_in_the_outline(tmp_path: Path) -> None:
 
 def test_the_redline_and_the_synoptic_table_name_the_comparison(shipped_project: Path, tmp_path: Path) -> None:
     for kind, name in (("docx", "redline.docx"), ("synoptic", "synoptic.docx")):
-        run = subprocess.run([sys.executable, "-m", "drafttools", "diff", "2009-09-SEARO-RC62",
-                              "2010-illustrative-revision", "--format", kind, "-o", str(tmp_path / name)],
-                             cwd=shipped_project, capture_output=True, text=True)
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "drafttools",
+                "diff",
+                "2009-09-SEARO-RC62",
+                "2010-illustrative-revision",
+                "--format",
+                kind,
+                "-o",
+                str(tmp_path / name),
+            ],
+            cwd=shipped_project,
+            capture_output=True,
+            text=True,
+        )
         assert run.returncode == 0, run.stderr
         core = part(tmp_path / name, "docProps/core.xml")
         assert "python-docx" not in core

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import subprocess
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -106,8 +106,13 @@ time.sleep(60)
 def _forking(*argv: str) -> tuple[subprocess.Popen[bytes], int, bool]:
     """The forking program started; (it, its worker's PID, whether the worker said "ready" before the parent
     said "forked": the two race for the pipe)."""
-    proc = subprocess.Popen([sys.executable, "-c", FORKING, *argv], env=killing.environment(),
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", FORKING, *argv],
+        env=killing.environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     assert proc.stdout is not None
     ready = False
     while not (line := proc.stdout.readline()).startswith(b"forked"):

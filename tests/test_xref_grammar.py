@@ -78,7 +78,9 @@ CORPUS = [
 
 @pytest.mark.parametrize(("phrase", "expected"), CORPUS, ids=[c[0] for c in CORPUS])
 def test_phrase(tmp_path: Path, phrase: str, expected: list[list[str | None]]) -> None:
-    root = code_text(tmp_path / "ct", {"a.md": ARTICLE_ONE, "b.md": ARTICLE_TWO.format(text=f"Text citing {phrase} here.")})
+    root = code_text(
+        tmp_path / "ct", {"a.md": ARTICLE_ONE, "b.md": ARTICLE_TWO.format(text=f"Text citing {phrase} here.")}
+    )
     instrument = load(root).instrument
     found = [r for r in xref.find_references(instrument) if r.source.id == "probe"]
     assert [[m.target.label if m.target else None for m in r.members] for r in found] == expected
@@ -94,7 +96,10 @@ def test_sibling_letters_resolve_inside_their_paragraph(tmp_path: Path) -> None:
 
 
 def test_a_linked_reference_outside_any_phrase_is_still_checked(tmp_path: Path) -> None:
-    root = code_text(tmp_path / "ct", {"a.md": ARTICLE_ONE, "b.md": ARTICLE_TWO.format(text="As set out in {xref}`first-two`, and {xref}`gone`.")})
+    root = code_text(
+        tmp_path / "ct",
+        {"a.md": ARTICLE_ONE, "b.md": ARTICLE_TWO.format(text="As set out in {xref}`first-two`, and {xref}`gone`.")},
+    )
     instrument = load(root).instrument
     codes = [d.code for d in reference_checks.check(instrument)]
     assert codes == ["xref.unknown-id"]

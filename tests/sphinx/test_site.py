@@ -147,7 +147,10 @@ def test_small_project_ids_numbers_and_contents(app) -> None:
     front = (app.outdir / "index.html").read_text()
     contents = front.split('<div class="toctree-wrapper compound">')[1].split("</div>")[0]
     assert re.findall(r'href="code_text/(\w+)\.html">([^<]+)<', contents) == [
-        ("preamble", "Preamble"), ("first", "Article 1 \u2013 Scope"), ("second", "Article 2 \u2013 Duties")]
+        ("preamble", "Preamble"),
+        ("first", "Article 1 \u2013 Scope"),
+        ("second", "Article 2 \u2013 Duties"),
+    ]
 
 
 @pytest.mark.sphinx("html", testroot="small", srcdir="small-renumber")
@@ -171,7 +174,9 @@ def test_moving_an_article_renumbers_references_in_files_left_unchanged(app, mak
 def test_check_findings_are_typed_sphinx_warnings_at_file_and_line(app) -> None:
     app.build()
     warnings = app.warning.getvalue()
-    assert re.search(r"code_text/second\.md:16: WARNING: error: .*'no-such-paragraph'.*\[drafttools\.xref\.unknown-id\]", warnings)
+    assert re.search(
+        r"code_text/second\.md:16: WARNING: error: .*'no-such-paragraph'.*\[drafttools\.xref\.unknown-id\]", warnings
+    )
     text = (app.outdir / "code_text/second.html").read_text()
     assert '<span class="dt-xref-broken">??no-such-paragraph??</span>' in text  # as the model prints it
 
@@ -212,13 +217,18 @@ def test_an_instrument_in_another_profile_builds_as_a_site(tmp_path: Path) -> No
 
     project = tmp_path / "site-project"
     project.mkdir()
-    done = import_draft(ROOT / "tests" / "data" / "instruments" / "treaty" / "v1.txt", "code_text",
-                        places=Places(project / "code_text", project / "versions"), force=True)
+    done = import_draft(
+        ROOT / "tests" / "data" / "instruments" / "treaty" / "v1.txt",
+        "code_text",
+        places=Places(project / "code_text", project / "versions"),
+        force=True,
+    )
     assert done.written, [d.format() for d in done.diagnostics]
     (project / "conf.py").write_text(
         'extensions = ["myst_parser", "drafttools.sphinx_ext"]\nmyst_enable_extensions = ["colon_fence"]\n'
         'drafttools_source = "code_text"\nroot_doc = "index"\ninclude_patterns = ["index.md", "code_text/*.md"]\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (project / "index.md").write_text("# Agreement\n", encoding="utf-8")
     built = sphinx_build(project, tmp_path / "out")
     assert built.returncode == 0, built.stderr
