@@ -39,6 +39,15 @@ def pandoc_text(docx: Path, track_changes: str | None = None) -> str:
 
 def libreoffice_convert(document: Path, outdir: Path, to: str = "pdf") -> Path:
     """Convert with headless LibreOffice; returns the output file, asserting it was written."""
+    [produced] = libreoffice_convert_all([document], outdir, to)
+    return produced
+
+
+def libreoffice_convert_all(
+    documents: list[Path], outdir: Path, to: str = "pdf", infilter: str | None = None
+) -> list[Path]:
+    """Convert several files in one headless LibreOffice run (each file opened with ``infilter`` when given: HTML
+    in Writer itself); returns the output files, asserting each was written."""
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
         done = _run(
@@ -47,18 +56,20 @@ def libreoffice_convert(document: Path, outdir: Path, to: str = "pdf") -> Path:
                 f"-env:UserInstallation=file://{profile}",
                 "--headless",
                 "--norestore",
+                *([f"--infilter={infilter}"] if infilter else []),
                 "--convert-to",
                 to,
                 "--outdir",
                 str(outdir),
-                str(document),
+                *map(str, documents),
             ]
         )
-    produced = outdir / (document.stem + "." + to.split(":")[0])
-    assert done.returncode == 0 and produced.is_file() and produced.stat().st_size > 0, (
-        f"LibreOffice could not convert {document}: {done.stdout} {done.stderr}"
-    )
-    return produced
+    made = [outdir / (document.stem + "." + to.split(":")[0]) for document in documents]
+    for document, produced in zip(documents, made, strict=True):
+        assert done.returncode == 0 and produced.is_file() and produced.stat().st_size > 0, (
+            f"LibreOffice could not convert {document}: {done.stdout} {done.stderr}"
+        )
+    return made
 
 
 def pdf_text(pdf: Path) -> str:

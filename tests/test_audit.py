@@ -13,7 +13,6 @@ import json
 import re
 import subprocess
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from drafttools.config import settings
 from drafttools.render import plain
 from drafttools.source.parse import load
 
-from .clients import _run
+from .clients import libreoffice_convert_all
 from .conftest import ROOT
 
 OLD, NEW = "2009-09-SEARO-RC62", "2010-illustrative-revision"
@@ -104,33 +103,12 @@ def made(tmp_path_factory) -> dict[str, Path]:
     (sources / "other.txt").write_bytes((ROOT / "tests/data/instruments/who-code/v1.txt").read_bytes())
     (sources / "resaved.docx").write_bytes(redline.read_bytes())
     converted = folder / "lo"
-    _libreoffice(converted, *sorted(sources.glob("*.html")), infilter="HTML (StarWriter)")
-    _libreoffice(converted, *sorted(p for p in sources.iterdir() if p.suffix != ".html"))
+    docx = "docx:MS Word 2007 XML"
+    libreoffice_convert_all(sorted(sources.glob("*.html")), converted, docx, infilter="HTML (StarWriter)")
+    libreoffice_convert_all(sorted(p for p in sources.iterdir() if p.suffix != ".html"), converted, docx)
     for name in ("marked", "marked-unshown", "clean", "other", "resaved"):
         files[f"lo-{name}"] = converted / f"{name}.docx"
     return files
-
-
-def _libreoffice(outdir: Path, *documents: Path, infilter: str | None = None) -> None:
-    """One LibreOffice run converts them all to .docx (HTML opened in Writer itself with ``infilter``)."""
-    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
-        done = _run(
-            [
-                "soffice",
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--norestore",
-                *([f"--infilter={infilter}"] if infilter else []),
-                "--convert-to",
-                "docx:MS Word 2007 XML",
-                "--outdir",
-                str(outdir),
-                *map(str, documents),
-            ]
-        )
-    for document in documents:
-        produced = outdir / f"{document.stem}.docx"
-        assert done.returncode == 0 and produced.is_file(), (done.stdout, done.stderr)
 
 
 def _html(paragraphs: list[str]) -> str:

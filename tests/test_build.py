@@ -23,7 +23,7 @@ from drafttools.papers.load import load_paper
 from drafttools.render import paper_text, plain
 from drafttools.source import versions
 from drafttools.source.parse import load
-from tests.clients import _run, chromium_dom, pandoc_text, pdf_pages, pdf_text
+from tests.clients import chromium_dom, libreoffice_convert_all, pandoc_text, pdf_pages, pdf_text
 from tests.conftest import ROOT
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -65,22 +65,7 @@ def annexed(name: str):
 def pdfs(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every built DOCX converted to PDF by one headless LibreOffice call."""
     out = tmp_path_factory.mktemp("pdf")
-    profile = tmp_path_factory.mktemp("lo-profile")
-    docs = sorted(str(p) for p in built.glob("*.docx"))
-    done = _run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            *docs,
-        ]
-    )
-    assert done.returncode == 0, done.stderr
+    libreoffice_convert_all(sorted(built.glob("*.docx")), out)
     return out
 
 
