@@ -52,6 +52,19 @@ def _require_folder(path: Path) -> None:
         raise UsageError(f"{path}: not a folder; give the code text folder (the one holding manifest.toml)")
 
 
+def _refuse_frozen(path: Path, command: str) -> None:
+    """A version under the project's versions folder is frozen: ``ids`` and ``check --fix`` never rewrite it (its
+    sources and ledger are the record of what was sent out)."""
+    from drafttools.config import settings
+
+    frozen = settings().versions.resolve()
+    if path.resolve().is_relative_to(frozen) and path.resolve() != frozen:
+        raise UsageError(
+            f"{path}: a frozen version; `drafttools {command}` rewrites a text, and versions are never changed "
+            "(run it on the working text, then freeze a new version with `drafttools snapshot NAME`)"
+        )
+
+
 def load_code_text(path: Path, parse_cache: bool = True) -> Loaded:
     """Parse a code text folder; a path that is not a folder is a usage error.
 
@@ -77,6 +90,7 @@ def check(path: Path, fix: bool = False, cache_dir: Path | None = None, parse_ca
 
     _require_folder(path)
     if fix:
+        _refuse_frozen(path, "check --fix")
         with lock.writing("check --fix"):
             return _check(path, fix, parse_cache)
     with lock.reading():  # the text and its ledger as one writer left them, never half-way
@@ -200,6 +214,7 @@ def assign_ids(path: Path, dry_run: bool = False) -> IdsResult:
         return _assign_ids(path, dry_run)
     from drafttools.source import lock
 
+    _refuse_frozen(path, "ids")
     with lock.writing("ids"):
         return _assign_ids(path, dry_run)
 
@@ -260,6 +275,7 @@ def restore_ids(path: Path, wanted: tuple[str, ...]) -> IdsResult:
     (see docs/ids.md).  All or nothing, under the project's write lock."""
     from drafttools.source import lock
 
+    _refuse_frozen(path, "ids --restore")
     with lock.writing("ids --restore"):
         return _restore_ids(path, wanted)
 
