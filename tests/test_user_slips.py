@@ -41,3 +41,25 @@ def test_a_frozen_version_is_still_checked_and_dry_run(shipped_project: Path) ->
     assert run(shipped_project, "check", FROZEN).exit_code == 0
     assert run(shipped_project, "ids", FROZEN, "--dry-run").exit_code == 0
     assert snapshot_of(shipped_project / FROZEN) == before
+
+
+# ------------------------------------------------------------------------------ a TOML mistake at the file's end
+
+
+def test_a_proposal_file_broken_at_its_end_is_located_at_its_last_line(shipped_project: Path) -> None:
+    proposals = shipped_project / "proposals"
+    proposals.mkdir()
+    broken = 'id = "bra-1"\ntarget = "data-to-secretariat"\nproponents = [\n'
+    (proposals / "bra-1.toml").write_text(broken, encoding="utf-8")
+    result = run(shipped_project, "check", "--no-cache")
+    assert result.exit_code == 1, result.output
+    assert "proposals/bra-1.toml:3: error: not valid TOML" in result.stderr, result.stderr
+
+
+def test_a_manifest_broken_at_its_end_is_located_at_its_last_line(shipped_project: Path) -> None:
+    manifest = shipped_project / "code_text" / "manifest.toml"
+    text = manifest.read_text(encoding="utf-8") + "files = [\n"
+    manifest.write_text(text, encoding="utf-8")
+    result = run(shipped_project, "check", "--no-cache")
+    assert result.exit_code == 1, result.output
+    assert f"code_text/manifest.toml:{text.count(chr(10))}: error: not valid TOML" in result.stderr, result.stderr

@@ -149,7 +149,7 @@ def read_spec(folder: Path) -> DocType:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TemplateError(
-            diag("template.syntax", display(spec), toml_error_line(exc), f"not valid TOML: {exc}")
+            diag("template.syntax", display(spec), toml_error_line(exc, text), f"not valid TOML: {exc}")
         ) from None
     return _doctype(folder.name, folder, data, spec)
 

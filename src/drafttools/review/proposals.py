@@ -22,6 +22,7 @@ from typing import Any
 
 from drafttools.diagnostics import Diagnostic, diag
 from drafttools.model import negotiation
+from drafttools.source.files import toml_error_line
 
 SCHEMA = "drafttools.proposal/1"
 KINDS = ("amend", "insert-after", "delete", "comment", "note")  # note: the Secretariat's or a facilitator's, in `note`
@@ -150,12 +151,11 @@ def read(path: Path, shown: str) -> tuple[Proposal | None, list[Diagnostic]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"at line (\d+)", str(exc))
         return None, [
             diag(
                 "proposal.syntax",
                 shown,
-                int(found.group(1)) if found else 0,
+                toml_error_line(exc, text),
                 f"not valid TOML: {exc}",
                 "compare it with a file drafttools wrote (docs/reviewing.md shows one)",
             )

@@ -259,10 +259,15 @@ def _may_hold_forbidden(data: bytes) -> bool:
     )
 
 
-def toml_error_line(exc: tomllib.TOMLDecodeError) -> int:
-    """The line tomllib names in its message ("... (at line 3, column 7)"), or 1."""
+def toml_error_line(exc: tomllib.TOMLDecodeError, text: str = "") -> int:
+    """The line tomllib names in its message ("... (at line 3, column 7)"); the text's last line for a mistake
+    it finds "at end of document" (a list or string left open), or 1."""
     found = re.search(r"line (\d+)", str(exc))
-    return int(found.group(1)) if found else 1
+    if found:
+        return int(found.group(1))
+    if "end of document" in str(exc) and text:
+        return text.count("\n") + (0 if text.endswith("\n") else 1)
+    return 1
 
 
 def is_listable(name: str) -> bool:
@@ -301,7 +306,7 @@ def read_manifest(root: Path, problems: list[Diagnostic]) -> Manifest | None:
     try:
         data = tomllib.loads(source.text)
     except tomllib.TOMLDecodeError as exc:
-        problems.append(diag("manifest.syntax", shown, toml_error_line(exc), f"not valid TOML: {exc}"))
+        problems.append(diag("manifest.syntax", shown, toml_error_line(exc, source.text), f"not valid TOML: {exc}"))
         return None
     entries = _entries(root)
     manifest = _validate_manifest(data, source, root, problems, entries, within)

@@ -86,7 +86,8 @@ def _read(path: str, stamp: tuple[int, int]) -> tuple[Profile | None, tuple[Diag
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return None, (diag("profile.syntax", shown, toml_error_line(exc), f"the profile is not valid TOML: {exc}"),), ""
+        line = toml_error_line(exc, text)
+        return None, (diag("profile.syntax", shown, line, f"the profile is not valid TOML: {exc}"),), ""
     profile, problems = from_data(data, shown, text)
     if profile is not None:
         profile = replace(profile, path=path)
