@@ -145,12 +145,13 @@ def _check_files_reference(listed: list[str], source: sources.SourceFile, root: 
             problems.append(diag("manifest.duplicate-file", source.path, line, f"{name} is listed twice"))
         seen.add(name)
         if not (root / name).is_file():
+            what = "is a folder, not a file" if (root / name).is_dir() else f"does not exist in {sources.display(root)}"
             problems.append(
                 diag(
                     "manifest.missing-file",
                     source.path,
                     line,
-                    f"the manifest names {name}, which does not exist in {sources.display(root)}",
+                    f"the manifest names {name}, which {what}",
                     f"create {name} or remove it from the manifest",
                 )
             )

@@ -63,3 +63,37 @@ def test_a_manifest_broken_at_its_end_is_located_at_its_last_line(shipped_projec
     result = run(shipped_project, "check", "--no-cache")
     assert result.exit_code == 1, result.output
     assert f"code_text/manifest.toml:{text.count(chr(10))}: error: not valid TOML" in result.stderr, result.stderr
+
+
+# ------------------------------------------------------------------------- a folder where a file is expected
+
+
+def test_a_manifest_naming_a_folder_says_it_is_a_folder(shipped_project: Path) -> None:
+    article = shipped_project / "code_text" / "article-02.md"
+    article.unlink()
+    article.mkdir()
+    result = run(shipped_project, "check", "--no-cache")
+    assert result.exit_code == 1, result.output
+    assert "names article-02.md, which is a folder, not a file [manifest.missing-file]" in result.stderr, result.stderr
+    assert "does not exist" not in result.stderr
+
+
+def test_a_folder_given_as_the_file_to_read_is_named_a_folder(shipped_project: Path) -> None:
+    (shipped_project / "returns").mkdir()
+    for argv in (
+        ("collect", "returns", "--from", "BRA", "--answers", "2009-09-SEARO-RC62"),
+        ("import", "returns", "--as", "x"),
+        ("audit", "2009-09-SEARO-RC62", "returns"),
+    ):
+        result = run(shipped_project, *argv)
+        assert result.exit_code == 2, (argv, result.output)
+        assert "Error: returns: a folder, not a file" in result.stderr, (argv, result.stderr)
+    assert not (shipped_project / "proposals").exists() and not (shipped_project / "versions" / "x").exists()
+
+
+def test_a_folder_among_the_proposal_files_is_named_a_folder(shipped_project: Path) -> None:
+    (shipped_project / "proposals" / "bra-1.toml").mkdir(parents=True)
+    result = run(shipped_project, "check", "--no-cache")
+    assert result.exit_code == 1, result.output
+    assert "proposals/bra-1.toml: error: a folder, not a proposal file [proposal.syntax]" in result.stderr
+    assert "UTF-8" not in result.stderr

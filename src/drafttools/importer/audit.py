@@ -52,7 +52,7 @@ def audit_revision(
     if marks not in MARKS:
         raise UsageError(f"--marks {marks!r}: choose one of {', '.join(MARKS)}")
     if not file.is_file():
-        raise UsageError(f"{file}: no such file")
+        raise UsageError(f"{file}: {'a folder, not a file' if file.is_dir() else 'no such file'}")
     config = settings(root)
     with lock.reading():
         side = versions.resolve(

@@ -191,7 +191,7 @@ def _with_note(draft: Draft, why: str) -> Draft:
 
 def _check_arguments(file: Path, name: str, track_changes: str) -> None:
     if not file.is_file():
-        raise UsageError(f"{file}: no such file")
+        raise UsageError(f"{file}: {'a folder, not a file' if file.is_dir() else 'no such file'}")
     if not versions.NAME.match(name):
         raise UsageError(
             f"--as {name!r}: a version name is letters, digits, '.', '-' and '_' (e.g. 2009-01-EB124), or {SOURCE_NAME}"

@@ -187,7 +187,7 @@ def _with(result: CollectResult, problem: Diagnostic) -> CollectResult:
 
 def _arguments(file: Path, party: str) -> None:
     if not file.is_file():
-        raise UsageError(f"{file}: no such file")
+        raise UsageError(f"{file}: {'a folder, not a file' if file.is_dir() else 'no such file'}")
     if not party.strip() or any(ord(ch) < 0x20 for ch in party):
         raise UsageError(
             f"--from {party!r}: name who sent it: an ISO 3166 alpha-3 code (BRA), a group or an organization's name"

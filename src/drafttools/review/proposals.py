@@ -144,6 +144,9 @@ def order(proposal: Proposal) -> tuple[str, int, str]:
 
 
 def read(path: Path, shown: str) -> tuple[Proposal | None, list[Diagnostic]]:
+    if path.is_dir():
+        fix = "move it out of the proposals folder: it holds one .toml file per proposal"
+        return None, [diag("proposal.syntax", shown, 0, "a folder, not a proposal file", fix)]
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -434,12 +434,13 @@ def _check_files(
             )
         seen.add(name)
         if not _is_file(root, name, entries):
+            what = "is a folder, not a file" if (root / name).is_dir() else f"does not exist in {display(root)}"
             problems.append(
                 diag(
                     "manifest.missing-file",
                     source.path,
                     _line_of(source.text, f'"{name}"'),
-                    f"the manifest names {name}, which does not exist in {display(root)}",
+                    f"the manifest names {name}, which {what}",
                     f"create {name} or remove it from the manifest",
                 )
             )
