@@ -97,3 +97,35 @@ def test_a_folder_among_the_proposal_files_is_named_a_folder(shipped_project: Pa
     assert result.exit_code == 1, result.output
     assert "proposals/bra-1.toml: error: a folder, not a proposal file [proposal.syntax]" in result.stderr
     assert "UTF-8" not in result.stderr
+
+
+# ------------------------------------------------------------------------------------------------ in the room
+
+
+def proposal(project: Path, pid: str, status: str, party: str) -> Path:
+    folder = project / "proposals"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{pid}.toml"
+    path.write_text(
+        f'id = "{pid}"\ntarget = "data-to-secretariat"\nkind = "amend"\nstatus = "{status}"\nproponents = ["{party}"]\n'
+        'before = "on a biennial basis"\nafter = "every three years"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_merging_into_a_closed_proposal_is_refused_and_writes_nothing(shipped_project: Path) -> None:
+    """A closing move is made from open only; merging into a rejected proposal would drop this one with it, unseen
+    (into an accepted one is fine: its proponents join the text agreed)."""
+    files = [proposal(shipped_project, "bra-1", "rejected", "BRA"), proposal(shipped_project, "gbr-1", "open", "GBR")]
+    before = [f.read_bytes() for f in files]
+    result = run(shipped_project, "proposal", "merge", "gbr-1", "--into", "bra-1")
+    assert result.exit_code == 1, result.output
+    refusal = "proposals/bra-1.toml: proposal bra-1 is rejected; a proposal can be merged only into an open or accepted"
+    assert refusal in result.stderr, result.stderr
+    assert [f.read_bytes() for f in files] == before
+    assert run(shipped_project, "proposal", "reopen", "bra-1").exit_code == 0
+    merged = run(shipped_project, "proposal", "merge", "gbr-1", "--into", "bra-1")
+    assert merged.exit_code == 0, merged.output
+    assert 'status = "merged"' in files[1].read_text(encoding="utf-8")
+    assert 'proponents = ["BRA", "GBR"]' in files[0].read_text(encoding="utf-8")

@@ -3,9 +3,9 @@ reopened, and Member States joining it as supporters or objectors.  Each runs un
 writes the files it changes together (``fsutil.write_all``): all of them or none.
 
 Closing moves (accept, reject, withdraw, merge) are made from ``open`` only, so a slip in the room cannot turn an
-accepted proposal into a rejected one unseen: reopen it first.  Asking for the status a proposal already has
-changes nothing.  Merging adds the merged proposal's proponents to the one it is merged into (they now stand
-behind that text).
+accepted proposal into a rejected one unseen: reopen it first; for the same reason a proposal is merged only into
+an open or accepted one.  Asking for the status a proposal already has changes nothing.  Merging adds the merged
+proposal's proponents to the one it is merged into (they now stand behind that text).
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ def change(
         broken = [d for d in loaded.diagnostics if any(Path(d.path).name == Path(p.path).name for p in wanted)]
         if broken:
             return RoomResult((), (), tuple(broken))
+        if action == "merge" and into is not None and any(p.merged_into != into.lower() for p in wanted):
+            _open_target(_find(loaded, folder, into))
         updated: dict[str, store.Proposal] = {}
         unchanged: list[str] = []
         for proposal in wanted:
@@ -81,6 +83,17 @@ def _arguments(action: str, ids: tuple[str, ...], into: str | None, by: tuple[st
         raise UsageError(f"--by goes with support and object, not {action}")
     if into is not None and into.lower() in (i.lower() for i in ids):
         raise UsageError(f"proposal merge: {into} cannot be merged into itself")
+
+
+def _open_target(target: store.Proposal) -> None:
+    """Merging closes a proposal into another, whose words it then shares: into one rejected, withdrawn or merged
+    itself it would be dropped with it, unseen."""
+    if target.status not in ("open", "accepted"):
+        raise DraftError(
+            f"proposal {target.id} is {target.status}; a proposal can be merged only into an open or accepted one "
+            f"(reopen it first: drafttools proposal reopen {target.id})",
+            target.path,
+        )
 
 
 def _find(loaded: store.Loaded, folder: Path, pid: str) -> store.Proposal:
