@@ -129,3 +129,32 @@ def test_merging_into_a_closed_proposal_is_refused_and_writes_nothing(shipped_pr
     assert merged.exit_code == 0, merged.output
     assert 'status = "merged"' in files[1].read_text(encoding="utf-8")
     assert 'proponents = ["BRA", "GBR"]' in files[0].read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------ a mistake in pyproject.toml
+
+
+def test_a_pyproject_that_is_not_toml_stops_every_command_at_its_line(shipped_project: Path) -> None:
+    """It was read as no settings at all: the defaults applied, silently."""
+    pyproject = shipped_project / "pyproject.toml"
+    pyproject.write_text('[tool.drafttools\nsource = "code_text"\n', encoding="utf-8")
+    for argv in (("check",), ("build", "papers/code.md"), ("proposals",)):
+        result = run(shipped_project, *argv)
+        assert result.exit_code == 2, (argv, result.output)
+        assert "Error: pyproject.toml:1: not valid TOML" in result.stderr, (argv, result.stderr)
+        assert "Traceback" not in result.output
+    assert not (shipped_project / "build").exists()
+
+
+def test_a_setting_drafttools_does_not_know_is_named_at_its_line(shipped_project: Path) -> None:
+    """A typo ('sourse') fell back to the default folder without a word."""
+    pyproject = shipped_project / "pyproject.toml"
+    pyproject.write_text('[tool.drafttools]\nsourse = "instrument"\n', encoding="utf-8")
+    result = run(shipped_project, "check")
+    assert result.exit_code == 2, result.output
+    assert "Error: pyproject.toml:2: [tool.drafttools] has no setting 'sourse'" in result.stderr, result.stderr
+    assert "source" in result.stderr.split("sourse", 1)[1]  # the known settings are listed
+    pyproject.write_text("[tool.drafttools]\nsource = 3\n", encoding="utf-8")
+    result = run(shipped_project, "check")
+    assert result.exit_code == 2, result.output
+    assert "Error: pyproject.toml:2: [tool.drafttools] source must be a string" in result.stderr, result.stderr

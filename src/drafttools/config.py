@@ -7,10 +7,13 @@ folder); without a pyproject the defaults apply relative to the working folder. 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from drafttools.diagnostics import UsageError, toml_error_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,16 +42,7 @@ def settings(start: Path | None = None) -> Settings:
 @lru_cache(maxsize=8)
 def _settings(here: Path, cwd: Path) -> Settings:  # cwd is part of the key: the paths are shown relative to it
     root = find_root(here)
-    table: dict[str, object] = {}
-    if root is not None:
-        try:
-            table = (
-                tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-                .get("tool", {})
-                .get("drafttools", {})
-            )
-        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
-            table = {}
+    table = _table(root / "pyproject.toml", cwd) if root is not None else {}
     base = root or here
 
     def path(key: str, default: str) -> Path:
@@ -66,6 +60,48 @@ def _settings(here: Path, cwd: Path) -> Settings:  # cwd is part of the key: the
         outside,
         path("proposals", "proposals"),
     )
+
+
+KEYS = {"source": str, "versions": str, "build": str, "author": str, "allow_outside": bool, "proposals": str}
+
+
+def _table(pyproject: Path, cwd: Path) -> dict[str, object]:
+    """``[tool.drafttools]`` of ``pyproject``, checked: a file that is not TOML, a setting drafttools does not know
+    (a typo) or one of the wrong type stops the command (exit 2) at its line, rather than leaving the defaults to
+    apply unseen; so does a pyproject.toml that cannot be read (not UTF-8)."""
+    shown = os.path.relpath(pyproject, cwd) if pyproject.is_relative_to(cwd) else str(pyproject)
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot be read ({exc}); it holds the settings", shown) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = toml_error_line(exc, text)
+        raise UsageError(f"not valid TOML: {exc}; fix it (it holds the settings)", shown, line) from None
+    tool = data.get("tool", {})
+    table = tool.get("drafttools", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise UsageError("[tool.drafttools] must be a table of settings", shown, _line(text, "tool"))
+    for key, value in table.items():
+        if key not in KEYS:
+            raise UsageError(
+                f"[tool.drafttools] has no setting {key!r}; the settings are {', '.join(KEYS)}", shown, _line(text, key)
+            )
+        if not isinstance(value, KEYS[key]):
+            kind = "true or false" if KEYS[key] is bool else "a string"
+            raise UsageError(f"[tool.drafttools] {key} must be {kind}, not {value!r}", shown, _line(text, key))
+    return table
+
+
+def _line(text: str, key: str) -> int:
+    """The first line that sets ``key`` (after the [tool.drafttools] header when there is one)."""
+    lines = text.splitlines()
+    start = next((n for n, line in enumerate(lines) if line.strip().startswith("[tool.drafttools")), 0)
+    for n, line in enumerate(lines[start:], start + 1):
+        if re.match(rf"\s*[\"']?{re.escape(key)}[\"']?\s*[=.]", line):
+            return n
+    return 0
 
 
 def project_root(start: Path) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
@@ -597,6 +598,17 @@ def codes_markdown() -> str:
     ]
     lines += [f"| `{c.name}` | {c.severity} | {c.doc} |" for c in CODES.values()]
     return "\n".join(lines) + "\n"
+
+
+def toml_error_line(exc: ValueError, text: str = "") -> int:
+    """The line tomllib names in its message ("... (at line 3, column 7)"); the text's last line for a mistake
+    it finds "at end of document" (a list or string left open), or 1."""
+    found = re.search(r"line (\d+)", str(exc))
+    if found:
+        return int(found.group(1))
+    if "end of document" in str(exc) and text:
+        return text.count("\n") + (0 if text.endswith("\n") else 1)
+    return 1
 
 
 class DraftError(Exception):

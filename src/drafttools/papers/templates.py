@@ -20,8 +20,8 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
-from drafttools.diagnostics import Diagnostic, DraftError, diag
-from drafttools.source.files import Bounds, bounds, display, outside, toml_error_line
+from drafttools.diagnostics import Diagnostic, DraftError, diag, toml_error_line
+from drafttools.source.files import Bounds, bounds, display, outside
 
 TEMPLATES = "annex_templates"
 SPEC = "template.toml"

@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drafttools.diagnostics import Diagnostic, diag
+from drafttools.diagnostics import Diagnostic, diag, toml_error_line
 from drafttools.model import negotiation
-from drafttools.source.files import toml_error_line
 
 SCHEMA = "drafttools.proposal/1"
 KINDS = ("amend", "insert-after", "delete", "comment", "note")  # note: the Secretariat's or a facilitator's, in `note`

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from drafttools.config import project_root, settings
-from drafttools.diagnostics import Diagnostic, diag
+from drafttools.diagnostics import Diagnostic, diag, toml_error_line
 from drafttools.model.tree import Meta
 
 MANIFEST = "manifest.toml"
@@ -257,17 +257,6 @@ def _may_hold_forbidden(data: bytes) -> bool:
     return bool(data.translate(None, _NOT_FORBIDDEN)) or (
         not data.isascii() and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data)
     )
-
-
-def toml_error_line(exc: tomllib.TOMLDecodeError, text: str = "") -> int:
-    """The line tomllib names in its message ("... (at line 3, column 7)"); the text's last line for a mistake
-    it finds "at end of document" (a list or string left open), or 1."""
-    found = re.search(r"line (\d+)", str(exc))
-    if found:
-        return int(found.group(1))
-    if "end of document" in str(exc) and text:
-        return text.count("\n") + (0 if text.endswith("\n") else 1)
-    return 1
 
 
 def is_listable(name: str) -> bool:

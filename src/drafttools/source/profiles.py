@@ -14,9 +14,9 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from drafttools.diagnostics import Diagnostic, diag
+from drafttools.diagnostics import Diagnostic, diag, toml_error_line
 from drafttools.model.profile import Profile, from_data
-from drafttools.source.files import display, toml_error_line
+from drafttools.source.files import display
 
 SHIPPED = Path(__file__).resolve().parents[1] / "profiles"
 DEFAULT = "who-code"
