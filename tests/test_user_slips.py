@@ -11,6 +11,8 @@ from click.testing import CliRunner, Result
 
 from drafttools.cli.main import main
 
+from .clients import libreoffice_convert
+
 FROZEN = "versions/2009-09-SEARO-RC62"
 
 
@@ -158,3 +160,21 @@ def test_a_setting_drafttools_does_not_know_is_named_at_its_line(shipped_project
     result = run(shipped_project, "check")
     assert result.exit_code == 2, result.output
     assert "Error: pyproject.toml:2: [tool.drafttools] source must be a string" in result.stderr, result.stderr
+
+
+# -------------------------------------------------------------------------------- diff3: a return's file
+
+
+def test_diff3_names_a_missing_return_file_and_a_legacy_doc(shipped_project: Path, tmp_path: Path) -> None:
+    """THEIRS given as a file that is not there, or as a .doc, read as a version name: "'x.docx' is neither a
+    version, a code text folder nor a git revision"."""
+    missing = run(shipped_project, "diff3", "2009-09-SEARO-RC62", "code_text", "returns/bra.docx")
+    assert missing.exit_code == 2, missing.output
+    assert "Error: returns/bra.docx: no such file" in missing.stderr, missing.stderr
+    text = tmp_path / "return.txt"
+    text.write_text("Article 1 – Objectives\n\n1.1 Some words.\n", encoding="utf-8")
+    doc = libreoffice_convert(text, tmp_path / "lo", to="doc")
+    legacy = run(shipped_project, "diff3", "2009-09-SEARO-RC62", "code_text", str(doc))
+    assert legacy.exit_code == 1, legacy.output
+    assert "[import.legacy-doc]" in legacy.stderr and "--convert-to docx" in legacy.stderr, legacy.stderr
+    assert "neither a version" not in legacy.stderr

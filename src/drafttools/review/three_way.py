@@ -51,7 +51,7 @@ def compare3(
         if problems or base.instrument is None:
             return ThreeWayResult(names, None, tuple(problems))
         sides = [
-            _return(spec, base_spec) if _is_return(spec) else _version(spec, config, cache_dir)
+            _return(spec, base_spec) if _is_return(spec, config) else _version(spec, config, cache_dir)
             for spec in (ours_spec, theirs_spec)
         ]
     unusable = [p for side in sides for p in side.problems if side.instrument is None or p.severity is Severity.ERROR]
@@ -70,9 +70,12 @@ class _Side:
     problems: tuple[Diagnostic, ...]
 
 
-def _is_return(spec: str) -> bool:
+def _is_return(spec: str, config: Settings) -> bool:
+    """A side named as a file (``.docx``, ``.txt``, ``.md``, or a legacy ``.doc`` the importer names as such) is a
+    return, there or not (the importer says "no such file"); a folder or a version of that name is a version."""
     path = Path(spec)
-    return path.suffix.lower() in RETURNS and ":" not in spec and path.is_file()
+    named = path.suffix.lower() in (*RETURNS, ".doc") and ":" not in spec
+    return named and not path.is_dir() and not (config.versions / spec).is_dir()
 
 
 def _version(spec: str, config: Settings, cache_dir: Path | None) -> _Side:
