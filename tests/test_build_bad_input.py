@@ -210,8 +210,9 @@ def test_frozen_version_folder(project: Path) -> None:
 
 def test_unwritable_output_folder(project: Path) -> None:
     (project / "out").write_text("a file, not a folder", encoding="utf-8")
-    result = build(project)
-    assert result.exit_code == 1 and "[build.output]" in result.stderr and "Traceback" not in result.output
+    result = build(project)  # a file named where the folder was meant: a usage error (exit 2), said before any work
+    assert result.exit_code == 2 and "-o out: that is a file, not a folder" in result.stderr
+    assert "Traceback" not in result.output
     assert (project / "out").read_text(encoding="utf-8") == "a file, not a folder"
 
 

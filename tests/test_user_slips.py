@@ -178,3 +178,21 @@ def test_diff3_names_a_missing_return_file_and_a_legacy_doc(shipped_project: Pat
     assert legacy.exit_code == 1, legacy.output
     assert "[import.legacy-doc]" in legacy.stderr and "--convert-to docx" in legacy.stderr, legacy.stderr
     assert "neither a version" not in legacy.stderr
+
+
+# ------------------------------------------------------------------------------ -o FILE where a folder is meant
+
+
+def test_an_output_folder_that_is_a_file_is_a_usage_error(shipped_project: Path) -> None:
+    """`build -o build/code.docx` said "cannot write to the output folder build/code.docx: File exists" (exit 1)."""
+    made = shipped_project / "out.docx"
+    made.write_bytes(b"a file already there")
+    for argv in (
+        ("build", "papers/code.md", "-o", "out.docx"),
+        ("review", "compilation", "-o", "out.docx"),
+        ("review", "all", "-o", "out.docx"),
+    ):
+        result = run(shipped_project, *argv)
+        assert result.exit_code == 2, (argv, result.output)
+        assert "Error: -o out.docx: that is a file, not a folder; give the folder to write into" in result.stderr
+    assert made.read_bytes() == b"a file already there"

@@ -51,8 +51,16 @@ def check_file(path: Path) -> None:
 
 
 def check_folder(path: Path) -> None:
-    """``-o DIR`` of ``build``: a usage error when it lies in a source folder."""
+    """``-o DIR`` of ``build`` and ``review``: a usage error when it lies in a source folder, or exists and is no
+    folder (a file named where the folder to write into was meant)."""
     _inside_sources(path, path)
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # not there yet (it is made), or cannot be reached: the write says why (exit 1)
+        return
+    if not stat.S_ISDIR(mode):
+        kind = "a file" if stat.S_ISREG(mode) else _kind(mode)
+        raise UsageError(f"-o {path}: that is {kind}, not a folder; give the folder to write into")
 
 
 def _kind(mode: int) -> str:
