@@ -196,3 +196,20 @@ def test_an_output_folder_that_is_a_file_is_a_usage_error(shipped_project: Path)
         assert result.exit_code == 2, (argv, result.output)
         assert "Error: -o out.docx: that is a file, not a folder; give the folder to write into" in result.stderr
     assert made.read_bytes() == b"a file already there"
+
+
+# ----------------------------------------------------------------------- a manifest naming a missing profile
+
+
+def test_an_unknown_profile_is_located_at_the_manifests_profile_line(tmp_path: Path) -> None:
+    """It was reported at line 1 of the manifest, whatever line named it."""
+    assert run(tmp_path, "new", "p").exit_code == 0
+    project = tmp_path / "p"
+    manifest = project / "code_text" / "manifest.toml"
+    text = manifest.read_text(encoding="utf-8").replace("[instrument]\n", '[instrument]\nprofile = "my-profile.toml"\n')
+    manifest.write_text(text, encoding="utf-8")
+    line = text.splitlines().index('profile = "my-profile.toml"') + 1
+    assert line > 1
+    result = run(project, "check")
+    assert result.exit_code == 1, result.output
+    assert f"code_text/manifest.toml:{line}: error: no numbering profile 'my-profile.toml'" in result.stderr

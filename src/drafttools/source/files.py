@@ -50,6 +50,7 @@ class Manifest:
     numbering: str | None = None  # overrides the profile's: "computed" or "given"
     key: str = "articles"  # which key listed the body's files
     outside: frozenset[str] = frozenset()  # files named that lead outside the project: refused, never read
+    profile_line: int = 1  # the line naming the profile (where a profile that cannot be found is reported)
 
     def files(self) -> list[tuple[str, str]]:
         """(role, file name) of every file, in document order: preamble, body, final clauses, annexes."""
@@ -381,8 +382,20 @@ def _validate_manifest(
         language=str(instrument.get("language", "en")),
         note=str(instrument.get("note", "")),
     )
+    named = re.search(r"^\s*profile\s*=", source.text, re.MULTILINE)
+    profile_line = source.text[: named.start()].count("\n") + 1 if named else 1
     return Manifest(
-        source.path, meta, preamble, tuple(articles), final, tuple(annexes), profile, numbering, key, refused_files
+        source.path,
+        meta,
+        preamble,
+        tuple(articles),
+        final,
+        tuple(annexes),
+        profile,
+        numbering,
+        key,
+        refused_files,
+        profile_line,
     )
 
 

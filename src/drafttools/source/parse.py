@@ -128,7 +128,9 @@ def load(root: Path, cache_dir: Path | None = None) -> Loaded:
     manifest = sources.read_manifest(root, problems)
     if manifest is None:
         return Loaded(None, tuple(problems), {})
-    profile, found, fingerprint = profiles.load(manifest.profile, root, manifest.path, manifest.numbering)
+    profile, found, fingerprint = profiles.load(
+        manifest.profile, root, manifest.path, manifest.numbering, manifest.profile_line
+    )
     problems += found
     if profile is None:
         return Loaded(None, tuple(problems), {})

@@ -95,10 +95,11 @@ def _read(path: str, stamp: tuple[int, int]) -> tuple[Profile | None, tuple[Diag
 
 
 def load(
-    name: str, root: Path | None, where: str = "", numbering: str | None = None
+    name: str, root: Path | None, where: str = "", numbering: str | None = None, line: int = 1
 ) -> tuple[Profile | None, list[Diagnostic], str]:
     """The profile ``name`` (a shipped name or a file beside the manifest at ``root``), with ``numbering``
-    overriding its own; its diagnostics; and a fingerprint of its text (for the parse cache)."""
+    overriding its own; its diagnostics; and a fingerprint of its text (for the parse cache).  ``line`` is where
+    ``where`` names it."""
     path = locate(name, root)
     if path is None or not path.is_file():
         known = ", ".join(shipped())
@@ -108,7 +109,7 @@ def load(
                 diag(
                     "profile.unknown",
                     where or (display(root) if root else name),
-                    1,
+                    line,
                     f"no numbering profile '{name}': drafttools ships {known}, and no file {name} lies beside the "
                     "manifest",
                     f"name one of {known}, or a .toml file next to manifest.toml",
