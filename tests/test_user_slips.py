@@ -213,3 +213,18 @@ def test_an_unknown_profile_is_located_at_the_manifests_profile_line(tmp_path: P
     result = run(project, "check")
     assert result.exit_code == 1, result.output
     assert f"code_text/manifest.toml:{line}: error: no numbering profile 'my-profile.toml'" in result.stderr
+
+
+def test_a_room_command_on_a_proposal_file_that_is_broken_shows_its_diagnostic(shipped_project: Path) -> None:
+    """It said "no proposal 'bra-1' in proposals" (exit 2), though the file is there, with a TOML mistake."""
+    broken = proposal(shipped_project, "bra-1", "open", "BRA")
+    text = broken.read_text(encoding="utf-8").replace('status = "open"', 'status = "open')
+    broken.write_text(text, encoding="utf-8")
+    fine = proposal(shipped_project, "gbr-1", "open", "GBR")
+    before = fine.read_bytes()
+    for argv in (("accept", "bra-1"), ("reject", "gbr-1", "bra-1"), ("merge", "gbr-1", "--into", "bra-1")):
+        result = run(shipped_project, "proposal", *argv)
+        assert result.exit_code == 1, (argv, result.output)
+        assert "proposals/bra-1.toml:4: error: not valid TOML" in result.stderr, (argv, result.stderr)
+        assert "no proposal" not in result.stderr
+    assert fine.read_bytes() == before and broken.read_text(encoding="utf-8") == text

@@ -41,10 +41,11 @@ def change(
     _arguments(action, ids, into, by)
     with lock.writing(f"proposal {action}"):
         loaded = store.load(folder)
-        wanted = [_find(loaded, folder, pid) for pid in ids]
-        broken = [d for d in loaded.diagnostics if any(Path(d.path).name == Path(p.path).name for p in wanted)]
+        named = {f"{pid.lower()}.toml" for pid in (*ids, *([into] if into else []))}
+        broken = [d for d in loaded.diagnostics if Path(d.path).name in named]  # a file named that cannot be read
         if broken:
             return RoomResult((), (), tuple(broken))
+        wanted = [_find(loaded, folder, pid) for pid in ids]
         if action == "merge" and into is not None and any(p.merged_into != into.lower() for p in wanted):
             _open_target(_find(loaded, folder, into))
         updated: dict[str, store.Proposal] = {}
