@@ -1,5 +1,5 @@
 """The ``drafttools`` console script is ``cli.run``: ``main`` as a whole process, exiting with the command's own
-status and no traceback."""
+status and no traceback, even when Ctrl-C comes while the commands are still loading."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from .conftest import CODE_TEXT, ROOT
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "from drafttools.cli.main import run; run()", *args],
+        [sys.executable, "-c", "from drafttools.cli import run; run()", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -22,7 +22,30 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_the_installed_console_script_is_run() -> None:
     (script,) = [ep for ep in entry_points(group="console_scripts") if ep.name == "drafttools"]
-    assert script.value == "drafttools.cli.main:run"
+    assert script.value == "drafttools.cli:run"
+
+
+# Ctrl-C while the commands load, made certain: the import of cli.main is interrupted as a SIGINT would
+_INTERRUPTED = """
+import sys
+
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == "drafttools.cli.main":
+            raise KeyboardInterrupt
+        return None
+
+sys.meta_path.insert(0, Interrupt())
+from drafttools.cli import run
+run()
+"""
+
+
+def test_ctrl_c_while_the_commands_load_aborts_without_a_traceback() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED, "check"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert (done.returncode, done.stderr) == (1, "Aborted!\n")
 
 
 def test_a_clean_check_exits_0() -> None:
