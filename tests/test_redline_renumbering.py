@@ -477,3 +477,15 @@ def test_cli_default_is_quiet_and_tracked_is_a_choice(at_root, tmp_path):
 def test_renumbering_with_another_format_or_mode_is_a_usage_error(at_root, args, message):
     result = CliRunner().invoke(main, ["diff", OLD_NAME, NEW_NAME, *args])
     assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.output
+
+
+def test_importing_the_quiet_redline_leaves_its_own_paragraphs_out(redlines, pair, places) -> None:
+    """The cover, the renumbering table and the list of references are the redline's (Word styles "Redline Note"
+    and "Redline Heading"): ``import`` with every change accepted reads the new version's text and nothing else."""
+    from drafttools.importer.usecase import import_draft
+
+    result = import_draft(redlines["quiet"], "accepted", "code_text", track_changes="accept", places=places)
+    assert result.exit_code() == 0, [d.format() for d in result.diagnostics]
+    assert result.instrument is not None
+    got = plain.words(plain.render(result.instrument, title=False))
+    assert got == plain.words(plain.render(pair[1], title=False))

@@ -5,14 +5,19 @@ A revision that shows every change gives back the previous version exactly once 
 rejected.  ``audit`` compares the two as a reader sees them (references printed as numbers, numbers as the
 revision types them), aligned by the diff engine (stable IDs, then content), and every difference it finds is a
 change the revision does not show: one ``Unshown`` per element, except that an element inserted, deleted or
-renumbered together with its container goes with it (``Unshown.held``).  ``Audit.kept`` says how much of the
-previous version's wording the revision keeps at all: below ``RELATED_AT`` the file is not a revision of it.
+renumbered together with its container goes with it (``Unshown.held``).  A renumbering the revision lists in a
+renumbering table (drafttools' quiet redline, ``diff.renumbering``) is shown: the number it prints is the one
+the table maps back, and an element whose own number is unchanged follows its container.  ``Audit.kept`` says
+how much of the previous version's wording the revision keeps at all: below ``RELATED_AT`` the file is not a
+revision of it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from drafttools.diff import renumbering as renumbering_view
 from drafttools.diff.engine import HEADED, Change, Segment, Side, diff
 from drafttools.model.numbering import number_instrument
 from drafttools.model.tree import Element, Inline, Instrument, Meta, Note, Ref, Text, ref_label
@@ -86,6 +91,7 @@ class Audit:
     elements: int  # elements of the previous version compared (its title included)
     words: int  # words of the previous version
     kept: int  # of which the revision (shown changes rejected) keeps in place
+    listed: int = 0  # renumberings shown by the revision's renumbering table, not in its text
 
     @property
     def clean(self) -> bool:
@@ -157,9 +163,17 @@ def printed(instrument: Instrument) -> Instrument:
     return number_instrument(instrument.with_regions(regions))
 
 
-def audit(previous: Instrument, revision: Instrument, where: str, marks: str, shown: tuple[Shown, ...]) -> Audit:
+def audit(
+    previous: Instrument,
+    revision: Instrument,
+    where: str,
+    marks: str,
+    shown: tuple[Shown, ...],
+    renumbered: frozenset[tuple[str, str]] = frozenset(),
+) -> Audit:
     """Compare the previous version with the revision (read from ``where``), its shown changes rejected and its
-    elements given the IDs of the previous version's elements they match (numbered as the revision types them)."""
+    elements given the IDs of the previous version's elements they match (numbered as the revision types them);
+    ``renumbered``: the (old, new) numbers the revision's renumbering table lists."""
     old, new = printed(previous), printed(revision)
     result = diff(old, new)
     old_nodes, new_nodes = list(old.walk()), list(new.walk())
@@ -174,10 +188,10 @@ def audit(previous: Instrument, revision: Instrument, where: str, marks: str, sh
             words += len(change.old.text.split())
             if change.new is not None:
                 kept += sum(len(s.text.split()) for s in change.segments if s.op == "equal")
-    nodes = (old_nodes, new_nodes, known)
+    nodes = _Nodes(old_nodes, new_nodes, known, renumbered)
     for top in result.tops:
-        _collect(top, None, found, nodes)
-    return Audit(previous.meta, marks, shown, tuple(found), 1 + len(old_nodes), words, kept)
+        _collect(top, None, found, nodes, False)
+    return Audit(previous.meta, marks, shown, tuple(found), 1 + len(old_nodes), words, kept, nodes.listed)
 
 
 def _title(segments: tuple[Segment, ...], before: str, after: str, where: str) -> Unshown:
@@ -187,32 +201,71 @@ def _title(segments: tuple[Segment, ...], before: str, after: str, where: str) -
     )
 
 
-_Nodes = tuple[list[Element], list[Element], set[str]]
+@dataclass(slots=True)
+class _Nodes:
+    """What the walk over the changes reads (both sides' elements, the previous version's IDs, the renumbering
+    table) and counts (the renumberings the table shows)."""
+
+    old: list[Element]
+    new: list[Element]
+    known: set[str]
+    renumbered: frozenset[tuple[str, str]]
+    listed: int = 0
 
 
-def _collect(change: Change, carrier: tuple[Change, list[int]] | None, found: list[Unshown], nodes: _Nodes) -> None:
-    """An ``Unshown`` for ``change``, unless it shares the fate of the change ``carrier`` holds (which then counts
-    it); then the same for what it holds."""
+def _listed(change: Change, renumbered: frozenset[tuple[str, str]], container_listed: bool) -> bool:
+    """Whether the change's renumbering is listed in the revision's renumbering table: a row holds its old number
+    and, as the new one, the number it prints (its own number at least: under a heading that rejecting restores,
+    "5.5" is read as the fifth paragraph of that article), or its own number is unchanged and its container's
+    renumbering is listed (8.2(c) → 7.2(c))."""
+    old, new = change.old, change.new
+    if "renumbered" not in change.tags or old is None or new is None:
+        return False
+    was, now = renumbering_view.shown_as(old, new)
+    if any(row_old == was and _own(row_new) == _own(now) for row_old, row_new in renumbered):
+        return True
+    return container_listed and old.prefix == new.prefix
+
+
+def _own(number: str) -> str:
+    """A printed number's own last part: "5" of "5.5" and of "Article 5", "(c)" of "7.2(c)"."""
+    found = re.search(r"(\([^()]*\)|[0-9]+[A-Za-z]*)\W*$", number)
+    return found.group(1) if found else number
+
+
+def _collect(
+    change: Change,
+    carrier: tuple[Change, list[int]] | None,
+    found: list[Unshown],
+    nodes: _Nodes,
+    container_listed: bool,
+) -> None:
+    """An ``Unshown`` for ``change`` (without a renumbering the table lists), unless it shares the fate of the
+    change ``carrier`` holds (which then counts it); then the same for what it holds."""
+    listed = _listed(change, nodes.renumbered, container_listed)
+    if listed:
+        nodes.listed += 1
+        change = renumbering_view.quiet_change(change)
     if change.status == "unchanged":
         for child in change.children:
-            _collect(child, None, found, nodes)
+            _collect(child, None, found, nodes, listed)
         return
     if carrier is not None and change.status in FOLDED and set(change.tags) <= set(carrier[0].tags):
         carrier[1][0] += 1
         for child in change.children:
-            _collect(child, carrier, found, nodes)
+            _collect(child, carrier, found, nodes, listed)
         return
     at, held = len(found), [0]
     found.append(_unshown(change, nodes))
     for child in change.children:
-        _collect(child, (change, held), found, nodes)
+        _collect(child, (change, held), found, nodes, listed)
     if held[0]:
         fields = {name: getattr(found[at], name) for name in Unshown.__slots__}
         found[at] = Unshown(**{**fields, "held": held[0]})
 
 
 def _unshown(change: Change, nodes: _Nodes) -> Unshown:
-    old_nodes, new_nodes, known = nodes
+    old_nodes, new_nodes, known = nodes.old, nodes.new, nodes.known
     old, new = change.old, change.new
     element = new_nodes[new.position - 1] if new is not None else old_nodes[old.position - 1]  # type: ignore[union-attr]
     named = old if old is not None else new

@@ -7,6 +7,10 @@ Everything that is not a kept element's own number stays as the engine made it: 
 paragraph with its number, a split-off paragraph's new number, and a reference whose printed label changed
 (listed in ``Diff.references``).
 
+The quiet redline's own paragraphs (its cover, the renumbering table, the list of references) are in the Word
+styles ``WORD_APPARATUS``, so that a reader of the file (``import``, ``audit``) leaves them out of the text and
+``audit`` reads the table back: a renumbering it lists is shown.
+
 ``separated`` is the other half of "numbers never run into text": a changed number that stays tracked gets a
 deleted space after the inserted number, so that the struck number, the inserted one and the text never touch.
 """
@@ -17,9 +21,13 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the CLI reads MODES at every start: the engine is loaded only when a diff is made
-    from drafttools.diff.engine import Change, Diff, RedlineBlock, Segment
+    from drafttools.diff.engine import Change, Diff, RedlineBlock, Segment, Side
 
 MODES = ("tracked", "quiet")
+# The Word paragraph styles of the quiet redline's apparatus, and the renumbering table's header row
+WORD_APPARATUS = {"note": "Redline Note", "heading": "Redline Heading"}
+WORD_APPARATUS_PARAGRAPHS = frozenset(WORD_APPARATUS.values())
+TABLE_HEADER = ("Old", "New", "Also changed")
 DEFAULT = "quiet"  # what `diff --format docx|html` shows unless told: a reviewer looks for the real edits
 HEADED = ("division", "article", "annex", "table")
 
@@ -38,6 +46,14 @@ class Renumbered:
         return tuple(t for t in self.tags if t != "renumbered")
 
 
+def shown_as(old: Side, new: Side) -> tuple[str, str]:
+    """How the renumbering table writes an element's number on each side: an article or division by its name
+    ("Article 9"), anything else by its label ("8.3")."""
+    if new.role in HEADED:
+        return old.name, new.name
+    return old.label, new.label
+
+
 def table(diff: Diff) -> list[Renumbered]:
     """Every aligned element whose printed number changed, in the new version's order: articles and divisions
     by name, paragraphs by label; a point only when its own number changed (8.2(c) → 7.2(c) follows from its
@@ -49,10 +65,7 @@ def table(diff: Diff) -> list[Renumbered]:
             continue
         if new.role == "point" and old.prefix == new.prefix:
             continue
-        if new.role in HEADED:
-            rows.append(Renumbered(old.name, new.name, change.tags))
-        else:
-            rows.append(Renumbered(old.label, new.label, change.tags))
+        rows.append(Renumbered(*shown_as(old, new), change.tags))
     return rows
 
 

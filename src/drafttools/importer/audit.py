@@ -76,7 +76,7 @@ def audit_revision(
         why = f"no article heading was found in it (read with the profile {base.profile.name} of {previous})"
         return replace(result, diagnostics=(*found, _unrelated(shown, previous, why)))
     honoured = tuple(s for s in read.shown if read.marks == "formatting" or s.kind not in ("struck", "underlined"))
-    outcome = audit(base, revision, shown, read.marks, honoured)
+    outcome = audit(base, revision, shown, read.marks, honoured, frozenset(read.renumbered))
     if not outcome.related:
         share = outcome.kept / outcome.words
         why = (

@@ -67,6 +67,7 @@ class Read:
     notes: dict[str, str] = field(default_factory=dict)  # footnote label → its text (with markers of its own)
     marks: str = ""  # how a Word file's changes were read: "tracked", "formatting" or "none" ("" for text files)
     shown: tuple[Shown, ...] = ()  # the changes the file shows, by kind (Word files)
+    renumbered: tuple[tuple[str, str], ...] = ()  # (old, new) numbers a quiet redline's renumbering table lists
 
 
 class Refused(Exception):

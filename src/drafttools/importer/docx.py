@@ -42,6 +42,7 @@ from typing import Any
 from lxml import etree
 
 from drafttools.diagnostics import Diagnostic, diag
+from drafttools.diff import renumbering
 from drafttools.diff.audit import Shown
 from drafttools.importer.blocks import (
     LINK_CLOSE,
@@ -557,6 +558,7 @@ class _Reader:
     emptied: bool = False  # formatting marks took every word of it away (a number may be left)
     author: str = ""  # whose tracked changes are accepted in mode "author" (w:author, as written)
     status_words: str = ""  # a negotiating text's status words in the paragraph being read ("(agreed)")
+    apparatus: list[tuple[str, ...]] = field(default_factory=list)  # a redline's own paragraphs (1 cell) and rows
 
     def takes(self, change: Any) -> bool:
         """Whether the tracked change ``change`` (a w:ins, w:del, w:moveTo or w:moveFrom) is accepted."""
@@ -720,12 +722,16 @@ class _Reader:
                 )
                 parts.append(f"{NOTE_OPEN}{label}{NOTE_CLOSE}")
 
+    def style_of(self, paragraph: Any) -> tuple[str, str]:
+        """A paragraph's style: its ID and its name."""
+        ppr = paragraph.find(_w("pPr"))
+        style_id = (_val(ppr.find(_w("pStyle"))) if ppr is not None else None) or "Normal"
+        return style_id, self.styles[style_id].name if style_id in self.styles else style_id
+
     def paragraph_info(self, paragraph: Any) -> tuple[str, int, bool, str]:
         """Style name, heading level, title style, and the label automatic numbering gives this paragraph."""
         ppr = paragraph.find(_w("pPr"))
-        style_id = _val(ppr.find(_w("pStyle"))) if ppr is not None else None
-        style_id = style_id or "Normal"
-        name = self.styles[style_id].name if style_id in self.styles else style_id
+        style_id, name = self.style_of(paragraph)
         num_el = ppr.find(_w("numPr")) if ppr is not None else None
         num = _num_pr(num_el) if num_el is not None else _inherited(self.styles, style_id, "num")
         if (
@@ -916,7 +922,30 @@ def read_docx(
             blocks.append(
                 replace(block, text=notes_marked(block.text), cells=tuple(notes_marked(c) for c in block.cells))
             )
-    return Read(tuple(blocks), "paragraph", tuple(dropped), notes, used, tuple(tracked + formatted))
+    return Read(
+        tuple(blocks),
+        "paragraph",
+        tuple(dropped),
+        notes,
+        used,
+        tuple(tracked + formatted),
+        _renumbered(reader.apparatus),
+    )
+
+
+def _renumbered(apparatus: list[tuple[str, ...]]) -> tuple[tuple[str, str], ...]:
+    """The (old, new) rows of a quiet redline's renumbering table: the rows after its header row, up to the next
+    paragraph of the apparatus."""
+    rows: list[tuple[str, str]] = []
+    inside = False
+    for cells in apparatus:
+        if cells[: len(renumbering.TABLE_HEADER)] == renumbering.TABLE_HEADER:
+            inside = True
+        elif inside and len(cells) >= 2:
+            rows.append((cells[0], cells[1]))
+        else:
+            inside = False
+    return tuple(rows)
 
 
 def _note_texts(document: Any, reader: _Reader) -> dict[str, str]:
@@ -980,7 +1009,11 @@ def _blocks(reader: _Reader, body: Any) -> Iterator[RawBlock]:
     for paragraph, in_table, before in reader.paragraphs(body):
         if paragraph.tag == _TR:
             where = reader.count + 1
+            first = next(paragraph.iter(_P), None)
             cells, marks, header = reader.row(paragraph)
+            if first is not None and reader.style_of(first)[1] in renumbering.WORD_APPARATUS_PARAGRAPHS:
+                reader.apparatus.append(cells)  # a redline's own table (its cover, its renumbering)
+                continue
             if any(cells):
                 made += 1
                 yield RawBlock(
@@ -999,6 +1032,10 @@ def _blocks(reader: _Reader, body: Any) -> Iterator[RawBlock]:
             continue  # and its automatic number, gone with it, is not counted
         style, level, title, label = reader.paragraph_info(paragraph)
         if style in negotiation.WORD_RECORD_PARAGRAPHS:  # a negotiating text's legend, notes, deleted elements
+            carried, carried_marks = "", ()
+            continue
+        if style in renumbering.WORD_APPARATUS_PARAGRAPHS:  # a redline's cover and closing lists
+            reader.apparatus.append((" ".join(text.split()),))
             carried, carried_marks = "", ()
             continue
         status = negotiation.status_of(reader.status_words)

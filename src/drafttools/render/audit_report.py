@@ -56,10 +56,16 @@ def text(audit: Audit, previous: str, file: str) -> str:
         f"Shown: {_shown_line(audit.shown)}",
         f"Compared: {audit.elements:,} elements of {previous} (the title, headings, paragraphs and items), "
         f"{audit.words:,} words, {share:.1%} of them in place once the shown changes are rejected",
+        *(
+            [f"Renumbering: {audit.listed:,} changed number(s) shown by the file's renumbering table, not in its text"]
+            if audit.listed
+            else []
+        ),
         "",
     ]
     if audit.clean:
-        lines.append(f"Every change is shown: rejecting them all gives back {previous} exactly.")
+        read_back = ", its renumbering table read back" if audit.listed else ""
+        lines.append(f"Every change is shown: rejecting them all gives back {previous} exactly{read_back}.")
         return "\n".join(lines) + "\n"
     count = len(audit.unshown)
     lines.append(
@@ -131,7 +137,7 @@ def json_bytes(audit: Audit, previous: str, where: str, file: str, diagnostics: 
             "total": sum(s.count for s in audit.shown if s.kind != "formatting-change"),
             "kinds": [{"kind": s.kind, "count": s.count, "words": s.words} for s in audit.shown],
         },
-        "compared": {"elements": audit.elements, "words": audit.words, "kept": audit.kept},
+        "compared": {"elements": audit.elements, "words": audit.words, "kept": audit.kept, "listed": audit.listed},
         "unshown": [_unshown(u) for u in audit.unshown],
         "diagnostics": [d.to_json() for d in diagnostics],
     }

@@ -9,7 +9,8 @@ the tree of a 10,000-paragraph body never exists at once.
 Renumbering is shown ``tracked`` (each changed number struck and inserted) or ``quiet`` (``diff.renumbering``):
 the quiet redline prints the new numbers as plain text, opens with a cover block naming both versions and
 counting the changes by kind, and ends with the renumbering table (old → new) and the references whose printed
-number changed.
+number changed: its own paragraphs, in the styles ``renumbering.WORD_APPARATUS`` ("Redline Note", "Redline
+Heading", made here when the template lacks them), which a reader of the file leaves out of the text.
 
 The document carries its own small set of styles, named as the house template names them ("Article Heading",
 "Code Paragraph", "Code Lead-in", "Code Item"), so that a reference .docx can replace them.
@@ -185,22 +186,50 @@ def _start(diff: Diff, author: str, date: str, canvas: Canvas, renumbering: str)
     return _redline_oxml.Revisions(author, date)
 
 
+def _apparatus(canvas: Canvas) -> tuple[str, str]:
+    """The style IDs of the quiet redline's own paragraphs: a note (Normal's look) and a heading (the article
+    heading's look and outline level), made in the document when its template lacks them."""
+    styles = canvas.document.styles
+    names = {style.name: style for style in styles}
+    made = []
+    for role, base in (("note", styles["Normal"]), ("heading", styles[canvas.styles["article"]])):
+        name = renumbering_view.WORD_APPARATUS[role]
+        style = names.get(name)
+        if style is None:
+            style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = base
+        made.append(style.style_id)
+    return made[0], made[1]
+
+
+def _note(document: Any, style: str, text: str = "") -> Any:
+    """A paragraph of the redline's own, in its note (or heading) style."""
+    p = _oxml.new_paragraph(document.element.body, _oxml.body_anchor(document.element.body))
+    _oxml.set_paragraph_style(p, style)
+    if text:
+        _oxml.add_run(p, text)
+    return p
+
+
 def _cover(diff: Diff, canvas: Canvas) -> None:
     """Page 1 of the quiet redline: both versions (title, version, date, status, note), the changes by kind and
     how to read the file.  Untracked: it is the redline's, not the text's."""
     document = canvas.document
+    note, _ = _apparatus(canvas)
     old, new = diff.old_meta, diff.new_meta
     rows = [("", "Old version", "New version"), ("Title", old.title, new.title), ("Version", old.version, new.version)]
     rows += [("Date", old.date, new.date), ("Status", old.status, new.status)]
     if old.note or new.note:
         rows.append(("Note", old.note, new.note))
-    _bold(document.add_paragraph(), "Comparison of two versions")
-    _table(document, rows, bold_first_column=True)
+    _oxml.add_run(_note(document, note), "Comparison of two versions", bold=True)
+    _table(document, rows, note, bold_first_column=True)
     kinds = renumbering_view.counts(diff)
     said = ", ".join(f"{n} {kind}" for kind, n in kinds.items()) or "none"
-    document.add_paragraph(f"Changes by kind, each element counted once by its main change: {said}.")
+    _note(document, note, f"Changes by kind, each element counted once by its main change: {said}.")
     renumbered = len(renumbering_view.table(diff))
-    document.add_paragraph(
+    _note(
+        document,
+        note,
         "Insertions and deletions are tracked changes; accept all for the new version's text.  Numbers are printed "
         "as the new version numbers them, untracked"
         + (
@@ -208,7 +237,7 @@ def _cover(diff: Diff, canvas: Canvas) -> None:
             "the old wording under the new numbers."
             if renumbered
             else "; no number changed."
-        )
+        ),
     )
 
 
@@ -218,30 +247,28 @@ def _finish(diff: Diff, canvas: Canvas, renumbering: str) -> None:
     if renumbering != "quiet":
         return
     document = canvas.document
+    note, heading = _apparatus(canvas)
     rows = renumbering_view.table(diff)
     if rows:
-        document.add_paragraph("Renumbering", style=canvas.styles["article"])
-        document.add_paragraph("Each element whose number changed, once; the numbers above are the new ones.")
-        lines = [("Old", "New", "Also changed")] + [(r.old, r.new, ", ".join(r.also)) for r in rows]
-        _table(document, lines)
+        _note(document, heading, "Renumbering")
+        _note(document, note, "Each element whose number changed, once; the numbers above are the new ones.")
+        lines = [renumbering_view.TABLE_HEADER] + [(r.old, r.new, ", ".join(r.also)) for r in rows]
+        _table(document, lines, note)
     if diff.references:
-        document.add_paragraph("References whose printed number changed", style=canvas.styles["article"])
-        document.add_paragraph("Tracked in the text where they stand:")
+        _note(document, heading, "References whose printed number changed")
+        _note(document, note, "Tracked in the text where they stand:")
         for reference in diff.references:
-            document.add_paragraph(reference.describe())
+            _note(document, note, reference.describe())
 
 
-def _bold(paragraph: Any, text: str) -> None:
-    paragraph.add_run(text).bold = True
-
-
-def _table(document: Any, rows: Sequence[tuple[str, ...]], bold_first_column: bool = False) -> None:
-    """A bordered table, its first row a header repeated on each page; written raw (``_oxml.add_table``), as a
-    renumbering table may hold thousands of rows."""
+def _table(document: Any, rows: Sequence[tuple[str, ...]], style: str, bold_first_column: bool = False) -> None:
+    """A bordered table, its first row a header repeated on each page, its cells in ``style``; written raw
+    (``_oxml.add_table``), as a renumbering table may hold thousands of rows."""
     body = document.element.body
     cells = _oxml.add_table(body, _oxml.body_anchor(body), len(rows), len(rows[0]), [True])
     for index, (row, texts) in enumerate(zip(cells, rows, strict=True)):
         for column, (cell, text) in enumerate(zip(row, texts, strict=True)):
+            _oxml.set_paragraph_style(cell, style)
             _oxml.add_run(cell, text, bold=index == 0 or (bold_first_column and column == 0))
 
 
