@@ -282,7 +282,7 @@ def test_snapshot_freezes_the_code_text(project):
     result = run("snapshot", "2009-01-EB124")
     assert result.exit_code == 0, result.output
     frozen = project / "versions" / "2009-01-EB124"
-    assert sorted(p.name for p in frozen.iterdir()) == sorted(p.name for p in CODE_TEXT.iterdir())
+    assert sorted(p.name for p in frozen.iterdir()) == sorted([*(p.name for p in CODE_TEXT.iterdir()), "frozen.sha256"])
     assert 'version = "2009-01-EB124"' in (frozen / "manifest.toml").read_text(encoding="utf-8")
     assert (frozen / "article-08.md").read_bytes() == (CODE_TEXT / "article-08.md").read_bytes()
     assert [p.name for p in (project / "versions").iterdir()] == ["2009-01-EB124"]  # no staging folder left

@@ -166,6 +166,12 @@ CODES: dict[str, Code] = _table(
     ("version.no-code-text", E, "a git revision named as REV:PATH holds no code text (no manifest.toml) at that path"),
     ("version.unreadable", E, "a version compared by `diff` has errors of its own; run `drafttools check` on it"),
     (
+        "version.edited",
+        W,
+        "a file of a frozen version was edited, removed or added after the version was frozen (its seal, "
+        "frozen.sha256, records each file's SHA-256)",
+    ),
+    (
         "version.restored",
         W,
         "an import killed while replacing a folder had moved it aside; the folder was put back as it was before",

@@ -123,9 +123,10 @@ def check_loaded(
     while the checks run; the same result as ``check(path)``.  ``book``: its ID ledger, when read with it."""
     from drafttools.checks import brackets, numbers, openings, references
     from drafttools.checks import identity as checks
-    from drafttools.source import ledger
+    from drafttools.config import settings
+    from drafttools.source import ledger, seal
 
-    problems = list(loaded.diagnostics)
+    problems = [*loaded.diagnostics, *seal.check(path, settings().source)]
     instrument = loaded.instrument
     found: list[brackets.Bracket] = []
     if instrument is not None:

@@ -36,14 +36,15 @@ def compare(old_spec: str, new_spec: str, root: Path | None = None, parse_cache:
     with lock.reading():  # a working text as one writer left it, never half-way
         old = versions.resolve(old_spec, config.versions, config.root, config.source, cache_dir)
         new = versions.resolve(new_spec, config.versions, config.root, config.source, cache_dir)
+    edited = [d for d in (*old.diagnostics, *new.diagnostics) if d.code == "version.edited"]
     problems = [
         *checks.unusable(old.spec, old.where, old.diagnostics, old.instrument, " and cannot be compared"),
         *checks.unusable(new.spec, new.where, new.diagnostics, new.instrument, " and cannot be compared"),
     ]
     if problems or old.instrument is None or new.instrument is None:
-        return DiffResult(old, new, None, tuple(problems))
+        return DiffResult(old, new, None, tuple([*problems, *edited]))
     result = diff(old.instrument, new.instrument)
-    return DiffResult(old, new, result, tuple(sorted(result.problems, key=sort_key)))
+    return DiffResult(old, new, result, tuple(sorted([*result.problems, *edited], key=sort_key)))
 
 
 @dataclass(frozen=True)

@@ -316,7 +316,8 @@ def versions_command(fmt: str) -> None:
     for v in found:
         note = v.note if len(v.note) <= 70 else v.note[:69] + "\u2026"
         count = f"{v.articles:>2} articles" if v.kind == "version" else "resolution "
-        out(f"{v.name:<{width}}  {v.date:<10}  {v.status:<12}  {count}  {note}")
+        edited = f"EDITED SINCE FROZEN ({v.edited} file(s): drafttools check {v.path})  " if v.edited else ""
+        out(f"{v.name:<{width}}  {v.date:<10}  {v.status:<12}  {count}  {edited}{note}")
 
 
 def register(main: click.Group) -> None:

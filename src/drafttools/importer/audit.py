@@ -70,7 +70,8 @@ def audit_revision(
     except Refused as refused:
         return replace(result, diagnostics=(refused.diagnostic,))
     base = side.instrument
-    found = [d for d in read.problems if d.code in _LEFT_OUT] + _mixed(read, shown)
+    found = [d for d in side.diagnostics if d.code == "version.edited"]  # a version edited since it was frozen
+    found += [d for d in read.problems if d.code in _LEFT_OUT] + _mixed(read, shown)
     revision = _revision(read, shown, base)
     if revision is None:
         why = f"no article heading was found in it (read with the profile {base.profile.name} of {previous})"

@@ -31,7 +31,7 @@ from drafttools.model.profile import Profile
 from drafttools.model.tree import Element, Inline, Instrument, Meta, Note, Ref, Text
 from drafttools.render import myst
 from drafttools.source import files as sources
-from drafttools.source import ledger, lock, parse, profiles, rewrite, versions
+from drafttools.source import ledger, lock, parse, profiles, rewrite, seal, versions
 
 TEXT_SUFFIXES = {".txt": False, ".text": False, ".md": True, ".markdown": True}
 TRACK_CHANGES = ("accept", "reject", "refuse")
@@ -131,7 +131,7 @@ def import_draft(
         if _blocking(problems, strict):
             return replace(result, instrument=draft.instrument, diagnostics=tuple(problems))
         instrument = with_ids(draft.instrument, found.ids, _meta(draft, base, name, file, target), base)
-        written, linked, stale = _write(instrument, draft, target, file, book, dry_run, base)
+        written, linked, stale = _write(instrument, draft, target, file, book, dry_run, base, name != SOURCE_NAME)
         problems += stale
         return replace(
             result,
@@ -384,7 +384,9 @@ def _write(
     book: dict[str, ledger.Entry],
     dry_run: bool,
     base: Instrument | None,
+    frozen: bool = False,
 ) -> tuple[Instrument, tuple[rewrite.Edit, ...], list[Diagnostic]]:
+    """Write the imported text into ``target`` (staged, then swapped in), a frozen version sealed (``seal``)."""
     if not dry_run:
         target.parent.mkdir(parents=True, exist_ok=True)
     build = Path(
@@ -416,6 +418,8 @@ def _write(
         (build / sources.LEDGER).write_bytes(ledger.render(entries))
         if not dry_run:
             _keep_foreign_files(target, build)
+            if frozen:
+                seal.write(build)
             with lock.committing():
                 _swap(build, target)
         return written, tuple(replace(c, path=sources.display(target / Path(c.path).name)) for c in linked), stale
@@ -559,7 +563,7 @@ def _keep_foreign_files(target: Path, build: Path) -> None:
     if not target.is_dir():
         return
     manifest = sources.read_manifest(target, [])
-    ours = {sources.MANIFEST, sources.LEDGER, myst.PREAMBLE_FILE, myst.FINAL_FILE}
+    ours = {sources.MANIFEST, sources.LEDGER, seal.SEAL, myst.PREAMBLE_FILE, myst.FINAL_FILE}
     if manifest is not None:
         ours |= {name for _, name in manifest.files()}
     for entry in target.iterdir():

@@ -30,7 +30,7 @@ from drafttools.papers.templates import TEMPLATES, TemplateError
 from drafttools.papers.templates import load as load_doctype
 from drafttools.render import myst
 from drafttools.review import working as work
-from drafttools.source import ledger, lock, parse
+from drafttools.source import ledger, lock, parse, seal
 from drafttools.source import versions as versioning
 from drafttools.source.files import LEDGER, bounds, display
 
@@ -73,6 +73,8 @@ def clean(
                 raise DraftError(f"the clean text written to {display(target)} cannot be read back", str(target))
             rendered = _rendered(loaded.instrument, out, formats)
             fsutil.write_all(rendered)  # the outputs first: a run killed before the text is in place is run again
+            if name is not None:
+                seal.write(build)  # a frozen version
             with lock.committing():
                 work.place_folder(build, target)
         finally:

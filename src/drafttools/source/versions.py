@@ -29,7 +29,7 @@ from drafttools.diagnostics import Diagnostic, DraftError, SourceError, UsageErr
 from drafttools.fsutil import staging_prefix, write_atomic
 from drafttools.model.tree import Instrument
 from drafttools.source import files as sources
-from drafttools.source import lock
+from drafttools.source import lock, seal
 from drafttools.source.parse import load
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -55,6 +55,7 @@ class VersionInfo:
     note: str
     articles: int
     kind: str = "version"  # "version" (versions/NAME/) or "resolution" (resolutions/NAME/)
+    edited: int = 0  # files edited, removed or added since it was frozen (``seal``)
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ def list_versions(folder: Path, kind: str = "version") -> list[VersionInfo]:
                 manifest.meta.note,
                 len(manifest.articles),
                 kind,
+                len(seal.check(path)),
             )
         )
     return found
@@ -187,6 +189,7 @@ def snapshot(source: Path, versions: Path, name: str, ledger: bytes | None = Non
         (staging / sources.MANIFEST).write_text(frozen_manifest, encoding="utf-8")
         if ledger is not None:
             (staging / sources.LEDGER).write_bytes(ledger)
+        seal.write(staging)
         with lock.committing():
             staging.rename(target)
             if ledger is not None:
@@ -251,7 +254,7 @@ def resolve(
             "version" if named is not None else "folder",
             sources.display(folder),
             loaded.instrument,
-            loaded.diagnostics,
+            (*loaded.diagnostics, *seal.check(folder, source)),
         )
     if ":" in spec and not path.exists():
         return _from_git(spec, repo)
