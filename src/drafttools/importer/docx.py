@@ -24,7 +24,11 @@ because the text a reader sees is not ``Paragraph.text``:
   as the .docx it holds), embedded (OLE) objects, and comments;
 - a table row is one block of cells (a cell's paragraphs joined; tables nested in a cell read as its text), a
   header row (``w:tblHeader``) marked so; a ``w:tab`` inside a paragraph is kept, so TAB-separated text can be
-  read as a row too.
+  read as a row too;
+- a document's own paragraphs that are not the instrument's are left out by their style: a negotiating text's
+  legend and notes (``model.negotiation.WORD_RECORD_PARAGRAPHS``), and a quiet redline's cover, renumbering table
+  and list of references (``diff.renumbering.WORD_APPARATUS_PARAGRAPHS``), whose table is read into
+  ``Read.renumbered`` for ``audit``.
 
 Headings are known by style ("Heading 1", outline level); "Title" marks the instrument's title.
 """
