@@ -121,7 +121,7 @@ def check_loaded(
 ) -> CheckResult:
     """``check`` on a code text already parsed (``load_code_text``), so that a build can start on the model
     while the checks run; the same result as ``check(path)``.  ``book``: its ID ledger, when read with it."""
-    from drafttools.checks import brackets, numbers, openings, references
+    from drafttools.checks import brackets, numbers, openings, xref_cache
     from drafttools.checks import identity as checks
     from drafttools.config import settings
     from drafttools.source import ledger, seal
@@ -134,7 +134,7 @@ def check_loaded(
         problems += checks.check_ledger(instrument, book if book is not None else ledger.read(path))
         problems += numbers.check(instrument)
         problems += openings.check(instrument)
-        problems += references.check(instrument)
+        problems += xref_cache.check(instrument, loaded.keys, loaded.skeleton, loaded.cache_dir)
         found, bracket_problems = brackets.scan(instrument)
         problems += bracket_problems + brackets.report(found)
     problems += [diag("xref.fixed", c.path, c.line, f"linked: {c.before!r} -> {c.after!r}") for c in changes]

@@ -12,12 +12,15 @@ that kind, "{article}").  Standard library only.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
 
 from drafttools.model.profile import TEMPLATE_FIELD, Counter, Kind, Profile
 from drafttools.model.tree import Element, Instrument
 
 _REGION_NUMBERED_ROLES = {"preamble": ("recital", "citation"), "final": ("recital", "citation")}
+
+# What numbering computes for one element: its role, token, number, label, near form and heading.
+Numbers = tuple[str, str, str, str, str, str]
 
 
 class _Fields(dict[str, str]):
@@ -31,7 +34,35 @@ def _fill(template: str, fields: _Fields) -> str:
     return template.format_map(fields) if template else ""
 
 
+def _made(element: Element, children: tuple[Element, ...], numbers: Numbers) -> Element:
+    """The element with its numbers and its (numbered) children."""
+    role, token, number, label, near, heading = numbers
+    return Element(
+        element.kind,
+        element.id,
+        element.loc,
+        element.title,
+        element.inlines,
+        children,
+        element.numbered,
+        element.given,
+        element.deleted,
+        element.header,
+        element.cells,
+        element.text_line,
+        role,
+        token,
+        number,
+        label,
+        near,
+        heading,
+        element.status,
+    )
+
+
 class _Numberer:
+    """Numbers an instrument's elements, in document order (each parent before its children)."""
+
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
         self.global_counts: dict[str, int] = {}
@@ -67,6 +98,28 @@ class _Numberer:
         last: dict[str, str],
         texts: int,
     ) -> Element:
+        numbers = self.numbers(element, kind, region, trail, counts, last, texts)
+        children: tuple[Element, ...] = ()
+        if element.children:  # numbered under a stand-in that knows its numbers, then made once with them
+            stand_in = _made(element, (), numbers)
+            children = self.children(element.children, region, stand_in, (*trail, stand_in))
+        made = _made(element, children, numbers)
+        self.register(made, region)
+        for child in children:
+            self.parent[id(child)] = made
+        return made
+
+    def numbers(
+        self,
+        element: Element,
+        kind: Kind | None,
+        region: str,
+        trail: tuple[Element, ...],
+        counts: dict[str, int],
+        last: dict[str, str],
+        texts: int,
+    ) -> Numbers:
+        """The element's computed fields: role, token, number, label, near form and heading."""
         role = kind.role if kind is not None else "text"
         depth = sum(1 for a in trail if a.kind == element.kind)
         counter = kind.counter(depth) if kind is not None else Counter("none")
@@ -93,35 +146,7 @@ class _Numberer:
         else:
             near = ""
             label = self.unnumbered_label(kind, region, fields)
-        heading = self.heading(element, kind, fields, numbered)
-        made = Element(
-            element.kind,
-            element.id,
-            element.loc,
-            element.title,
-            element.inlines,
-            (),
-            element.numbered,
-            element.given,
-            element.deleted,
-            element.header,
-            element.cells,
-            element.text_line,
-            role,
-            token,
-            number,
-            label,
-            near,
-            heading,
-            element.status,
-        )
-        children = self.children(element.children, region, made, (*trail, made))
-        if children:
-            made = replace(made, children=children)
-        self.register(made, region)
-        for child in children:
-            self.parent[id(child)] = made
-        return made
+        return role, token, number, label, near, self.heading(element, kind, fields, numbered)
 
     def token(
         self, element: Element, kind: Kind | None, counter: Counter, counts: dict[str, int], last: dict[str, str]
@@ -176,10 +201,42 @@ class _Numberer:
         self.region[id(element)] = region
 
 
-def number_instrument(instrument: Instrument) -> Instrument:
+class _Replayer(_Numberer):
+    """Puts numbers computed before (``computed_numbers`` of an instrument of the same structure) back on the
+    elements, in document order, without counting; ``Mismatch`` when the tree is not the one they were made for."""
+
+    def __init__(self, profile: Profile, numbers: Sequence[tuple[str, Numbers]]) -> None:
+        super().__init__(profile)
+        self.replayed = iter(numbers)
+
+    def numbers(
+        self,
+        element: Element,
+        kind: Kind | None,
+        region: str,
+        trail: tuple[Element, ...],
+        counts: dict[str, int],
+        last: dict[str, str],
+        texts: int,
+    ) -> Numbers:
+        made_for, numbers = next(self.replayed, ("", ("",) * 6))
+        if made_for != element.kind:
+            raise Mismatch(str(element.loc))
+        return numbers
+
+
+class Mismatch(Exception):
+    """Numbers replayed on a tree of another shape (more elements, fewer, or of other kinds)."""
+
+
+def number_instrument(instrument: Instrument, replay: Sequence[tuple[str, Numbers]] | None = None) -> Instrument:
     """Compute every printed number, label and heading, and index the elements by ID (the first element to carry
-    an ID keeps it in the index; ``checks`` reports the duplicate)."""
-    numberer = _Numberer(instrument.profile)
+    an ID keeps it in the index; ``checks`` reports the duplicate).
+
+    With ``replay``, the numbers are not computed but taken from it: ``computed_numbers`` of an earlier numbering
+    of an instrument whose every element reads the same to numbering (``source.numbering_cache`` keys them so).
+    Raises ``Mismatch`` when it does not fit this tree element for element."""
+    numberer = _Numberer(instrument.profile) if replay is None else _Replayer(instrument.profile, replay)
     regions = {}
     for region, elements in instrument.tops():
         regions[region] = numberer.children(elements, region, None, ())
@@ -192,7 +249,14 @@ def number_instrument(instrument: Instrument) -> Instrument:
         if element.id and element.id not in index:
             index[element.id] = element
     numbered._index.update(index)
+    if isinstance(numberer, _Replayer) and next(numberer.replayed, None) is not None:
+        raise Mismatch("numbers left over")
     return numbered
+
+
+def computed_numbers(numbered: Instrument) -> list[tuple[str, Numbers]]:
+    """What ``number_instrument`` computed for each element, in document order, with its kind: to replay."""
+    return [(e.kind, (e.role, e.token, e.number, e.label, e.near, e.heading)) for e in numbered.walk()]
 
 
 def heading_prefix(element: Element) -> str:

@@ -289,10 +289,12 @@ class Resolver:
 # ----------------------------------------------------------------------------------------------- extraction
 
 
-def blocks(instrument: Instrument) -> Iterator[tuple[Element, tuple[Inline, ...], int]]:
+def blocks(
+    instrument: Instrument, elements: Iterable[Element] | None = None
+) -> Iterator[tuple[Element, tuple[Inline, ...], int]]:
     """Every run of text (an element's text, each cell of a row, each footnote) with its element and the line it
-    starts on."""
-    for element in instrument.walk():
+    starts on; with ``elements``, those of these elements only (not their children), in the order given."""
+    for element in instrument.walk() if elements is None else elements:
         for inlines in element.texts():
             yield element, inlines, element.text_line or element.loc.line
             for piece in inlines:
@@ -328,15 +330,21 @@ def citing(elements: Iterable[Element], profile: Profile) -> Iterator[Element]:
 
 
 def find_references(
-    instrument: Instrument, resolver: Resolver | None = None, elements: Iterable[Element] | None = None
+    instrument: Instrument,
+    resolver: Resolver | None = None,
+    elements: Iterable[Element] | None = None,
+    runs: Iterable[tuple[Element, tuple[Inline, ...], int]] | None = None,
 ) -> list[Reference]:
     """Every reference phrase in the instrument, resolved against its current numbering; with ``elements``,
-    only those in the text of these elements, in the order given."""
+    only those in the text of these elements (not their footnotes), in the order given; with ``runs``, those in
+    these runs of text (``blocks``)."""
     resolver = resolver or Resolver(instrument)
     grammar = _compiled(instrument.profile)
     found: list[Reference] = []
     chosen = (
-        blocks(instrument)
+        runs
+        if runs is not None
+        else blocks(instrument)
         if elements is None
         else ((e, t, e.text_line or e.loc.line) for e in elements for t in e.texts())
     )

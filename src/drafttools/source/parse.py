@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafttools.diagnostics import Diagnostic
-from drafttools.model.numbering import number_instrument
+from drafttools.model.numbering import Mismatch, computed_numbers, number_instrument
 from drafttools.model.profile import Profile
 from drafttools.model.structure import assemble
 from drafttools.model.tree import Element, Instrument
 from drafttools.source import files as sources
-from drafttools.source import profiles
+from drafttools.source import numbering_cache, profiles
 
 # ------------------------------------------------------------------------------------------------ code text
 
@@ -32,6 +32,8 @@ class Loaded:
     diagnostics: tuple[Diagnostic, ...]
     sources: dict[str, sources.SourceFile]
     keys: dict[str, str] = field(default_factory=dict)  # each file's parse key (``parsecache.key``) by shown path
+    skeleton: str = ""  # what numbering and reference resolution read of it (``numbering_cache.skeleton``)
+    cache_dir: Path | None = None  # the cache it was loaded with (None: no cache)
 
 
 # ------------------------------------------------------------------------------------- parse cache, in parallel
@@ -42,7 +44,10 @@ PARALLEL_FROM_FILES = 24
 _profile: Profile | None = None
 
 
-def _parse_one(job: tuple[str, sources.SourceFile]) -> tuple[object, list[Diagnostic]]:
+_Parsed = tuple[tuple[Element, ...], list[Diagnostic], str]  # a file's elements, its diagnostics, its ``shape``
+
+
+def _parse_one(job: tuple[str, sources.SourceFile]) -> _Parsed:
     """Parse one file: the unit that is cached and that runs in a worker process.  A pure function of the
     file's text, its shown path, its role and the profile (numbers are computed later, over the whole
     instrument)."""
@@ -51,17 +56,14 @@ def _parse_one(job: tuple[str, sources.SourceFile]) -> tuple[object, list[Diagno
     role, source = job
     problems: list[Diagnostic] = []
     assert _profile is not None
-    return doctree.parse_file(source, role, _profile, problems), problems
+    elements = doctree.parse_file(source, role, _profile, problems)
+    return elements, problems, numbering_cache.shape(elements)
 
 
-def _parse_all(
-    jobs: list[tuple[str, sources.SourceFile]], cache_dir: Path | None, keys: list[str]
-) -> list[tuple[object, list[Diagnostic]]]:
+def _parse_all(jobs: list[tuple[str, sources.SourceFile]], cache_dir: Path | None, keys: list[str]) -> list[_Parsed]:
     from drafttools.source import cache as parsecache
 
-    results: list[tuple[object, list[Diagnostic]] | None] = [
-        parsecache.load(cache_dir, k) if cache_dir else None for k in keys
-    ]
+    results: list[_Parsed | None] = [parsecache.load(cache_dir, k) if cache_dir else None for k in keys]
     missing = [i for i, r in enumerate(results) if r is None]
     todo = [(*jobs[i], keys[i], cache_dir) for i in missing]
     for i, fresh in zip(missing, _run(todo) if len(todo) < PARALLEL_FROM_FILES else _run_parallel(todo), strict=False):
@@ -72,7 +74,7 @@ def _parse_all(
 _Todo = tuple[str, sources.SourceFile, str, "Path | None"]  # role, file, parse-cache key, cache folder
 
 
-def _parse_and_store(job: _Todo) -> tuple[object, list[Diagnostic]]:
+def _parse_and_store(job: _Todo) -> _Parsed:
     """Parse one file and store its parse in the cache: in the worker that parsed it, so that storing is
     parallel too."""
     from drafttools.source import cache as parsecache
@@ -84,11 +86,11 @@ def _parse_and_store(job: _Todo) -> tuple[object, list[Diagnostic]]:
     return fresh
 
 
-def _run(jobs: Iterable[_Todo]) -> Iterator[tuple[object, list[Diagnostic]]]:
+def _run(jobs: Iterable[_Todo]) -> Iterator[_Parsed]:
     return map(_parse_and_store, jobs)
 
 
-def _run_parallel(jobs: list[_Todo]) -> list[tuple[object, list[Diagnostic]]]:
+def _run_parallel(jobs: list[_Todo]) -> list[_Parsed]:
     """Parse files in worker processes (forked, so they start with the parser already imported)."""
     import multiprocessing
     import os
@@ -151,23 +153,39 @@ def load(root: Path, cache_dir: Path | None = None) -> Loaded:
     keys = [parsecache.key(f"{role}\0{context}", source) for role, source in jobs]
     _profile = profile
     regions: dict[str, list[Element]] = {"preamble": [], "body": [], "final": [], "annex": []}
-    for (role, _), (result, found_here) in zip(jobs, _parse_all(jobs, cache_dir, keys), strict=False):
+    shapes: list[tuple[str, str, str]] = []
+    for (role, source), (result, found_here, shape) in zip(jobs, _parse_all(jobs, cache_dir, keys), strict=False):
         problems += found_here
-        regions[role] += result  # type: ignore[arg-type]
+        regions[role] += result
+        shapes.append((role, source.path, shape))
     body, assembled = assemble(tuple(regions["body"]), profile)
     problems += assembled
-    instrument = number_instrument(
-        Instrument(
-            manifest.meta,
-            profile,
-            tuple(regions["preamble"]),
-            body,
-            tuple(regions["final"]),
-            tuple(regions["annex"]),
-            root=str(root),
-            files=tuple(read),
-        )
+    unnumbered = Instrument(
+        manifest.meta,
+        profile,
+        tuple(regions["preamble"]),
+        body,
+        tuple(regions["final"]),
+        tuple(regions["annex"]),
+        root=str(root),
+        files=tuple(read),
     )
-    return Loaded(
-        instrument, tuple(problems), read, {source.path: k for (_, source), k in zip(jobs, keys, strict=False)}
-    )
+    skeleton = numbering_cache.skeleton(context, shapes)
+    instrument = _numbered(unnumbered, skeleton, cache_dir)
+    keys_by_path = {source.path: k for (_, source), k in zip(jobs, keys, strict=False)}
+    return Loaded(instrument, tuple(problems), read, keys_by_path, skeleton, cache_dir)
+
+
+def _numbered(unnumbered: Instrument, skeleton: str, cache_dir: Path | None) -> Instrument:
+    """The instrument numbered: the numbers stored under its skeleton replayed (``numbering_cache``), or counted
+    afresh (and stored) when there are none or they do not fit."""
+    replay = numbering_cache.load(cache_dir, unnumbered.root, skeleton) if cache_dir is not None else None
+    if replay is not None:
+        try:
+            return number_instrument(unnumbered, replay)
+        except Mismatch:
+            pass
+    numbered = number_instrument(unnumbered)
+    if cache_dir is not None:
+        numbering_cache.store(cache_dir, unnumbered.root, skeleton, computed_numbers(numbered))
+    return numbered
