@@ -201,32 +201,36 @@ class _Numberer:
         self.region[id(element)] = region
 
 
-class _Replayer(_Numberer):
-    """Puts numbers computed before (``computed_numbers`` of an instrument of the same structure) back on the
-    elements, in document order, without counting; ``Mismatch`` when the tree is not the one they were made for."""
-
-    def __init__(self, profile: Profile, numbers: Sequence[tuple[str, Numbers]]) -> None:
-        super().__init__(profile)
-        self.replayed = iter(numbers)
-
-    def numbers(
-        self,
-        element: Element,
-        kind: Kind | None,
-        region: str,
-        trail: tuple[Element, ...],
-        counts: dict[str, int],
-        last: dict[str, str],
-        texts: int,
-    ) -> Numbers:
-        made_for, numbers = next(self.replayed, ("", ("",) * 6))
-        if made_for != element.kind:
-            raise Mismatch(str(element.loc))
-        return numbers
-
-
 class Mismatch(Exception):
     """Numbers replayed on a tree of another shape (more elements, fewer, or of other kinds)."""
+
+
+class _Replayer:
+    """Puts numbers computed before (``computed_numbers`` of an instrument of the same structure) back on the
+    elements, in document order, without counting: each element made once, with nothing else read.  Raises
+    ``Mismatch`` when an element is not of the kind the next numbers were made for."""
+
+    def __init__(self, numbers: Sequence[tuple[str, Numbers]]) -> None:
+        self.replayed = iter(numbers)
+        self.parent: dict[int, Element] = {}
+        self.region: dict[int, str] = {}
+
+    def children(self, elements: tuple[Element, ...], region: str) -> tuple[Element, ...]:
+        return tuple([self.element(element, region) for element in elements])
+
+    def element(self, element: Element, region: str) -> Element:
+        made_for, numbers = next(self.replayed, _NONE)
+        if made_for != element.kind:
+            raise Mismatch(str(element.loc))
+        children = self.children(element.children, region) if element.children else ()
+        made = _made(element, children, numbers)
+        self.region[id(made)] = region
+        for child in children:
+            self.parent[id(child)] = made
+        return made
+
+
+_NONE = ("", ("", "", "", "", "", ""))
 
 
 def number_instrument(instrument: Instrument, replay: Sequence[tuple[str, Numbers]] | None = None) -> Instrument:
@@ -236,10 +240,18 @@ def number_instrument(instrument: Instrument, replay: Sequence[tuple[str, Number
     With ``replay``, the numbers are not computed but taken from it: ``computed_numbers`` of an earlier numbering
     of an instrument whose every element reads the same to numbering (``source.numbering_cache`` keys them so).
     Raises ``Mismatch`` when it does not fit this tree element for element."""
-    numberer = _Numberer(instrument.profile) if replay is None else _Replayer(instrument.profile, replay)
     regions = {}
-    for region, elements in instrument.tops():
-        regions[region] = numberer.children(elements, region, None, ())
+    numberer: _Numberer | _Replayer
+    if replay is None:
+        numberer = _Numberer(instrument.profile)
+        for region, elements in instrument.tops():
+            regions[region] = numberer.children(elements, region, None, ())
+    else:
+        numberer = _Replayer(replay)
+        for region, elements in instrument.tops():
+            regions[region] = numberer.children(elements, region)
+        if next(numberer.replayed, None) is not None:
+            raise Mismatch("numbers left over")
     # the index is filled children-first; refill it in document order so that a duplicated ID names its first
     numbered = instrument.with_regions(regions)
     numbered._parent.update(numberer.parent)
@@ -249,8 +261,6 @@ def number_instrument(instrument: Instrument, replay: Sequence[tuple[str, Number
         if element.id and element.id not in index:
             index[element.id] = element
     numbered._index.update(index)
-    if isinstance(numberer, _Replayer) and next(numberer.replayed, None) is not None:
-        raise Mismatch("numbers left over")
     return numbered
 
 
