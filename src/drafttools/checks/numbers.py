@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from drafttools.diagnostics import Diagnostic, diag
+from drafttools.model.profile import Counter
 from drafttools.model.references import describe
 from drafttools.model.tree import Element, Instrument
 
@@ -57,9 +58,12 @@ def check(instrument: Instrument) -> list[Diagnostic]:
                     f"write ':number: {element.token}' under its directive",
                 )
             )
+    counters = {name: kind.counter(0) for name, kind in profile.kinds.items()}
     for (_, _), elements in sequences.items():
         seen: dict[str, Element] = {}
-        for before, after in zip([None, *elements], elements, strict=False):
+        values = [_value(counters.get(e.kind), e.token) for e in elements]  # each once: a tenth of a deep check
+        for at, after in enumerate(elements):
+            before = elements[at - 1] if at else None
             key = after.token.lower()
             if key in seen:
                 first = seen[key]
@@ -74,7 +78,7 @@ def check(instrument: Instrument) -> list[Diagnostic]:
                 )
                 continue
             seen[key] = after
-            if before is not None and _value(instrument, before) >= _value(instrument, after):
+            if before is not None and values[at - 1] >= values[at]:
                 problems.append(
                     diag(
                         "numbering.order",
@@ -88,8 +92,10 @@ def check(instrument: Instrument) -> list[Diagnostic]:
     return problems
 
 
-def _value(instrument: Instrument, element: Element) -> tuple[object, ...]:
-    kind = instrument.profile.kind(element.kind)
-    counted = kind.counter(0).value(element.token) if kind is not None else None
-    letters = re.sub(r"^\d+", "", element.token.lower()) if counted is not None else ""
-    return (counted if counted is not None else -1, letters, _order_key(element.token))
+def _value(counter: Counter | None, token: str) -> tuple[object, ...]:
+    counted = counter.value(token) if counter is not None else None
+    letters = _LEADING_DIGITS.sub("", token.lower()) if counted is not None else ""
+    return (counted if counted is not None else -1, letters, _order_key(token))
+
+
+_LEADING_DIGITS = re.compile(r"^\d+")

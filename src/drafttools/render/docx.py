@@ -337,15 +337,25 @@ def _annex(w: _Writer, doctype: DocType, annex: dict[str, str]) -> None:
 
 
 def _extra_styles(instrument: Instrument) -> list[str]:
-    """The styles of ``EXTRA_STYLES`` this code needs: division headings, points nested deeper than (a)."""
+    """The styles of ``EXTRA_STYLES`` this code needs: division headings, points nested deeper than (a).  One walk
+    that carries the point depth down (``_point_depth`` asked of every point climbed its ancestors again: a
+    tenth of the DOCX rebuild of the deep shape at 10,000 paragraphs, which runs while the HTML is made)."""
     needed: set[str] = set()
-    for node in instrument.walk():
-        if node.role == "division":
-            needed.add("division")
-        elif node.role in ("point", "definition"):
-            depth = _point_depth(instrument, node)
-            if depth > 1:
-                needed.add(f"item{min(depth, 4)}")
+
+    def visit(nodes: tuple[Element, ...], above: int) -> None:  # above: the points and definitions they stand in
+        for node in nodes:
+            depth = above
+            if node.role == "division":
+                needed.add("division")
+            elif node.role in ("point", "definition"):
+                depth += 1
+                if depth > 1:
+                    needed.add(f"item{min(depth, 4)}")
+            if node.children:
+                visit(node.children, depth)
+
+    for _, tops in instrument.tops():
+        visit(tops, 0)
     return sorted(needed)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,12 +65,28 @@ def _parse_one(job: tuple[str, sources.SourceFile]) -> _Parsed:
 def _parse_all(jobs: list[tuple[str, sources.SourceFile]], cache_dir: Path | None, keys: list[str]) -> list[_Parsed]:
     from drafttools.source import cache as parsecache
 
-    results: list[_Parsed | None] = [parsecache.load(cache_dir, k) if cache_dir else None for k in keys]
+    with _no_cycle_collection():
+        results: list[_Parsed | None] = [parsecache.load(cache_dir, k) if cache_dir else None for k in keys]
     missing = [i for i, r in enumerate(results) if r is None]
     todo = [(*jobs[i], keys[i], cache_dir) for i in missing]
     for i, fresh in zip(missing, _run(todo) if len(todo) < PARALLEL_FROM_FILES else _run_parallel(todo), strict=False):
         results[i] = fresh
     return [r for r in results if r is not None]
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector off while cached parses are read and the model is assembled and numbered: those
+    make a few hundred thousand objects that all live on and hold no cycle, so each collection they triggered
+    walked the whole growing model again for nothing (a tenth of a rebuild after one article changed, at 10,000
+    paragraphs).  Not while files are parsed: a doctree is a web of cycles (``doctree.parse_file``)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 _Todo = tuple[str, sources.SourceFile, str, "Path | None"]  # role, file, parse-cache key, cache folder
@@ -125,21 +142,7 @@ def load(root: Path, cache_dir: Path | None = None) -> Loaded:
     With ``cache_dir``, each file's parse is served from the parse cache when its text, its shown path, its
     profile and drafttools' own code are unchanged (see ``parsecache``); files still to parse are parsed in
     parallel when there are many of them.
-
-    Python's cycle collector is off meanwhile: the model holds no cycles, and a load makes a few hundred
-    thousand objects that all live on, so each collection it triggered walked the whole growing model again for
-    nothing (a tenth of a rebuild after one article changed, at 10,000 paragraphs).
     """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _load(root, cache_dir)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _load(root: Path, cache_dir: Path | None) -> Loaded:
     global _profile
     problems: list[Diagnostic] = []
     manifest = sources.read_manifest(root, problems)
@@ -173,20 +176,21 @@ def _load(root: Path, cache_dir: Path | None) -> Loaded:
         problems += found_here
         regions[role] += result
         shapes.append((role, source.path, shape))
-    body, assembled = assemble(tuple(regions["body"]), profile)
-    problems += assembled
-    unnumbered = Instrument(
-        manifest.meta,
-        profile,
-        tuple(regions["preamble"]),
-        body,
-        tuple(regions["final"]),
-        tuple(regions["annex"]),
-        root=str(root),
-        files=tuple(read),
-    )
     skeleton = numbering_cache.skeleton(context, shapes)
-    instrument = _numbered(unnumbered, skeleton, cache_dir)
+    with _no_cycle_collection():
+        body, assembled = assemble(tuple(regions["body"]), profile)
+        unnumbered = Instrument(
+            manifest.meta,
+            profile,
+            tuple(regions["preamble"]),
+            body,
+            tuple(regions["final"]),
+            tuple(regions["annex"]),
+            root=str(root),
+            files=tuple(read),
+        )
+        instrument = _numbered(unnumbered, skeleton, cache_dir)
+    problems += assembled
     keys_by_path = {source.path: k for (_, source), k in zip(jobs, keys, strict=False)}
     return Loaded(instrument, tuple(problems), read, keys_by_path, skeleton, cache_dir)
 
