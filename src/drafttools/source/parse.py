@@ -1,6 +1,7 @@
 """The one parse of a code text folder: its manifest and numbering profile read, each file's parse (``doctree``)
 served from the parse cache or made afresh (in worker processes when there are many), the body assembled
-(``model.structure``) and the whole numbered into the document model (``model.numbering``).
+(``model.structure``) and the whole numbered into the document model (``model.numbering``; the numbers replayed
+from ``numbering_cache`` while the text's skeleton, which each file's parse carries its part of, is unchanged).
 
 ``load`` is what every check, build, diff and import reads a code text through.  docutils and myst-parser are
 imported (through ``doctree``) only when a file must be parsed: a run whose files are all in the parse cache
