@@ -32,6 +32,18 @@ def _art(**kw: str) -> dict[str, str]:
     return {"a.md": article(**kw)}
 
 
+GIVEN = MANIFEST.format(articles='"a.md"') + 'numbering = "given"\n'
+
+
+def _numbered(*numbers: str) -> dict[str, str]:
+    """An article whose paragraphs carry the given ``numbers`` (":number:"; "" for none)."""
+    paragraphs = "".join(
+        f":::{{paragraph}} p-{chr(97 + k)}\n" + (f":number: {n}\n" if n else "") + f"Text {k}.\n:::\n\n"
+        for k, n in enumerate(numbers)
+    )
+    return {"a.md": f":::::{{article}} art-one\n:title: One\n:number: 1\n\n{paragraphs}:::::\n"}
+
+
 CASES: list[tuple[str, dict[str, str | bytes], list[str] | None, str | None, str, str, int, int]] = [
     # name, files, listed, manifest, code, file, line, exit
     (
@@ -430,6 +442,11 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str] | None, str | None, str
         5,
         0,
     ),
+    # with given numbering (an adopted act keeps its numbers); the paragraphs' directives stand at lines 5, 10, 15
+    ("given number repeated", _numbered("1", "2", "2"), ONE, GIVEN, "numbering.duplicate", "a.md", 15, 1),
+    ("given numbers going backwards", _numbered("1", "3", "2"), ONE, GIVEN, "numbering.order", "a.md", 15, 0),
+    ("given number missing", _numbered("1", "", "3"), ONE, GIVEN, "numbering.missing", "a.md", 10, 0),
+    ("number written but computed", _numbered("1", "2"), ONE, None, "numbering.ignored", "a.md", 1, 0),
     (
         "ledger not UTF-8",
         {**_art(), "id-ledger.tsv": b"art-one\tarticle\tactive\n\xff\xfe\n"},
@@ -477,7 +494,7 @@ def test_every_code_has_a_case_or_its_own_test() -> None:
         "source.outside",  # a link is no file of a case: tests/test_outside_project.py
         "structure.opening",  # needs the resolution profile: tests/test_bodies.py
     }
-    check_families = ("source.", "manifest.", "myst.", "structure.", "id.", "xref.", "bracket.")
+    check_families = ("source.", "manifest.", "myst.", "structure.", "id.", "xref.", "bracket.", "numbering.")
     assert {c for c in CODES if c.startswith(check_families)} - covered == set()
 
 

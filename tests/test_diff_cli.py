@@ -202,6 +202,15 @@ def test_author_with_control_characters_is_a_usage_error(tmp_path):
         "Error: --author 'a\\x01b': give a name without control characters"
     )
     assert "internal error" not in result.stderr and not target.exists()
+    empty = run("diff", OLD, NEW, "--format", "docx", "-o", str(target), "--author", " ")
+    assert empty.exit_code == 2 and empty.stderr.startswith("Error: --author ' ': give a name (Word shows it")
+    assert not target.exists()
+
+
+def test_a_version_name_says_which_letters_it_takes(project):
+    result = run("snapshot", "café")
+    assert result.exit_code == 2 and "use ASCII letters (a-z, A-Z), digits" in result.stderr
+    assert not (project / "versions").exists()
 
 
 @pytest.mark.parametrize("fmt", ["text", "docx"])

@@ -175,7 +175,9 @@ def _check_output(fmt: str, output: Path | None, formats: dict[str, tuple[str, .
 
 def _check_author(name: str, source: str) -> str:
     """A name Word can store: no control characters (XML 1.0 forbids most; a line break is never a name)."""
-    if not name.strip() or any(unicodedata.category(c) in ("Cc", "Cs") or c in "\ufffe\uffff" for c in name):
+    if not name.strip():
+        raise UsageError(f"{source} {name!r}: give a name (Word shows it as the author of every change)")
+    if any(unicodedata.category(c) in ("Cc", "Cs") or c in "\ufffe\uffff" for c in name):
         raise UsageError(f"{source} {name!r}: give a name without control characters")
     return name
 

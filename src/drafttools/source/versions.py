@@ -140,7 +140,10 @@ def _version_of(folder: Path) -> str | None:
 def name_problem(name: str) -> str | None:
     """Why ``name`` cannot name a new frozen version (None when it can)."""
     if not NAME.match(name):
-        return "use letters, digits, '.', '_' and '-' (e.g. 2009-01-EB124)"
+        return (
+            "use ASCII letters (a-z, A-Z), digits, '.', '_' and '-', starting with a letter or digit "
+            "(e.g. 2009-01-EB124)"
+        )
     if name in WORKING:
         return f"{' and '.join(WORKING)} always mean the working text; choose another name (e.g. 2009-01-EB124)"
     return None
