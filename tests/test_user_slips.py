@@ -162,6 +162,17 @@ def test_a_setting_drafttools_does_not_know_is_named_at_its_line(shipped_project
     assert "Error: pyproject.toml:2: [tool.drafttools] source must be a string" in result.stderr, result.stderr
 
 
+def test_a_folder_setting_with_a_nul_or_empty_is_a_usage_error(shipped_project: Path) -> None:
+    """A NUL in a folder setting ended in "internal error: ValueError: embedded null byte" (exit 1)."""
+    pyproject = shipped_project / "pyproject.toml"
+    for value in ('"code\\u0000text"', '""'):
+        pyproject.write_text(f"[tool.drafttools]\nsource = {value}\n", encoding="utf-8")
+        result = run(shipped_project, "check")
+        assert result.exit_code == 2, (value, result.output)
+        assert "Error: pyproject.toml:2: [tool.drafttools] source must be a folder" in result.stderr, result.stderr
+        assert "internal error" not in result.output
+
+
 # -------------------------------------------------------------------------------- diff3: a return's file
 
 

@@ -62,6 +62,7 @@ def _settings(here: Path, cwd: Path) -> Settings:  # cwd is part of the key: the
     )
 
 
+_FOLDERS = ("source", "versions", "build", "proposals")
 KEYS = {"source": str, "versions": str, "build": str, "author": str, "allow_outside": bool, "proposals": str}
 
 
@@ -91,6 +92,12 @@ def _table(pyproject: Path, cwd: Path) -> dict[str, object]:
         if not isinstance(value, KEYS[key]):
             kind = "true or false" if KEYS[key] is bool else "a string"
             raise UsageError(f"[tool.drafttools] {key} must be {kind}, not {value!r}", shown, _line(text, key))
+        if key in _FOLDERS and (not str(value).strip() or "\0" in str(value)):
+            raise UsageError(
+                f"[tool.drafttools] {key} must be a folder (a path relative to the project), not {value!r}",
+                shown,
+                _line(text, key),
+            )
     return table
 
 
