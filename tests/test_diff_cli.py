@@ -487,3 +487,10 @@ def test_json_on_stdout_and_in_a_file_are_the_utf8_bytes_of_the_render(tmp_path)
     assert run("diff", OLD, NEW, "--format", "json").stdout_bytes == expected
     assert run("diff", OLD, NEW, "--format", "json", "-o", str(tmp_path / "d.json")).exit_code == 0
     assert (tmp_path / "d.json").read_bytes() == expected
+
+
+def test_a_version_name_ending_in_a_newline_is_refused_as_a_name(project):
+    """'v9\n' passed the name's pattern ('$' matches before a final newline) and failed later, exit 1."""
+    result = run("snapshot", "v9\n")
+    assert result.exit_code == 2 and "use ASCII letters (a-z, A-Z), digits" in result.stderr, result.output
+    assert not (project / "versions").exists()

@@ -32,7 +32,7 @@ from drafttools.source import files as sources
 from drafttools.source import lock, seal
 from drafttools.source.parse import load
 
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")  # \Z: "$" would let a final newline through
 WORKING = ("code_text", "current")
 # Beside versions/: the project's resolutions and decisions, one folder per text (a Board's draft, the adopted
 # text), each laid out like code_text/ in the "resolution" profile; their names are version names too.
