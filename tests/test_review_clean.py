@@ -130,6 +130,16 @@ def test_an_insertion_keeps_its_id_from_one_clean_text_to_the_next(project: Path
     assert not [c for c in _changes(json.loads(stdout)) if c["status"] in ("inserted", "deleted")]
     code, _, stderr = run(project, "check", "versions/clean-2")
     assert code == 0, stderr
+    # a hand-edited line whose ID is not well formed is passed over (an ID is minted), never written into the text
+    from drafttools.review import working
+
+    (project / "versions" / "clean-2" / "bad.tsv").write_text("bra-5\tBad ID!\nbra-6\tok-id\n", encoding="utf-8")
+    assert working.read_inserted(project / "versions" / "clean-2" / "nowhere") == {}
+    (project / "versions" / "clean-2" / "inserted-ids.tsv").rename(project / "versions" / "clean-2" / "kept.tsv")
+    (project / "versions" / "clean-2" / "bad.tsv").rename(project / "versions" / "clean-2" / "inserted-ids.tsv")
+    assert working.read_inserted(project / "versions" / "clean-2") == {"bra-6": "ok-id"}
+    (project / "versions" / "clean-2" / "inserted-ids.tsv").unlink()
+    (project / "versions" / "clean-2" / "kept.tsv").rename(project / "versions" / "clean-2" / "inserted-ids.tsv")
     # the memory is what keeps it: without it, the ID the first clean text's ledger holds is not given again
     for name in ("clean-1", "clean-2"):
         (project / "versions" / name / "inserted-ids.tsv").unlink()

@@ -13,6 +13,7 @@ from pathlib import Path
 from drafttools import fsutil
 from drafttools.config import settings
 from drafttools.diagnostics import Diagnostic, DraftError, Severity, UsageError
+from drafttools.model import ids
 from drafttools.model.tree import Instrument
 from drafttools.review import apply as applying
 from drafttools.review import proposals as store
@@ -84,13 +85,14 @@ def load() -> Working:
 
 def read_inserted(folder: Path) -> dict[str, str]:
     """A clean text's ``INSERTED`` lines (proposal ID → element ID); none when it has none.  A line that is not two
-    fields is passed over: the file is a memory, and without it an insertion's ID is minted afresh."""
+    fields, or whose ID is not well formed (a hand edit), is passed over: the file is a memory, and without it an
+    insertion's ID is minted afresh."""
     try:
         text = (folder / INSERTED).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return {}
     pairs = (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    return {fields[0]: fields[1] for fields in pairs if len(fields) == 2 and all(fields)}
+    return {fields[0]: fields[1] for fields in pairs if len(fields) == 2 and ids.is_valid(fields[1])}
 
 
 def render_inserted(inserted: dict[str, str]) -> bytes:
