@@ -64,7 +64,8 @@ def apply(
 ) -> Applied:
     """``instrument`` with the accepted ``proposals`` applied (see the module's docstring)."""
     accepted = [p for p in proposals if p.status == "accepted" and p.kind in ("amend", "delete", "insert-after")]
-    state = _State(instrument, set(taken) | {e.id for e in instrument.walk() if e.id}, given or {})
+    present = {e.id for e in instrument.walk() if e.id}
+    state = _State(instrument, set(taken) | present, present, given or {})
     for p in accepted:
         state.one(p)
     state.lost(accepted)
@@ -79,11 +80,11 @@ def apply(
 
 
 class _State:
-    def __init__(self, instrument: Instrument, taken: set[str], given: dict[str, str]) -> None:
+    def __init__(self, instrument: Instrument, taken: set[str], present: set[str], given: dict[str, str]) -> None:
         self.current = instrument
         self.taken = taken
+        self.present = present  # the IDs of the text as it came (an earlier clean text's ID is reused only if free)
         self.given = given
-        self.present = {e.id for e in instrument.walk() if e.id}
         self.done: list[str] = []
         self.by_hand: list[str] = []
         self.left: list[str] = []
